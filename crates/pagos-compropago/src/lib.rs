@@ -1,0 +1,1 @@
+//! pagos-compropago (work in progress).

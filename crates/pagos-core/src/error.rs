@@ -1,0 +1,535 @@
+//! The one error type every pagos call returns.
+//!
+//! Errors fall into four families, and the family tells the caller what is safe to do:
+//!
+//! | family | variants | was anything sent? | retry? |
+//! |---|---|---|---|
+//! | rejected before sending | [`Error::Validation`], [`Error::Config`], [`Error::Unsupported`] | no | never: fix the input |
+//! | the provider said no | [`Error::Provider`] | yes, and it answered | only when the provider says so (429, 5xx) and the call is idempotent |
+//! | the request never left | [`Error::NotSent`] | no | yes |
+//! | the outcome is unknown | [`Error::OutcomeUnknown`] | maybe | only idempotent calls; otherwise look the operation up first |
+//!
+//! No variant ever carries a credential: request headers are never copied into an
+//! error, and URLs are stripped from transport errors.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::provider::Operation;
+
+/// `Result` with [`Error`] as the default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a pagos call. See the [module docs](self).
+///
+/// ```
+/// use pagos_core::{Error, ErrorKind, ValidationError};
+/// let err: Error = ValidationError::new("amount", "must be positive").into();
+/// assert_eq!(err.kind(), ErrorKind::Rejected);
+/// assert!(!err.is_retryable());
+/// assert_eq!(err.to_string(), "invalid amount: must be positive");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input failed validation; nothing was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The client is misconfigured (missing credential, bad base URL); nothing was sent.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The provider has no such operation; nothing was sent.
+    #[error("{provider} does not support {operation}")]
+    Unsupported {
+        /// The provider's name, e.g. `"khipu"`.
+        provider: &'static str,
+        /// The operation asked for.
+        operation: Operation,
+    },
+    /// The provider answered and refused the request.
+    #[error(transparent)]
+    Provider(Box<ProviderError>),
+    /// The request never reached the provider (connection refused, DNS failure).
+    #[error(transparent)]
+    NotSent(Box<TransportError>),
+    /// The request may have been processed, but no usable answer came back.
+    #[error(transparent)]
+    OutcomeUnknown(Box<OutcomeUnknown>),
+}
+
+/// The family an [`Error`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Validation, configuration or an unsupported operation: nothing was sent.
+    Rejected,
+    /// The provider answered with an error.
+    Provider,
+    /// The request never left this process.
+    NotSent,
+    /// The request may have been processed; the answer was lost or unusable.
+    OutcomeUnknown,
+}
+
+impl Error {
+    /// Which family this error belongs to.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Validation(_) | Error::Config(_) | Error::Unsupported { .. } => {
+                ErrorKind::Rejected
+            }
+            Error::Provider(_) => ErrorKind::Provider,
+            Error::NotSent(_) => ErrorKind::NotSent,
+            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+        }
+    }
+
+    /// Whether trying the same call again could succeed without changing it.
+    ///
+    /// `true` for requests that never left, for outcome-unknown failures, and for
+    /// provider answers that mean "later" (429 and 5xx). Whether a retry is *safe*
+    /// depends on the call: a non-idempotent create must be looked up first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::NotSent(_) | Error::OutcomeUnknown(_) => true,
+            Error::Provider(p) => p.is_transient(),
+            _ => false,
+        }
+    }
+
+    /// The provider's answer, when this is [`Error::Provider`].
+    pub fn as_provider_error(&self) -> Option<&ProviderError> {
+        match self {
+            Error::Provider(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The field a validation error names.
+    pub fn validation_field(&self) -> Option<&str> {
+        match self {
+            Error::Validation(v) => Some(v.field()),
+            _ => None,
+        }
+    }
+
+    /// How many HTTP attempts were made before this error, when any were.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Provider(p) => Some(p.attempts),
+            Error::NotSent(t) => Some(t.attempts),
+            Error::OutcomeUnknown(u) => Some(u.attempts),
+            _ => None,
+        }
+    }
+
+    /// Shorthand for an [`Error::Unsupported`].
+    pub fn unsupported(provider: &'static str, operation: Operation) -> Error {
+        Error::Unsupported {
+            provider,
+            operation,
+        }
+    }
+}
+
+impl From<ProviderError> for Error {
+    fn from(e: ProviderError) -> Self {
+        Error::Provider(Box::new(e))
+    }
+}
+
+impl From<OutcomeUnknown> for Error {
+    fn from(e: OutcomeUnknown) -> Self {
+        Error::OutcomeUnknown(Box::new(e))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::NotSent(Box::new(e))
+    }
+}
+
+/// An input value that failed validation, naming the field.
+///
+/// ```
+/// use pagos_core::ValidationError;
+/// let e = ValidationError::new("clabe", "wrong check digit");
+/// assert_eq!(e.field(), "clabe");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field}: {message}")]
+pub struct ValidationError {
+    field: Cow<'static, str>,
+    message: String,
+}
+
+impl ValidationError {
+    /// Creates a validation error for `field`.
+    pub fn new(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        ValidationError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The field that failed, using the SDK's (not the wire's) name.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// Why it failed.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The same error reported against another field name, e.g. `payer.email`.
+    pub fn for_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
+        self.field = field.into();
+        self
+    }
+}
+
+/// A configuration problem: a missing credential, a malformed base URL, a bad variable.
+///
+/// The message names the setting and never contains its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error in {setting}: {message}")]
+pub struct ConfigError {
+    setting: Cow<'static, str>,
+    message: String,
+}
+
+impl ConfigError {
+    /// Creates a configuration error for `setting`.
+    pub fn new(setting: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        ConfigError {
+            setting: setting.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The setting (builder method or environment variable) that is wrong.
+    pub fn setting(&self) -> &str {
+        &self.setting
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// One field the provider rejected, as reported in its error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The wire name of the field.
+    pub field: String,
+    /// The provider's message.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Creates a field error.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The provider answered and said no.
+///
+/// ```
+/// use pagos_core::ProviderError;
+/// let e = ProviderError::new("khipu", "create_payment", 400, r#"{"status":400}"#)
+///     .with_message("Datos inválidos");
+/// assert_eq!(e.to_string(), "khipu create_payment failed with HTTP 400: Datos inválidos");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProviderError {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The SDK operation, e.g. `"create_payment"`.
+    pub operation: &'static str,
+    /// The HTTP status (a provider may refuse with HTTP 200 and an error envelope).
+    pub http_status: u16,
+    /// The provider's own error code, when it sends one.
+    pub code: Option<String>,
+    /// The provider's message, or a short description when it sent none.
+    pub message: String,
+    /// Per-field errors, when the provider lists them.
+    pub field_errors: Vec<FieldError>,
+    /// The response body exactly as received (lossy UTF-8).
+    pub raw_body: String,
+    /// How many HTTP attempts were made.
+    pub attempts: u32,
+}
+
+impl ProviderError {
+    /// Creates a provider error with a generic message; refine it with the `with_` methods.
+    pub fn new(
+        provider: &'static str,
+        operation: &'static str,
+        http_status: u16,
+        raw_body: impl Into<String>,
+    ) -> Self {
+        ProviderError {
+            provider,
+            operation,
+            http_status,
+            code: None,
+            message: format!("HTTP {http_status}"),
+            field_errors: Vec::new(),
+            raw_body: raw_body.into(),
+            attempts: 1,
+        }
+    }
+
+    /// Sets the provider's message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Sets the provider's error code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets the per-field errors.
+    pub fn with_field_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.field_errors = errors;
+        self
+    }
+
+    /// Sets how many attempts were made.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// `true` for 401 and 403: the credentials or token were refused.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self.http_status, 401 | 403)
+    }
+
+    /// `true` for 408, 429 and 5xx: the provider may accept the same request later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.http_status, 408 | 429 | 500..=599)
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} failed with HTTP {}",
+            self.provider, self.operation, self.http_status
+        )?;
+        if let Some(code) = &self.code {
+            write!(f, " (code {code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        for fe in &self.field_errors {
+            write!(f, "; {}: {}", fe.field, fe.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// The request never reached the provider: it is safe to send it again.
+#[derive(Debug, thiserror::Error)]
+#[error("{provider} {operation}: request not sent: {message}")]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The SDK operation.
+    pub operation: &'static str,
+    /// What failed (connection refused, DNS, TLS handshake...).
+    pub message: String,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl TransportError {
+    /// Creates a not-sent error.
+    pub fn new(
+        provider: &'static str,
+        operation: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        TransportError {
+            provider,
+            operation,
+            message: message.into(),
+            attempts: 1,
+        }
+    }
+}
+
+/// Why the outcome of a request is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownCause {
+    /// No complete answer arrived before the timeout.
+    Timeout,
+    /// The connection broke after the request was (or may have been) sent.
+    ConnectionLost,
+    /// An answer arrived but could not be understood (not JSON, truncated, wrong shape).
+    UndecodableResponse,
+}
+
+impl fmt::Display for UnknownCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnknownCause::Timeout => "timed out",
+            UnknownCause::ConnectionLost => "connection lost",
+            UnknownCause::UndecodableResponse => "undecodable response",
+        })
+    }
+}
+
+/// The request may have been processed, but the SDK cannot tell.
+///
+/// Before repeating a non-idempotent call (creating a payment, sending money), look
+/// the operation up by your own reference: [`OutcomeUnknown::hint`] says how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutcomeUnknown {
+    /// The provider's name.
+    pub provider: &'static str,
+    /// The SDK operation.
+    pub operation: &'static str,
+    /// What went wrong.
+    pub cause: UnknownCause,
+    /// The HTTP status, when a response started to arrive.
+    pub http_status: Option<u16>,
+    /// The body as received, when one arrived.
+    pub raw_body: Option<String>,
+    /// Technical detail (decoder message, transport error without URL).
+    pub detail: String,
+    /// How to find out what happened, e.g. "fetch the payment by transaction_id".
+    pub hint: Option<String>,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl OutcomeUnknown {
+    /// Creates an outcome-unknown error.
+    pub fn new(
+        provider: &'static str,
+        operation: &'static str,
+        cause: UnknownCause,
+        detail: impl Into<String>,
+    ) -> Self {
+        OutcomeUnknown {
+            provider,
+            operation,
+            cause,
+            http_status: None,
+            raw_body: None,
+            detail: detail.into(),
+            hint: None,
+            attempts: 1,
+        }
+    }
+
+    /// An answer that arrived but could not be decoded; keeps the body.
+    pub fn undecodable(
+        provider: &'static str,
+        operation: &'static str,
+        http_status: u16,
+        raw_body: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        let mut e = OutcomeUnknown::new(
+            provider,
+            operation,
+            UnknownCause::UndecodableResponse,
+            detail,
+        );
+        e.http_status = Some(http_status);
+        e.raw_body = Some(raw_body.into());
+        e
+    }
+
+    /// Sets the hint telling the caller how to find out what happened.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: outcome unknown ({}",
+            self.provider, self.operation, self.cause
+        )?;
+        if let Some(status) = self.http_status {
+            write!(f, ", HTTP {status}")?;
+        }
+        write!(f, "): {}", self.detail)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for OutcomeUnknown {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_retryability() {
+        let v: Error = ValidationError::new("x", "y").into();
+        assert_eq!(v.kind(), ErrorKind::Rejected);
+        assert!(!v.is_retryable());
+        let c: Error = ConfigError::new("PAGOS_X", "missing").into();
+        assert_eq!(c.kind(), ErrorKind::Rejected);
+        let u = Error::unsupported("khipu", Operation::CreatePayout);
+        assert_eq!(u.to_string(), "khipu does not support create_payout");
+        let p: Error = ProviderError::new("k", "op", 503, "").into();
+        assert!(p.is_retryable());
+        let p: Error = ProviderError::new("k", "op", 400, "").into();
+        assert!(!p.is_retryable());
+        let o: Error = OutcomeUnknown::new("k", "op", UnknownCause::Timeout, "slow").into();
+        assert_eq!(o.kind(), ErrorKind::OutcomeUnknown);
+        assert!(o.is_retryable());
+    }
+
+    #[test]
+    fn provider_error_display_lists_fields() {
+        let e = ProviderError::new("khipu", "create_payment", 400, "{}")
+            .with_code("400")
+            .with_message("Invalid data")
+            .with_field_errors(vec![FieldError::new("amount", "too low")]);
+        assert_eq!(
+            e.to_string(),
+            "khipu create_payment failed with HTTP 400 (code 400): Invalid data; amount: too low"
+        );
+    }
+
+    #[test]
+    fn outcome_unknown_display_has_hint() {
+        let e =
+            OutcomeUnknown::undecodable("khipu", "create_payment", 200, "<html>", "expected value")
+                .with_hint("fetch the payment by transaction_id before retrying");
+        assert_eq!(
+            e.to_string(),
+            "khipu create_payment: outcome unknown (undecodable response, HTTP 200): expected value; fetch the payment by transaction_id before retrying"
+        );
+    }
+}

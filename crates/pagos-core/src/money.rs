@@ -1,0 +1,327 @@
+//! Money: a [`Decimal`] amount and a [`Currency`] that knows its minor units.
+//!
+//! Amounts are never floating point. A [`Money`] is checked on construction: its
+//! amount may not carry more decimals than the currency allows (CLP has none).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+
+/// An ISO-4217 currency used by at least one of the supported providers.
+///
+/// ```
+/// use pagos_core::Currency;
+/// assert_eq!(Currency::Clp.minor_units(), 0);
+/// assert_eq!("mxn".parse::<Currency>().unwrap(), Currency::Mxn);
+/// assert_eq!(Currency::Mxn.numeric_code(), 484);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Currency {
+    /// Argentine peso.
+    Ars,
+    /// Chilean peso (no minor unit).
+    Clp,
+    /// Chilean Unidad de Fomento (4 decimals).
+    Clf,
+    /// Mexican peso.
+    Mxn,
+    /// Peruvian sol.
+    Pen,
+    /// US dollar.
+    Usd,
+}
+
+impl Currency {
+    /// Every supported currency, in alphabetical order of its code.
+    pub const ALL: [Currency; 6] = [
+        Currency::Ars,
+        Currency::Clf,
+        Currency::Clp,
+        Currency::Mxn,
+        Currency::Pen,
+        Currency::Usd,
+    ];
+
+    /// The alphabetic ISO-4217 code, e.g. `"CLP"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Currency::Ars => "ARS",
+            Currency::Clp => "CLP",
+            Currency::Clf => "CLF",
+            Currency::Mxn => "MXN",
+            Currency::Pen => "PEN",
+            Currency::Usd => "USD",
+        }
+    }
+
+    /// The numeric ISO-4217 code, e.g. `484` for MXN.
+    pub const fn numeric_code(self) -> u16 {
+        match self {
+            Currency::Ars => 32,
+            Currency::Clp => 152,
+            Currency::Clf => 990,
+            Currency::Mxn => 484,
+            Currency::Pen => 604,
+            Currency::Usd => 840,
+        }
+    }
+
+    /// How many decimal places an amount may have (CLP 0, CLF 4, the others 2).
+    pub const fn minor_units(self) -> u32 {
+        match self {
+            Currency::Clp => 0,
+            Currency::Clf => 4,
+            Currency::Ars | Currency::Mxn | Currency::Pen | Currency::Usd => 2,
+        }
+    }
+
+    /// Looks a currency up by its numeric ISO-4217 code.
+    ///
+    /// ```
+    /// use pagos_core::Currency;
+    /// assert_eq!(Currency::from_numeric_code(484), Some(Currency::Mxn));
+    /// assert_eq!(Currency::from_numeric_code(1), None);
+    /// ```
+    pub fn from_numeric_code(code: u16) -> Option<Currency> {
+        Currency::ALL.into_iter().find(|c| c.numeric_code() == code)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Currency {
+    type Err = ValidationError;
+
+    /// Parses an alphabetic code, ignoring ASCII case and surrounding white space.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let code = s.trim();
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(code))
+            .ok_or_else(|| {
+                ValidationError::new("currency", format!("unsupported currency code {code:?}"))
+            })
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An amount of money in one currency.
+///
+/// Construction checks the precision against the currency; the sign is checked by
+/// the operations that need a positive amount (see [`Money::ensure_positive`]).
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use rust_decimal::Decimal;
+///
+/// let m = Money::new(Decimal::new(1050, 2), Currency::Mxn)?;
+/// assert_eq!(m.to_plain_string(), "10.50");
+/// assert!(Money::new(Decimal::new(15, 1), Currency::Clp).is_err()); // CLP has no decimals
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl Money {
+    /// Creates money, rejecting an amount with more decimals than the currency has.
+    ///
+    /// Trailing zeros do not count: `10.500` MXN is accepted as `10.50`.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on field `amount` when the precision is too high.
+    pub fn new(amount: Decimal, currency: Currency) -> Result<Money, ValidationError> {
+        let normalized = amount.normalize();
+        if normalized.scale() > currency.minor_units() {
+            return Err(ValidationError::new(
+                "amount",
+                format!(
+                    "{amount} has more than {} decimal place(s), the most {currency} allows",
+                    currency.minor_units()
+                ),
+            ));
+        }
+        Ok(Money {
+            amount: normalized,
+            currency,
+        })
+    }
+
+    /// Parses a decimal string such as `"10.50"` into money.
+    ///
+    /// ```
+    /// use pagos_core::{Currency, Money};
+    /// let m = Money::parse("1000", Currency::Clp)?;
+    /// assert_eq!(m.to_plain_string(), "1000");
+    /// # Ok::<(), pagos_core::ValidationError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on field `amount` when the text is not a plain decimal
+    /// number or has too many decimals for the currency.
+    pub fn parse(amount: &str, currency: Currency) -> Result<Money, ValidationError> {
+        let text = amount.trim();
+        let valid_shape = !text.is_empty()
+            && text
+                .trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.');
+        let decimal = valid_shape
+            .then(|| Decimal::from_str(text).ok())
+            .flatten()
+            .ok_or_else(|| {
+                ValidationError::new("amount", format!("{text:?} is not a decimal number"))
+            })?;
+        Money::new(decimal, currency)
+    }
+
+    /// The amount.
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    /// The currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Checks that the amount is greater than zero.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on field `amount` for zero or negative amounts.
+    pub fn ensure_positive(&self) -> Result<(), ValidationError> {
+        if self.amount > Decimal::ZERO {
+            Ok(())
+        } else {
+            Err(ValidationError::new(
+                "amount",
+                format!("must be greater than zero, got {}", self.amount),
+            ))
+        }
+    }
+
+    /// The amount with exactly the currency's minor units: `"10.50"`, `"1000"`, `"1.0000"`.
+    pub fn to_plain_string(&self) -> String {
+        let mut amount = self.amount;
+        amount.rescale(self.currency.minor_units());
+        amount.to_string()
+    }
+
+    /// The amount with no trailing zeros: `"10.5"`, `"1000"`.
+    pub fn to_compact_string(&self) -> String {
+        self.amount.normalize().to_string()
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.to_plain_string(), self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minor_units_per_currency() {
+        assert_eq!(Currency::Clp.minor_units(), 0);
+        assert_eq!(Currency::Clf.minor_units(), 4);
+        for c in [Currency::Mxn, Currency::Ars, Currency::Pen, Currency::Usd] {
+            assert_eq!(c.minor_units(), 2, "{c}");
+        }
+    }
+
+    #[test]
+    fn numeric_codes_round_trip() {
+        for c in Currency::ALL {
+            assert_eq!(Currency::from_numeric_code(c.numeric_code()), Some(c));
+            assert_eq!(c.code().parse::<Currency>().unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn precision_is_checked_per_currency() {
+        assert!(Money::parse("1000", Currency::Clp).is_ok());
+        assert!(Money::parse("1000.0", Currency::Clp).is_ok());
+        assert!(Money::parse("1000.5", Currency::Clp).is_err());
+        assert!(Money::parse("10.55", Currency::Mxn).is_ok());
+        assert!(Money::parse("10.555", Currency::Mxn).is_err());
+        assert!(Money::parse("1.2345", Currency::Clf).is_ok());
+        assert!(Money::parse("1.23456", Currency::Clf).is_err());
+        assert!(Money::parse("1e3", Currency::Usd).is_err());
+        assert!(Money::parse("", Currency::Usd).is_err());
+        assert!(Money::parse("1,000", Currency::Usd).is_err());
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(
+            Money::parse("10.5", Currency::Mxn)
+                .unwrap()
+                .to_plain_string(),
+            "10.50"
+        );
+        assert_eq!(
+            Money::parse("1000.00", Currency::Clp)
+                .unwrap()
+                .to_plain_string(),
+            "1000"
+        );
+        assert_eq!(
+            Money::parse("10.50", Currency::Pen)
+                .unwrap()
+                .to_compact_string(),
+            "10.5"
+        );
+        assert_eq!(
+            Money::parse("2", Currency::Clf).unwrap().to_plain_string(),
+            "2.0000"
+        );
+    }
+
+    #[test]
+    fn positivity() {
+        assert!(
+            Money::parse("0", Currency::Mxn)
+                .unwrap()
+                .ensure_positive()
+                .is_err()
+        );
+        assert!(
+            Money::parse("-1", Currency::Mxn)
+                .unwrap()
+                .ensure_positive()
+                .is_err()
+        );
+        assert!(
+            Money::parse("0.01", Currency::Mxn)
+                .unwrap()
+                .ensure_positive()
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! pagos-kashio (work in progress).

@@ -1,0 +1,1 @@
+//! pagos-kashpay (work in progress).

@@ -1,0 +1,1 @@
+//! pagos-khipu (work in progress).

@@ -1,0 +1,1 @@
+//! pagos-sandbox (work in progress).

@@ -1,0 +1,1 @@
+//! pagos-telepagos (work in progress).

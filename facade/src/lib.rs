@@ -1,0 +1,2 @@
+//! pagos facade (work in progress).
+pub use pagos_core::*;
