@@ -1,0 +1,300 @@
+//! Transport behaviour against a scripted loopback HTTP server: which failures are
+//! retried, how many attempts are made, and which error family comes back.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use pagos_core::transport::{Method, Request};
+use pagos_core::{Error, ErrorKind, RetryPolicy, Transport, UnknownCause};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Mutex;
+
+/// What the server does with one request.
+#[derive(Clone)]
+enum Reply {
+    /// Answer with this status, extra headers and body.
+    Status(u16, Vec<(&'static str, String)>, &'static str),
+    /// Read the request, then close without answering.
+    Drop,
+    /// Read the request, then never answer (the client must time out).
+    Hang,
+    /// Announce a longer body than is sent, then close.
+    Truncated,
+}
+
+struct Script {
+    addr: std::net::SocketAddr,
+    requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Script {
+    /// Serves `replies` in order; the last one repeats.
+    async fn start(replies: Vec<Reply>) -> Script {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let (reqs, count) = (requests.clone(), hits.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let reply = replies[n.min(replies.len() - 1)].clone();
+                let reqs = reqs.clone();
+                tokio::spawn(async move { serve_one(stream, reply, reqs).await });
+            }
+        });
+        Script {
+            addr,
+            requests,
+            hits,
+        }
+    }
+
+    fn url(&self, path: &str) -> url::Url {
+        url::Url::parse(&format!("http://{}{}", self.addr, path)).unwrap()
+    }
+}
+
+async fn read_request(stream: &mut TcpStream) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.unwrap_or(0);
+        if n == 0 {
+            return buf;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return buf;
+            }
+        }
+    }
+}
+
+async fn serve_one(mut stream: TcpStream, reply: Reply, reqs: Arc<Mutex<Vec<Vec<u8>>>>) {
+    let request = read_request(&mut stream).await;
+    reqs.lock().await.push(request);
+    match reply {
+        Reply::Status(status, headers, body) => {
+            let mut head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+                body.len()
+            );
+            for (k, v) in headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(body.as_bytes()).await;
+        }
+        Reply::Drop => {}
+        Reply::Hang => {
+            let _ = stream.read(&mut [0u8; 1]).await;
+        }
+        Reply::Truncated => {
+            let _ = stream
+                .write_all(
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"id\":",
+                )
+                .await;
+        }
+    }
+}
+
+fn transport(attempts: u32) -> Transport {
+    Transport::builder()
+        .timeout(Duration::from_millis(500))
+        .retry(
+            RetryPolicy::attempts(attempts)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(5))
+                .with_max_retry_after(Duration::from_secs(2)),
+        )
+        .build()
+        .unwrap()
+}
+
+fn ok() -> Reply {
+    Reply::Status(200, vec![], r#"{"ok":true}"#)
+}
+
+#[tokio::test]
+async fn get_is_retried_after_503_and_succeeds() {
+    let s = Script::start(vec![Reply::Status(503, vec![], "busy"), ok()]).await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.attempts, 2);
+    assert_eq!(s.hits.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn retries_are_bounded_and_the_last_answer_is_returned() {
+    let s = Script::start(vec![Reply::Status(502, vec![], "")]).await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!((resp.status, resp.attempts), (502, 3));
+    assert_eq!(s.hits.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn post_without_idempotency_reference_is_sent_once() {
+    for reply in [
+        Reply::Status(503, vec![], "busy"),
+        Reply::Drop,
+        Reply::Truncated,
+    ] {
+        let s = Script::start(vec![reply, ok()]).await;
+        let result = transport(3)
+            .send(
+                "test",
+                Request::new(Method::POST, s.url("/pay"), "create_payment").form(&[("a", "1")]),
+            )
+            .await;
+        assert_eq!(s.hits.load(Ordering::SeqCst), 1, "{result:?}");
+    }
+}
+
+#[tokio::test]
+async fn idempotent_post_is_retried_with_identical_bytes() {
+    let s = Script::start(vec![Reply::Status(503, vec![], "busy"), ok()]).await;
+    let req = Request::new(Method::POST, s.url("/cashout"), "create_payout")
+        .json(&serde_json::json!({"reference_id": "r-1", "amount": "10.50"}))
+        .unwrap()
+        .idempotent();
+    let resp = transport(3).send("test", req).await.unwrap();
+    assert_eq!(resp.status, 200);
+    let reqs = s.requests.lock().await;
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0], reqs[1]);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_long_waits_end_the_retries() {
+    let s = Script::start(vec![
+        Reply::Status(429, vec![("retry-after", "0".into())], ""),
+        ok(),
+    ])
+    .await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!((resp.status, resp.attempts), (200, 2));
+
+    let s = Script::start(vec![Reply::Status(
+        429,
+        vec![("retry-after", "3600".into())],
+        "",
+    )])
+    .await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!((resp.status, resp.attempts), (429, 1));
+}
+
+#[tokio::test]
+async fn connection_refused_is_not_sent_and_retried() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let url = url::Url::parse(&format!("http://{addr}/x")).unwrap();
+    let err = transport(2)
+        .send("test", Request::new(Method::POST, url, "create_payment"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotSent);
+    assert_eq!(err.attempts(), Some(2));
+}
+
+#[tokio::test]
+async fn lost_connection_and_timeout_are_outcome_unknown() {
+    let s = Script::start(vec![Reply::Drop]).await;
+    let err = transport(1)
+        .send(
+            "test",
+            Request::new(Method::POST, s.url("/x"), "create_payment"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::OutcomeUnknown(u) if u.cause == UnknownCause::ConnectionLost),
+        "{err:?}"
+    );
+
+    let s = Script::start(vec![Reply::Hang]).await;
+    let err = transport(2)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::OutcomeUnknown(u) if u.cause == UnknownCause::Timeout && u.attempts == 2),
+        "{err:?}"
+    );
+
+    let s = Script::start(vec![Reply::Truncated]).await;
+    let err = transport(1)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::OutcomeUnknown(u) if u.http_status == Some(200)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn user_agent_and_headers_are_sent() {
+    let s = Script::start(vec![ok()]).await;
+    let t = Transport::builder()
+        .user_agent_suffix("shop/1.0")
+        .build()
+        .unwrap();
+    let req = Request::new(Method::GET, s.url("/x"), "get")
+        .sensitive_header("authorization", "Basic c2VjcmV0Og==")
+        .unwrap();
+    t.send("test", req).await.unwrap();
+    let raw = String::from_utf8(s.requests.lock().await[0].clone())
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(raw.contains(&format!(
+        "user-agent: pagos/{} shop/1.0",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(raw.contains("authorization: basic c2vjcmv0og=="));
+}
+
+#[tokio::test]
+async fn undecodable_success_keeps_the_raw_body() {
+    let s = Script::start(vec![Reply::Status(200, vec![], "<html>oops</html>")]).await;
+    let resp = transport(1)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    let err = resp.json::<serde_json::Value>().unwrap_err();
+    match err {
+        Error::OutcomeUnknown(u) => {
+            assert_eq!(u.cause, UnknownCause::UndecodableResponse);
+            assert_eq!(u.raw_body.as_deref(), Some("<html>oops</html>"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
