@@ -8,7 +8,13 @@
 //!   and rustdoc with warnings denied.
 //! - `test`: the README's test command.
 //! - `features`: the feature matrix alone.
+//! - `new-provider NAME`: scaffolds `crates/pagos-NAME` from `xtask/templates/provider`
+//!   and adds it to the workspace.
+//! - `check-example`: checks that `examples/custom-provider` is exactly the template
+//!   rendered for `acmepay`, so the scaffold is proven to compile and pass its tests
+//!   whenever the example does.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -21,8 +27,16 @@ fn main() -> ExitCode {
         "ci" => ci(),
         "test" => test(),
         "features" => features(),
+        "new-provider" => match args.get(1) {
+            Some(name) => new_provider(name),
+            None => Err("usage: cargo xtask new-provider NAME".to_string()),
+        },
+        "check-example" => check_example(),
+        "render-example" => render_example(),
         _ => {
-            eprintln!("usage: cargo xtask <ci | test | features>");
+            eprintln!(
+                "usage: cargo xtask <ci | test | features | new-provider NAME | check-example>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -38,7 +52,10 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 fn cargo(args: &[&str]) -> Result {
-    run(Command::new(env_cargo()).args(args), &format!("cargo {}", args.join(" ")))
+    run(
+        Command::new(env_cargo()).args(args),
+        &format!("cargo {}", args.join(" ")),
+    )
 }
 
 fn env_cargo() -> String {
@@ -48,7 +65,9 @@ fn env_cargo() -> String {
 fn run(cmd: &mut Command, label: &str) -> Result {
     eprintln!("\n==> {label}");
     let started = Instant::now();
-    let status = cmd.status().map_err(|e| format!("cannot start {label}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {label}: {e}"))?;
     eprintln!("<== {label} ({:.1?})", started.elapsed());
     if status.success() {
         Ok(())
@@ -58,6 +77,7 @@ fn run(cmd: &mut Command, label: &str) -> Result {
 }
 
 fn ci() -> Result {
+    check_example()?;
     cargo(&["fmt", "--all", "--check"])?;
     cargo(&[
         "clippy",
@@ -128,5 +148,153 @@ fn check_tree(feature_args: &[&str], expected: &[&str]) -> Result {
         }
     }
     eprintln!("    tree {:?}: providers {:?} only", feature_args, expected);
+    Ok(())
+}
+
+/// The provider template, file by file: (path inside the crate, template text).
+const TEMPLATE: &[(&str, &str)] = &[
+    (
+        "Cargo.toml",
+        include_str!("../templates/provider/Cargo.toml.tmpl"),
+    ),
+    (
+        "src/lib.rs",
+        include_str!("../templates/provider/src/lib.rs.tmpl"),
+    ),
+    (
+        "src/client.rs",
+        include_str!("../templates/provider/src/client.rs.tmpl"),
+    ),
+    (
+        "src/charges.rs",
+        include_str!("../templates/provider/src/charges.rs.tmpl"),
+    ),
+    (
+        "src/error.rs",
+        include_str!("../templates/provider/src/error.rs.tmpl"),
+    ),
+    (
+        "src/status.rs",
+        include_str!("../templates/provider/src/status.rs.tmpl"),
+    ),
+    (
+        "src/provider.rs",
+        include_str!("../templates/provider/src/provider.rs.tmpl"),
+    ),
+    (
+        "tests/wire.rs",
+        include_str!("../templates/provider/tests/wire.rs.tmpl"),
+    ),
+];
+
+const EXAMPLE_NAME: &str = "acmepay";
+const EXAMPLE_DIR: &str = "examples/custom-provider";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Renders the template for a provider name such as `acmepay` or `pago_facil`.
+fn render(name: &str) -> Result<Vec<(&'static str, String)>> {
+    let valid = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(format!(
+            "{name:?}: a provider name is lowercase ASCII letters, digits and '_', starting with a letter"
+        ));
+    }
+    let camel: String = name
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    let crate_ident = format!("pagos_{name}");
+    Ok(TEMPLATE
+        .iter()
+        .map(|(path, text)| {
+            let out = text
+                .replace("{{crate}}", &crate_ident)
+                .replace("{{Name}}", &camel)
+                .replace("{{name}}", name);
+            (*path, out)
+        })
+        .collect())
+}
+
+fn new_provider(name: &str) -> Result {
+    let root = workspace_root();
+    let files = render(name)?;
+    let dir = root.join("crates").join(format!("pagos-{name}"));
+    if dir.exists() {
+        return Err(format!("{} already exists", dir.display()));
+    }
+    for (path, text) in &files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("template paths have a parent"))
+            .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+        std::fs::write(&target, text)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    let manifest_path = root.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| e.to_string())?;
+    let anchor = "members = [\n";
+    let member = format!("    \"crates/pagos-{name}\",\n");
+    let updated = manifest.replacen(anchor, &format!("{anchor}{member}"), 1);
+    if updated == manifest {
+        return Err(
+            "cannot find `members = [` in the root Cargo.toml; add the crate by hand".into(),
+        );
+    }
+    std::fs::write(&manifest_path, updated).map_err(|e| e.to_string())?;
+    eprintln!(
+        "created crates/pagos-{name} and added it to the workspace.\n\
+         next: cargo test -p pagos-{name}, then follow docs/adding-a-provider.md"
+    );
+    Ok(())
+}
+
+/// Fails when `examples/custom-provider` differs from the rendered template.
+fn check_example() -> Result {
+    let dir = workspace_root().join(EXAMPLE_DIR);
+    let mut stale = Vec::new();
+    for (path, expected) in render(EXAMPLE_NAME)? {
+        let actual = std::fs::read_to_string(dir.join(path)).unwrap_or_default();
+        if actual != expected {
+            stale.push(path);
+        }
+    }
+    if stale.is_empty() {
+        eprintln!("==> {EXAMPLE_DIR} matches the provider template");
+        Ok(())
+    } else {
+        Err(format!(
+            "{EXAMPLE_DIR} differs from xtask/templates/provider in {stale:?}; \
+             edit the template and regenerate the example with \
+             `cargo xtask render-example`"
+        ))
+    }
+}
+
+/// Writes the template rendered for `acmepay` into `examples/custom-provider`.
+fn render_example() -> Result {
+    let dir = workspace_root().join(EXAMPLE_DIR);
+    for (path, text) in render(EXAMPLE_NAME)? {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("template paths have a parent"))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(&target, text).map_err(|e| e.to_string())?;
+    }
+    eprintln!("rendered the provider template into {EXAMPLE_DIR}");
     Ok(())
 }
