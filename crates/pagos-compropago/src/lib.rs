@@ -1,1 +1,82 @@
-//! pagos-compropago (work in progress).
+//! # pagos-compropago
+//!
+//! [ComproPago](https://compropago.com) API v2 (Mexico) for
+//! [pagos](https://docs.rs/pagos): SPEI payment orders and reusable CLABE accounts.
+//!
+//! - [`CompropagoClient`] (also exported as [`Client`]): orders
+//!   ([`create_order`](CompropagoClient::create_order),
+//!   [`get_order`](CompropagoClient::get_order)), CLABEs
+//!   ([`create_clabe`](CompropagoClient::create_clabe)), accounts
+//!   ([`create_account`](CompropagoClient::create_account),
+//!   [`list_accounts`](CompropagoClient::list_accounts),
+//!   [`list_subaccounts`](CompropagoClient::list_subaccounts),
+//!   [`account_transactions`](CompropagoClient::account_transactions)) and
+//!   webhook confirmation ([`confirm_webhook`](CompropagoClient::confirm_webhook)).
+//! - [`pagos_core::PaymentProvider`] for the unified API: `create_payment` creates a
+//!   SPEI order and returns its CLABE as
+//!   [`PaymentInstructions::BankTransfer`](pagos_core::PaymentInstructions); see
+//!   [`provider`] for the field mapping and [`status`] for the status table.
+//!
+//! Authentication is HTTP Basic with the private key (`sk_…`) as the user and the
+//! public key (`pk_…`) as the password. Every input is validated before anything is
+//! sent; amounts are exact decimals (MXN, two decimals), never floating point.
+//!
+//! ```no_run
+//! use pagos_compropago::{Client, CreateOrder, Customer, Product};
+//! use pagos_core::{Currency, Money, PaymentInstructions};
+//!
+//! # async fn run() -> pagos_core::Result<()> {
+//! let client = Client::builder()
+//!     .private_key("sk_test_xxxxxxxxxxxxxx")
+//!     .public_key("pk_test_xxxxxxxxxxxxxx")
+//!     .build()?;
+//!
+//! let order = client
+//!     .create_order(&CreateOrder::new(
+//!         Product::new("SMGCURL1", "SAMSUNG GOLD CURL", Money::parse("150.00", Currency::Mxn)?),
+//!         Customer::new("customer-1", "Waldix", "waldix@compropago.com").phone("5513899832"),
+//!     ))
+//!     .await?;
+//! if let Some(PaymentInstructions::BankTransfer { account, bank, .. }) = order.payment_instructions() {
+//!     println!("transfer {} to CLABE {account} ({bank:?})", order.product.price.unwrap_or_default());
+//! }
+//!
+//! let again = client.get_order(&order.id).await?;
+//! println!("{} is {}", again.id, again.status);
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod accounts;
+mod checks;
+mod clabe;
+mod client;
+mod envelope;
+mod error;
+pub mod instructions;
+mod orders;
+pub mod provider;
+pub mod status;
+pub mod webhook;
+mod wire;
+
+pub use accounts::{
+    Account, AccountCustomer, AccountSummary, AccountTransaction, CreateAccount, SubAccount,
+};
+pub use clabe::{ClabeAccount, ClabeCustomer, ClabeDetails, CreateClabe, Frequency};
+pub use client::{CompropagoClient, CompropagoClientBuilder, DEFAULT_BASE_URL, PROVIDER_NAME};
+pub use instructions::Instruction;
+pub use orders::{
+    CreateOrder, Customer, CustomerInfo, Exchange, Order, OrderPayment, PaymentType, Product,
+    ProductInfo,
+};
+pub use status::{AccountStatus, OrderStatus};
+pub use webhook::WebhookEvent;
+
+/// Short alias for [`CompropagoClient`].
+pub type Client = CompropagoClient;
+
+/// Short alias for [`CompropagoClientBuilder`].
+pub type ClientBuilder = CompropagoClientBuilder;

@@ -1,0 +1,175 @@
+//! [`PaymentProvider`] for [`CompropagoClient`]: SPEI orders behind the unified API.
+//!
+//! `create_payment` creates a SPEI order from a [`CreatePayment`]:
+//!
+//! | unified | ComproPago | rule |
+//! |---|---|---|
+//! | `merchant_reference` | `product.id` | required |
+//! | `subject` | `product.name` | |
+//! | `amount` | `product.price`, `product.currency` | MXN only |
+//! | `payer.id`, else `payer.email` | `customer.id` | ComproPago returns the same CLABE for the same `customer.id`, so the e-mail, stable per payer, is a sound fallback |
+//! | `payer.name` | `customer.name` | required |
+//! | `payer.email` | `customer.email` | required |
+//! | `payer.phone` | `customer.phone` | optional, 10 digits |
+//! | `expires_at` | `expiresAt` | epoch seconds |
+//!
+//! `description`, `return_url`, `cancel_url`, `notify_url` and `metadata` have no
+//! place in a v2 order and are not sent (webhooks are configured in the ComproPago
+//! panel). The resulting [`Payment`] carries the order id, `product.id` as the
+//! merchant reference, the price, the status mapped by [`crate::status`], and the
+//! CLABE as [`PaymentInstructions::BankTransfer`](pagos_core::PaymentInstructions).
+
+use pagos_core::{
+    Capabilities, CreatePayment, Operation, Payment, PaymentProvider, PaymentStatus, Result,
+    ValidationError, async_trait,
+};
+
+use crate::client::{CompropagoClient, PROVIDER_NAME};
+use crate::orders::{CreateOrder, Customer, Order, Product};
+
+impl TryFrom<&CreatePayment> for CreateOrder {
+    type Error = ValidationError;
+
+    /// Maps a unified request to an order; see the [module docs](self).
+    fn try_from(req: &CreatePayment) -> Result<CreateOrder, ValidationError> {
+        req.validate()?;
+        let reference = req.merchant_reference.clone().ok_or_else(|| {
+            ValidationError::new(
+                "merchant_reference",
+                "required by ComproPago (sent as product.id)",
+            )
+        })?;
+        let required = |field: &'static str, v: &Option<String>| {
+            v.clone()
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| ValidationError::new(field, "required by ComproPago"))
+        };
+        let name = required("payer.name", &req.payer.name)?;
+        let email = required("payer.email", &req.payer.email)?;
+        let id = req
+            .payer
+            .id
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| email.clone());
+        let mut customer = Customer::new(id, name, email);
+        customer.phone = req.payer.phone.clone();
+        let mut order = CreateOrder::new(
+            Product::new(reference, req.subject.clone(), req.amount),
+            customer,
+        );
+        order.expires_at = req.expires_at;
+        // Report the unified field names, not the order's.
+        order.validate().map_err(|e| {
+            let field = match e.field() {
+                "product.id" => "merchant_reference",
+                "product.name" => "subject",
+                "product.price" => "amount",
+                "customer.id" => "payer.id",
+                "customer.name" => "payer.name",
+                "customer.email" => "payer.email",
+                "customer.phone" => "payer.phone",
+                _ => return e,
+            };
+            e.for_field(field)
+        })?;
+        Ok(order)
+    }
+}
+
+impl From<&Order> for Payment {
+    fn from(order: &Order) -> Self {
+        let mut payment = Payment::new(
+            PROVIDER_NAME,
+            order.id.clone(),
+            PaymentStatus::from(&order.status),
+        );
+        payment.merchant_reference = order.product.id.clone();
+        payment.amount = order.price();
+        payment.instructions = order.payment_instructions().into_iter().collect();
+        payment.raw = order.raw.clone();
+        payment
+    }
+}
+
+impl From<Order> for Payment {
+    fn from(order: Order) -> Self {
+        Payment::from(&order)
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for CompropagoClient {
+    fn name(&self) -> &'static str {
+        PROVIDER_NAME
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::of(&[Operation::CreatePayment, Operation::GetPayment])
+    }
+
+    async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
+        let order = CreateOrder::try_from(request)?;
+        Ok(self.create_order(&order).await?.into())
+    }
+
+    async fn get_payment(&self, id: &str) -> Result<Payment> {
+        Ok(self.get_order(id).await?.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pagos_core::{Currency, Money};
+
+    use super::*;
+
+    fn base() -> pagos_core::CreatePaymentBuilder {
+        CreatePayment::builder(Money::parse("150", Currency::Mxn).unwrap(), "Camisa")
+            .merchant_reference("INV-1")
+            .payer_name("Ana")
+            .payer_email("ana@example.mx")
+    }
+
+    #[test]
+    fn maps_fields_and_falls_back_to_the_email_as_customer_id() {
+        let order = CreateOrder::try_from(&base().build().unwrap()).unwrap();
+        assert_eq!(order.product.id, "INV-1");
+        assert_eq!(order.product.name, "Camisa");
+        assert_eq!(order.customer.id, "ana@example.mx");
+        let order = CreateOrder::try_from(&base().payer_id("u-7").build().unwrap()).unwrap();
+        assert_eq!(order.customer.id, "u-7");
+    }
+
+    #[test]
+    fn unified_field_names_in_errors() {
+        let field = |r: CreatePayment| CreateOrder::try_from(&r).unwrap_err().field().to_string();
+        let no_ref = CreatePayment::builder(Money::parse("1", Currency::Mxn).unwrap(), "x")
+            .payer_name("Ana")
+            .payer_email("ana@example.mx")
+            .build()
+            .unwrap();
+        assert_eq!(field(no_ref), "merchant_reference");
+        let usd = CreatePayment::builder(Money::parse("1", Currency::Usd).unwrap(), "x")
+            .merchant_reference("r")
+            .payer_name("Ana")
+            .payer_email("ana@example.mx")
+            .build()
+            .unwrap();
+        assert_eq!(field(usd), "amount");
+        assert_eq!(
+            field(
+                CreatePayment::builder(Money::parse("1", Currency::Mxn).unwrap(), "x")
+                    .merchant_reference("r")
+                    .payer_email("ana@example.mx")
+                    .build()
+                    .unwrap()
+            ),
+            "payer.name"
+        );
+        assert_eq!(
+            field(base().payer_phone("+525513899832").build().unwrap()),
+            "payer.phone"
+        );
+    }
+}
