@@ -1,0 +1,228 @@
+//! The two KashIO wire formats that need care: amounts and timestamps.
+//!
+//! Every amount and every timestamp KashIO sends or receives goes through this module,
+//! so the formats are decided in exactly one place.
+
+/// KashIO amounts: "Decimal ... Usar 2 decimales".
+///
+/// - Sent as a JSON **number** with exactly two decimals (`15.00`), as in the seed's
+///   create example. The seed's update example sends `"25.00"` as a string; the object
+///   table types the field as Decimal and the create example uses a number, so the
+///   number form is used everywhere.
+/// - Read leniently: KashIO answers with numbers (`15.0`, `23.32`) and sometimes with
+///   strings (`"25.00"` in the void example). Never through `f64`.
+pub(crate) mod amount {
+    use pagos_core::wire::{json_number, lenient_decimal};
+    use pagos_core::{Currency, Money, ValidationError};
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer};
+
+    /// Decimal places of every KashIO amount.
+    pub(crate) const DECIMALS: u32 = 2;
+
+    /// The currencies KashIO collects in.
+    ///
+    /// KashIO is a Peruvian collection network: the seed only shows `PEN`, and Peruvian
+    /// banks and agents (where a payer quotes the `ktin`) take soles and US dollars, the
+    /// two currencies of the Peruvian banking system. Anything else is rejected before
+    /// sending rather than left to an undocumented server error.
+    pub(crate) const CURRENCIES: [Currency; 2] = [Currency::Pen, Currency::Usd];
+
+    /// Checks an amount before sending: supported currency, greater than zero, at
+    /// most two decimals.
+    pub(crate) fn check(field: &'static str, money: &Money) -> Result<(), ValidationError> {
+        if !CURRENCIES.contains(&money.currency()) {
+            return Err(ValidationError::new(
+                "currency",
+                format!(
+                    "KashIO collects only in PEN and USD, not {}",
+                    money.currency()
+                ),
+            ));
+        }
+        money.ensure_positive().map_err(|e| e.for_field(field))?;
+        if money.amount().normalize().scale() > DECIMALS {
+            return Err(ValidationError::new(
+                field,
+                format!("{} has more than {DECIMALS} decimals", money.amount()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The amount with exactly two decimals (`15` becomes `15.00`). Only called on
+    /// amounts that passed [`check`], so no rounding happens.
+    pub(crate) fn to_wire(amount: Decimal) -> Decimal {
+        let mut amount = amount;
+        amount.rescale(DECIMALS);
+        amount
+    }
+
+    /// Serializes as a JSON number with exactly two decimals.
+    pub(crate) fn serialize<S: Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        json_number::serialize(&to_wire(*amount), s)
+    }
+
+    /// Reads a number or a numeric string.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        lenient_decimal::deserialize(d)
+    }
+
+    /// The same for optional amounts (`fees`, `late_fee`, `sub_total`).
+    pub(crate) mod option {
+        use super::*;
+
+        /// Reads `null`, `""`, a number or a numeric string.
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            lenient_decimal::option::deserialize(d)
+        }
+    }
+}
+
+/// KashIO timestamps: `yyyy-MM-ddThh:mm:ss`, without a zone.
+///
+/// The list example uses a space instead of the `T` (`2020-06-07 23:46:11`); both are
+/// read. Fractional seconds and an explicit offset (`Z`, `-05:00`) are also read, the
+/// latter converted to UTC, so a server change in that direction does not break
+/// decoding. Timestamps are written without fractional seconds.
+///
+/// The zone-less values are UTC: the seed's create example asks for
+/// `request_datetime 2020-01-01T05:00:00` and `due_datetime 2020-01-02T04:59:59`, which
+/// are midnight to midnight in Lima (UTC-5, no daylight saving time).
+pub(crate) mod datetime {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+    use time::format_description::BorrowedFormatItem;
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+    const WIRE: &[BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    const WIRE_FRACTION: &[BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond]");
+
+    /// Formats as `yyyy-MM-ddThh:mm:ss`.
+    pub(crate) fn format(at: &PrimitiveDateTime) -> String {
+        // Formatting a PrimitiveDateTime with only date and time components cannot fail;
+        // the fallback keeps the function total anyway.
+        at.format(WIRE).unwrap_or_else(|_| at.to_string())
+    }
+
+    /// Parses any of the accepted forms.
+    pub(crate) fn parse(text: &str) -> Option<PrimitiveDateTime> {
+        let text = text.trim();
+        let normalized: String = if text.as_bytes().get(10) == Some(&b' ') {
+            format!("{}T{}", &text[..10], &text[11..])
+        } else {
+            text.to_string()
+        };
+        PrimitiveDateTime::parse(&normalized, WIRE)
+            .or_else(|_| PrimitiveDateTime::parse(&normalized, WIRE_FRACTION))
+            .ok()
+            .or_else(|| {
+                OffsetDateTime::parse(&normalized, &Rfc3339)
+                    .ok()
+                    .map(|at| from_offset(at.to_offset(UtcOffset::UTC)))
+            })
+    }
+
+    /// The UTC wall-clock time of an instant, to the second.
+    pub(crate) fn from_offset(at: OffsetDateTime) -> PrimitiveDateTime {
+        let utc = at.to_offset(UtcOffset::UTC);
+        let time = utc.time().replace_nanosecond(0).unwrap_or(utc.time());
+        PrimitiveDateTime::new(utc.date(), time)
+    }
+
+    /// Now, as KashIO wants it: UTC, to the second, without a zone.
+    pub(crate) fn now() -> PrimitiveDateTime {
+        from_offset(OffsetDateTime::now_utc())
+    }
+
+    /// Reads a required timestamp.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<PrimitiveDateTime, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).ok_or_else(|| D::Error::custom(format!("{text:?} is not a KashIO timestamp")))
+    }
+
+    /// Optional timestamps: absent, `null` and `""` are `None`; anything else must parse.
+    pub(crate) mod option {
+        use super::*;
+
+        /// Reads an optional timestamp. Use with `#[serde(default, with = ...)]`.
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<PrimitiveDateTime>, D::Error> {
+            match Option::<String>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) if text.trim().is_empty() => Ok(None),
+                Some(text) => parse(&text)
+                    .map(Some)
+                    .ok_or_else(|| D::Error::custom(format!("{text:?} is not a KashIO timestamp"))),
+            }
+        }
+    }
+}
+
+/// Case-insensitive matching of KashIO's enumerated strings (`NEW`, `new`...).
+pub(crate) fn eq_ci(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pagos_core::{Currency, Money};
+    use rust_decimal::Decimal;
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_in_every_accepted_form() {
+        let expected = datetime!(2020-06-07 23:46:11);
+        for text in [
+            "2020-06-07T23:46:11",
+            "2020-06-07 23:46:11",
+            " 2020-06-07T23:46:11 ",
+            "2020-06-07T23:46:11.000",
+            "2020-06-07T23:46:11Z",
+            "2020-06-07T18:46:11-05:00",
+        ] {
+            assert_eq!(datetime::parse(text), Some(expected), "{text}");
+        }
+        for bad in ["", "2020-06-07", "07/06/2020 23:46", "2020-13-07T23:46:11"] {
+            assert_eq!(datetime::parse(bad), None, "{bad}");
+        }
+        assert_eq!(datetime::format(&expected), "2020-06-07T23:46:11");
+    }
+
+    #[test]
+    fn offsets_become_utc_seconds() {
+        let at = time::macros::datetime!(2020-01-01 00:00:00.75 -5);
+        assert_eq!(
+            datetime::from_offset(at),
+            time::macros::datetime!(2020-01-01 05:00:00)
+        );
+    }
+
+    #[test]
+    fn amounts_have_two_decimals_and_supported_currencies() {
+        assert_eq!(amount::to_wire(Decimal::new(15, 0)).to_string(), "15.00");
+        assert_eq!(amount::to_wire(Decimal::new(155, 1)).to_string(), "15.50");
+        let pen = |s: &str| Money::parse(s, Currency::Pen).unwrap();
+        assert!(amount::check("amount", &pen("0.01")).is_ok());
+        assert_eq!(
+            amount::check("amount", &pen("0")).unwrap_err().field(),
+            "amount"
+        );
+        let mxn = Money::parse("10", Currency::Mxn).unwrap();
+        assert_eq!(
+            amount::check("amount", &mxn).unwrap_err().field(),
+            "currency"
+        );
+        assert!(amount::check("amount", &Money::parse("10", Currency::Usd).unwrap()).is_ok());
+    }
+}
