@@ -1,1 +1,72 @@
-//! pagos-kashpay (work in progress).
+//! # pagos-kashpay
+//!
+//! [Kashpay](https://kashplataforma.com) / Onsigna (Mexico) acquiring API for
+//! [pagos](https://docs.rs/pagos): a session token from `AuthenticationService` and
+//! `OKPay/createOrder` (SPEI transfers, cash in/out and the other operations of the
+//! [`TransactionType`] catalogue).
+//!
+//! - [`KashpayClient`] (also [`Client`]): [`create_order`](KashpayClient::create_order),
+//!   with a cached, single-flight session token that is renewed before it expires and
+//!   once more after a 401/403.
+//! - [`CreateOrder`]: every field of `createOrder`, checked before sending (CLABE check
+//!   digit, MXN amount with at most two decimals, e-mail, required texts).
+//! - [`pagos_core::PaymentProvider`]: `create_payout` as a SPEI transfer.
+//!
+//! Two hosts, separately configurable: authentication (`polaris`) and orders
+//! (`centauri`). [`Environment::Sandbox`] uses Kashpay's documented plain-http sandbox
+//! hosts; production authentication is `https://polaris.kashplataforma.com`, and the
+//! production orders host must be set with
+//! [`orders_base_url`](KashpayClientBuilder::orders_base_url).
+//!
+//! ```no_run
+//! use pagos_core::{BankAccount, Currency, Money, PaymentProvider, PayoutRequest};
+//! use pagos_kashpay::{Client, Environment};
+//!
+//! # async fn run() -> pagos_core::Result<()> {
+//! let kashpay = Client::builder()
+//!     .entity("com.cascade")
+//!     .user("jim@cascadefintech.com")
+//!     .password(std::env::var("KASHPAY_PASSWORD").unwrap_or_default())
+//!     .environment(Environment::Sandbox)
+//!     .build()?;
+//!
+//! let payout = PayoutRequest::builder(
+//!     Money::parse("250.00", Currency::Mxn)?,
+//!     BankAccount::Clabe("032180000118359719".into()),
+//!     "PAYOUT0001",
+//! )
+//! .beneficiary_name("Florentino Eter")
+//! .concept("Deposito Maria")
+//! .build()?;
+//! let sent = kashpay.create_payout(&payout).await?;
+//! println!("order {} is {}", sent.id, sent.status);
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod auth;
+mod client;
+mod error;
+pub mod orders;
+pub mod provider;
+pub mod status;
+mod wire;
+
+pub use auth::KashpayAuthenticator;
+pub use client::{
+    Environment, KashpayClient, KashpayClientBuilder, PRODUCTION_AUTH_BASE_URL,
+    SANDBOX_AUTH_BASE_URL, SANDBOX_ORDERS_BASE_URL,
+};
+pub use orders::{
+    AccountType, CreateOrder, CreateOrderBuilder, Order, OrderStatus, TransactionType,
+};
+pub use provider::numeric_reference_for;
+
+/// [`KashpayClient`] under the name every pagos provider crate uses.
+pub type Client = KashpayClient;
+
+/// The provider name used in errors and tracing: `"kashpay"`.
+pub const PROVIDER_NAME: &str = "kashpay";
