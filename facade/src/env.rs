@@ -62,9 +62,9 @@ impl ProviderKind {
     pub fn from_env() -> Result<ProviderKind> {
         let value = std::env::var("PAGOS_PROVIDER")
             .map_err(|_| ConfigError::new("PAGOS_PROVIDER", "is not set"))?;
-        value
-            .parse()
-            .map_err(|_: ConfigError| ConfigError::new("PAGOS_PROVIDER", "names no known provider").into())
+        value.parse().map_err(|_: ConfigError| {
+            ConfigError::new("PAGOS_PROVIDER", "names no known provider").into()
+        })
     }
 }
 
@@ -139,21 +139,6 @@ impl<'a> EnvConfig<'a> {
         self.optional(name)
             .ok_or_else(|| ConfigError::new(name, "is not set"))
     }
-
-    /// Re-labels a base-URL error with the variable it came from. The builder's own
-    /// message may quote the URL, so it is replaced rather than repeated.
-    #[allow(dead_code)] // unused when no provider feature is enabled
-    fn relabel(name: &'static str) -> impl Fn(Error) -> Error {
-        move |e| match e {
-            Error::Config(_) => ConfigError::new(
-                name,
-                "is not a usable base URL: it must be https (or http to a loopback host) \
-                 with no query, fragment or credentials",
-            )
-            .into(),
-            other => other,
-        }
-    }
 }
 
 /// Builds a provider from the process environment with a default [`Transport`].
@@ -193,109 +178,15 @@ pub fn from_env_with(
 ) -> Result<Arc<dyn PaymentProvider>> {
     match kind {
         #[cfg(feature = "khipu")]
-        ProviderKind::Khipu => {
-            let mut b = pagos_khipu::KhipuClient::builder()
-                .receiver_id(config.required("PAGOS_KHIPU_RECEIVER_ID")?)
-                .secret(config.required("PAGOS_KHIPU_SECRET")?);
-            if let Some(url) = config.optional("PAGOS_KHIPU_BASE_URL") {
-                b = b.base_url(&url).map_err(EnvConfig::relabel("PAGOS_KHIPU_BASE_URL"))?;
-            }
-            if let Some(t) = transport {
-                b = b.transport(t);
-            }
-            Ok(Arc::new(b.build()?))
-        }
+        ProviderKind::Khipu => Ok(Arc::new(khipu_client(config, transport)?)),
         #[cfg(feature = "kashio")]
-        ProviderKind::Kashio => {
-            let mut b = pagos_kashio::KashioClient::builder()
-                .secret_key(config.required("PAGOS_KASHIO_SECRET_KEY")?);
-            if let Some(url) = config.optional("PAGOS_KASHIO_BASE_URL") {
-                b = b.base_url(&url).map_err(EnvConfig::relabel("PAGOS_KASHIO_BASE_URL"))?;
-            }
-            if let Some(t) = transport {
-                b = b.transport(t);
-            }
-            Ok(Arc::new(b.build()?))
-        }
+        ProviderKind::Kashio => Ok(Arc::new(kashio_client(config, transport)?)),
         #[cfg(feature = "compropago")]
-        ProviderKind::Compropago => {
-            let mut b = pagos_compropago::CompropagoClient::builder()
-                .private_key(config.required("PAGOS_COMPROPAGO_PRIVATE_KEY")?)
-                .public_key(config.required("PAGOS_COMPROPAGO_PUBLIC_KEY")?);
-            if let Some(url) = config.optional("PAGOS_COMPROPAGO_BASE_URL") {
-                b = b
-                    .base_url(&url)
-                    .map_err(EnvConfig::relabel("PAGOS_COMPROPAGO_BASE_URL"))?;
-            }
-            if let Some(t) = transport {
-                b = b.transport(t);
-            }
-            Ok(Arc::new(b.build()?))
-        }
+        ProviderKind::Compropago => Ok(Arc::new(compropago_client(config, transport)?)),
         #[cfg(feature = "kashpay")]
-        ProviderKind::Kashpay => {
-            use pagos_kashpay::Environment;
-            let mut b = pagos_kashpay::KashpayClient::builder()
-                .entity(config.required("PAGOS_KASHPAY_ENTITY")?)
-                .user(config.required("PAGOS_KASHPAY_USER")?)
-                .password(config.required("PAGOS_KASHPAY_PASSWORD")?);
-            if let Some(env) = config.optional("PAGOS_KASHPAY_ENV") {
-                b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
-                    "sandbox" => Environment::Sandbox,
-                    "production" => Environment::Production,
-                    _ => {
-                        return Err(ConfigError::new(
-                            "PAGOS_KASHPAY_ENV",
-                            "expected sandbox or production",
-                        )
-                        .into());
-                    }
-                });
-            }
-            if let Some(url) = config.optional("PAGOS_KASHPAY_AUTH_URL") {
-                b = b
-                    .auth_base_url(&url)
-                    .map_err(EnvConfig::relabel("PAGOS_KASHPAY_AUTH_URL"))?;
-            }
-            if let Some(url) = config.optional("PAGOS_KASHPAY_ORDERS_URL") {
-                b = b
-                    .orders_base_url(&url)
-                    .map_err(EnvConfig::relabel("PAGOS_KASHPAY_ORDERS_URL"))?;
-            }
-            if let Some(t) = transport {
-                b = b.transport(t);
-            }
-            Ok(Arc::new(b.build()?))
-        }
+        ProviderKind::Kashpay => Ok(Arc::new(kashpay_client(config, transport)?)),
         #[cfg(feature = "telepagos")]
-        ProviderKind::Telepagos => {
-            use pagos_telepagos::Environment;
-            let mut b = pagos_telepagos::TelepagosClient::builder()
-                .username(config.required("PAGOS_TELEPAGOS_USERNAME")?)
-                .password(config.required("PAGOS_TELEPAGOS_PASSWORD")?);
-            if let Some(env) = config.optional("PAGOS_TELEPAGOS_ENV") {
-                b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
-                    "homologation" | "sandbox" => Environment::Homologation,
-                    "production" => Environment::Production,
-                    _ => {
-                        return Err(ConfigError::new(
-                            "PAGOS_TELEPAGOS_ENV",
-                            "expected homologation (or sandbox) or production",
-                        )
-                        .into());
-                    }
-                });
-            }
-            if let Some(url) = config.optional("PAGOS_TELEPAGOS_BASE_URL") {
-                b = b
-                    .base_url(&url)
-                    .map_err(EnvConfig::relabel("PAGOS_TELEPAGOS_BASE_URL"))?;
-            }
-            if let Some(t) = transport {
-                b = b.transport(t);
-            }
-            Ok(Arc::new(b.build()?))
-        }
+        ProviderKind::Telepagos => Ok(Arc::new(telepagos_client(config, transport)?)),
         #[allow(unreachable_patterns)] // reachable only when some feature is off
         other => Err(ConfigError::new(
             "features",
@@ -305,6 +196,165 @@ pub fn from_env_with(
             ),
         )
         .into()),
+    }
+}
+
+/// Builds a [`pagos_khipu::KhipuClient`] from `PAGOS_KHIPU_*` (see [`from_env`]).
+///
+/// # Errors
+/// [`Error::Config`] naming the variable that is missing or malformed.
+#[cfg(feature = "khipu")]
+pub fn khipu_client(
+    config: &EnvConfig<'_>,
+    transport: Option<Transport>,
+) -> Result<pagos_khipu::KhipuClient> {
+    let mut b = pagos_khipu::KhipuClient::builder()
+        .receiver_id(config.required("PAGOS_KHIPU_RECEIVER_ID")?)
+        .secret(config.required("PAGOS_KHIPU_SECRET")?);
+    if let Some(url) = config.optional("PAGOS_KHIPU_BASE_URL") {
+        b = b.base_url(&url).map_err(relabel("PAGOS_KHIPU_BASE_URL"))?;
+    }
+    if let Some(t) = transport {
+        b = b.transport(t);
+    }
+    b.build()
+}
+
+/// Builds a [`pagos_kashio::KashioClient`] from `PAGOS_KASHIO_*` (see [`from_env`]).
+///
+/// # Errors
+/// [`Error::Config`] naming the variable that is missing or malformed.
+#[cfg(feature = "kashio")]
+pub fn kashio_client(
+    config: &EnvConfig<'_>,
+    transport: Option<Transport>,
+) -> Result<pagos_kashio::KashioClient> {
+    let mut b = pagos_kashio::KashioClient::builder()
+        .secret_key(config.required("PAGOS_KASHIO_SECRET_KEY")?);
+    if let Some(url) = config.optional("PAGOS_KASHIO_BASE_URL") {
+        b = b.base_url(&url).map_err(relabel("PAGOS_KASHIO_BASE_URL"))?;
+    }
+    if let Some(t) = transport {
+        b = b.transport(t);
+    }
+    b.build()
+}
+
+/// Builds a [`pagos_compropago::CompropagoClient`] from `PAGOS_COMPROPAGO_*` (see [`from_env`]).
+///
+/// # Errors
+/// [`Error::Config`] naming the variable that is missing or malformed.
+#[cfg(feature = "compropago")]
+pub fn compropago_client(
+    config: &EnvConfig<'_>,
+    transport: Option<Transport>,
+) -> Result<pagos_compropago::CompropagoClient> {
+    let mut b = pagos_compropago::CompropagoClient::builder()
+        .private_key(config.required("PAGOS_COMPROPAGO_PRIVATE_KEY")?)
+        .public_key(config.required("PAGOS_COMPROPAGO_PUBLIC_KEY")?);
+    if let Some(url) = config.optional("PAGOS_COMPROPAGO_BASE_URL") {
+        b = b
+            .base_url(&url)
+            .map_err(relabel("PAGOS_COMPROPAGO_BASE_URL"))?;
+    }
+    if let Some(t) = transport {
+        b = b.transport(t);
+    }
+    b.build()
+}
+
+/// Builds a [`pagos_kashpay::KashpayClient`] from `PAGOS_KASHPAY_*` (see [`from_env`]).
+///
+/// # Errors
+/// [`Error::Config`] naming the variable that is missing or malformed.
+#[cfg(feature = "kashpay")]
+pub fn kashpay_client(
+    config: &EnvConfig<'_>,
+    transport: Option<Transport>,
+) -> Result<pagos_kashpay::KashpayClient> {
+    use pagos_kashpay::Environment;
+    let mut b = pagos_kashpay::KashpayClient::builder()
+        .entity(config.required("PAGOS_KASHPAY_ENTITY")?)
+        .user(config.required("PAGOS_KASHPAY_USER")?)
+        .password(config.required("PAGOS_KASHPAY_PASSWORD")?);
+    if let Some(env) = config.optional("PAGOS_KASHPAY_ENV") {
+        b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
+            "sandbox" => Environment::Sandbox,
+            "production" => Environment::Production,
+            _ => {
+                return Err(ConfigError::new(
+                    "PAGOS_KASHPAY_ENV",
+                    "expected sandbox or production",
+                )
+                .into());
+            }
+        });
+    }
+    if let Some(url) = config.optional("PAGOS_KASHPAY_AUTH_URL") {
+        b = b
+            .auth_base_url(&url)
+            .map_err(relabel("PAGOS_KASHPAY_AUTH_URL"))?;
+    }
+    if let Some(url) = config.optional("PAGOS_KASHPAY_ORDERS_URL") {
+        b = b
+            .orders_base_url(&url)
+            .map_err(relabel("PAGOS_KASHPAY_ORDERS_URL"))?;
+    }
+    if let Some(t) = transport {
+        b = b.transport(t);
+    }
+    b.build()
+}
+
+/// Builds a [`pagos_telepagos::TelepagosClient`] from `PAGOS_TELEPAGOS_*` (see [`from_env`]).
+///
+/// # Errors
+/// [`Error::Config`] naming the variable that is missing or malformed.
+#[cfg(feature = "telepagos")]
+pub fn telepagos_client(
+    config: &EnvConfig<'_>,
+    transport: Option<Transport>,
+) -> Result<pagos_telepagos::TelepagosClient> {
+    use pagos_telepagos::Environment;
+    let mut b = pagos_telepagos::TelepagosClient::builder()
+        .username(config.required("PAGOS_TELEPAGOS_USERNAME")?)
+        .password(config.required("PAGOS_TELEPAGOS_PASSWORD")?);
+    if let Some(env) = config.optional("PAGOS_TELEPAGOS_ENV") {
+        b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
+            "homologation" | "sandbox" => Environment::Homologation,
+            "production" => Environment::Production,
+            _ => {
+                return Err(ConfigError::new(
+                    "PAGOS_TELEPAGOS_ENV",
+                    "expected homologation (or sandbox) or production",
+                )
+                .into());
+            }
+        });
+    }
+    if let Some(url) = config.optional("PAGOS_TELEPAGOS_BASE_URL") {
+        b = b
+            .base_url(&url)
+            .map_err(relabel("PAGOS_TELEPAGOS_BASE_URL"))?;
+    }
+    if let Some(t) = transport {
+        b = b.transport(t);
+    }
+    b.build()
+}
+
+/// Re-labels a base-URL error with the variable it came from. The builder's own
+/// message may quote the URL, so it is replaced rather than repeated.
+#[allow(dead_code)] // unused when no provider feature is enabled
+fn relabel<E: Into<Error>>(name: &'static str) -> impl Fn(E) -> Error {
+    move |e| match e.into() {
+        Error::Config(_) => ConfigError::new(
+            name,
+            "is not a usable base URL: it must be https (or http to a loopback host) \
+             with no query, fragment or credentials",
+        )
+        .into(),
+        other => other,
     }
 }
 
@@ -320,7 +370,10 @@ mod tests {
 
     #[test]
     fn provider_names_parse() {
-        assert_eq!("KHIPU".parse::<ProviderKind>().unwrap(), ProviderKind::Khipu);
+        assert_eq!(
+            "KHIPU".parse::<ProviderKind>().unwrap(),
+            ProviderKind::Khipu
+        );
         assert!("stripe".parse::<ProviderKind>().is_err());
     }
 
@@ -341,7 +394,10 @@ mod tests {
                 ProviderKind::Kashio,
                 &config(&[
                     ("PAGOS_KASHIO_SECRET_KEY", "sk_test_very_secret"),
-                    ("PAGOS_KASHIO_BASE_URL", "http://evil.example/sk_test_very_secret"),
+                    (
+                        "PAGOS_KASHIO_BASE_URL",
+                        "http://evil.example/sk_test_very_secret",
+                    ),
                 ]),
                 None,
             )

@@ -37,6 +37,16 @@
 
 mod env;
 
+#[cfg(feature = "compropago")]
+pub use env::compropago_client;
+#[cfg(feature = "kashio")]
+pub use env::kashio_client;
+#[cfg(feature = "kashpay")]
+pub use env::kashpay_client;
+#[cfg(feature = "khipu")]
+pub use env::khipu_client;
+#[cfg(feature = "telepagos")]
+pub use env::telepagos_client;
 pub use env::{EnvConfig, ProviderKind, from_env, from_env_with};
 pub use pagos_core::*;
 
