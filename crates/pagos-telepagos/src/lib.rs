@@ -1,1 +1,106 @@
-//! pagos-telepagos (work in progress).
+//! # pagos-telepagos
+//!
+//! A client for TelePagos' "API Telepagos Empresas" (Argentina), part of
+//! [pagos](https://docs.rs/pagos): CVU/CBU transfers (cash-out) with their PDF
+//! vouchers, collecting by QR, transfer and payment links (cash-in), sale points and
+//! their static QRs, the balance, the transactions and the collecting account's
+//! statistics.
+//!
+//! - [`TelepagosClient`] (also [`Client`]): every endpoint, plus
+//!   [`PaymentProvider`](pagos_core::PaymentProvider) (see [`provider`]).
+//! - Session: `POST v2/auth/token` once, the token reused until shortly before
+//!   `expires_at`, one authentication shared by concurrent calls, and one renewal when
+//!   TelePagos answers 401/403 (see [`pagos_core::token`]).
+//! - Errors: `{"status":"error","message":…}` is an [`Error::Provider`](pagos_core::Error::Provider)
+//!   whatever the HTTP status (see [Errors](#errors)).
+//! - Amounts: [`Money`](pagos_core::Money) in ARS, sent as JSON numbers with two
+//!   decimals, never through floating point.
+//! - Cash-outs are safe to retry: `reference_id` makes TelePagos treat a repeat as the
+//!   same transfer, so the transport resends them after transient failures.
+//!
+//! ```no_run
+//! use pagos_core::{Currency, Money};
+//! use pagos_telepagos::{CashoutRequest, Client, Concept, Environment};
+//!
+//! # async fn run() -> pagos_core::Result<()> {
+//! let client = Client::builder()
+//!     .username(std::env::var("TELEPAGOS_USERNAME").unwrap_or_default())
+//!     .password(std::env::var("TELEPAGOS_PASSWORD").unwrap_or_default())
+//!     .environment(Environment::Homologation)
+//!     .build()?;
+//!
+//! let transfer = CashoutRequest::builder(
+//!     Money::parse("1500.50", Currency::Ars)?,
+//!     "20-26756539-3",
+//!     "payout-0001",
+//! )
+//! .cvu("2850590940090418135201")
+//! .concept(Concept::Hon)
+//! .build()?;
+//! let receipt = client.cashout(&transfer).await?;
+//! let voucher = client.cashout_voucher(&receipt.id).await?;
+//! std::fs::write("voucher.pdf", &voucher.pdf).ok();
+//! # Ok(()) }
+//! ```
+//!
+//! # Session
+//! The token from `POST v2/auth/token` is sent as `Authorization: Bearer <token>` on
+//! every other call. `expires_at` is read as Unix seconds, or as a
+//! `"YYYY-MM-DD HH:MM:SS"` text taken as **UTC**: TelePagos does not document its zone,
+//! and UTC is the reading whose mistake is harmless (if the text is really Argentine
+//! time, UTC−03:00, the token is believed valid up to 3 h too long, TelePagos answers
+//! 401, and the session authenticates once more and repeats the call). An expiry that
+//! is missing, unreadable or already within the 60 s refresh margin is treated as
+//! "valid until refused", so a wrong clock never turns every call into an
+//! authentication.
+//!
+//! # Errors
+//! Every call returns [`pagos_core::Error`]. The body's `status` is checked on every
+//! answer, in one place, whatever the HTTP status:
+//!
+//! | answer | error |
+//! |---|---|
+//! | (nothing sent) invalid input | `Validation`, naming the field |
+//! | any HTTP status with `{"status":"error","message":…}` | `Provider`, with the HTTP status (200 included), the `message` and the raw body |
+//! | non-2xx with any other body, JSON or not | `Provider`, with the HTTP status and the raw body |
+//! | no connection | `NotSent` |
+//! | 2xx that does not decode into the documented shape, timeout, lost connection | `OutcomeUnknown`, with the raw body when there is one |
+//!
+//! A 401/403 (the token refused) makes the client authenticate again once and repeat
+//! the call; a second refusal is returned.
+#![deny(missing_docs)]
+#![deny(missing_debug_implementations)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod account;
+mod auth;
+pub mod cashin;
+pub mod cashout;
+mod client;
+mod error;
+pub mod provider;
+pub mod sale_points;
+pub mod statistics;
+pub mod status;
+mod wire;
+
+/// The provider's name, as [`PaymentProvider::name`](pagos_core::PaymentProvider::name)
+/// returns it and errors carry it.
+pub const PROVIDER: &str = "telepagos";
+
+pub use account::{
+    AccountBalance, OperationFilter, Transaction, TransactionsPage, TransactionsQuery,
+};
+pub use cashin::{
+    Buyer, CashIn, Distribution, PaymentLink, PaymentLinkRequest, QrCode, QrRequest, TransferLink,
+    TransferRequest,
+};
+pub use cashout::{CashoutReceipt, CashoutRequest, CashoutRequestBuilder, Concept, Voucher};
+pub use client::{Environment, TelepagosClient, TelepagosClientBuilder};
+pub use sale_points::{QrAmountType, SalePoint, StaticQrOrderRequest};
+pub use statistics::Statistics;
+
+/// [`TelepagosClient`] under the name every pagos provider crate uses.
+pub type Client = TelepagosClient;
+/// [`TelepagosClientBuilder`] under the name every pagos provider crate uses.
+pub type ClientBuilder = TelepagosClientBuilder;

@@ -1,0 +1,553 @@
+//! Cash-in: collecting money by QR (`POST v2/payment/cashin/qr/generate`), by transfer
+//! (`POST v2/payment/cashin/transfer/generate`), by payment link
+//! (`POST v2/payment/cashin/link/generate`), and reading a credited payment
+//! (`GET v2/payment/cashin/{id}`).
+//!
+//! None of these `POST`s carries an idempotency reference, so each is sent exactly once:
+//! after an unknown outcome, look the operation up (e.g. in
+//! [`TelepagosClient::transactions`]) before creating another.
+//!
+//! The cash-in `concept` is free text (the seed types it `string` and the link
+//! generator has no other text field), unlike the cash-out's BCRA motive code.
+
+use pagos_core::transport::{Method, Request};
+use pagos_core::{Decimal, Money, Response, Result, ValidationError, validate};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+use time::OffsetDateTime;
+
+use crate::client::TelepagosClient;
+use crate::wire::{WireAmount, lenient_id};
+
+/// A one-off QR code for an amount.
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use pagos_telepagos::QrRequest;
+/// let req = QrRequest::new(Money::parse("250", Currency::Ars)?, "Pedido 42").description("2 cafés");
+/// assert_eq!(req.description.as_deref(), Some("2 cafés"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QrRequest {
+    /// How much, in ARS.
+    pub amount: Money,
+    /// The concept shown to the payer.
+    pub concept: String,
+    /// A description; the concept is sent when absent (the seed lists `description`
+    /// among the fields).
+    pub description: Option<String>,
+}
+
+impl QrRequest {
+    /// A QR request for `amount` with `concept`.
+    pub fn new(amount: Money, concept: impl Into<String>) -> Self {
+        QrRequest {
+            amount,
+            concept: concept.into(),
+            description: None,
+        }
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    fn wire(&self) -> std::result::Result<AmountConceptWire<'_>, ValidationError> {
+        let amount = WireAmount::new("amount", &self.amount)?;
+        validate::non_empty("concept", &self.concept)?;
+        Ok(AmountConceptWire {
+            amount,
+            concept: &self.concept,
+            description: description_or(self.description.as_deref(), &self.concept),
+        })
+    }
+}
+
+pub(crate) fn description_or<'a>(description: Option<&'a str>, fallback: &'a str) -> &'a str {
+    description
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or(fallback)
+}
+
+#[derive(Debug, Serialize)]
+struct AmountConceptWire<'a> {
+    amount: WireAmount,
+    concept: &'a str,
+    description: &'a str,
+}
+
+/// A generated QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct QrCode {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The text to encode in the QR image.
+    pub qr_code: String,
+    /// TelePagos' id of the QR order.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub qr_order_id: Option<String>,
+}
+
+/// A transfer request: TelePagos generates a link the payer completes by transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransferRequest {
+    /// The `cvu` field: a CVU or CBU (22 digits, check digits verified).
+    pub cvu: String,
+    /// The `cuit` field (hyphens accepted, sent as 11 digits).
+    pub cuit: String,
+    /// How much, in ARS.
+    pub amount: Money,
+    /// The concept.
+    pub concept: String,
+    /// A description; the concept is sent when absent.
+    pub description: Option<String>,
+}
+
+impl TransferRequest {
+    /// A transfer request with every required field.
+    pub fn new(
+        cvu: impl Into<String>,
+        cuit: impl Into<String>,
+        amount: Money,
+        concept: impl Into<String>,
+    ) -> Self {
+        TransferRequest {
+            cvu: cvu.into(),
+            cuit: cuit.into(),
+            amount,
+            concept: concept.into(),
+            description: None,
+        }
+    }
+
+    /// Sets the description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    fn wire(&self) -> std::result::Result<TransferWire<'_>, ValidationError> {
+        validate::cbu("cvu", &self.cvu)?;
+        validate::cuit("cuit", &self.cuit)?;
+        let amount = WireAmount::new("amount", &self.amount)?;
+        validate::non_empty("concept", &self.concept)?;
+        Ok(TransferWire {
+            cvu: &self.cvu,
+            cuit: validate::normalize_cuit(self.cuit.trim()),
+            amount,
+            concept: &self.concept,
+            description: description_or(self.description.as_deref(), &self.concept),
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct TransferWire<'a> {
+    cvu: &'a str,
+    cuit: String,
+    amount: WireAmount,
+    concept: &'a str,
+    description: &'a str,
+}
+
+/// A generated transfer link.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct TransferLink {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The link.
+    pub payment_link: String,
+}
+
+/// One share of a payment link's amount credited to another CVU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Distribution {
+    /// The CVU or CBU credited.
+    pub cvu: String,
+    /// Its share, in ARS.
+    pub amount: Money,
+}
+
+impl Distribution {
+    /// A share of `amount` for `cvu`.
+    pub fn new(cvu: impl Into<String>, amount: Money) -> Self {
+        Distribution {
+            cvu: cvu.into(),
+            amount,
+        }
+    }
+}
+
+/// A payment link (link de cobro).
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use pagos_telepagos::PaymentLinkRequest;
+/// use time::{Duration, OffsetDateTime};
+///
+/// let req = PaymentLinkRequest::new(
+///     Money::parse("1000", Currency::Ars)?,
+///     "Cuota marzo",
+///     OffsetDateTime::now_utc() + Duration::days(3),
+/// )
+/// .multiple_use(true)
+/// .distribute("2850590940090418135201", Money::parse("100", Currency::Ars)?);
+/// assert_eq!(req.distribution.len(), 1);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PaymentLinkRequest {
+    /// When the link stops being payable; sent as UTC `Y-m-d H:i:s`.
+    ///
+    /// TelePagos does not document the zone of `expiration_date`. UTC is the choice
+    /// whose error can only lengthen the link's life (by up to the 3 h Argentina is
+    /// behind UTC), never cut it short.
+    pub expiration_date: OffsetDateTime,
+    /// How much, in ARS.
+    pub amount: Money,
+    /// Whether the link can be paid more than once (default `false`).
+    pub multiple_use: bool,
+    /// The concept shown to the payer.
+    pub concept: String,
+    /// Optional shares credited to other CVUs.
+    pub distribution: Vec<Distribution>,
+}
+
+impl PaymentLinkRequest {
+    /// A single-use link for `amount` that expires at `expiration_date`.
+    pub fn new(amount: Money, concept: impl Into<String>, expiration_date: OffsetDateTime) -> Self {
+        PaymentLinkRequest {
+            expiration_date,
+            amount,
+            multiple_use: false,
+            concept: concept.into(),
+            distribution: Vec::new(),
+        }
+    }
+
+    /// Sets whether the link can be paid more than once.
+    #[must_use]
+    pub fn multiple_use(mut self, multiple_use: bool) -> Self {
+        self.multiple_use = multiple_use;
+        self
+    }
+
+    /// Adds a share for another CVU.
+    #[must_use]
+    pub fn distribute(mut self, cvu: impl Into<String>, amount: Money) -> Self {
+        self.distribution.push(Distribution::new(cvu, amount));
+        self
+    }
+
+    fn wire(&self) -> std::result::Result<LinkWire<'_>, ValidationError> {
+        if self.expiration_date <= OffsetDateTime::now_utc() {
+            return Err(ValidationError::new(
+                "expiration_date",
+                "must be in the future",
+            ));
+        }
+        let amount = WireAmount::new("amount", &self.amount)?;
+        validate::non_empty("concept", &self.concept)?;
+        let mut distribution = Vec::with_capacity(self.distribution.len());
+        let mut shared = Decimal::ZERO;
+        for share in &self.distribution {
+            validate::cbu("distribution.cvu", &share.cvu)?;
+            let share_amount = WireAmount::new("distribution.amount", &share.amount)?;
+            shared += share_amount.decimal();
+            distribution.push(DistributionWire {
+                cvu: &share.cvu,
+                amount: share_amount,
+            });
+        }
+        if shared > amount.decimal() {
+            return Err(ValidationError::new(
+                "distribution.amount",
+                format!(
+                    "the shares add up to {shared}, more than the amount {}",
+                    amount.decimal()
+                ),
+            ));
+        }
+        Ok(LinkWire {
+            expiration_date: format_expiration(self.expiration_date),
+            amount,
+            multiple_use: self.multiple_use,
+            concept: &self.concept,
+            distribution,
+        })
+    }
+}
+
+/// `Y-m-d H:i:s` in UTC. (The seed writes `"Y-m-d H:m:s"`; `m` for minutes there is
+/// read as PHP's `i`, since `m` is already the month.)
+pub(crate) fn format_expiration(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    t.format(format).unwrap_or_default()
+}
+
+#[derive(Debug, Serialize)]
+struct LinkWire<'a> {
+    expiration_date: String,
+    amount: WireAmount,
+    multiple_use: bool,
+    concept: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    distribution: Vec<DistributionWire<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct DistributionWire<'a> {
+    cvu: &'a str,
+    amount: WireAmount,
+}
+
+/// A generated payment link.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentLink {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The link to send the payer to.
+    pub link: String,
+    /// TelePagos' id of the link.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub link_id: Option<String>,
+}
+
+/// Who paid a cash-in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Buyer {
+    /// The payer's CUIT.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub cuit: Option<String>,
+    /// The payer's CVU/CBU.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub cvu: Option<String>,
+}
+
+/// A credited payment (acreditación).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CashIn {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Who paid.
+    #[serde(default, deserialize_with = "buyer")]
+    pub buyer: Option<Buyer>,
+    /// How much was credited, in ARS.
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
+    pub amount: Option<Decimal>,
+    /// The concept.
+    #[serde(default)]
+    pub concept: Option<String>,
+    /// The description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// TelePagos' transaction id.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub transaction_id: Option<String>,
+    /// The QR order paid, when paid by QR.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub qr_order_id: Option<String>,
+    /// The payment link paid, when paid by link.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub link_id: Option<String>,
+}
+
+/// `buyer` as an object, or as a one-element array: the seed writes
+/// `"buyer": [ "cuit": string, "cvu": string ]`, brackets around object members, which
+/// is not JSON; both readings are accepted. An empty array or `null` is no buyer.
+fn buyer<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Buyer>, D::Error> {
+    use serde::de::Error as _;
+    let raw = <&RawValue>::deserialize(d)?;
+    let text = raw.get().trim_start();
+    if text.starts_with('[') {
+        let mut buyers: Vec<Buyer> = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        if buyers.len() > 1 {
+            return Err(D::Error::custom(format!(
+                "expected one buyer, got {}",
+                buyers.len()
+            )));
+        }
+        Ok(buyers.pop())
+    } else {
+        serde_json::from_str::<Option<Buyer>>(raw.get()).map_err(D::Error::custom)
+    }
+}
+
+impl TelepagosClient {
+    /// Generates a QR code for an amount: `POST v2/payment/cashin/qr/generate`.
+    /// Sent once (no idempotency reference).
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `amount` or `concept` before sending;
+    /// [`pagos_core::Error::Provider`] when TelePagos refuses;
+    /// [`pagos_core::Error::OutcomeUnknown`] for a lost or unreadable answer.
+    pub async fn generate_qr(&self, request: &QrRequest) -> Result<QrCode> {
+        Ok(self.generate_qr_raw(request).await?.0)
+    }
+
+    pub(crate) async fn generate_qr_raw(&self, request: &QrRequest) -> Result<(QrCode, Response)> {
+        let wire = request.wire()?;
+        let http = Request::new(
+            Method::POST,
+            self.url(&["v2", "payment", "cashin", "qr", "generate"]),
+            "generate_qr",
+        )
+        .json(&wire)?;
+        self.send(http).await
+    }
+
+    /// Generates a transfer link: `POST v2/payment/cashin/transfer/generate`.
+    /// Sent once (no idempotency reference).
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `cvu`, `cuit`, `amount` or `concept`
+    /// before sending; otherwise as [`generate_qr`](Self::generate_qr).
+    pub async fn generate_transfer_link(&self, request: &TransferRequest) -> Result<TransferLink> {
+        let wire = request.wire()?;
+        let http = Request::new(
+            Method::POST,
+            self.url(&["v2", "payment", "cashin", "transfer", "generate"]),
+            "generate_transfer_link",
+        )
+        .json(&wire)?;
+        Ok(self.send(http).await?.0)
+    }
+
+    /// Generates a payment link: `POST v2/payment/cashin/link/generate`.
+    /// Sent once (no idempotency reference).
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `expiration_date` (not in the future),
+    /// `amount`, `concept`, `distribution.cvu` or `distribution.amount` (shares above
+    /// the amount) before sending; otherwise as [`generate_qr`](Self::generate_qr).
+    pub async fn generate_payment_link(&self, request: &PaymentLinkRequest) -> Result<PaymentLink> {
+        Ok(self.generate_payment_link_raw(request).await?.0)
+    }
+
+    pub(crate) async fn generate_payment_link_raw(
+        &self,
+        request: &PaymentLinkRequest,
+    ) -> Result<(PaymentLink, Response)> {
+        let wire = request.wire()?;
+        let http = Request::new(
+            Method::POST,
+            self.url(&["v2", "payment", "cashin", "link", "generate"]),
+            "generate_payment_link",
+        )
+        .json(&wire)?;
+        self.send(http).await
+    }
+
+    /// Reads a credited payment: `GET v2/payment/cashin/{id}`.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `id` when blank; otherwise as
+    /// [`generate_qr`](Self::generate_qr).
+    pub async fn cashin(&self, id: &str) -> Result<CashIn> {
+        Ok(self.cashin_raw(id).await?.0)
+    }
+
+    pub(crate) async fn cashin_raw(&self, id: &str) -> Result<(CashIn, Response)> {
+        validate::non_empty("id", id)?;
+        let http = Request::new(
+            Method::GET,
+            self.url(&["v2", "payment", "cashin", id.trim()]),
+            "cashin",
+        );
+        self.send(http).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pagos_core::Currency;
+
+    fn ars(s: &str) -> Money {
+        Money::parse(s, Currency::Ars).unwrap()
+    }
+
+    #[test]
+    fn link_wire() {
+        let at = time::macros::datetime!(2030-01-02 03:04:05 -3);
+        let req = PaymentLinkRequest::new(ars("1000"), "Cuota", at)
+            .distribute("2850590940090418135201", ars("250.5"));
+        assert_eq!(
+            serde_json::to_string(&req.wire().unwrap()).unwrap(),
+            r#"{"expiration_date":"2030-01-02 06:04:05","amount":1000.00,"multiple_use":false,"concept":"Cuota","distribution":[{"cvu":"2850590940090418135201","amount":250.50}]}"#
+        );
+        let plain = PaymentLinkRequest::new(ars("1"), "x", at).multiple_use(true);
+        assert_eq!(
+            serde_json::to_string(&plain.wire().unwrap()).unwrap(),
+            r#"{"expiration_date":"2030-01-02 06:04:05","amount":1.00,"multiple_use":true,"concept":"x"}"#
+        );
+    }
+
+    #[test]
+    fn link_validation() {
+        let future = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let past = OffsetDateTime::now_utc() - time::Duration::hours(1);
+        let field = |r: PaymentLinkRequest| r.wire().unwrap_err().field().to_string();
+        assert_eq!(
+            field(PaymentLinkRequest::new(ars("1"), "x", past)),
+            "expiration_date"
+        );
+        assert_eq!(
+            field(PaymentLinkRequest::new(ars("0"), "x", future)),
+            "amount"
+        );
+        assert_eq!(
+            field(PaymentLinkRequest::new(ars("1"), " ", future)),
+            "concept"
+        );
+        assert_eq!(
+            field(PaymentLinkRequest::new(ars("1"), "x", future).distribute("123", ars("1"))),
+            "distribution.cvu"
+        );
+        assert_eq!(
+            field(
+                PaymentLinkRequest::new(ars("1"), "x", future)
+                    .distribute("2850590940090418135201", ars("2"))
+            ),
+            "distribution.amount"
+        );
+    }
+
+    #[test]
+    fn buyer_as_object_array_or_nothing() {
+        let c: CashIn = serde_json::from_str(
+            r#"{"buyer":{"cuit":"20267565393","cvu":"2850590940090418135201"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.buyer.unwrap().cuit.as_deref(), Some("20267565393"));
+        let c: CashIn = serde_json::from_str(
+            r#"{"buyer":[{"cuit":20267565393,"cvu":"2850590940090418135201"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.buyer.unwrap().cuit.as_deref(), Some("20267565393"));
+        let c: CashIn = serde_json::from_str(r#"{"buyer":[]}"#).unwrap();
+        assert_eq!(c.buyer, None);
+        let c: CashIn = serde_json::from_str(r#"{"buyer":null}"#).unwrap();
+        assert_eq!(c.buyer, None);
+        assert!(serde_json::from_str::<CashIn>(r#"{"buyer":[{},{}]}"#).is_err());
+    }
+}

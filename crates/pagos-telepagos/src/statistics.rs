@@ -1,0 +1,145 @@
+//! Collecting-account statistics: `GET v2/whitelabel/statics/{period}` (the path says
+//! `statics`). Only users related to the collecting account (cuenta recaudadora) may
+//! call it.
+//!
+//! The seed shows `data` as an array of one-element arrays of objects:
+//!
+//! ```json
+//! {"status":"ok","data":[[{"count_open_cvu":0}],[{"total_cashout":null,"total_cashin":null}],
+//!  [{"count_payments_services":0}],[{"count_sent_sms":0}]]}
+//! ```
+//!
+//! [`Statistics`] models exactly the figures shown there, found wherever they appear
+//! in `data` (groups may also be bare objects), and keeps the whole answer in
+//! [`Statistics::raw`] for anything else. The seed does not say what `period` looks
+//! like, so it is passed through as given (percent-encoded as one path segment).
+
+use pagos_core::transport::{Method, Request};
+use pagos_core::{Decimal, Result, validate};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use crate::client::TelepagosClient;
+use crate::wire::lenient_int;
+
+/// Statistics for a period.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Statistics {
+    /// The answer's `status`.
+    pub status: Option<String>,
+    /// `count_open_cvu`: CVUs opened.
+    pub count_open_cvu: Option<i64>,
+    /// `total_cashout`: ARS sent out (`null` when there was none).
+    pub total_cashout: Option<Decimal>,
+    /// `total_cashin`: ARS received (`null` when there was none).
+    pub total_cashin: Option<Decimal>,
+    /// `count_payments_services`: service payments.
+    pub count_payments_services: Option<i64>,
+    /// `count_sent_sms`: text messages sent.
+    pub count_sent_sms: Option<i64>,
+    /// The whole answer, as received.
+    pub raw: serde_json::Value,
+}
+
+/// One object of `data`; every figure optional.
+#[derive(Debug, Default, Deserialize)]
+struct Figures {
+    #[serde(default, deserialize_with = "lenient_int::deserialize")]
+    count_open_cvu: Option<i64>,
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
+    total_cashout: Option<Decimal>,
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
+    total_cashin: Option<Decimal>,
+    #[serde(default, deserialize_with = "lenient_int::deserialize")]
+    count_payments_services: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_int::deserialize")]
+    count_sent_sms: Option<i64>,
+}
+
+impl Figures {
+    fn merge(&mut self, other: Figures) {
+        self.count_open_cvu = self.count_open_cvu.or(other.count_open_cvu);
+        self.total_cashout = self.total_cashout.or(other.total_cashout);
+        self.total_cashin = self.total_cashin.or(other.total_cashin);
+        self.count_payments_services = self
+            .count_payments_services
+            .or(other.count_payments_services);
+        self.count_sent_sms = self.count_sent_sms.or(other.count_sent_sms);
+    }
+}
+
+#[derive(Deserialize)]
+struct StatisticsWire {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "figures")]
+    data: Figures,
+}
+
+/// Reads `data`: an array whose items are objects or arrays of objects.
+fn figures<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Figures, D::Error> {
+    use serde::de::Error as _;
+    let groups = <Option<Vec<&RawValue>>>::deserialize(d)?.unwrap_or_default();
+    let mut all = Figures::default();
+    for group in groups {
+        let text = group.get().trim_start();
+        if text.starts_with('[') {
+            let items: Vec<Figures> =
+                serde_json::from_str(group.get()).map_err(D::Error::custom)?;
+            items.into_iter().for_each(|f| all.merge(f));
+        } else if text.starts_with('{') {
+            all.merge(serde_json::from_str(group.get()).map_err(D::Error::custom)?);
+        }
+    }
+    Ok(all)
+}
+
+impl TelepagosClient {
+    /// Statistics for `period`: `GET v2/whitelabel/statics/{period}`.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `period` when blank;
+    /// [`pagos_core::Error::Provider`] when TelePagos refuses (e.g. a user not related to
+    /// the collecting account); [`pagos_core::Error::OutcomeUnknown`] for an unreadable
+    /// answer.
+    pub async fn statistics(&self, period: &str) -> Result<Statistics> {
+        validate::non_empty("period", period)?;
+        let http = Request::new(
+            Method::GET,
+            self.url(&["v2", "whitelabel", "statics", period.trim()]),
+            "statistics",
+        );
+        let (wire, resp) = self.send::<StatisticsWire>(http).await?;
+        let raw = resp.json::<serde_json::Value>()?;
+        Ok(Statistics {
+            status: wire.status,
+            count_open_cvu: wire.data.count_open_cvu,
+            total_cashout: wire.data.total_cashout,
+            total_cashin: wire.data.total_cashin,
+            count_payments_services: wire.data.count_payments_services,
+            count_sent_sms: wire.data.count_sent_sms,
+            raw,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_shape_and_bare_objects() {
+        let w: StatisticsWire = serde_json::from_str(
+            r#"{"status":"ok","data":[[{"count_open_cvu":3}],[{"total_cashout":"10.50","total_cashin":2000.00}],{"count_sent_sms":4}]}"#,
+        )
+        .unwrap();
+        assert_eq!(w.data.count_open_cvu, Some(3));
+        assert_eq!(w.data.total_cashout.unwrap().to_string(), "10.50");
+        assert_eq!(w.data.total_cashin.unwrap().to_string(), "2000.00");
+        assert_eq!(w.data.count_payments_services, None);
+        assert_eq!(w.data.count_sent_sms, Some(4));
+        let w: StatisticsWire = serde_json::from_str(r#"{"status":"ok"}"#).unwrap();
+        assert_eq!(w.data.count_open_cvu, None);
+    }
+}
