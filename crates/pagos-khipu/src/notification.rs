@@ -1,0 +1,388 @@
+//! Payment notifications (notification API 1.3).
+//!
+//! When a payment is reconciled Khipu POSTs, form-encoded and unsigned,
+//! `api_version=1.3&notification_token=<token>` to the payment's `notify_url`. Because
+//! the POST is not signed, its content proves nothing: the merchant fetches the payment
+//! by the token with a signed `GET /payments?notification_token=…` and checks it
+//! against its own order before shipping anything. [`KhipuClient::verify_notification`]
+//! does all of that:
+//!
+//! 1. parse the body ([`Notification::parse`]): `api_version` must be `1.3` and the
+//!    token present;
+//! 2. fetch the payment by the token;
+//! 3. check it ([`ExpectedPayment::check`]): the receiver id is the client's, the
+//!    payment is `done` and paid (not reversed or rejected), and currency, amount and
+//!    (optionally) `transaction_id` are what the merchant expects.
+//!
+//! Khipu retries a notification until it gets HTTP 200, for up to two days, so the same
+//! token may arrive many times. Verification is a pure read with no state: repeating it
+//! is harmless, and the merchant's own "mark the order paid" step must be idempotent
+//! (key it on `payment_id`). Answer 200 once the payment is verified (or verified and
+//! already processed), and a 5xx when [`NotificationError::should_retry`] says so.
+//!
+//! A visit to `return_url` is not proof of payment; only a verified notification (or a
+//! verified `GET /payments/{id}`) is.
+//!
+//! ```no_run
+//! # async fn handle(client: &pagos_khipu::KhipuClient, body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! use pagos_core::{Currency, Money};
+//! use pagos_khipu::notification::ExpectedPayment;
+//!
+//! // The order the merchant looked up by its own reference.
+//! let expected = ExpectedPayment::new(Money::parse("1000", Currency::Clp)?)
+//!     .transaction_id("orden-42");
+//! match client.verify_notification(body, &expected).await {
+//!     Ok(payment) => println!("paid: {}", payment.payment_id), // mark the order paid, answer 200
+//!     Err(e) if e.should_retry() => return Err(e.into()),       // answer 503: Khipu retries
+//!     Err(e) => eprintln!("rejected notification: {e}"),         // log, answer 400
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+
+use pagos_core::{Currency, Error, Money, PaymentStatus};
+
+use crate::client::KhipuClient;
+use crate::payments::{NOTIFY_API_VERSION, PaymentsResponse};
+
+/// A parsed notification body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Notification {
+    /// The notification API version (always `1.3` once parsed).
+    pub api_version: String,
+    /// The token to fetch the payment with.
+    pub notification_token: String,
+}
+
+impl Notification {
+    /// Parses the raw, form-encoded body of a notification POST.
+    ///
+    /// ```
+    /// use pagos_khipu::notification::Notification;
+    /// let n = Notification::parse(b"api_version=1.3&notification_token=j8kPBHaPNy3PkCh")?;
+    /// assert_eq!(n.notification_token, "j8kPBHaPNy3PkCh");
+    /// assert!(Notification::parse(b"api_version=1.2&notification_token=x").is_err());
+    /// # Ok::<(), pagos_khipu::notification::NotificationError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`NotificationError::MissingField`] when `api_version` or `notification_token` is
+    /// missing or blank; [`NotificationError::UnsupportedApiVersion`] for any version
+    /// but `1.3`.
+    pub fn parse(body: &[u8]) -> Result<Notification, NotificationError> {
+        let mut api_version = None;
+        let mut token = None;
+        for (key, value) in url::form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "api_version" if api_version.is_none() => api_version = Some(value.into_owned()),
+                "notification_token" if token.is_none() => token = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        let api_version = api_version
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .ok_or(NotificationError::MissingField("api_version"))?;
+        if api_version != NOTIFY_API_VERSION {
+            return Err(NotificationError::UnsupportedApiVersion(api_version));
+        }
+        let notification_token = token
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .ok_or(NotificationError::MissingField("notification_token"))?;
+        Ok(Notification {
+            api_version,
+            notification_token,
+        })
+    }
+}
+
+/// What the merchant expects the notified payment to be (from its own order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpectedPayment {
+    /// The order's amount and currency.
+    pub amount: Money,
+    /// The order's reference, sent as `transaction_id`; checked when set.
+    pub transaction_id: Option<String>,
+}
+
+impl ExpectedPayment {
+    /// Expects a payment of `amount` (amount and currency are both checked).
+    pub fn new(amount: Money) -> Self {
+        ExpectedPayment {
+            amount,
+            transaction_id: None,
+        }
+    }
+
+    /// Also expects this `transaction_id`.
+    #[must_use]
+    pub fn transaction_id(mut self, transaction_id: impl Into<String>) -> Self {
+        self.transaction_id = Some(transaction_id.into());
+        self
+    }
+
+    /// Checks a fetched payment, in this order: receiver id, status, currency, amount,
+    /// transaction id. Pure: no I/O.
+    ///
+    /// # Errors
+    /// [`NotificationError::Mismatch`] naming the first check that failed, with the
+    /// expected and the actual value.
+    pub fn check(
+        &self,
+        receiver_id: &str,
+        payment: &PaymentsResponse,
+    ) -> Result<(), NotificationError> {
+        let mismatch = |check, expected: String, actual: String| NotificationError::Mismatch {
+            check,
+            expected,
+            actual,
+        };
+        let absent = || "(absent)".to_string();
+
+        let actual_receiver = payment.receiver_id.as_deref().map(str::trim);
+        if actual_receiver != Some(receiver_id) {
+            return Err(mismatch(
+                Check::ReceiverId,
+                receiver_id.to_string(),
+                actual_receiver.map_or_else(absent, str::to_string),
+            ));
+        }
+
+        if payment.unified_status() != PaymentStatus::Succeeded {
+            let status = payment.status.as_ref().map_or("(absent)", |s| s.as_str());
+            let actual = match &payment.status_detail {
+                Some(d) => format!("{status}/{d}"),
+                None => status.to_string(),
+            };
+            return Err(mismatch(
+                Check::Status,
+                "done/normal or done/marked-paid-by-receiver".to_string(),
+                actual,
+            ));
+        }
+
+        let currency = self.amount.currency();
+        let actual_currency = payment.currency.as_deref().map(str::trim);
+        let same_currency = actual_currency
+            .and_then(|c| c.parse::<Currency>().ok())
+            .is_some_and(|c| c == currency);
+        if !same_currency {
+            return Err(mismatch(
+                Check::Currency,
+                currency.code().to_string(),
+                actual_currency.map_or_else(absent, str::to_string),
+            ));
+        }
+
+        // Decimal equality is numeric: "200.0000" equals 200.
+        if payment.amount != Some(self.amount.amount()) {
+            return Err(mismatch(
+                Check::Amount,
+                self.amount.to_plain_string(),
+                payment.amount.map_or_else(absent, |a| a.to_string()),
+            ));
+        }
+
+        if let Some(expected) = &self.transaction_id
+            && payment.transaction_id.as_deref() != Some(expected.as_str())
+        {
+            return Err(mismatch(
+                Check::TransactionId,
+                expected.clone(),
+                payment.transaction_id.clone().unwrap_or_else(absent),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The check of [`ExpectedPayment::check`] that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Check {
+    /// The payment belongs to another receiver.
+    ReceiverId,
+    /// The payment is not done and paid (pending, verifying, reversed, rejected...).
+    Status,
+    /// The currency differs from the order's.
+    Currency,
+    /// The amount differs from the order's.
+    Amount,
+    /// The `transaction_id` differs from the order's reference.
+    TransactionId,
+}
+
+impl Check {
+    /// The wire name of the checked field.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Check::ReceiverId => "receiver_id",
+            Check::Status => "status",
+            Check::Currency => "currency",
+            Check::Amount => "amount",
+            Check::TransactionId => "transaction_id",
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a notification was not accepted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NotificationError {
+    /// The body lacks a field (or it is blank).
+    #[error("Khipu notification: {0} is missing")]
+    MissingField(&'static str),
+    /// The body is for another notification API version.
+    #[error("Khipu notification: api_version {0:?} is not supported (only 1.3)")]
+    UnsupportedApiVersion(String),
+    /// Fetching the payment by its token failed.
+    #[error("Khipu notification: could not fetch the payment: {0}")]
+    Fetch(#[source] Error),
+    /// The payment is not what the merchant expects.
+    #[error("Khipu notification: {check} check failed: expected {expected}, got {actual}")]
+    Mismatch {
+        /// Which check failed.
+        check: Check,
+        /// The expected value.
+        expected: String,
+        /// Khipu's value.
+        actual: String,
+    },
+}
+
+impl NotificationError {
+    /// Whether the merchant should answer with a 5xx so Khipu sends the notification
+    /// again: `true` only when fetching the payment failed for a reason that may pass
+    /// (network, Khipu unavailable). A malformed body or a mismatch will not change.
+    pub fn should_retry(&self) -> bool {
+        matches!(self, NotificationError::Fetch(e) if e.is_retryable())
+    }
+
+    /// The failed check, for a mismatch.
+    pub fn check(&self) -> Option<Check> {
+        match self {
+            NotificationError::Mismatch { check, .. } => Some(*check),
+            _ => None,
+        }
+    }
+}
+
+impl KhipuClient {
+    /// Verifies a notification: parses the raw POST body, fetches the payment by its
+    /// token (signed `GET /payments?notification_token=…`) and checks it against
+    /// `expected` and this client's receiver id. See the [module docs](crate::notification).
+    ///
+    /// Returns the confirmed payment. A pure read: repeating it for a repeated
+    /// notification is harmless.
+    ///
+    /// # Errors
+    /// A [`NotificationError`] saying which step or check failed.
+    pub async fn verify_notification(
+        &self,
+        body: &[u8],
+        expected: &ExpectedPayment,
+    ) -> Result<PaymentsResponse, NotificationError> {
+        let notification = Notification::parse(body)?;
+        let payment = self
+            .payments()
+            .get_by_notification_token(&notification.notification_token)
+            .await
+            .map_err(NotificationError::Fetch)?;
+        expected.check(self.receiver_id(), &payment)?;
+        Ok(payment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(json: &str) -> PaymentsResponse {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const DONE: &str = r#"{"payment_id":"p1","receiver_id":985101,"status":"done","status_detail":"normal","amount":"1000.0000","currency":"CLP","transaction_id":"T-1"}"#;
+
+    fn expected() -> ExpectedPayment {
+        ExpectedPayment::new(Money::parse("1000", Currency::Clp).unwrap()).transaction_id("T-1")
+    }
+
+    #[test]
+    fn parse_bodies() {
+        let n = Notification::parse(b"api_version=1.3&notification_token=abc%2B1+2").unwrap();
+        assert_eq!(n.notification_token, "abc+1 2");
+        assert_eq!(n.api_version, "1.3");
+        assert!(matches!(
+            Notification::parse(b"notification_token=x"),
+            Err(NotificationError::MissingField("api_version"))
+        ));
+        assert!(matches!(
+            Notification::parse(b"api_version=1.3&notification_token="),
+            Err(NotificationError::MissingField("notification_token"))
+        ));
+        assert!(matches!(
+            Notification::parse(b"api_version=1.3"),
+            Err(NotificationError::MissingField("notification_token"))
+        ));
+        assert!(matches!(
+            Notification::parse(b"api_version=1.2&notification_token=x"),
+            Err(NotificationError::UnsupportedApiVersion(v)) if v == "1.2"
+        ));
+        assert!(matches!(
+            Notification::parse(b"\xff\xfe"),
+            Err(NotificationError::MissingField(_))
+        ));
+        let e = Notification::parse(b"api_version=3.0&notification_token=x").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Khipu notification: api_version \"3.0\" is not supported (only 1.3)"
+        );
+        assert!(!e.should_retry());
+    }
+
+    #[test]
+    fn checks_pass_and_fail_one_by_one() {
+        assert!(expected().check("985101", &payment(DONE)).is_ok());
+        let fail = |receiver: &str, json: &str, exp: ExpectedPayment| {
+            exp.check(receiver, &payment(json))
+                .unwrap_err()
+                .check()
+                .unwrap()
+        };
+        assert_eq!(fail("1", DONE, expected()), Check::ReceiverId);
+        let reversed = DONE.replace("\"normal\"", "\"reversed\"");
+        assert_eq!(fail("985101", &reversed, expected()), Check::Status);
+        let verifying = DONE.replace("\"done\"", "\"verifying\"");
+        assert_eq!(fail("985101", &verifying, expected()), Check::Status);
+        let usd = DONE.replace("CLP", "USD");
+        assert_eq!(fail("985101", &usd, expected()), Check::Currency);
+        let less = DONE.replace("1000.0000", "999");
+        assert_eq!(fail("985101", &less, expected()), Check::Amount);
+        let other = DONE.replace("T-1", "T-2");
+        assert_eq!(fail("985101", &other, expected()), Check::TransactionId);
+        // Without an expected transaction id it is not checked.
+        let exp = ExpectedPayment::new(Money::parse("1000", Currency::Clp).unwrap());
+        assert!(exp.check("985101", &payment(&other)).is_ok());
+    }
+
+    #[test]
+    fn mismatch_message_names_the_check() {
+        let e = expected()
+            .check("985101", &payment(&DONE.replace("1000.0000", "10")))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Khipu notification: amount check failed: expected 1000, got 10"
+        );
+    }
+}

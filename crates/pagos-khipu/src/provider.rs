@@ -1,0 +1,258 @@
+//! The unified API: `impl PaymentProvider for KhipuClient`, and the explicit
+//! conversions between the unified types and Khipu's wire types.
+
+use pagos_core::{
+    Capabilities, CreatePayment, Error, Operation, Payment, PaymentInstructions, PaymentProvider,
+    PaymentStatus, Refund, RefundRequest, Result, ValidationError, async_trait,
+};
+
+use crate::client::{KhipuClient, PROVIDER};
+use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResponse};
+
+/// Maps the unified request to Khipu's form:
+///
+/// | [`CreatePayment`] | Khipu |
+/// |---|---|
+/// | `subject`, `amount` | `subject`, `amount` + `currency` |
+/// | `merchant_reference` | `transaction_id` |
+/// | `description` | `body` |
+/// | `return_url`, `cancel_url` | same |
+/// | `notify_url` | `notify_url` + `notify_api_version` `1.3` |
+/// | `expires_at` | `expires_date` (ISO-8601 UTC) |
+/// | `payer.name`, `payer.email` | `payer_name`, `payer_email` |
+/// | `payer.document` of kind `RUT` | `fixed_payer_personal_identifier` |
+/// | `metadata` (when not empty) | `custom`, as compact JSON with sorted keys |
+///
+/// `payer.id` and `payer.phone` have no Khipu field and are not sent. A payer document
+/// of any other kind is refused: Khipu's only payer identifier is the RUT, and
+/// silently dropping a document the caller meant to restrict the payer with would be
+/// worse than an error.
+impl TryFrom<&CreatePayment> for CreatePaymentRequest {
+    type Error = Error;
+
+    fn try_from(p: &CreatePayment) -> Result<Self> {
+        p.validate()?;
+        let mut b = CreatePaymentRequest::builder(p.subject.clone(), p.amount);
+        if let Some(v) = &p.merchant_reference {
+            b = b.transaction_id(v.clone());
+        }
+        if let Some(v) = &p.description {
+            b = b.body(v.clone());
+        }
+        if let Some(v) = &p.return_url {
+            b = b.return_url(v.clone());
+        }
+        if let Some(v) = &p.cancel_url {
+            b = b.cancel_url(v.clone());
+        }
+        if let Some(v) = &p.notify_url {
+            b = b
+                .notify_url(v.clone())
+                .notify_api_version(crate::payments::NOTIFY_API_VERSION);
+        }
+        if let Some(v) = p.expires_at {
+            b = b.expires_date(v);
+        }
+        if let Some(v) = &p.payer.name {
+            b = b.payer_name(v.clone());
+        }
+        if let Some(v) = &p.payer.email {
+            b = b.payer_email(v.clone());
+        }
+        if let Some(doc) = &p.payer.document {
+            if !doc.kind.trim().eq_ignore_ascii_case("RUT") {
+                return Err(ValidationError::new(
+                    "payer.document",
+                    format!(
+                        "Khipu can only restrict the payer by RUT, not by {:?}",
+                        doc.kind
+                    ),
+                )
+                .into());
+            }
+            pagos_core::validate::rut("payer.document", &doc.number)?;
+            b = b.fixed_payer_personal_identifier(doc.number.clone());
+        }
+        if !p.metadata.is_empty() {
+            let custom = serde_json::to_string(&p.metadata).map_err(|e| {
+                ValidationError::new("metadata", format!("cannot be written as JSON: {e}"))
+            })?;
+            b = b.custom(custom);
+        }
+        b.build()
+    }
+}
+
+/// The redirect instructions of a created payment: `payment_url` (or, lacking it,
+/// `simplified_transfer_url` / `transfer_url`) with `app_url`.
+fn instructions(
+    payment_url: Option<&String>,
+    simplified: Option<&String>,
+    transfer: Option<&String>,
+    app_url: Option<&String>,
+) -> Vec<PaymentInstructions> {
+    payment_url
+        .or(simplified)
+        .or(transfer)
+        .filter(|u| !u.is_empty())
+        .map(|url| PaymentInstructions::Redirect {
+            url: url.clone(),
+            app_url: app_url.filter(|u| !u.is_empty()).cloned(),
+        })
+        .into_iter()
+        .collect()
+}
+
+impl From<&PaymentsCreateResponse> for Payment {
+    /// A just-created payment: `Pending`, with redirect instructions.
+    fn from(r: &PaymentsCreateResponse) -> Self {
+        let mut payment = Payment::new(PROVIDER, r.payment_id.clone(), PaymentStatus::Pending);
+        payment.instructions = instructions(
+            r.payment_url.as_ref(),
+            r.simplified_transfer_url.as_ref(),
+            r.transfer_url.as_ref(),
+            r.app_url.as_ref(),
+        );
+        payment
+    }
+}
+
+impl From<&PaymentsResponse> for Payment {
+    /// A payment as Khipu reports it; the status follows [`crate::status`]. Redirect
+    /// instructions are kept only while the payer can still pay (`Pending`).
+    fn from(r: &PaymentsResponse) -> Self {
+        let status = r.unified_status();
+        let mut payment = Payment::new(PROVIDER, r.payment_id.clone(), status.clone());
+        payment.merchant_reference = r.transaction_id.clone().filter(|t| !t.is_empty());
+        payment.amount = r.money();
+        if status == PaymentStatus::Pending {
+            payment.instructions = instructions(
+                r.payment_url.as_ref(),
+                r.simplified_transfer_url.as_ref(),
+                r.transfer_url.as_ref(),
+                r.app_url.as_ref(),
+            );
+        }
+        payment
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for KhipuClient {
+    fn name(&self) -> &'static str {
+        PROVIDER
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::of(&[
+            Operation::CreatePayment,
+            Operation::GetPayment,
+            Operation::CancelPayment,
+            Operation::RefundPayment,
+        ])
+    }
+
+    /// `POST /payments`, mapped as on [`CreatePaymentRequest`]'s `TryFrom`. Sent once; an
+    /// unknown outcome carries a hint to look the payment up by `transaction_id`.
+    async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
+        let khipu = CreatePaymentRequest::try_from(request)?;
+        let (created, raw) = self.payments().create_with_raw(&khipu).await?;
+        let mut payment = Payment::from(&created);
+        payment.merchant_reference = request.merchant_reference.clone();
+        payment.amount = Some(request.amount);
+        payment.raw = raw;
+        Ok(payment)
+    }
+
+    /// `GET /payments/{id}`.
+    async fn get_payment(&self, id: &str) -> Result<Payment> {
+        let (found, raw) = self.payments().get_with_raw(id).await?;
+        let mut payment = Payment::from(&found);
+        payment.raw = raw;
+        Ok(payment)
+    }
+
+    /// `DELETE /payments/{id}`: Khipu deletes only payments still pending and refuses
+    /// (HTTP 400) any other; the SDK does not check the status first, which would race.
+    async fn cancel_payment(&self, id: &str) -> Result<()> {
+        self.payments().delete(id).await.map(|_| ())
+    }
+
+    /// `POST /payments/{id}/refunds`, in full (no amount) or in part.
+    async fn refund_payment(&self, request: &RefundRequest) -> Result<Refund> {
+        let (answer, raw) = self
+            .payments()
+            .refund_with_raw(&request.payment_id, request.amount.as_ref())
+            .await?;
+        let mut refund = Refund::new(PROVIDER, request.payment_id.clone());
+        refund.amount = request.amount;
+        refund.message = answer.message;
+        refund.raw = raw;
+        Ok(refund)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pagos_core::{Currency, Money};
+    use time::macros::datetime;
+
+    #[test]
+    fn unified_request_maps_to_khipu_form() {
+        let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "Orden 7")
+            .merchant_reference("ord-7")
+            .description("Dos cafés")
+            .payer_name("Ana")
+            .payer_email("ana@x.cl")
+            .payer_phone("+56912345678")
+            .payer_document("rut", "76.086.428-5")
+            .return_url("https://x.cl/ok")
+            .cancel_url("https://x.cl/no")
+            .notify_url("https://x.cl/notify")
+            .expires_at(datetime!(2030-01-02 03:04:05 -3))
+            .metadata("z", "1")
+            .metadata("a", "ñ")
+            .build()
+            .unwrap();
+        let form = CreatePaymentRequest::try_from(&p)
+            .unwrap()
+            .to_form()
+            .unwrap();
+        let get = |k: &str| {
+            form.iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("transaction_id"), Some("ord-7"));
+        assert_eq!(get("body"), Some("Dos cafés"));
+        assert_eq!(get("notify_api_version"), Some("1.3"));
+        assert_eq!(get("expires_date"), Some("2030-01-02T06:04:05Z"));
+        assert_eq!(get("custom"), Some(r#"{"a":"ñ","z":"1"}"#));
+        assert_eq!(get("fixed_payer_personal_identifier"), Some("76.086.428-5"));
+        assert_eq!(get("payer_name"), Some("Ana"));
+        assert_eq!(get("send_email"), None);
+    }
+
+    #[test]
+    fn other_documents_are_refused() {
+        let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "x")
+            .payer_document("DNI", "12345678")
+            .build()
+            .unwrap();
+        let e = CreatePaymentRequest::try_from(&p).unwrap_err();
+        assert_eq!(e.validation_field(), Some("payer.document"));
+    }
+
+    #[test]
+    fn no_metadata_no_custom() {
+        let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "x")
+            .build()
+            .unwrap();
+        let form = CreatePaymentRequest::try_from(&p)
+            .unwrap()
+            .to_form()
+            .unwrap();
+        assert_eq!(form.len(), 3);
+    }
+}
