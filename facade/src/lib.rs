@@ -69,3 +69,8 @@ pub use pagos_kashpay as kashpay;
 /// TelePagos (Argentina): CVU/CBU cash-out, QR, payment links, sale points.
 #[cfg(feature = "telepagos")]
 pub use pagos_telepagos as telepagos;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(all(doctest, feature = "full"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
