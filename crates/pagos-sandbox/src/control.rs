@@ -1,0 +1,427 @@
+//! The control API under `/_sandbox`: act as the payer, move the clock, inject faults,
+//! read the request and notification logs, register webhooks, reset.
+//!
+//! The same operations are methods of [`SandboxHandle`](crate::SandboxHandle); both call
+//! the functions here. Answers are JSON; errors are `{"error": "..."}` with 400 (bad
+//! request), 404 (unknown provider or record) or 409 (the record's state forbids it).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post, put};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::config::Provider;
+use crate::faults::Fault;
+use crate::state::{Sandbox, lock};
+use crate::wire::{JsonObject, json_response, rfc3339};
+use crate::{Error, compropago, kashio, kashpay, khipu, telepagos};
+
+/// What the payer (or time) does to a payable record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PayerAction {
+    /// Pays it in full (or, for a ComproPago account, deposits the given amount).
+    Pay,
+    /// Khipu only: the payer started paying (`pending` → `verifying`).
+    Verify,
+    /// The payer declines (Khipu `rejected-by-payer`).
+    Reject,
+    /// It expires now.
+    Expire,
+}
+
+impl PayerAction {
+    /// The name used in control-API paths (`pay`, `verify`, `reject`, `expire`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayerAction::Pay => "pay",
+            PayerAction::Verify => "verify",
+            PayerAction::Reject => "reject",
+            PayerAction::Expire => "expire",
+        }
+    }
+
+    fn parse(s: &str) -> Option<PayerAction> {
+        [
+            PayerAction::Pay,
+            PayerAction::Verify,
+            PayerAction::Reject,
+            PayerAction::Expire,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// The record's state after a payer action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ActionOutcome {
+    /// The provider.
+    pub provider: Provider,
+    /// The record's id.
+    pub id: String,
+    /// Its new status in the provider's words (Khipu: `status/status_detail`).
+    pub status: String,
+    /// The id of a record the action created: the TelePagos cash-in (for
+    /// `GET v2/payment/cashin/{id}`) or the ComproPago account deposit.
+    pub created_id: Option<String>,
+}
+
+impl ActionOutcome {
+    pub(crate) fn new(provider: Provider, id: &str, status: impl Into<String>) -> Self {
+        ActionOutcome {
+            provider,
+            id: id.to_string(),
+            status: status.into(),
+            created_id: None,
+        }
+    }
+}
+
+/// The sandbox clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ClockState {
+    /// Sandbox time (RFC 3339, UTC).
+    pub now: String,
+    /// How far it has been advanced, in seconds.
+    pub offset_seconds: u64,
+}
+
+impl Sandbox {
+    /// Applies a payer action to a provider's record.
+    pub(crate) fn payer_action(
+        self: &Arc<Self>,
+        provider: Provider,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<ActionOutcome, Error> {
+        self.update(|store| {
+            let result = match provider {
+                Provider::Khipu => khipu::payer_action(store, id, action, amount),
+                Provider::Kashio => kashio::payer_action(store, id, action, amount),
+                Provider::ComproPago => compropago::payer_action(store, id, action, amount),
+                Provider::Kashpay => kashpay::payer_action(store, id, action, amount),
+                Provider::TelePagos => telepagos::payer_action(store, id, action, amount),
+            };
+            match result {
+                Ok((outcome, outgoing)) => (Ok(outcome), outgoing),
+                Err(e) => (Err(e), Vec::new()),
+            }
+        })
+    }
+
+    /// Moves the clock forward, then applies the expiries that became due.
+    pub(crate) fn advance_clock(self: &Arc<Self>, by: Duration) -> ClockState {
+        self.update(|store| {
+            store.clock.advance(by);
+            ((), Vec::new())
+        });
+        self.clock_state()
+    }
+
+    pub(crate) fn clock_state(&self) -> ClockState {
+        let store = self.store();
+        ClockState {
+            now: rfc3339(store.now()),
+            offset_seconds: store.clock.offset().as_secs(),
+        }
+    }
+
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.store().now()
+    }
+}
+
+/// Error answers of the control API.
+fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
+    json_response(status, &json!({ "error": message.to_string() }))
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::NotAllowed { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        error(status, self)
+    }
+}
+
+fn provider(name: &str) -> Result<Provider, Response> {
+    name.parse::<Provider>()
+        .map_err(|e| error(StatusCode::NOT_FOUND, e))
+}
+
+pub(crate) fn router() -> Router<Arc<Sandbox>> {
+    Router::new()
+        .route(
+            "/health",
+            get(|| async { json_response(StatusCode::OK, &json!({ "status": "ok" })) }),
+        )
+        .route("/clock", get(clock))
+        .route("/clock/advance", post(advance))
+        .route(
+            "/faults",
+            get(list_faults).post(inject_fault).delete(clear_faults),
+        )
+        .route("/requests", get(requests).delete(clear_requests))
+        .route("/notifications", get(notifications))
+        .route("/webhooks", get(webhooks))
+        .route(
+            "/webhooks/{provider}",
+            put(set_webhook).delete(remove_webhook),
+        )
+        .route("/balances", get(balances))
+        .route("/reset", post(reset))
+        .route(
+            "/checkout/{provider}/{id}",
+            get(checkout_page).post(checkout_pay),
+        )
+        .route("/static/{name}", get(logo))
+        .route("/{provider}/{id}/{action}", post(act))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such control route") })
+}
+
+async fn clock(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sandbox.clock_state())
+}
+
+async fn advance(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    let object = match JsonObject::parse(&body) {
+        Ok(o) => o,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let seconds = object.integer("seconds").ok().flatten().unwrap_or(0);
+    let millis = object.integer("millis").ok().flatten().unwrap_or(0);
+    if seconds < 0 || millis < 0 || seconds == 0 && millis == 0 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "send {\"seconds\": N} or {\"millis\": N} with N > 0",
+        );
+    }
+    let by =
+        Duration::from_secs(seconds.unsigned_abs()) + Duration::from_millis(millis.unsigned_abs());
+    json_response(StatusCode::OK, &sandbox.advance_clock(by))
+}
+
+async fn list_faults(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &lock(&sandbox.faults).list())
+}
+
+async fn inject_fault(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Fault>(&body) {
+        Ok(fault) => {
+            let id = lock(&sandbox.faults).arm(fault);
+            json_response(StatusCode::CREATED, &json!({ "id": id }))
+        }
+        Err(e) => error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")),
+    }
+}
+
+async fn clear_faults(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    lock(&sandbox.faults).clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn requests(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &lock(&sandbox.log).entries())
+}
+
+async fn clear_requests(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    lock(&sandbox.log).clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn notifications(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sandbox.deliveries.records())
+}
+
+async fn webhooks(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    let hooks: serde_json::Map<String, serde_json::Value> = sandbox
+        .store()
+        .webhooks
+        .iter()
+        .map(|(p, u)| (p.to_string(), json!(u.as_str())))
+        .collect();
+    json_response(StatusCode::OK, &hooks)
+}
+
+async fn set_webhook(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let provider = match provider(&name) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let url = JsonObject::parse(&body)
+        .ok()
+        .and_then(|o| o.string("url").ok().flatten())
+        .and_then(|u| url::Url::parse(&u).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    match url {
+        Some(url) => {
+            sandbox.store().webhooks.insert(provider, url.clone());
+            json_response(
+                StatusCode::OK,
+                &json!({ "provider": provider, "url": url.as_str() }),
+            )
+        }
+        None => error(StatusCode::BAD_REQUEST, "send {\"url\": \"http://...\"}"),
+    }
+}
+
+async fn remove_webhook(State(sandbox): State<Arc<Sandbox>>, Path(name): Path<String>) -> Response {
+    match provider(&name) {
+        Ok(p) => {
+            sandbox.store().webhooks.remove(&p);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn balances(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    let store = sandbox.store();
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "kashpay": { "balance": kashpay::balance(&store).to_string(), "currency": "MXN" },
+            "telepagos": { "balance": telepagos::balance(&store).to_string(), "currency": "ARS" },
+        }),
+    )
+}
+
+async fn reset(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    sandbox.reset();
+    json_response(StatusCode::OK, &json!({ "status": "reset" }))
+}
+
+async fn act(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path((name, id, action)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let provider = match provider(&name) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Some(action) = PayerAction::parse(&action) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("unknown action {action:?} (pay, verify, reject, expire)"),
+        );
+    };
+    let amount = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        match JsonObject::parse(&body)
+            .map_err(|e| e.to_string())
+            .and_then(|o| o.decimal("amount").map_err(|e| e.message))
+        {
+            Ok(amount) => amount,
+            Err(e) => return error(StatusCode::BAD_REQUEST, e),
+        }
+    };
+    match sandbox.payer_action(provider, &id, action, amount) {
+        Ok(outcome) => json_response(StatusCode::OK, &outcome),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A minimal payer page, so `payment_url`-style links open something in a browser.
+
+fn summary(sandbox: &Sandbox, provider: Provider, id: &str) -> Option<(String, String, String)> {
+    let store = sandbox.store();
+    match provider {
+        Provider::Khipu => khipu::summary(&store, id),
+        Provider::Kashio => kashio::summary(&store, id),
+        Provider::ComproPago => compropago::summary(&store, id),
+        Provider::TelePagos => telepagos::summary(&store, id),
+        Provider::Kashpay => None,
+    }
+}
+
+/// A placeholder logo, so the `logo_url`s in answers point at something real.
+async fn logo(Path(name): Path<String>) -> Response {
+    let label = escape(name.trim_end_matches(".svg"));
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"40\">\
+         <rect width=\"160\" height=\"40\" fill=\"#eee\"/>\
+         <text x=\"8\" y=\"25\" font-size=\"12\">{label}</text></svg>"
+    );
+    ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(sandbox: &Sandbox, provider: Provider, id: &str, note: &str) -> Response {
+    let Some((title, amount, status)) = summary(sandbox, provider, id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<!DOCTYPE html><title>No encontrado</title><p>No encontrado</p>"),
+        )
+            .into_response();
+    };
+    let (title, amount, status, id, note) = (
+        escape(&title),
+        escape(&amount),
+        escape(&status),
+        escape(id),
+        escape(note),
+    );
+    let html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>pagos sandbox: {provider} {id}</title></head>\
+         <body><h1>{title}</h1><p>{provider} <code>{id}</code>: <strong>{amount}</strong></p>\
+         <p>Estado: <code>{status}</code></p><p>{note}</p>\
+         <form method=\"post\"><button type=\"submit\">Pagar</button></form></body></html>"
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+async fn checkout_page(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path((name, id)): Path<(String, String)>,
+    Query(_query): Query<std::collections::BTreeMap<String, String>>,
+) -> Response {
+    match provider(&name) {
+        Ok(p) => page(&sandbox, p, &id, ""),
+        Err(r) => r,
+    }
+}
+
+async fn checkout_pay(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path((name, id)): Path<(String, String)>,
+) -> Response {
+    let provider = match provider(&name) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let note = match sandbox.payer_action(provider, &id, PayerAction::Pay, None) {
+        Ok(_) => "Pago realizado.".to_string(),
+        Err(e) => e.to_string(),
+    };
+    page(&sandbox, provider, &id, &note)
+}
