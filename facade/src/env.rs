@@ -95,8 +95,11 @@ impl FromStr for ProviderKind {
 ///
 /// Error messages name the variable and never repeat its value.
 pub struct EnvConfig<'a> {
-    lookup: Box<dyn Fn(&str) -> Option<String> + 'a>,
+    lookup: Box<Lookup<'a>>,
 }
+
+/// Reads one variable by name.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 impl fmt::Debug for EnvConfig<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -8,6 +8,7 @@
 //!   and rustdoc with warnings denied.
 //! - `test`: the README's test command.
 //! - `features`: the feature matrix alone.
+//! - `bench [--quick]`: the benchmarks in `benches/` (release build); writes `BENCHMARKS.md`.
 //! - `new-provider NAME`: scaffolds `crates/pagos-NAME` from `xtask/templates/provider`
 //!   and adds it to the workspace.
 //! - `check-example`: checks that `examples/custom-provider` is exactly the template
@@ -32,10 +33,11 @@ fn main() -> ExitCode {
             None => Err("usage: cargo xtask new-provider NAME".to_string()),
         },
         "check-example" => check_example(),
+        "bench" => bench(&args[1..]),
         "render-example" => render_example(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | test | features | new-provider NAME | check-example>"
+                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example>"
             );
             return ExitCode::from(2);
         }
@@ -297,4 +299,13 @@ fn render_example() -> Result {
     }
     eprintln!("rendered the provider template into {EXAMPLE_DIR}");
     Ok(())
+}
+
+/// Runs the benchmark harness in release mode; `--quick` keeps it under 3 minutes.
+fn bench(args: &[String]) -> Result {
+    let mut cmd_args = vec!["run", "--release", "-q", "-p", "pagos-bench", "--"];
+    if args.iter().any(|a| a == "--quick") {
+        cmd_args.push("--quick");
+    }
+    cargo(&cmd_args)
 }

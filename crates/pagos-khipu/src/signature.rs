@@ -43,6 +43,12 @@ const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 /// ```
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
+    percent_encode_into(&mut out, s);
+    out
+}
+
+/// Appends the encoding of `s` to `out`, so the string to sign is built in one buffer.
+fn percent_encode_into(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
@@ -52,7 +58,6 @@ pub fn percent_encode(s: &str) -> String {
             out.push(char::from(UPPER_HEX[usize::from(b & 0x0f)]));
         }
     }
-    out
 }
 
 /// The string Khipu signs for a request.
@@ -70,14 +75,22 @@ pub fn string_to_sign(method: &str, url: &str, params: &[(&str, Option<&str>)]) 
         .filter_map(|(k, v)| v.map(|v| (*k, v)))
         .collect();
     present.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let mut out = method.to_ascii_uppercase();
+    // Worst case every byte becomes %XX: reserve once instead of growing.
+    let capacity = method.len()
+        + 3 * url.len()
+        + present
+            .iter()
+            .map(|(k, v)| 2 + 3 * (k.len() + v.len()))
+            .sum::<usize>();
+    let mut out = String::with_capacity(capacity + 1);
+    out.push_str(&method.to_ascii_uppercase());
     out.push('&');
-    out.push_str(&percent_encode(url));
+    percent_encode_into(&mut out, url);
     for (key, value) in present {
         out.push('&');
-        out.push_str(&percent_encode(key));
+        percent_encode_into(&mut out, key);
         out.push('=');
-        out.push_str(&percent_encode(value));
+        percent_encode_into(&mut out, value);
     }
     out
 }

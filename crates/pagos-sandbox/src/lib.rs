@@ -318,6 +318,28 @@ impl SandboxHandle {
         &self.sandbox.config.credentials
     }
 
+    /// The environment the SDK and the CLI read, pointing at this sandbox, as
+    /// `(name, value)` pairs: the base URLs (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KASHIO_BASE_URL`,
+    /// `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL`,
+    /// `PAGOS_TELEPAGOS_BASE_URL`) and the credentials (secrets included, see
+    /// [`Credentials::to_env_lines`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), pagos_sandbox::Error> {
+    /// let sandbox = pagos_sandbox::start(Default::default()).await?;
+    /// let vars = sandbox.env_vars();
+    /// let lookup = |name: &str| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    /// assert!(lookup("PAGOS_KHIPU_BASE_URL").is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn env_vars(&self) -> Vec<(String, String)> {
+        self.env_lines()
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
+    }
+
     /// The environment the SDK and the CLI read, pointing at this sandbox: one
     /// `NAME=value` line per base URL (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KASHIO_BASE_URL`,
     /// `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL`,
