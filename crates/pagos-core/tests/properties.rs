@@ -8,7 +8,9 @@ use pagos_core::{Currency, Decimal, Money, validate};
 use proptest::prelude::*;
 
 fn digits_to_string(d: &[u32]) -> String {
-    d.iter().map(|d| char::from_digit(*d, 10).unwrap()).collect()
+    d.iter()
+        .map(|d| char::from_digit(*d, 10).unwrap())
+        .collect()
 }
 
 fn mod10_check(digits: &[u32], weights: &[u32]) -> u32 {
@@ -20,12 +22,19 @@ fn valid_cbu(block1: &[u32], block2: &[u32]) -> String {
     let mut d = block1.to_vec();
     d.push(mod10_check(block1, &[7, 1, 3, 9, 7, 1, 3]));
     d.extend_from_slice(block2);
-    d.push(mod10_check(block2, &[3, 9, 7, 1, 3, 9, 7, 1, 3, 9, 7, 1, 3]));
+    d.push(mod10_check(
+        block2,
+        &[3, 9, 7, 1, 3, 9, 7, 1, 3, 9, 7, 1, 3],
+    ));
     digits_to_string(&d)
 }
 
 fn cuit_check(body: &[u32]) -> u32 {
-    let sum: u32 = body.iter().zip([5, 4, 3, 2, 7, 6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let sum: u32 = body
+        .iter()
+        .zip([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
     match 11 - sum % 11 {
         11 => 0,
         10 => 9,
@@ -34,7 +43,12 @@ fn cuit_check(body: &[u32]) -> u32 {
 }
 
 fn rut_dv(body: &[u32]) -> char {
-    let sum: u32 = body.iter().rev().zip([2, 3, 4, 5, 6, 7].iter().cycle()).map(|(d, w)| d * w).sum();
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .zip([2, 3, 4, 5, 6, 7].iter().cycle())
+        .map(|(d, w)| d * w)
+        .sum();
     match 11 - sum % 11 {
         11 => '0',
         10 => 'K',
