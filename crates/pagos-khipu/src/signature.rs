@@ -300,3 +300,67 @@ mod tests {
         assert_ne!(hex, sign("clave", "GET&x"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// RFC 3986 percent-encoding written the plain way, independently of the crate's:
+    /// unreserved characters stay, every other UTF-8 byte becomes `%XX`.
+    fn reference_encode(s: &str) -> String {
+        const UNRESERVED: &str =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+        let mut out = String::new();
+        for ch in s.chars() {
+            if UNRESERVED.contains(ch) {
+                out.push(ch);
+            } else {
+                let mut buf = [0u8; 4];
+                for b in ch.encode_utf8(&mut buf).bytes() {
+                    out += &format!("%{b:02X}");
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn percent_encode_matches_a_plain_rfc3986_encoder(s in "\\PC*") {
+            prop_assert_eq!(percent_encode(&s), reference_encode(&s));
+        }
+
+        #[test]
+        fn percent_encode_matches_on_reserved_and_unicode(
+            s in proptest::collection::vec(
+                prop_oneof![
+                    Just('&'), Just('='), Just('+'), Just('/'), Just('?'), Just('%'), Just('!'),
+                    Just('*'), Just('\''), Just('('), Just(')'), Just('~'), Just(' '), Just('\n'),
+                    Just('ñ'), Just('á'), Just('€'), Just('😀'), any::<char>(),
+                ],
+                0..40,
+            ).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            prop_assert_eq!(percent_encode(&s), reference_encode(&s));
+        }
+
+        #[test]
+        fn string_to_sign_is_independent_of_parameter_order(
+            mut params in proptest::collection::vec(("[a-z_]{1,8}", "\\PC{0,12}"), 0..8),
+        ) {
+            // Distinct keys: with repeated keys order is meaningful (a stable sort keeps it).
+            params.sort_by(|a, b| a.0.cmp(&b.0));
+            params.dedup_by(|a, b| a.0 == b.0);
+            let forward: Vec<(&str, Option<&str>)> =
+                params.iter().map(|(k, v)| (k.as_str(), Some(v.as_str()))).collect();
+            let mut backward = forward.clone();
+            backward.reverse();
+            let url = "https://khipu.com/api/2.0/payments";
+            prop_assert_eq!(
+                string_to_sign("POST", url, &forward),
+                string_to_sign("POST", url, &backward)
+            );
+        }
+    }
+}
