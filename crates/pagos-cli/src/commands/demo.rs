@@ -1,0 +1,1004 @@
+//! `pagos demo`: every provider's life cycle through `Arc<dyn PaymentProvider>`
+//! against an in-process sandbox.
+//!
+//! The sandbox is started with `pagos_sandbox::start`; each provider is built with
+//! `pagos::from_env_with(kind, &EnvConfig::from_fn(..the sandbox's URLs and
+//! credentials..), Some(transport))`. The payer is played through the sandbox's control
+//! API (`POST /_sandbox/{provider}/{id}/pay`, over HTTP), and confirmations go through
+//! each provider crate's own notification path:
+//!
+//! | provider | life cycle |
+//! |---|---|
+//! | Khipu | create → fetch → pay → the 1.3 notification POSTed to a local `notify_url` → `verify_notification` → fetch → full refund → fetch |
+//! | KashIO | create → fetch → pay → the recorded `invoice.paid` event → `confirm_event` → fetch; a second invoice → cancel (void) → fetch |
+//! | ComproPago | webhook registered → create → fetch → pay → the webhook POSTed to a local receiver → `confirm_webhook` → fetch |
+//! | Kashpay | balance → payout (SPEI) → payout lookup (unsupported by Kashpay) → balance |
+//! | TelePagos | balance → create (payment link) → pay → the cash-in fetched by id → cash-out → cash-out status and voucher → balance |
+
+use std::error::Error as StdError;
+use std::fmt::Display;
+use std::future::Future;
+use std::io::IsTerminal as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use futures_util::TryStreamExt as _;
+use pagos::transport::{Method, Request};
+use pagos::{
+    BankAccount, BaseUrl, CreatePayment, Currency, Decimal, EnvConfig, Money, Payment,
+    PaymentProvider, PayoutRequest, ProviderKind, RefundRequest, Transport,
+};
+use pagos_sandbox::{SandboxConfig, SandboxHandle};
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Mutex, mpsc};
+
+use crate::config::Settings;
+use crate::error::{CliError, CliResult};
+use crate::output::{Human, Output};
+
+/// How long the demo waits for a notification or webhook to arrive.
+const NOTIFICATION_WAIT: Duration = Duration::from_secs(15);
+
+/// `pagos demo`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Prints a table of steps (provider, step, expected, got, ms) on \
+stdout; progress goes to stderr only when it is a terminal. Exits 0 only when every step \
+matched, 1 otherwise."
+)]
+pub struct DemoArgs {
+    /// Port for the in-process sandbox on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Run only this provider (repeatable; default: all five).
+    #[arg(long = "only", value_name = "PROVIDER", value_parser = parse_kind)]
+    pub only: Vec<ProviderKind>,
+}
+
+fn parse_kind(s: &str) -> Result<ProviderKind, String> {
+    s.parse::<ProviderKind>()
+        .map_err(|e| e.message().to_string())
+}
+
+type StepError = Box<dyn StdError + Send + Sync>;
+type StepResult<T> = Result<T, StepError>;
+
+/// One row of the table.
+#[derive(Debug, Serialize)]
+struct Step {
+    provider: &'static str,
+    step: String,
+    expected: String,
+    got: String,
+    ms: u64,
+    ok: bool,
+}
+
+/// A step failed with an error: the provider's flow stops there.
+#[derive(Debug)]
+struct Stop;
+
+/// Collects the steps and shows progress.
+struct Recorder {
+    steps: Vec<Step>,
+    progress: bool,
+}
+
+impl Recorder {
+    /// Runs one step. An error is recorded (its Display as "got") and stops the flow;
+    /// a value is judged by `judge`, which returns what was got and whether it matched.
+    async fn run<T, E: Display>(
+        &mut self,
+        provider: &'static str,
+        step: &str,
+        expected: impl Into<String>,
+        fut: impl Future<Output = Result<T, E>>,
+        judge: impl FnOnce(&T, &str) -> (String, bool),
+    ) -> Result<T, Stop> {
+        let expected = expected.into();
+        let started = Instant::now();
+        let outcome = fut.await;
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let (got, ok, value) = match outcome {
+            Ok(value) => {
+                let (got, ok) = judge(&value, &expected);
+                (got, ok, Some(value))
+            }
+            Err(e) => (format!("error: {e}"), false, None),
+        };
+        if self.progress {
+            let mark = if ok { "ok  " } else { "FAIL" };
+            eprintln!("[{mark}] {provider:<10} {step}: {got} ({ms} ms)");
+        }
+        self.steps.push(Step {
+            provider,
+            step: step.to_string(),
+            expected,
+            got,
+            ms,
+            ok,
+        });
+        value.ok_or(Stop)
+    }
+}
+
+impl Recorder {
+    /// A value a flow needs before its next step; an error is recorded as a failed
+    /// step (so a flow never stops without a failed row).
+    fn need<T, E: Display>(
+        &mut self,
+        provider: &'static str,
+        what: &str,
+        result: Result<T, E>,
+    ) -> Result<T, Stop> {
+        result.map_err(|e| {
+            self.steps.push(Step {
+                provider,
+                step: what.to_string(),
+                expected: "ok".to_string(),
+                got: format!("error: {e}"),
+                ms: 0,
+                ok: false,
+            });
+            Stop
+        })
+    }
+}
+
+/// `got` equals `expected`.
+fn same(got: impl Into<String>, expected: &str) -> (String, bool) {
+    let got = got.into();
+    let ok = got == expected;
+    (got, ok)
+}
+
+fn status_is(p: &Payment, expected: &str) -> (String, bool) {
+    same(p.status.to_string(), expected)
+}
+
+/// Everything a provider flow needs.
+struct Ctx {
+    vars: Vec<(&'static str, String)>,
+    transport: Transport,
+    control: Control,
+    receiver: Receiver,
+}
+
+impl Ctx {
+    /// The configuration the providers are built from: the sandbox's URLs and
+    /// credentials only (the process environment is not read).
+    fn config(&self) -> EnvConfig<'_> {
+        EnvConfig::from_fn(|name| {
+            self.vars
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    fn provider(&self, kind: ProviderKind) -> pagos::Result<Arc<dyn PaymentProvider>> {
+        pagos::from_env_with(kind, &self.config(), Some(self.transport.clone()))
+    }
+}
+
+fn sandbox_vars(handle: &SandboxHandle) -> Vec<(&'static str, String)> {
+    let c = handle.credentials().clone();
+    let urls = handle.base_urls();
+    vec![
+        ("PAGOS_KHIPU_RECEIVER_ID", c.khipu_receiver_id),
+        ("PAGOS_KHIPU_SECRET", c.khipu_secret),
+        ("PAGOS_KHIPU_BASE_URL", urls.khipu),
+        ("PAGOS_KASHIO_SECRET_KEY", c.kashio_secret_key),
+        ("PAGOS_KASHIO_BASE_URL", urls.kashio),
+        ("PAGOS_COMPROPAGO_PRIVATE_KEY", c.compropago_private_key),
+        ("PAGOS_COMPROPAGO_PUBLIC_KEY", c.compropago_public_key),
+        ("PAGOS_COMPROPAGO_BASE_URL", urls.compropago),
+        ("PAGOS_KASHPAY_ENTITY", c.kashpay_entity),
+        ("PAGOS_KASHPAY_USER", c.kashpay_user),
+        ("PAGOS_KASHPAY_PASSWORD", c.kashpay_password),
+        ("PAGOS_KASHPAY_AUTH_URL", urls.kashpay.clone()),
+        ("PAGOS_KASHPAY_ORDERS_URL", urls.kashpay),
+        ("PAGOS_TELEPAGOS_USERNAME", c.telepagos_username),
+        ("PAGOS_TELEPAGOS_PASSWORD", c.telepagos_password),
+        ("PAGOS_TELEPAGOS_BASE_URL", urls.telepagos),
+    ]
+}
+
+/// Runs the demo.
+pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
+    let progress = std::io::stderr().is_terminal();
+    let handle = pagos_sandbox::start(SandboxConfig::builder().port(args.port).build())
+        .await
+        .map_err(|e| CliError::Failed(format!("cannot start the sandbox: {e}")))?;
+    if progress {
+        eprintln!("pagos sandbox running on {}", handle.url());
+    }
+    let transport = settings.transport()?;
+    let control = Control {
+        base: BaseUrl::parse(&handle.control_url())?,
+        transport: transport.clone(),
+    };
+    let receiver = Receiver::start()
+        .await
+        .map_err(|e| CliError::Failed(format!("cannot start the notification receiver: {e}")))?;
+    let ctx = Ctx {
+        vars: sandbox_vars(&handle),
+        transport,
+        control,
+        receiver,
+    };
+    let mut rec = Recorder {
+        steps: Vec::new(),
+        progress,
+    };
+    let selected = |kind: ProviderKind| args.only.is_empty() || args.only.contains(&kind);
+    // A flow stops at its first error (already recorded); the others still run.
+    if selected(ProviderKind::Khipu) {
+        let _ = khipu(&ctx, &mut rec).await;
+    }
+    if selected(ProviderKind::Kashio) {
+        let _ = kashio(&ctx, &mut rec).await;
+    }
+    if selected(ProviderKind::Compropago) {
+        let _ = compropago(&ctx, &mut rec).await;
+    }
+    if selected(ProviderKind::Kashpay) {
+        let _ = kashpay(&ctx, &mut rec).await;
+    }
+    if selected(ProviderKind::Telepagos) {
+        let _ = telepagos(&ctx, &mut rec).await;
+    }
+    let sandbox_url = handle.url().to_string();
+    drop(ctx);
+    let _ = tokio::time::timeout(Duration::from_secs(5), handle.shutdown()).await;
+    Ok(report(&rec.steps, &sandbox_url))
+}
+
+fn report(steps: &[Step], sandbox_url: &str) -> Output {
+    let failed = steps.iter().filter(|s| !s.ok).count();
+    let headers = ["PROVIDER", "STEP", "EXPECTED", "GOT", "MS", "RESULT"]
+        .map(String::from)
+        .to_vec();
+    let rows = steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.provider.to_string(),
+                s.step.clone(),
+                s.expected.clone(),
+                s.got.clone(),
+                s.ms.to_string(),
+                if s.ok { "ok" } else { "FAILED" }.to_string(),
+            ]
+        })
+        .collect();
+    let summary = if failed == 0 {
+        format!("{} steps, all matched.", steps.len())
+    } else {
+        format!("{failed} of {} steps did not match.", steps.len())
+    };
+    let human = Human::Sections(vec![Human::Table { headers, rows }, Human::Text(summary)]);
+    let output = Output::value(
+        &json!({ "ok": failed == 0, "sandbox": sandbox_url, "steps": steps }),
+        human,
+    );
+    if failed == 0 {
+        output
+    } else {
+        output.failed(format!(
+            "{failed} demo step(s) did not match what was expected"
+        ))
+    }
+}
+
+fn money(amount: &str, currency: Currency) -> StepResult<Money> {
+    Ok(Money::parse(amount, currency)?)
+}
+
+// -----------------------------------------------------------------------------------
+// Khipu
+
+async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "khipu";
+    const REFERENCE: &str = "demo-khipu-1";
+    let provider = rec
+        .run(
+            P,
+            "build provider",
+            "khipu",
+            async { ctx.provider(ProviderKind::Khipu) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let khipu = rec.need(
+        P,
+        "build khipu client",
+        pagos::khipu_client(&ctx.config(), Some(ctx.transport.clone())),
+    )?;
+    let notify_url = format!("{}/khipu/notify", ctx.receiver.base);
+    let amount = rec.need(P, "amount", Money::parse("1000", Currency::Clp))?;
+    let created = rec
+        .run(
+            P,
+            "create payment (1000 CLP)",
+            "pending",
+            async {
+                let request = CreatePayment::builder(amount, "pagos demo: Khipu")
+                    .merchant_reference(REFERENCE)
+                    .return_url("https://shop.example/return")
+                    .notify_url(notify_url.clone())
+                    .build()?;
+                StepResult::Ok(provider.create_payment(&request).await?)
+            },
+            status_is,
+        )
+        .await?;
+    let id = created.id.clone();
+    rec.run(
+        P,
+        "fetch payment",
+        "pending",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    rec.run(
+        P,
+        "payer pays (control API)",
+        "done/normal",
+        ctx.control.pay("khipu", &id),
+        |v, e| same(text(&v["status"]), e),
+    )
+    .await?;
+    let note = rec
+        .run(
+            P,
+            "notification POSTed to notify_url",
+            "api_version=1.3",
+            ctx.receiver.next("/khipu/notify"),
+            |r, e| match pagos::khipu::Notification::parse(&r.body) {
+                Ok(n) => same(format!("api_version={}", n.api_version), e),
+                Err(err) => (err.to_string(), false),
+            },
+        )
+        .await?;
+    let expected = pagos::khipu::ExpectedPayment::new(amount).transaction_id(REFERENCE);
+    rec.run(
+        P,
+        "verify notification (pagos-khipu)",
+        "done/normal",
+        khipu.verify_notification(&note.body, &expected),
+        |p, e| {
+            let status = p.status.as_ref().map_or("?", |s| s.as_str());
+            let detail = p.status_detail.as_ref().map_or("?", |s| s.as_str());
+            same(format!("{status}/{detail}"), e)
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch payment",
+        "succeeded",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    rec.run(
+        P,
+        "refund in full",
+        "accepted",
+        provider.refund_payment(&RefundRequest::full(id.clone())),
+        |r, _| {
+            let message = r.message.as_deref().unwrap_or("no message");
+            (format!("accepted ({message})"), true)
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch payment",
+        "refunded",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    Ok(())
+}
+
+// -----------------------------------------------------------------------------------
+// KashIO
+
+async fn kashio(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "kashio";
+    let provider = rec
+        .run(
+            P,
+            "build provider",
+            "kashio",
+            async { ctx.provider(ProviderKind::Kashio) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let kashio = rec.need(
+        P,
+        "build kashio client",
+        pagos::kashio_client(&ctx.config(), Some(ctx.transport.clone())),
+    )?;
+    let invoice = |reference: &'static str| {
+        let provider = Arc::clone(&provider);
+        async move {
+            let request =
+                CreatePayment::builder(money("15.00", Currency::Pen)?, "pagos demo: KashIO")
+                    .merchant_reference(reference)
+                    .payer_name("Juan Perez")
+                    .payer_email("juan.perez@example.com")
+                    .build()?;
+            StepResult::Ok(provider.create_payment(&request).await?)
+        }
+    };
+    let created = rec
+        .run(
+            P,
+            "create invoice (15.00 PEN)",
+            "pending",
+            invoice("DEMO-KASHIO-1"),
+            status_is,
+        )
+        .await?;
+    let id = created.id.clone();
+    rec.run(
+        P,
+        "fetch invoice",
+        "pending",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    rec.run(
+        P,
+        "payer pays (control API)",
+        "paid",
+        ctx.control.pay("kashio", &id),
+        // KashIO's status casing varies (`PAID`, `paid`): compare ignoring case.
+        |v, e| {
+            let got = text(&v["status"]);
+            let ok = got.eq_ignore_ascii_case(e);
+            (got, ok)
+        },
+    )
+    .await?;
+    let event = rec
+        .run(
+            P,
+            "event recorded (GET /events)",
+            "invoice.paid",
+            async {
+                let events: Vec<pagos::kashio::Event> = kashio
+                    .events_stream(pagos::kashio::ListParams::new().limit(100))
+                    .try_collect()
+                    .await?;
+                events
+                    .into_iter()
+                    .rev()
+                    .find(|e| e.invoice_id().as_deref() == Some(id.as_str()))
+                    .ok_or_else(|| StepError::from(format!("no event names invoice {id}")))
+            },
+            |e, exp| same(e.event_type.to_string(), exp),
+        )
+        .await?;
+    rec.run(
+        P,
+        "confirm event (pagos-kashio)",
+        "paid",
+        kashio.confirm_event(&event.id),
+        |c, e| {
+            let got = c
+                .invoice
+                .as_ref()
+                .map_or_else(|| "no invoice".to_string(), |i| i.status.to_string());
+            same(got, e)
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch invoice",
+        "succeeded",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    let second = rec
+        .run(
+            P,
+            "create second invoice",
+            "pending",
+            invoice("DEMO-KASHIO-2"),
+            status_is,
+        )
+        .await?;
+    rec.run(
+        P,
+        "cancel second invoice",
+        "voided",
+        provider.cancel_payment(&second.id),
+        |(), e| same("voided", e),
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch second invoice",
+        "canceled",
+        provider.get_payment(&second.id),
+        status_is,
+    )
+    .await?;
+    Ok(())
+}
+
+// -----------------------------------------------------------------------------------
+// ComproPago
+
+async fn compropago(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "compropago";
+    let provider = rec
+        .run(
+            P,
+            "build provider",
+            "compropago",
+            async { ctx.provider(ProviderKind::Compropago) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let compropago = rec.need(
+        P,
+        "build compropago client",
+        pagos::compropago_client(&ctx.config(), Some(ctx.transport.clone())),
+    )?;
+    let webhook_url = format!("{}/compropago/webhook", ctx.receiver.base);
+    rec.run(
+        P,
+        "register webhook (control API)",
+        webhook_url.clone(),
+        ctx.control.call(
+            Method::PUT,
+            &["webhooks", "compropago"],
+            Some(&json!({ "url": webhook_url })),
+        ),
+        |v, e| same(text(&v["url"]), e),
+    )
+    .await?;
+    let created = rec
+        .run(
+            P,
+            "create SPEI order (150.00 MXN)",
+            "pending",
+            async {
+                let request = CreatePayment::builder(
+                    money("150.00", Currency::Mxn)?,
+                    "pagos demo: ComproPago",
+                )
+                .merchant_reference("DEMO-CP-1")
+                .payer_name("Ana Pérez")
+                .payer_email("ana.perez@example.mx")
+                .build()?;
+                StepResult::Ok(provider.create_payment(&request).await?)
+            },
+            status_is,
+        )
+        .await?;
+    let id = created.id.clone();
+    rec.run(
+        P,
+        "fetch order",
+        "pending",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    rec.run(
+        P,
+        "payer pays (control API)",
+        "ACCEPTED",
+        ctx.control.pay("compropago", &id),
+        |v, e| same(text(&v["status"]), e),
+    )
+    .await?;
+    let hook = rec
+        .run(
+            P,
+            "webhook POSTed",
+            format!("order {id}"),
+            ctx.receiver.next("/compropago/webhook"),
+            |r, e| match pagos::compropago::webhook::parse(&r.body) {
+                Ok(pagos::compropago::webhook::Notification::Order { id, .. }) => {
+                    same(format!("order {id}"), e)
+                }
+                Ok(other) => (format!("{other:?}"), false),
+                Err(err) => (err.to_string(), false),
+            },
+        )
+        .await?;
+    rec.run(
+        P,
+        "confirm webhook (pagos-compropago)",
+        "ACCEPTED",
+        compropago.confirm_webhook(&hook.body),
+        |event, e| match event {
+            pagos::compropago::WebhookEvent::Order(order) => same(order.status.to_string(), e),
+            other => (format!("{other:?}"), false),
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch order",
+        "succeeded",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    Ok(())
+}
+
+// -----------------------------------------------------------------------------------
+// Kashpay
+
+async fn kashpay(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "kashpay";
+    let provider = rec
+        .run(
+            P,
+            "build provider",
+            "kashpay",
+            async { ctx.provider(ProviderKind::Kashpay) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let before = rec
+        .run(
+            P,
+            "balance (control API)",
+            "an MXN balance",
+            ctx.control.balance("kashpay"),
+            |b, _| (format!("{b} MXN"), true),
+        )
+        .await?;
+    let amount = rec.need(P, "amount", Money::parse("250.00", Currency::Mxn))?;
+    let payout = rec
+        .run(
+            P,
+            "SPEI payout (250.00 MXN)",
+            "succeeded",
+            async {
+                // Kashpay references are letters and digits only.
+                let request = PayoutRequest::builder(
+                    amount,
+                    BankAccount::Clabe("032180000118359719".into()),
+                    "DEMOPAYOUT1",
+                )
+                .beneficiary_name("Florentino Eter")
+                .concept("Pago demo")
+                .build()?;
+                StepResult::Ok(provider.create_payout(&request).await?)
+            },
+            |p, e| same(p.status.to_string(), e),
+        )
+        .await?;
+    rec.run(
+        P,
+        "payout status",
+        "unsupported",
+        async {
+            match provider.get_payout(&payout.id).await {
+                Ok(p) => StepResult::Ok(p.status.to_string()),
+                Err(pagos::Error::Unsupported { .. }) => Ok("unsupported".to_string()),
+                Err(e) => Err(e.into()),
+            }
+        },
+        |got, e| same(got.clone(), e),
+    )
+    .await?;
+    rec.run(
+        P,
+        "balance (control API)",
+        format!("{} MXN", before - amount.amount()),
+        ctx.control.balance("kashpay"),
+        |b, e| same(format!("{b} MXN"), e),
+    )
+    .await?;
+    Ok(())
+}
+
+// -----------------------------------------------------------------------------------
+// TelePagos
+
+async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "telepagos";
+    let provider = rec
+        .run(
+            P,
+            "build provider",
+            "telepagos",
+            async { ctx.provider(ProviderKind::Telepagos) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let before = rec
+        .run(
+            P,
+            "balance",
+            "an ARS balance",
+            provider.balance(),
+            |b, _| {
+                (
+                    b.available.to_string(),
+                    b.available.currency() == Currency::Ars,
+                )
+            },
+        )
+        .await?;
+    let paid = rec.need(P, "amount", Money::parse("1500.00", Currency::Ars))?;
+    let created = rec
+        .run(
+            P,
+            "create payment link (1500.00 ARS, subject VAR)",
+            "pending",
+            async {
+                // pagos-telepagos sends the subject as the link's `concept`; the sandbox
+                // accepts only the concept codes of GET v2/payment/concepts there (ALQ,
+                // CUO, ..., VAR), while the seed documents `concept` of cash-in calls as
+                // a plain string. Until the two agree, the demo's subject is the code
+                // `VAR` (a mismatch reported in the CLI's hand-over notes).
+                let request = CreatePayment::builder(paid, "VAR").build()?;
+                StepResult::Ok(provider.create_payment(&request).await?)
+            },
+            status_is,
+        )
+        .await?;
+    let outcome = rec
+        .run(
+            P,
+            "payer pays (control API)",
+            "paid",
+            ctx.control.pay("telepagos", &created.id),
+            |v, e| same(text(&v["status"]), e),
+        )
+        .await?;
+    let cashin_id = text(&outcome["created_id"]);
+    rec.run(
+        P,
+        &format!("fetch cash-in {cashin_id}"),
+        "succeeded",
+        provider.get_payment(&cashin_id),
+        status_is,
+    )
+    .await?;
+    let sent = rec.need(P, "amount", Money::parse("10.50", Currency::Ars))?;
+    let payout = rec
+        .run(
+            P,
+            "cash-out to CVU (10.50 ARS)",
+            "processing",
+            async {
+                let request = PayoutRequest::builder(
+                    sent,
+                    BankAccount::Cbu("2850590940090418135201".into()),
+                    "demo-payout-1",
+                )
+                .beneficiary_tax_id("20267565393")
+                .concept("VAR")
+                .build()?;
+                StepResult::Ok(provider.create_payout(&request).await?)
+            },
+            |p, e| same(p.status.to_string(), e),
+        )
+        .await?;
+    let fetched = rec
+        .run(
+            P,
+            "cash-out status",
+            "succeeded",
+            provider.get_payout(&payout.id),
+            |p, e| same(p.status.to_string(), e),
+        )
+        .await?;
+    rec.run(
+        P,
+        "cash-out voucher",
+        "PDF",
+        async { StepResult::Ok(fetched.receipt.clone().unwrap_or_default()) },
+        |pdf, e| {
+            if pdf.starts_with(b"%PDF") {
+                (format!("PDF ({} bytes)", pdf.len()), e == "PDF")
+            } else if pdf.is_empty() {
+                ("no voucher".to_string(), false)
+            } else {
+                (format!("not a PDF ({} bytes)", pdf.len()), false)
+            }
+        },
+    )
+    .await?;
+    let expected = Money::new(
+        before.available.amount() + paid.amount() - sent.amount(),
+        Currency::Ars,
+    );
+    let expected = rec.need(P, "expected balance", expected)?;
+    rec.run(
+        P,
+        "balance",
+        expected.to_string(),
+        provider.balance(),
+        |b, e| same(b.available.to_string(), e),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A JSON string's text, or the value's JSON text.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+// -----------------------------------------------------------------------------------
+// The sandbox's control API, over HTTP with the SDK's transport.
+
+struct Control {
+    base: BaseUrl,
+    transport: Transport,
+}
+
+impl Control {
+    async fn call(
+        &self,
+        method: Method,
+        segments: &[&str],
+        body: Option<&Value>,
+    ) -> StepResult<Value> {
+        let mut request = Request::new(method, self.base.join(segments), "sandbox_control");
+        if let Some(body) = body {
+            request = request.json(body)?;
+        }
+        let response = self.transport.send("sandbox", request).await?;
+        let value: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+        if response.is_success() {
+            Ok(value)
+        } else {
+            let message = value.get("error").map_or_else(|| response.text(), text);
+            Err(format!("control API answered HTTP {}: {message}", response.status).into())
+        }
+    }
+
+    /// The payer pays `id` in full.
+    async fn pay(&self, provider: &str, id: &str) -> StepResult<Value> {
+        self.call(Method::POST, &[provider, id, "pay"], None).await
+    }
+
+    /// A provider's balance as the sandbox keeps it (`GET /_sandbox/balances`).
+    async fn balance(&self, provider: &str) -> StepResult<Decimal> {
+        let balances = self.call(Method::GET, &["balances"], None).await?;
+        let text = text(&balances[provider]["balance"]);
+        text.parse::<Decimal>()
+            .map_err(|_| format!("no {provider} balance in {balances}").into())
+    }
+}
+
+// -----------------------------------------------------------------------------------
+// A tiny HTTP receiver on 127.0.0.1 for notify_url and webhooks.
+
+/// One request the receiver got.
+#[derive(Debug)]
+struct Received {
+    path: String,
+    body: Vec<u8>,
+}
+
+struct Receiver {
+    /// `http://127.0.0.1:PORT`
+    base: String,
+    rx: Mutex<mpsc::UnboundedReceiver<Received>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Receiver {
+    async fn start() -> std::io::Result<Receiver> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    if let Some(received) = serve(stream).await {
+                        let _ = tx.send(received);
+                    }
+                });
+            }
+        });
+        Ok(Receiver {
+            base,
+            rx: Mutex::new(rx),
+            task,
+        })
+    }
+
+    /// The next request to `path` (others are dropped), waiting at most
+    /// [`NOTIFICATION_WAIT`].
+    async fn next(&self, path: &str) -> StepResult<Received> {
+        let mut rx = self.rx.lock().await;
+        let wait = async {
+            while let Some(r) = rx.recv().await {
+                if r.path == path {
+                    return Some(r);
+                }
+            }
+            None
+        };
+        match tokio::time::timeout(NOTIFICATION_WAIT, wait).await {
+            Ok(Some(r)) => Ok(r),
+            Ok(None) => Err("the receiver stopped".into()),
+            Err(_) => Err(format!(
+                "nothing was POSTed to {path} within {} s",
+                NOTIFICATION_WAIT.as_secs()
+            )
+            .into()),
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 request (Content-Length bodies), answers `200 ok`.
+async fn serve(mut stream: TcpStream) -> Option<Received> {
+    const LIMIT: usize = 1 << 20;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 || buf.len() > LIMIT {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?.to_string();
+    let length = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(LIMIT);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
+    let answer = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+    let _ = stream.write_all(answer).await;
+    let _ = stream.shutdown().await;
+    Some(Received { path, body })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}

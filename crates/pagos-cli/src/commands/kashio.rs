@@ -1,0 +1,421 @@
+//! `pagos kashio …`: every endpoint of [`pagos::kashio::KashioClient`].
+//!
+//! | command | endpoint |
+//! |---|---|
+//! | `invoices create` | `POST /invoices` |
+//! | `invoices get ID` | `GET /invoices/{id}` |
+//! | `invoices void ID` | `DELETE /invoices/{id}` |
+//! | `invoices update ID` | `PATCH /invoices/{id}` |
+//! | `invoices list [--all]` | `GET /invoices` (one page, or every page) |
+//! | `events get ID` | `GET /events/{id}` |
+//! | `events list [--all]` | `GET /events` |
+//! | `events confirm ID` | `GET /events/{id}` then `GET /invoices/{invoice}` |
+
+use clap::{Args, Subcommand};
+use futures_util::TryStreamExt;
+use pagos::kashio::{
+    CreateInvoice, Customer, Event, Invoice, InvoiceUpdate, KashioClient, ListParams, Page,
+    kashio_datetime,
+};
+use serde_json::Value;
+
+use crate::config::{Overrides, Settings};
+use crate::error::CliResult;
+use crate::output::{Human, Output, raw_list, table_of};
+use crate::parse;
+
+/// `pagos kashio`.
+#[derive(Debug, Args)]
+#[command(after_help = "Environment: PAGOS_KASHIO_SECRET_KEY (required), PAGOS_KASHIO_BASE_URL.")]
+pub struct KashioArgs {
+    /// Base URL (overrides PAGOS_KASHIO_BASE_URL), e.g. https://cert-api.kashio.net/v1/payments.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// The resource.
+    #[command(subcommand)]
+    pub command: KashioCommand,
+}
+
+/// KashIO resources.
+#[derive(Debug, Subcommand)]
+pub enum KashioCommand {
+    /// Invoices ("Órdenes de Pago").
+    #[command(subcommand)]
+    Invoices(InvoiceCommand),
+    /// Events (an invoice was paid or expired).
+    #[command(subcommand)]
+    Events(EventCommand),
+}
+
+/// Invoice actions.
+#[derive(Debug, Subcommand)]
+pub enum InvoiceCommand {
+    /// Create an invoice (POST /invoices).
+    Create(Box<CreateInvoiceArgs>),
+    /// Fetch an invoice by KashIO id (GET /invoices/{id}).
+    Get {
+        /// KashIO's invoice id (inv_…).
+        id: String,
+    },
+    /// Void an invoice so it can no longer be paid (DELETE /invoices/{id}).
+    #[command(alias = "cancel")]
+    Void {
+        /// KashIO's invoice id (inv_…).
+        id: String,
+    },
+    /// Change an invoice's amount and/or expiration (PATCH /invoices/{id}).
+    Update(UpdateInvoiceArgs),
+    /// List invoices (GET /invoices): one page, or every page with --all.
+    List(ListArgs),
+}
+
+/// Event actions.
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Fetch an event (GET /events/{id}).
+    Get {
+        /// KashIO's event id (eve_…).
+        id: String,
+    },
+    /// List events (GET /events): one page, or every page with --all.
+    List(ListArgs),
+    /// Confirm a notified event: fetch it, then the invoice it points to, and print
+    /// the invoice's current status (KashIO does not sign notifications).
+    Confirm {
+        /// The event id taken from the notification.
+        id: String,
+    },
+}
+
+/// `invoices create`.
+#[derive(Debug, Args)]
+pub struct CreateInvoiceArgs {
+    /// Your invoice number (invoice_id), e.g. INV-000001-001.
+    #[arg(long)]
+    pub invoice_id: String,
+    /// Amount, exact decimal text (at most 2 decimals), e.g. 15.00.
+    #[arg(long)]
+    pub amount: String,
+    /// Currency: PEN or USD.
+    #[arg(long, default_value = "PEN")]
+    pub currency: String,
+    /// Customer name.
+    #[arg(long)]
+    pub customer_name: Option<String>,
+    /// Customer e-mail.
+    #[arg(long)]
+    pub customer_email: Option<String>,
+    /// Customer phone, E.164 (+51…).
+    #[arg(long)]
+    pub customer_phone: Option<String>,
+    /// Customer document type (DNI, RUC, CE…); needs --document-id.
+    #[arg(long, requires = "document_id")]
+    pub document_type: Option<String>,
+    /// Customer document number; needs --document-type.
+    #[arg(long, requires = "document_type")]
+    pub document_id: Option<String>,
+    /// Your customer id (customer.external_id).
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// Due date-time (RFC 3339, UTC wall clock YYYY-MM-DDTHH:MM:SS, or epoch seconds).
+    #[arg(long, value_name = "DATETIME")]
+    pub due: Option<String>,
+    /// Expiration date-time (same forms as --due).
+    #[arg(long, value_name = "DATETIME")]
+    pub expires: Option<String>,
+    /// Where the payer goes after paying.
+    #[arg(long)]
+    pub url_success: Option<String>,
+    /// Where the payer goes when not paying.
+    #[arg(long)]
+    pub url_error: Option<String>,
+    /// Metadata entry, KEY=VALUE (repeatable).
+    #[arg(long = "metadata", value_name = "KEY=VALUE")]
+    pub metadata: Vec<String>,
+}
+
+/// `invoices update`.
+#[derive(Debug, Args)]
+pub struct UpdateInvoiceArgs {
+    /// KashIO's invoice id (inv_…).
+    pub id: String,
+    /// New amount (exact decimal text); needs --currency.
+    #[arg(long, requires = "currency")]
+    pub amount: Option<String>,
+    /// Currency of the new amount: PEN or USD.
+    #[arg(long, requires = "amount")]
+    pub currency: Option<String>,
+    /// New expiration date-time (RFC 3339, UTC YYYY-MM-DDTHH:MM:SS, or epoch seconds).
+    #[arg(long, value_name = "DATETIME")]
+    pub expires: Option<String>,
+}
+
+/// Filters and cursors of the list commands.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Only this status (invoices: pending, paid, expired, voided; events: new, failed,
+    /// notified).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Items per page (1 to 100).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// The page after this id.
+    #[arg(long, conflicts_with = "ending_before")]
+    pub starting_after: Option<String>,
+    /// The page before this id.
+    #[arg(long)]
+    pub ending_before: Option<String>,
+    /// Walk every page forward and print all items.
+    #[arg(long, conflicts_with = "ending_before")]
+    pub all: bool,
+}
+
+impl ListArgs {
+    fn params(&self) -> CliResult<ListParams> {
+        let mut p = ListParams::new();
+        if let Some(d) = &self.date {
+            p = p.date(parse::date("date", d)?);
+        }
+        if let Some(s) = &self.status {
+            p = p.status(s.clone());
+        }
+        if let Some(l) = self.limit {
+            p = p.limit(l);
+        }
+        if let Some(c) = &self.starting_after {
+            p = p.starting_after(c.clone());
+        }
+        if let Some(c) = &self.ending_before {
+            p = p.ending_before(c.clone());
+        }
+        Ok(p)
+    }
+}
+
+/// Runs `pagos kashio …`.
+pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
+    let mut overrides = Overrides::new();
+    overrides.set("PAGOS_KASHIO_BASE_URL", args.base_url.as_deref());
+    // Arguments are checked before the client is built, so a bad flag is reported even
+    // without configuration; the client validates again before sending.
+    let client = || -> CliResult<KashioClient> {
+        Ok(pagos::kashio_client(
+            &overrides.env_config(),
+            Some(settings.transport()?),
+        )?)
+    };
+    match args.command {
+        KashioCommand::Invoices(cmd) => match cmd {
+            InvoiceCommand::Create(a) => {
+                let invoice = create_request(&a)?;
+                Ok(invoice_output(&client()?.create_invoice(&invoice).await?))
+            }
+            InvoiceCommand::Get { id } => Ok(invoice_output(&client()?.get_invoice(&id).await?)),
+            InvoiceCommand::Void { id } => Ok(invoice_output(&client()?.void_invoice(&id).await?)),
+            InvoiceCommand::Update(a) => {
+                let mut update = InvoiceUpdate::new();
+                if let (Some(amount), Some(currency)) = (&a.amount, &a.currency) {
+                    update = update.amount(parse::money(amount, currency)?);
+                }
+                if let Some(at) = &a.expires {
+                    update = update
+                        .expiration_datetime(kashio_datetime(parse::datetime("expires", at)?));
+                }
+                update.validate()?;
+                Ok(invoice_output(
+                    &client()?.update_invoice(&a.id, &update).await?,
+                ))
+            }
+            InvoiceCommand::List(a) => {
+                let params = a.params()?;
+                let client = client()?;
+                let (items, has_more, next): (Vec<String>, bool, Option<String>) = if a.all {
+                    let all: Vec<Invoice> = client.invoices_stream(params).try_collect().await?;
+                    (
+                        all.iter().map(|i| i.raw().get().to_string()).collect(),
+                        false,
+                        None,
+                    )
+                } else {
+                    let page: Page<Invoice> = client.list_invoices(&params).await?;
+                    let next = page.last_id().map(str::to_string);
+                    let items = page
+                        .data
+                        .iter()
+                        .map(|i| i.raw().get().to_string())
+                        .collect();
+                    (items, page.has_more, next)
+                };
+                Ok(list_output(
+                    &items,
+                    has_more,
+                    next,
+                    &[
+                        ("ID", "id"),
+                        ("INVOICE_ID", "invoice_id"),
+                        ("STATUS", "status"),
+                        ("AMOUNT", "amount"),
+                        ("CURRENCY", "currency"),
+                        ("CREATED", "created"),
+                    ],
+                ))
+            }
+        },
+        KashioCommand::Events(cmd) => match cmd {
+            EventCommand::Get { id } => Ok(event_output(&client()?.get_event(&id).await?)),
+            EventCommand::List(a) => {
+                let params = a.params()?;
+                let client = client()?;
+                let (events, has_more, next) = if a.all {
+                    let all: Vec<Event> = client.events_stream(params).try_collect().await?;
+                    (all, false, None)
+                } else {
+                    let page = client.list_events(&params).await?;
+                    let next = page.last_id().map(str::to_string);
+                    (page.data, page.has_more, next)
+                };
+                let items: Vec<String> = events.iter().map(event_json).collect();
+                Ok(list_output(
+                    &items,
+                    has_more,
+                    next,
+                    &[
+                        ("ID", "id"),
+                        ("TYPE", "type"),
+                        ("STATUS", "status"),
+                        ("CREATED", "created"),
+                        ("URL", "data.url"),
+                    ],
+                ))
+            }
+            EventCommand::Confirm { id } => {
+                let confirmed = client()?.confirm_event(&id).await?;
+                let event = event_json(&confirmed.event);
+                let invoice = confirmed
+                    .invoice
+                    .as_ref()
+                    .map_or_else(|| "null".to_string(), |i| i.raw().get().to_string());
+                let json = format!(r#"{{"event":{event},"invoice":{invoice}}}"#);
+                let mut fields = vec![
+                    ("event.id".to_string(), confirmed.event.id.clone()),
+                    (
+                        "event.type".to_string(),
+                        confirmed.event.event_type.to_string(),
+                    ),
+                ];
+                match &confirmed.invoice {
+                    Some(i) => {
+                        fields.push(("invoice.id".into(), i.id.clone()));
+                        fields.push((
+                            "invoice.invoice_id".into(),
+                            i.invoice_id.clone().unwrap_or_default(),
+                        ));
+                        fields.push(("invoice.status".into(), i.status.to_string()));
+                        fields.push((
+                            "invoice.amount".into(),
+                            format!("{} {}", i.amount, i.currency),
+                        ));
+                    }
+                    None => fields.push(("invoice".into(), "(the event names no invoice)".into())),
+                }
+                Ok(Output::raw(json, Human::Fields(fields)))
+            }
+        },
+    }
+}
+
+fn create_request(a: &CreateInvoiceArgs) -> CliResult<CreateInvoice> {
+    let amount = parse::money(&a.amount, &a.currency)?;
+    let mut customer = Customer::new();
+    if let Some(v) = &a.customer_name {
+        customer = customer.name(v.clone());
+    }
+    if let Some(v) = &a.customer_email {
+        customer = customer.email(v.clone());
+    }
+    if let Some(v) = &a.customer_phone {
+        customer = customer.phone(v.clone());
+    }
+    if let (Some(kind), Some(number)) = (&a.document_type, &a.document_id) {
+        customer = customer.document(kind.clone(), number.clone());
+    }
+    if let Some(v) = &a.external_id {
+        customer = customer.external_id(v.clone());
+    }
+    let mut b = CreateInvoice::builder(a.invoice_id.clone(), amount, customer);
+    if let Some(at) = &a.due {
+        b = b.due_datetime(kashio_datetime(parse::datetime("due", at)?));
+    }
+    if let Some(at) = &a.expires {
+        b = b.expiration_datetime(kashio_datetime(parse::datetime("expires", at)?));
+    }
+    if let Some(u) = &a.url_success {
+        b = b.url_success(u.clone());
+    }
+    if let Some(u) = &a.url_error {
+        b = b.url_error(u.clone());
+    }
+    for kv in &a.metadata {
+        let (k, v) = parse::key_value("metadata", kv)?;
+        b = b.metadata(k, Value::String(v));
+    }
+    Ok(b.build()?)
+}
+
+fn invoice_output(invoice: &Invoice) -> Output {
+    Output::flat(invoice.raw().get())
+}
+
+/// An event as JSON text. `Event` keeps only its `data` verbatim, so the envelope is
+/// rebuilt from the typed fields around it.
+fn event_json(e: &Event) -> String {
+    let data = e.data.as_ref().map_or("null", |d| d.get());
+    let text = |v: Option<&str>| {
+        v.map_or_else(
+            || "null".to_string(),
+            |s| serde_json::to_string(s).unwrap_or_default(),
+        )
+    };
+    let created = e
+        .created
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]"
+        ))
+        .ok();
+    format!(
+        r#"{{"id":{},"object":{},"livemode":{},"created":{},"type":{},"status":{},"data":{}}}"#,
+        text(Some(&e.id)),
+        text(e.object.as_deref()),
+        e.livemode.map_or("null".to_string(), |b| b.to_string()),
+        text(created.as_deref()),
+        text(Some(e.event_type.as_str())),
+        text(e.status.as_ref().map(|s| s.as_str())),
+        data
+    )
+}
+
+fn event_output(e: &Event) -> Output {
+    Output::flat(event_json(e))
+}
+
+fn list_output(
+    items: &[String],
+    has_more: bool,
+    next: Option<String>,
+    columns: &[(&str, &str)],
+) -> Output {
+    let mut parts = vec![table_of(items, columns)];
+    if has_more {
+        let hint = match next {
+            Some(id) => format!("more items follow: --starting-after {id}"),
+            None => "more items follow".to_string(),
+        };
+        parts.push(Human::Text(hint));
+    }
+    Output::raw(raw_list(items, has_more), Human::Sections(parts))
+}

@@ -1,0 +1,9 @@
+//! One module per top-level command.
+
+pub mod compropago;
+pub mod demo;
+pub mod kashio;
+pub mod kashpay;
+pub mod khipu;
+pub mod sandbox;
+pub mod telepagos;

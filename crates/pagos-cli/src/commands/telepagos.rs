@@ -1,0 +1,595 @@
+//! `pagos telepagos …`: every endpoint of [`pagos::telepagos::TelepagosClient`].
+//!
+//! | command | endpoint |
+//! |---|---|
+//! | `account balance` | `GET v2/account/balance` |
+//! | `account transactions` | `GET v2/account/transactions` (one page, or every page with `--all`) |
+//! | `account filters` | `GET v2/account/transactions_filters` |
+//! | `cashin qr` | `POST v2/payment/cashin/qr/generate` |
+//! | `cashin transfer-link` | `POST v2/payment/cashin/transfer/generate` |
+//! | `cashin payment-link` | `POST v2/payment/cashin/link/generate` |
+//! | `cashin get ID` | `GET v2/payment/cashin/{id}` |
+//! | `cashout create` | `POST v2/payment/cashout` |
+//! | `cashout voucher ID` | `GET v2/payment/cashout/{id}` |
+//! | `cashout concepts` | `GET v2/payment/concepts` |
+//! | `sale-points list` | `GET v2/payment/cashin/qr/sale-point` |
+//! | `sale-points create` | `POST v2/payment/cashin/qr/sale-point` |
+//! | `sale-points delete ID` | `DELETE v2/payment/cashin/qr/sale-point` |
+//! | `sale-points static-qr ID` | `GET v2/payment/cashin/qr/sale-point/static` |
+//! | `sale-points order` | `POST v2/payment/cashin/qr/static/order` |
+//! | `statistics PERIOD` | `GET v2/whitelabel/statics/{period}` |
+//!
+//! `POST v2/auth/token` is called by every command (the session token is never
+//! printed).
+
+use clap::{Args, Subcommand, ValueEnum};
+use futures_util::TryStreamExt as _;
+use pagos::telepagos::{
+    CashoutRequest, Concept, PaymentLinkRequest, QrAmountType, QrRequest, StaticQrOrderRequest,
+    TelepagosClient, Transaction, TransactionsQuery, TransferRequest,
+};
+use serde_json::Value;
+
+use crate::config::{Overrides, Settings};
+use crate::error::{CliError, CliResult};
+use crate::output::{Human, Obj, Output, raw_array, table_of};
+use crate::parse;
+
+/// `pagos telepagos`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Environment: PAGOS_TELEPAGOS_USERNAME and PAGOS_TELEPAGOS_PASSWORD \
+(required); PAGOS_TELEPAGOS_ENV (homologation/production), PAGOS_TELEPAGOS_BASE_URL."
+)]
+pub struct TelepagosArgs {
+    /// Base URL (overrides PAGOS_TELEPAGOS_BASE_URL), e.g. https://api.homo.telepagos.com.ar.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Which documented host: homologation or production (overrides PAGOS_TELEPAGOS_ENV).
+    #[arg(long = "env", global = true, value_name = "ENV")]
+    pub environment: Option<String>,
+
+    /// The resource.
+    #[command(subcommand)]
+    pub command: TelepagosCommand,
+}
+
+/// TelePagos resources.
+#[derive(Debug, Subcommand)]
+pub enum TelepagosCommand {
+    /// The account: balance, transactions, transaction filters.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Collecting money: QR, transfer and payment links, cash-ins.
+    #[command(subcommand)]
+    Cashin(CashinCommand),
+    /// Sending money to a CVU/CBU or alias, vouchers, transfer concepts.
+    #[command(subcommand)]
+    Cashout(CashoutCommand),
+    /// Sale points and their static QRs.
+    #[command(subcommand, name = "sale-points")]
+    SalePoints(SalePointCommand),
+    /// The collecting account's statistics (GET v2/whitelabel/statics/{period}).
+    Statistics {
+        /// The period, as TelePagos names it (e.g. a month, 2024-03).
+        period: String,
+    },
+}
+
+/// Account actions.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// The available balance in ARS (GET v2/account/balance).
+    Balance,
+    /// Transactions of a date range (GET v2/account/transactions).
+    Transactions {
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// Only this operation (an id from `account filters`).
+        #[arg(long)]
+        operation: Option<String>,
+        /// This page (from 1; turns pagination on).
+        #[arg(long, conflicts_with = "all")]
+        page: Option<u32>,
+        /// Walk every page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// The operations transactions can be filtered by (GET v2/account/transactions_filters).
+    Filters,
+}
+
+/// Cash-in actions.
+#[derive(Debug, Subcommand)]
+pub enum CashinCommand {
+    /// Generate a QR to collect an amount (POST v2/payment/cashin/qr/generate).
+    Qr(AmountConcept),
+    /// Generate a transfer link to a CVU (POST v2/payment/cashin/transfer/generate).
+    TransferLink {
+        /// The CVU to transfer to.
+        #[arg(long)]
+        cvu: String,
+        /// The CUIT of its holder.
+        #[arg(long)]
+        cuit: String,
+        #[command(flatten)]
+        amount: AmountConcept,
+    },
+    /// Generate a payment link (POST v2/payment/cashin/link/generate).
+    PaymentLink {
+        #[command(flatten)]
+        amount: AmountConcept,
+        /// When the link expires (RFC 3339, UTC YYYY-MM-DDTHH:MM:SS, or epoch seconds).
+        #[arg(long, value_name = "DATETIME")]
+        expires: String,
+        /// The link can be paid more than once.
+        #[arg(long)]
+        multiple_use: bool,
+        /// Split the payment: CVU=AMOUNT (repeatable).
+        #[arg(long = "distribute", value_name = "CVU=AMOUNT")]
+        distribute: Vec<String>,
+    },
+    /// Fetch a cash-in (acreditación) by id (GET v2/payment/cashin/{id}).
+    Get {
+        /// The cash-in id.
+        id: String,
+    },
+}
+
+/// Amount, concept and description of a cash-in.
+#[derive(Debug, Args)]
+pub struct AmountConcept {
+    /// Amount, exact decimal text (at most 2 decimals).
+    #[arg(long)]
+    pub amount: String,
+    /// Currency (TelePagos works in ARS).
+    #[arg(long, default_value = "ARS")]
+    pub currency: String,
+    /// Concept (the text the payer sees).
+    #[arg(long)]
+    pub concept: String,
+    /// Description (default: the concept).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// Cash-out actions.
+#[derive(Debug, Subcommand)]
+pub enum CashoutCommand {
+    /// Send money to a CVU/CBU or alias (POST v2/payment/cashout). Safe to repeat with
+    /// the same --reference-id and data: TelePagos treats it as the same transfer.
+    Create(CashoutArgs),
+    /// Fetch a cash-out's PDF voucher (GET v2/payment/cashout/{id}).
+    Voucher {
+        /// The cash-out id.
+        id: String,
+        /// Write the PDF to this file.
+        #[arg(long, short = 'o', value_name = "PATH")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// The transfer concepts TelePagos accepts (GET v2/payment/concepts).
+    Concepts,
+}
+
+/// `cashout create`.
+#[derive(Debug, Args)]
+pub struct CashoutArgs {
+    /// Destination CVU/CBU (22 digits); or use --alias.
+    #[arg(long, required_unless_present = "alias", conflicts_with = "alias")]
+    pub cvu: Option<String>,
+    /// Destination alias; or use --cvu.
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// The beneficiary's CUIT/CUIL (hyphens allowed).
+    #[arg(long)]
+    pub cuit: String,
+    /// Amount, exact decimal text (at most 2 decimals).
+    #[arg(long)]
+    pub amount: String,
+    /// Currency (ARS).
+    #[arg(long, default_value = "ARS")]
+    pub currency: String,
+    /// Your unique id for this transfer (makes a repeat safe).
+    #[arg(long)]
+    pub reference_id: String,
+    /// BCRA motive: ALQ, CUO, EXP, FAC, PRE, SEG, HON, HAB, VAR, or another code from
+    /// `cashout concepts`.
+    #[arg(long, default_value = "VAR")]
+    pub concept: String,
+    /// Description (default: the reference id).
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// Sale point actions.
+#[derive(Debug, Subcommand)]
+pub enum SalePointCommand {
+    /// List sale points (GET v2/payment/cashin/qr/sale-point).
+    List,
+    /// Create a sale point (POST v2/payment/cashin/qr/sale-point).
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Delete a sale point (DELETE v2/payment/cashin/qr/sale-point).
+    Delete {
+        /// The sale point id.
+        id: u64,
+    },
+    /// A sale point's static QR (GET v2/payment/cashin/qr/sale-point/static).
+    StaticQr {
+        /// The sale point id.
+        id: u64,
+        /// closed: the payer pays the amount of an order; open: the payer types it.
+        #[arg(long = "type", value_enum, default_value_t = AmountType::Closed)]
+        type_amount: AmountType,
+    },
+    /// Create an order for a sale point's closed static QR
+    /// (POST v2/payment/cashin/qr/static/order).
+    Order {
+        /// The sale point id.
+        #[arg(long)]
+        sale_point_id: u64,
+        #[command(flatten)]
+        amount: AmountConcept,
+    },
+}
+
+/// `--type` of `sale-points static-qr`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AmountType {
+    /// The QR charges the amount of the current order.
+    Closed,
+    /// The payer enters the amount.
+    Open,
+}
+
+/// Runs `pagos telepagos …`.
+pub async fn run(args: TelepagosArgs, settings: Settings) -> CliResult<Output> {
+    let mut overrides = Overrides::new();
+    overrides
+        .set("PAGOS_TELEPAGOS_BASE_URL", args.base_url.as_deref())
+        .set("PAGOS_TELEPAGOS_ENV", args.environment.as_deref());
+    let client = || -> CliResult<TelepagosClient> {
+        Ok(pagos::telepagos_client(
+            &overrides.env_config(),
+            Some(settings.transport()?),
+        )?)
+    };
+    match args.command {
+        TelepagosCommand::Account(cmd) => account(cmd, client).await,
+        TelepagosCommand::Cashin(cmd) => cashin(cmd, client).await,
+        TelepagosCommand::Cashout(cmd) => cashout(cmd, client).await,
+        TelepagosCommand::SalePoints(cmd) => sale_points(cmd, client).await,
+        TelepagosCommand::Statistics { period } => {
+            let stats = client()?.statistics(&period).await?;
+            let human = Human::Fields(vec![
+                ("status".into(), stats.status.clone().unwrap_or_default()),
+                ("count_open_cvu".into(), opt(stats.count_open_cvu)),
+                ("total_cashout".into(), opt(stats.total_cashout)),
+                ("total_cashin".into(), opt(stats.total_cashin)),
+                (
+                    "count_payments_services".into(),
+                    opt(stats.count_payments_services),
+                ),
+                ("count_sent_sms".into(), opt(stats.count_sent_sms)),
+            ]);
+            Ok(Output::raw(stats.raw.to_string(), human))
+        }
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(String::new, |v| v.to_string())
+}
+
+async fn account(
+    cmd: AccountCommand,
+    client: impl Fn() -> CliResult<TelepagosClient>,
+) -> CliResult<Output> {
+    match cmd {
+        AccountCommand::Balance => {
+            let balance = client()?.account_balance().await?;
+            Ok(Obj::new()
+                .opt_str("status", balance.status.as_deref())
+                .num("amount", Some(balance.amount))
+                .str("currency", "ARS")
+                .output())
+        }
+        AccountCommand::Transactions {
+            from,
+            to,
+            operation,
+            page,
+            all,
+        } => {
+            let mut query =
+                TransactionsQuery::new(parse::date("from", &from)?, parse::date("to", &to)?);
+            if let Some(op) = operation {
+                query = query.operation(op);
+            }
+            if let Some(p) = page {
+                query = query.page(p);
+            }
+            let client = client()?;
+            let (transactions, page_info) = if all {
+                let all: Vec<Transaction> =
+                    client.transactions_stream(query)?.try_collect().await?;
+                (all, Obj::new())
+            } else {
+                let page = client.transactions(&query).await?;
+                let info = Obj::new()
+                    .num("number_of_results", page.number_of_results)
+                    .num("page", page.page)
+                    .num("pages", page.pages);
+                (page.transactions, info)
+            };
+            let items: Vec<String> = transactions
+                .iter()
+                .map(|t| transaction(t).build())
+                .collect();
+            let json = page_info.raw("transactions", raw_array(&items)).build();
+            Ok(Output::raw(
+                json,
+                table_of(
+                    &items,
+                    &[
+                        ("DATE", "date"),
+                        ("INCOME", "income"),
+                        ("AMOUNT", "amount"),
+                        ("OPERATION", "operation"),
+                        ("STATUS", "status"),
+                        ("HOLDER", "holder"),
+                        ("CVU_CBU", "cvu_cbu"),
+                    ],
+                ),
+            ))
+        }
+        AccountCommand::Filters => {
+            let items: Vec<String> = client()?
+                .transaction_filters()
+                .await?
+                .iter()
+                .map(|f| {
+                    Obj::new()
+                        .str("id", &f.id)
+                        .opt_str("name", f.name.as_deref())
+                        .opt_str("type", f.kind.as_deref())
+                        .build()
+                })
+                .collect();
+            Ok(Output::raw(
+                raw_array(&items),
+                table_of(&items, &[("ID", "id"), ("NAME", "name"), ("TYPE", "type")]),
+            ))
+        }
+    }
+}
+
+fn transaction(t: &Transaction) -> Obj {
+    Obj::new()
+        .num("income", t.income)
+        .opt_str("date", t.date.as_deref())
+        .num("amount", t.amount)
+        .opt_str("operation", t.operation.as_deref())
+        .opt_str("holder", t.holder.as_deref())
+        .opt_str("cuit", t.cuit.as_deref())
+        .opt_str("cvu_cbu", t.cvu_cbu.as_deref())
+        .opt_str("status", t.status.as_deref())
+        .opt_str("sale_point_name", t.sale_point_name.as_deref())
+}
+
+async fn cashin(
+    cmd: CashinCommand,
+    client: impl Fn() -> CliResult<TelepagosClient>,
+) -> CliResult<Output> {
+    match cmd {
+        CashinCommand::Qr(a) => {
+            let mut req = QrRequest::new(parse::money(&a.amount, &a.currency)?, a.concept);
+            if let Some(d) = a.description {
+                req = req.description(d);
+            }
+            let qr = client()?.generate_qr(&req).await?;
+            Ok(Obj::new()
+                .opt_str("status", qr.status.as_deref())
+                .str("qr_code", &qr.qr_code)
+                .opt_str("qr_order_id", qr.qr_order_id.as_deref())
+                .output())
+        }
+        CashinCommand::TransferLink { cvu, cuit, amount } => {
+            let money = parse::money(&amount.amount, &amount.currency)?;
+            let mut req = TransferRequest::new(cvu, cuit, money, amount.concept);
+            if let Some(d) = amount.description {
+                req = req.description(d);
+            }
+            let link = client()?.generate_transfer_link(&req).await?;
+            Ok(Obj::new()
+                .opt_str("status", link.status.as_deref())
+                .str("payment_link", &link.payment_link)
+                .output())
+        }
+        CashinCommand::PaymentLink {
+            amount,
+            expires,
+            multiple_use,
+            distribute,
+        } => {
+            let money = parse::money(&amount.amount, &amount.currency)?;
+            let expires = parse::datetime("expires", &expires)?;
+            let mut req =
+                PaymentLinkRequest::new(money, amount.concept, expires).multiple_use(multiple_use);
+            for share in &distribute {
+                let (cvu, value) = parse::key_value("distribute", share)?;
+                let share_amount = parse::money(&value, &amount.currency)
+                    .map_err(|e| e.for_field("distribute"))?;
+                req = req.distribute(cvu, share_amount);
+            }
+            let link = client()?.generate_payment_link(&req).await?;
+            Ok(Obj::new()
+                .opt_str("status", link.status.as_deref())
+                .str("link", &link.link)
+                .opt_str("link_id", link.link_id.as_deref())
+                .output())
+        }
+        CashinCommand::Get { id } => {
+            let c = client()?.cashin(&id).await?;
+            let buyer = c.buyer.as_ref().map_or_else(
+                || "null".to_string(),
+                |b| {
+                    Obj::new()
+                        .opt_str("cuit", b.cuit.as_deref())
+                        .opt_str("cvu", b.cvu.as_deref())
+                        .build()
+                },
+            );
+            Ok(Obj::new()
+                .opt_str("status", c.status.as_deref())
+                .raw("buyer", buyer)
+                .num("amount", c.amount)
+                .opt_str("concept", c.concept.as_deref())
+                .opt_str("description", c.description.as_deref())
+                .opt_str("transaction_id", c.transaction_id.as_deref())
+                .opt_str("qr_order_id", c.qr_order_id.as_deref())
+                .opt_str("link_id", c.link_id.as_deref())
+                .output())
+        }
+    }
+}
+
+async fn cashout(
+    cmd: CashoutCommand,
+    client: impl Fn() -> CliResult<TelepagosClient>,
+) -> CliResult<Output> {
+    match cmd {
+        CashoutCommand::Create(a) => {
+            let money = parse::money(&a.amount, &a.currency)?;
+            let concept = a
+                .concept
+                .parse::<Concept>()
+                .unwrap_or_else(|_| Concept::Other(a.concept.trim().to_string()));
+            let mut b = CashoutRequest::builder(money, a.cuit.clone(), a.reference_id.clone())
+                .concept(concept);
+            if let Some(cvu) = &a.cvu {
+                b = b.cvu(cvu.clone());
+            }
+            if let Some(alias) = &a.alias {
+                b = b.alias(alias.clone());
+            }
+            if let Some(d) = &a.description {
+                b = b.description(d.clone());
+            }
+            let request = b.build()?;
+            let receipt = client()?.cashout(&request).await?;
+            Ok(Obj::new()
+                .opt_str("status", receipt.status.as_deref())
+                .str("id", &receipt.id)
+                .str("reference_id", &a.reference_id)
+                .output())
+        }
+        CashoutCommand::Voucher { id, output } => {
+            let voucher = client()?.cashout_voucher(&id).await?;
+            let saved = match &output {
+                Some(path) => {
+                    std::fs::write(path, &voucher.pdf).map_err(|e| {
+                        CliError::Failed(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                    Some(path.display().to_string())
+                }
+                None => None,
+            };
+            Ok(Obj::new()
+                .str("id", &id)
+                .opt_str("status", voucher.status.as_deref())
+                .num("pdf_bytes", Some(voucher.pdf.len()))
+                .raw("is_pdf", voucher.pdf.starts_with(b"%PDF").to_string())
+                .opt_str("saved_to", saved.as_deref())
+                .output())
+        }
+        CashoutCommand::Concepts => {
+            let concepts: Vec<Value> = client()?.concepts().await?;
+            let items: Vec<String> = concepts.iter().map(Value::to_string).collect();
+            let human = if concepts.iter().all(Value::is_object) {
+                table_of(&items, &[("ID", "id"), ("NAME", "name")])
+            } else {
+                let lines: Vec<String> = concepts
+                    .iter()
+                    .map(|c| match c {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                Human::Text(lines.join("\n"))
+            };
+            Ok(Output::raw(raw_array(&items), human))
+        }
+    }
+}
+
+async fn sale_points(
+    cmd: SalePointCommand,
+    client: impl Fn() -> CliResult<TelepagosClient>,
+) -> CliResult<Output> {
+    match cmd {
+        SalePointCommand::List => {
+            let items: Vec<String> = client()?
+                .sale_points()
+                .await?
+                .iter()
+                .map(|p| {
+                    Obj::new()
+                        .num("id", Some(p.id))
+                        .opt_str("name", p.name.as_deref())
+                        .opt_str("status", p.status.as_deref())
+                        .build()
+                })
+                .collect();
+            Ok(Output::raw(
+                raw_array(&items),
+                table_of(
+                    &items,
+                    &[("ID", "id"), ("NAME", "name"), ("STATUS", "status")],
+                ),
+            ))
+        }
+        SalePointCommand::Create { name } => {
+            let id = client()?.create_sale_point(&name).await?;
+            Ok(Obj::new().num("sale_point_id", Some(id)).output())
+        }
+        SalePointCommand::Delete { id } => {
+            client()?.delete_sale_point(id).await?;
+            Ok(Obj::new()
+                .num("sale_point_id", Some(id))
+                .bool("deleted", true)
+                .output())
+        }
+        SalePointCommand::StaticQr { id, type_amount } => {
+            let kind = match type_amount {
+                AmountType::Closed => QrAmountType::Closed,
+                AmountType::Open => QrAmountType::Open,
+            };
+            let qr = client()?.static_qr(id, kind).await?;
+            Ok(Obj::new()
+                .num("sale_point_id", Some(id))
+                .str("type_amount", kind.as_str())
+                .str("qr_code", &qr)
+                .output())
+        }
+        SalePointCommand::Order {
+            sale_point_id,
+            amount,
+        } => {
+            let money = parse::money(&amount.amount, &amount.currency)?;
+            let mut req = StaticQrOrderRequest::new(money, amount.concept, sale_point_id);
+            if let Some(d) = amount.description {
+                req = req.description(d);
+            }
+            let order_id = client()?.create_static_qr_order(&req).await?;
+            Ok(Obj::new().str("qr_order_id", &order_id).output())
+        }
+    }
+}

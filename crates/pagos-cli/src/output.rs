@@ -1,0 +1,424 @@
+//! What a command prints: one JSON document (`--json`) or aligned, human-readable text.
+//!
+//! Every command returns an [`Output`] holding both forms; `main` prints the one asked
+//! for. The JSON form is the provider's answer exactly as received whenever the
+//! response type keeps it (amounts keep their exact digits), and otherwise a document
+//! built with `serde_json`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// A command's result, in both forms.
+#[derive(Debug)]
+pub struct Output {
+    /// The JSON document (compact text).
+    pub json: String,
+    /// The human-readable form.
+    pub human: Human,
+    /// A failure to report after printing (the demo prints its table, then fails).
+    pub failure: Option<String>,
+}
+
+/// Human-readable output.
+#[derive(Debug)]
+pub enum Human {
+    /// `key  value` lines, keys padded to one column.
+    Fields(Vec<(String, String)>),
+    /// A table with a header row.
+    Table {
+        /// Column titles.
+        headers: Vec<String>,
+        /// Cells, one `Vec` per row.
+        rows: Vec<Vec<String>>,
+    },
+    /// Free text, printed as is.
+    Text(String),
+    /// Several parts, separated by a blank line.
+    Sections(Vec<Human>),
+}
+
+impl Output {
+    /// An output whose JSON is `raw` (already JSON text, e.g. a provider's answer).
+    pub fn raw(raw: impl Into<String>, human: Human) -> Output {
+        Output {
+            json: raw.into(),
+            human,
+            failure: None,
+        }
+    }
+
+    /// An output whose JSON is `value` serialized.
+    pub fn value<T: Serialize + ?Sized>(value: &T, human: Human) -> Output {
+        let json = serde_json::to_string(value)
+            .unwrap_or_else(|e| format!(r#"{{"error":"cannot serialize the output: {e}"}}"#));
+        Output {
+            json,
+            human,
+            failure: None,
+        }
+    }
+
+    /// The same output, reported as failed (exit 1) after it is printed.
+    pub fn failed(mut self, message: impl Into<String>) -> Output {
+        self.failure = Some(message.into());
+        self
+    }
+
+    /// The provider's JSON text, shown flattened as fields.
+    pub fn flat(raw: impl Into<String>) -> Output {
+        let raw = raw.into();
+        let human = Human::Fields(flatten(&raw));
+        Output::raw(raw, human)
+    }
+
+    /// A `serde_json::Value` (a response's kept `raw`), shown flattened as fields.
+    pub fn flat_value(value: &Value) -> Output {
+        Output::flat(value.to_string())
+    }
+
+    /// Writes the chosen form to standard output. A closed pipe is not an error.
+    pub fn print(&self, json: bool) {
+        let text = if json {
+            let mut s = self.json.clone();
+            s.push('\n');
+            s
+        } else {
+            self.human.render()
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+}
+
+impl Human {
+    /// The text, ending with a newline.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    fn render_into(&self, out: &mut String) {
+        match self {
+            Human::Fields(fields) => {
+                let width = fields
+                    .iter()
+                    .map(|(k, _)| k.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for (k, v) in fields {
+                    let _ = writeln!(out, "{k:<width$}  {v}");
+                }
+                if fields.is_empty() {
+                    out.push_str("(nothing)\n");
+                }
+            }
+            Human::Table { headers, rows } => render_table(out, headers, rows),
+            Human::Text(text) => {
+                out.push_str(text);
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            Human::Sections(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                    }
+                    part.render_into(out);
+                }
+            }
+        }
+    }
+}
+
+fn render_table(out: &mut String, headers: &[String], rows: &[Vec<String>]) {
+    let columns = headers.len();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut String, cells: &[String]| {
+        let mut text = String::new();
+        for (i, width) in widths.iter().enumerate() {
+            let cell = cells.get(i).map(String::as_str).unwrap_or("");
+            if i + 1 == columns {
+                text.push_str(cell);
+            } else {
+                let _ = write!(text, "{cell:<width$}  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(out, headers);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(out, &rule);
+    for row in rows {
+        line(out, row);
+    }
+    if rows.is_empty() {
+        out.push_str("(no rows)\n");
+    }
+}
+
+/// A JSON object read with its members in document order, each member's value kept
+/// as raw text (so numbers keep their exact digits).
+struct OrderedObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for OrderedObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OrderedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedObject, A::Error> {
+                let mut members = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push((k, v));
+                }
+                Ok(OrderedObject(members))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Flattens a JSON document into `(path, value)` pairs: `customer.name`,
+/// `payment.instructions[0].description`. Object members keep their order; numbers
+/// keep their exact text; strings are shown without quotes; empty objects and arrays
+/// are shown as `{}` and `[]`. Text that is not JSON is returned as one `body` field.
+pub fn flatten(json: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match serde_json::from_str::<Box<RawValue>>(json) {
+        Ok(raw) => flatten_into(&mut out, String::new(), &raw),
+        Err(_) => out.push(("body".to_string(), json.to_string())),
+    }
+    out
+}
+
+fn flatten_into(out: &mut Vec<(String, String)>, path: String, raw: &RawValue) {
+    let text = raw.get().trim();
+    let key = |p: &str| {
+        if p.is_empty() {
+            "value".to_string()
+        } else {
+            p.to_string()
+        }
+    };
+    if text.starts_with('{') {
+        match serde_json::from_str::<OrderedObject>(text) {
+            Ok(OrderedObject(members)) if !members.is_empty() => {
+                for (k, v) in members {
+                    let sub = if path.is_empty() {
+                        k
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    flatten_into(out, sub, &v);
+                }
+            }
+            _ => out.push((key(&path), "{}".to_string())),
+        }
+    } else if text.starts_with('[') {
+        match serde_json::from_str::<Vec<Box<RawValue>>>(text) {
+            Ok(items) if !items.is_empty() => {
+                for (i, v) in items.iter().enumerate() {
+                    flatten_into(out, format!("{path}[{i}]"), v);
+                }
+            }
+            _ => out.push((key(&path), "[]".to_string())),
+        }
+    } else if text.starts_with('"') {
+        let s: String = serde_json::from_str(text).unwrap_or_else(|_| text.to_string());
+        out.push((key(&path), s));
+    } else {
+        out.push((key(&path), text.to_string()));
+    }
+}
+
+/// The value at a flattened `path` of a JSON document, `""` when absent.
+pub fn field(flat: &[(String, String)], path: &str) -> String {
+    flat.iter()
+        .find(|(k, _)| k == path)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A table of JSON items (raw texts), one row per item, one column per `(title, path)`.
+pub fn table_of(items: &[String], columns: &[(&str, &str)]) -> Human {
+    let headers = columns.iter().map(|(t, _)| t.to_string()).collect();
+    let rows = items
+        .iter()
+        .map(|item| {
+            let flat = flatten(item);
+            columns.iter().map(|(_, p)| field(&flat, p)).collect()
+        })
+        .collect();
+    Human::Table { headers, rows }
+}
+
+/// A JSON array whose items are raw JSON texts, kept verbatim.
+pub fn raw_array(items: &[String]) -> String {
+    let mut s = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(item);
+    }
+    s.push(']');
+    s
+}
+
+/// `{"object":"list","has_more":…,"data":[…]}` from raw JSON items.
+pub fn raw_list(items: &[String], has_more: bool) -> String {
+    format!(
+        r#"{{"object":"list","has_more":{has_more},"data":{}}}"#,
+        raw_array(items)
+    )
+}
+
+/// Builds a JSON object member by member, in order, for responses the SDK does not
+/// keep as JSON. Decimals are written from their exact text (never through `f64`).
+#[derive(Debug, Default)]
+pub struct Obj {
+    members: Vec<(String, String)>,
+}
+
+impl Obj {
+    /// An empty object.
+    pub fn new() -> Obj {
+        Obj::default()
+    }
+
+    /// A member whose value is already JSON text.
+    pub fn raw(mut self, key: &str, json: impl Into<String>) -> Obj {
+        self.members.push((key.to_string(), json.into()));
+        self
+    }
+
+    /// A string member.
+    pub fn str(self, key: &str, value: impl AsRef<str>) -> Obj {
+        let text = serde_json::to_string(value.as_ref()).unwrap_or_else(|_| "null".into());
+        self.raw(key, text)
+    }
+
+    /// A string member, `null` when absent.
+    pub fn opt_str(self, key: &str, value: Option<impl AsRef<str>>) -> Obj {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A number member written from a decimal's exact text, `null` when absent.
+    pub fn num(self, key: &str, value: Option<impl std::fmt::Display>) -> Obj {
+        match value {
+            Some(v) => self.raw(key, v.to_string()),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// A boolean member.
+    pub fn bool(self, key: &str, value: bool) -> Obj {
+        self.raw(key, value.to_string())
+    }
+
+    /// The JSON text.
+    pub fn build(&self) -> String {
+        let mut s = String::from("{");
+        for (i, (k, v)) in self.members.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&serde_json::to_string(k).unwrap_or_default());
+            s.push(':');
+            s.push_str(v);
+        }
+        s.push('}');
+        s
+    }
+
+    /// An output of this object, shown flattened.
+    pub fn output(&self) -> Output {
+        Output::flat(self.build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_decimals_exact() {
+        let o = Obj::new()
+            .str("id", "a\"b")
+            .num("amount", Some(rust_decimal_text("10.50")))
+            .num("none", None::<String>)
+            .bool("ok", true)
+            .raw("list", "[1]");
+        assert_eq!(
+            o.build(),
+            r#"{"id":"a\"b","amount":10.50,"none":null,"ok":true,"list":[1]}"#
+        );
+    }
+
+    fn rust_decimal_text(s: &str) -> pagos::Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn flatten_keeps_order_and_exact_numbers() {
+        let flat = flatten(
+            r#"{"id":"inv_1","amount":15.00,"customer":{"name":"JUAN","tags":[]},"items":[{"n":1},{"n":2.50}],"meta":{},"x":null}"#,
+        );
+        let pairs: Vec<(&str, &str)> = flat.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("id", "inv_1"),
+                ("amount", "15.00"),
+                ("customer.name", "JUAN"),
+                ("customer.tags", "[]"),
+                ("items[0].n", "1"),
+                ("items[1].n", "2.50"),
+                ("meta", "{}"),
+                ("x", "null"),
+            ]
+        );
+        assert_eq!(
+            flatten("<html>"),
+            vec![("body".to_string(), "<html>".to_string())]
+        );
+    }
+
+    #[test]
+    fn tables_align() {
+        let human = table_of(
+            &[
+                r#"{"id":"a","s":"paid"}"#.to_string(),
+                r#"{"id":"bbbb"}"#.to_string(),
+            ],
+            &[("ID", "id"), ("STATUS", "s")],
+        );
+        assert_eq!(
+            human.render(),
+            "ID    STATUS\n----  ------\na     paid\nbbbb\n"
+        );
+        assert_eq!(
+            raw_list(&[r#"{"a":1.10}"#.to_string()], true),
+            r#"{"object":"list","has_more":true,"data":[{"a":1.10}]}"#
+        );
+    }
+}
