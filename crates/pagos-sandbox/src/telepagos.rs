@@ -381,6 +381,21 @@ fn concept(errors: &mut Vec<FieldError>, object: &JsonObject) -> String {
     }
 }
 
+/// The `concept` of a cash-in (QR, transfer link, payment link, static QR order): free
+/// text. The seed types it `string`, and providers.md lists BCRA motive codes only for
+/// transfers sent (cash-out); the payment link has no other text field for what is being
+/// paid. Absent, it is `VAR`, as before; blank, it is refused.
+fn cashin_concept(errors: &mut Vec<FieldError>, object: &JsonObject) -> String {
+    match take(errors, object.string("concept")) {
+        None => "VAR".into(),
+        Some(c) if c.trim().is_empty() => {
+            errors.push(FieldError::new("concept", "no puede estar vacío"));
+            "VAR".into()
+        }
+        Some(c) => c,
+    }
+}
+
 fn cuit(errors: &mut Vec<FieldError>, object: &JsonObject) -> Option<String> {
     match take(errors, object.string("cuit")) {
         None => {
@@ -736,7 +751,7 @@ async fn qr_generate(
     };
     let mut errors = Vec::new();
     let amount = amount(&mut errors, &object, "amount");
-    let concept = concept(&mut errors, &object);
+    let concept = cashin_concept(&mut errors, &object);
     let description = take(&mut errors, object.string("description"));
     let (Some(amount), true) = (amount, errors.is_empty()) else {
         return invalid(&errors);
@@ -774,7 +789,7 @@ async fn transfer_generate(
     }
     cuit(&mut errors, &object);
     let amount = amount(&mut errors, &object, "amount");
-    let concept = concept(&mut errors, &object);
+    let concept = cashin_concept(&mut errors, &object);
     let description = take(&mut errors, object.string("description"));
     let (Some(amount), true) = (amount, errors.is_empty()) else {
         return invalid(&errors);
@@ -846,7 +861,7 @@ async fn link_generate(
     if object.raw("concept").is_none() {
         errors.push(FieldError::new("concept", "es obligatorio"));
     }
-    let concept = concept(&mut errors, &object);
+    let concept = cashin_concept(&mut errors, &object);
     let mut distributed = Decimal::ZERO;
     for part in take(&mut errors, object.objects("distribution")).unwrap_or_default() {
         if cvu(&mut errors, &part, "cvu").is_none() && part.raw("cvu").is_none() {
@@ -1070,7 +1085,7 @@ async fn static_order(
     };
     let mut errors = Vec::new();
     let amount = amount(&mut errors, &object, "amount");
-    let concept = concept(&mut errors, &object);
+    let concept = cashin_concept(&mut errors, &object);
     let description = take(&mut errors, object.string("description"));
     let sale_point = match take(&mut errors, object.integer("sale_point_id")) {
         Some(id) => u64::try_from(id).ok(),

@@ -1267,8 +1267,9 @@ async fn telepagos_cash_in_by_qr_and_link_and_transactions() {
     );
 
     let (status, link) = send_json(req(Method::POST, "/v2/payment/cashin/link/generate").json(&json!({
-        "expiration_date": "2030-01-20 00:00:00", "amount": 300, "multiple_use": false, "concept": "VAR",
+        "expiration_date": "2030-01-20 00:00:00", "amount": 300, "multiple_use": false, "concept": "Cuota marzo",
         "distribution": [{ "cvu": "2850590940090418135201", "amount": 100 }] }))).await;
+    // A cash-in concept is free text; only a cash-out's is a BCRA motive code.
     assert_eq!(status, 200, "{link}");
     let link_id = link["link_id"].as_i64().unwrap().to_string();
     assert!(link["link"].as_str().unwrap().ends_with(&link_id));
@@ -1289,6 +1290,11 @@ async fn telepagos_cash_in_by_qr_and_link_and_transactions() {
         .unwrap()
         .to_string();
     sb.pay(Provider::TelePagos, &transfer_id).unwrap();
+    let mut unknown_concept = cashout_body("t-0", "1");
+    unknown_concept["concept"] = json!("Cuota marzo");
+    let (status, refused) =
+        send_json(req(Method::POST, "/v2/payment/cashout").json(&unknown_concept)).await;
+    assert_eq!(status, 400, "{refused}");
     send_json(req(Method::POST, "/v2/payment/cashout").json(&cashout_body("t-1", "1"))).await;
 
     let (status, list) = send_json(req(
