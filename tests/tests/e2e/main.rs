@@ -4,4 +4,5 @@
 mod custom_provider;
 mod faults;
 mod lifecycle;
+mod secrets;
 mod support;
