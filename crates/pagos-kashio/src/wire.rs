@@ -96,8 +96,8 @@ pub(crate) mod datetime {
     use serde::{Deserialize, Deserializer};
     use time::format_description::BorrowedFormatItem;
     use time::format_description::well_known::Rfc3339;
-    use time::macros::format_description;
-    use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+    use time::macros::{format_description, time};
+    use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
     const WIRE: &[BorrowedFormatItem<'static>] =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
@@ -123,15 +123,29 @@ pub(crate) mod datetime {
             .or_else(|_| PrimitiveDateTime::parse(&normalized, WIRE_FRACTION))
             .ok()
             .or_else(|| {
+                // `checked_to_offset`: an instant whose UTC wall clock is outside
+                // `time`'s range (`9999-12-31T23:59:59-01:00`) is not a timestamp this
+                // crate can represent; `to_offset` would panic on it.
                 OffsetDateTime::parse(&normalized, &Rfc3339)
                     .ok()
-                    .map(|at| from_offset(at.to_offset(UtcOffset::UTC)))
+                    .and_then(|at| at.checked_to_offset(UtcOffset::UTC))
+                    .map(from_offset)
             })
     }
 
     /// The UTC wall-clock time of an instant, to the second.
+    ///
+    /// Total: an instant whose UTC wall clock falls outside `time`'s range (say
+    /// `9999-12-31T23:00-05:00`, where `to_offset` would panic) saturates to the last
+    /// (or first) representable second.
     pub(crate) fn from_offset(at: OffsetDateTime) -> PrimitiveDateTime {
-        let utc = at.to_offset(UtcOffset::UTC);
+        let Some(utc) = at.checked_to_offset(UtcOffset::UTC) else {
+            return if at.offset().is_negative() {
+                PrimitiveDateTime::new(Date::MAX, time!(23:59:59))
+            } else {
+                PrimitiveDateTime::new(Date::MIN, Time::MIDNIGHT)
+            };
+        };
         let time = utc.time().replace_nanosecond(0).unwrap_or(utc.time());
         PrimitiveDateTime::new(utc.date(), time)
     }
@@ -205,6 +219,30 @@ mod tests {
         assert_eq!(
             datetime::from_offset(at),
             time::macros::datetime!(2020-01-01 05:00:00)
+        );
+    }
+
+    #[test]
+    fn instants_beyond_the_utc_range_do_not_panic() {
+        // Found by the decoder property tests: `to_offset` panicked on these.
+        assert_eq!(datetime::parse("9999-12-31T23:59:59-01:00"), None);
+        assert_eq!(
+            datetime::parse("0000-01-01T00:00:00+01:00").map(|d| d.year()),
+            Some(-1)
+        );
+        assert_eq!(
+            datetime::from_offset(time::macros::datetime!(9999-12-31 23:00:00.5 -5)),
+            time::macros::datetime!(9999-12-31 23:59:59)
+        );
+        assert_eq!(
+            datetime::from_offset(time::macros::datetime!(-9999-01-01 00:00:00 +1)),
+            time::macros::datetime!(-9999-01-01 00:00:00)
+        );
+        assert!(
+            serde_json::from_str::<crate::Invoice>(
+                r#"{"id":"x","created":"9999-12-31T23:59:59-01:00","currency":"PEN","amount":1,"status":"new"}"#
+            )
+            .is_err()
         );
     }
 

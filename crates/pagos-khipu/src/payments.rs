@@ -571,9 +571,9 @@ impl CreatePaymentRequest {
 /// Formats a date the way Khipu documents it: ISO-8601 in UTC, whole seconds
 /// (`2017-03-01T13:00:00Z`).
 pub(crate) fn iso8601(field: &'static str, at: OffsetDateTime) -> Result<String, ValidationError> {
-    at.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .ok()
+    // `checked_to_offset`: `to_offset` panics when the UTC date is past year 9999.
+    at.checked_to_offset(time::UtcOffset::UTC)
+        .and_then(|d| d.replace_nanosecond(0).ok())
         .and_then(|d| d.format(&Rfc3339).ok())
         .ok_or_else(|| ValidationError::new(field, format!("{at} cannot be written as ISO-8601")))
 }
@@ -1057,6 +1057,13 @@ mod tests {
         assert_eq!(
             iso8601("d", datetime!(2024-12-31 21:30:59.999 -3)).unwrap(),
             "2025-01-01T00:30:59Z"
+        );
+        // Past year 9999 in UTC: a validation error, not a panic.
+        assert_eq!(
+            iso8601("d", datetime!(9999-12-31 23:00:00 -5))
+                .unwrap_err()
+                .field(),
+            "d"
         );
     }
 
