@@ -47,6 +47,16 @@ pub(crate) struct ComproPagoState {
     accounts: Vec<Account>,
 }
 
+/// How many orders exist.
+pub(crate) fn order_count(store: &Store) -> usize {
+    store.compropago.orders.len()
+}
+
+/// How many accounts exist.
+pub(crate) fn account_count(store: &Store) -> usize {
+    store.compropago.accounts.len()
+}
+
 #[derive(Debug, Clone)]
 struct Order {
     id: String,
@@ -84,6 +94,8 @@ struct Deposit {
     id: String,
     amount: Decimal,
     created_at: i64,
+    /// The SPEI tracking reference of the incoming transfer.
+    reference: String,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -374,14 +386,40 @@ fn account_view(account: &Account) -> AccountView<'_> {
     }
 }
 
+/// One sub-account of `GET /v2/accounts/{id}`, as in ComproPago's reference ("Listar
+/// subcuentas"): `{"id": 170, "name": "Departamento_101", "clabe": "6461…"}`. A sandbox
+/// account has one sub-account: its CLABE, named after the CLABE's holder.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+struct SubAccountView<'a> {
+    id: &'a str,
+    name: String,
+    clabe: &'a str,
+}
+
+fn sub_accounts(account: &Account) -> Vec<SubAccountView<'_>> {
+    let holder = serde_json::from_str::<serde_json::Value>(account.customer.get())
+        .ok()
+        .and_then(|c| c.get("name").and_then(|n| n.as_str()).map(str::to_string));
+    vec![SubAccountView {
+        id: &account.id,
+        name: holder.unwrap_or_else(|| account.name.clone()),
+        clabe: &account.clabe,
+    }]
+}
+
+/// One movement of `GET /v2/accounts/{id}/transactions`, with the reference's fields
+/// ("Listar transacciones recibidas en la subcuenta"): `date` is epoch seconds as a
+/// string, `status` `paid`, `description` `Abono` for a deposit. `clabe` is the sandbox's
+/// own addition (the `?clabe=` filter matches it).
+#[derive(Serialize)]
 struct DepositView<'a> {
     id: &'a str,
+    date: String,
     amount: JsonNumber,
-    clabe: &'a str,
     status: &'static str,
-    created_at: i64,
+    description: &'static str,
+    reference: &'a str,
+    clabe: &'a str,
 }
 
 #[derive(Serialize)]
@@ -790,12 +828,13 @@ async fn get_account(
             .find(|a| a.id == id)
             .cloned()
         {
+            // The account's sub-accounts, not the account (that is `GET /v2/accounts`).
             Some(account) => success(
                 store,
                 "accounts.get",
                 "success.get",
                 url,
-                account_view(&account),
+                sub_accounts(&account),
             ),
             None => error_response(
                 StatusCode::NOT_FOUND,
@@ -842,10 +881,12 @@ async fn account_transactions(
             .filter(|_| clabe.as_deref().is_none_or(|c| c == account.clabe))
             .map(|d| DepositView {
                 id: &d.id,
+                date: d.created_at.to_string(),
                 amount: JsonNumber::fixed(d.amount, 2),
+                status: "paid",
+                description: "Abono",
+                reference: &d.reference,
                 clabe: &account.clabe,
-                status: "ACCEPTED",
-                created_at: d.created_at,
             })
             .collect();
         (
@@ -904,6 +945,7 @@ pub(crate) fn payer_action(
             Error::Invalid("a deposit to a ComproPago account needs a positive amount".into())
         })?;
         let deposit_id = format!("tr_{}", store.ids.uuid());
+        let reference = store.ids.digits(18);
         let account = &mut store.compropago.accounts[index];
         account.balance += amount;
         account.updated_at = now;
@@ -911,6 +953,7 @@ pub(crate) fn payer_action(
             id: deposit_id.clone(),
             amount,
             created_at: now,
+            reference,
         });
         let mut done = outcome("ACTIVE");
         done.created_id = Some(deposit_id);

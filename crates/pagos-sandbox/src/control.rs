@@ -99,7 +99,48 @@ pub struct ClockState {
     pub offset_seconds: u64,
 }
 
+/// How many records each provider holds, to check that a retried or faulted call did not
+/// create (or debit) something twice. `GET /_sandbox/records` answers it as JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RecordCounts {
+    /// Khipu payments (`POST /payments`).
+    pub khipu_payments: usize,
+    /// KashIO invoices (`POST /invoices`).
+    pub kashio_invoices: usize,
+    /// ComproPago orders (`POST /v2/orders`).
+    pub compropago_orders: usize,
+    /// ComproPago accounts (`POST /v2/createAccount`).
+    pub compropago_accounts: usize,
+    /// Kashpay orders applied to the balance (`POST /OKPay/createOrder`).
+    pub kashpay_orders: usize,
+    /// TelePagos cash-outs (`POST v2/payment/cashout`; a repeated `reference_id` is not a
+    /// new one).
+    pub telepagos_cashouts: usize,
+    /// TelePagos QR orders, transfer links and payment links (`.../generate`).
+    pub telepagos_payables: usize,
+    /// TelePagos cash-ins (credited payments).
+    pub telepagos_cashins: usize,
+}
+
 impl Sandbox {
+    /// Counts every provider's records.
+    pub(crate) fn record_counts(&self) -> RecordCounts {
+        let store = self.store();
+        let (telepagos_cashouts, telepagos_payables, telepagos_cashins) =
+            telepagos::record_counts(&store);
+        RecordCounts {
+            khipu_payments: khipu::payment_count(&store),
+            kashio_invoices: kashio::invoice_count(&store),
+            compropago_orders: compropago::order_count(&store),
+            compropago_accounts: compropago::account_count(&store),
+            kashpay_orders: kashpay::order_count(&store),
+            telepagos_cashouts,
+            telepagos_payables,
+            telepagos_cashins,
+        }
+    }
+
     /// Applies a payer action to a provider's record.
     pub(crate) fn payer_action(
         self: &Arc<Self>,
@@ -186,6 +227,7 @@ pub(crate) fn router() -> Router<Arc<Sandbox>> {
             put(set_webhook).delete(remove_webhook),
         )
         .route("/balances", get(balances))
+        .route("/records", get(records))
         .route("/reset", post(reset))
         .route(
             "/checkout/{provider}/{id}",
@@ -305,6 +347,10 @@ async fn balances(State(sandbox): State<Arc<Sandbox>>) -> Response {
             "telepagos": { "balance": telepagos::balance(&store).to_string(), "currency": "ARS" },
         }),
     )
+}
+
+async fn records(State(sandbox): State<Arc<Sandbox>>) -> Response {
+    json_response(StatusCode::OK, &sandbox.record_counts())
 }
 
 async fn reset(State(sandbox): State<Arc<Sandbox>>) -> Response {

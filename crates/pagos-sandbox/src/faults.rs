@@ -4,6 +4,11 @@
 //! matches the request (provider, route prefix, method), applies it, and records the request
 //! (method, path, provider, status, fault) in the log. Control-API requests are neither
 //! faulted nor logged. Headers and bodies are never logged, so credentials never are.
+//!
+//! A request is logged when its answer is ready, or, when the client gives up first (a
+//! client timeout shorter than a [`FaultKind::Latency`]), when the server drops it: then
+//! with no status. `SandboxHandle::requests_settled` waits until every request that
+//! arrived is in the log.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +19,11 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use serde::{Deserialize, Serialize};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+use tokio::sync::watch;
 
 use crate::config::Provider;
 use crate::state::{Sandbox, lock};
@@ -22,6 +31,21 @@ use crate::wire::rfc3339;
 use crate::{compropago, kashio, kashpay, khipu, telepagos};
 
 /// What an injected fault does to a request.
+///
+/// Over the control API a kind is a JSON object tagged by `type`:
+///
+/// | kind | JSON |
+/// |---|---|
+/// | [`FaultKind::Status`] | `{"type":"status","status":503}` |
+/// | [`FaultKind::RetryAfter`] | `{"type":"retry_after","status":429,"seconds":1}` |
+/// | [`FaultKind::Html`] | `{"type":"html","status":502}` |
+/// | [`FaultKind::Body`] | `{"type":"body","status":502,"content_type":"text/plain","body":""}` (`content_type` optional) |
+/// | [`FaultKind::Latency`] | `{"type":"latency","millis":500}` |
+/// | [`FaultKind::DropConnection`] | `{"type":"drop_connection"}` |
+/// | [`FaultKind::DropAfterProcessing`] | `{"type":"drop_after_processing"}` |
+/// | [`FaultKind::TruncatedJson`] | `{"type":"truncated_json"}` |
+/// | [`FaultKind::NonJson`] | `{"type":"non_json"}` |
+/// | [`FaultKind::Rewrite`] | `{"type":"rewrite","patch":{"status":"on_hold","extra":1,"payment_url":null}}` |
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -31,11 +55,31 @@ pub enum FaultKind {
         /// The HTTP status, e.g. 503.
         status: u16,
     },
+    /// Answer with this HTTP status, the provider's own error body and a
+    /// `Retry-After: <seconds>` header, as a rate limiter would; not processed.
+    RetryAfter {
+        /// The HTTP status, usually 429 (or 503).
+        status: u16,
+        /// The `Retry-After` value, in seconds.
+        seconds: u64,
+    },
     /// Answer with an HTML error page, as a proxy or load balancer in front of the API
     /// would; not processed.
     Html {
         /// The HTTP status, e.g. 502.
         status: u16,
+    },
+    /// Answer with exactly this status, content type and body (an empty body for a bare
+    /// `502` from a proxy, a hand-written provider answer...); not processed.
+    Body {
+        /// The HTTP status.
+        status: u16,
+        /// The `Content-Type`; no header when absent.
+        #[serde(default)]
+        content_type: Option<String>,
+        /// The body, as is (may be empty).
+        #[serde(default)]
+        body: String,
     },
     /// Wait this long, then process and answer normally.
     Latency {
@@ -51,6 +95,15 @@ pub enum FaultKind {
     TruncatedJson,
     /// Answer `200 OK` with an HTML page instead of JSON; not processed.
     NonJson,
+    /// Process the request, then change its JSON answer with `patch`, a JSON Merge Patch
+    /// (RFC 7396): object members are merged recursively, a `null` member removes the
+    /// field, anything else replaces it. Fields the patch does not touch keep their exact
+    /// text (amounts included). Use it for status values the provider may add, extra
+    /// fields, or optional fields left out. An answer that is not JSON passes unchanged.
+    Rewrite {
+        /// The merge patch, e.g. `{"status":"on_hold","new_field":1,"payment_url":null}`.
+        patch: Value,
+    },
 }
 
 impl FaultKind {
@@ -58,12 +111,15 @@ impl FaultKind {
     pub fn name(&self) -> &'static str {
         match self {
             FaultKind::Status { .. } => "status",
+            FaultKind::RetryAfter { .. } => "retry_after",
             FaultKind::Html { .. } => "html",
+            FaultKind::Body { .. } => "body",
             FaultKind::Latency { .. } => "latency",
             FaultKind::DropConnection => "drop_connection",
             FaultKind::DropAfterProcessing => "drop_after_processing",
             FaultKind::TruncatedJson => "truncated_json",
             FaultKind::NonJson => "non_json",
+            FaultKind::Rewrite { .. } => "rewrite",
         }
     }
 }
@@ -219,7 +275,8 @@ pub struct RequestLogEntry {
     pub method: String,
     /// Full path, without the query string.
     pub path: String,
-    /// The status answered; `None` when the connection was dropped.
+    /// The status answered; `None` when the connection was dropped, by a fault or by the
+    /// client giving up before the answer was ready.
     pub status: Option<u16>,
     /// The injected fault that answered or altered it, by [`FaultKind::name`].
     pub fault: Option<String>,
@@ -257,6 +314,66 @@ impl RequestLog {
 #[derive(Debug, Clone)]
 pub(crate) struct FullUri(pub(crate) Uri);
 
+/// The requests the middleware is handling, so a test can wait until all are logged.
+#[derive(Debug)]
+pub(crate) struct InFlight(watch::Sender<usize>);
+
+impl Default for InFlight {
+    fn default() -> Self {
+        InFlight(watch::Sender::new(0))
+    }
+}
+
+impl InFlight {
+    /// Waits until no provider request is being handled.
+    pub(crate) async fn settled(&self) {
+        let mut rx = self.0.subscribe();
+        // The sender lives as long as `self`, so this cannot fail while we borrow it.
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
+}
+
+/// Logs one request exactly once: when [`Pending::finish`] is called with the answer's
+/// status, or when dropped unfinished (the client went away and hyper dropped the
+/// handler), with no status.
+struct Pending {
+    sandbox: Arc<Sandbox>,
+    entry: Option<RequestLogEntry>,
+}
+
+impl Pending {
+    fn new(sandbox: Arc<Sandbox>, entry: RequestLogEntry) -> Self {
+        sandbox.in_flight.0.send_modify(|n| *n += 1);
+        Pending {
+            sandbox,
+            entry: Some(entry),
+        }
+    }
+
+    fn finish(mut self, status: Option<u16>) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.status = status;
+            self.log(entry);
+        }
+    }
+
+    fn log(&self, entry: RequestLogEntry) {
+        lock(&self.sandbox.log).push(entry);
+        self.sandbox
+            .in_flight
+            .0
+            .send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            self.log(entry);
+        }
+    }
+}
+
 /// The middleware in front of every provider route: faults, then the request log.
 pub(crate) async fn observe(
     State(sandbox): State<Arc<Sandbox>>,
@@ -273,6 +390,18 @@ pub(crate) async fn observe(
     let route = &path[provider.base_path().len()..];
     let at = rfc3339(sandbox.store().now());
     let fault = lock(&sandbox.faults).take(provider, &method, route);
+    let pending = Pending::new(
+        Arc::clone(&sandbox),
+        RequestLogEntry {
+            seq: 0,
+            at,
+            provider,
+            method,
+            path: path.clone(),
+            status: None,
+            fault: fault.as_ref().map(|k| k.name().to_string()),
+        },
+    );
 
     let response = match &fault {
         None => next.run(req).await,
@@ -282,15 +411,7 @@ pub(crate) async fn observe(
         fault,
         Some(FaultKind::DropConnection | FaultKind::DropAfterProcessing)
     );
-    lock(&sandbox.log).push(RequestLogEntry {
-        seq: 0,
-        at,
-        provider,
-        method,
-        path,
-        status: (!dropped).then(|| response.status().as_u16()),
-        fault: fault.as_ref().map(|k| k.name().to_string()),
-    });
+    pending.finish((!dropped).then(|| response.status().as_u16()));
     response
 }
 
@@ -307,6 +428,32 @@ async fn apply(
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             let now = sandbox.store().now();
             provider_error(provider, status, route, now)
+        }
+        FaultKind::RetryAfter { status, seconds } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::TOO_MANY_REQUESTS);
+            let now = sandbox.store().now();
+            let mut response = provider_error(provider, status, route, now);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
+            response
+        }
+        FaultKind::Body {
+            status,
+            content_type,
+            body,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let mut response = (status, body.clone()).into_response();
+            // axum labels a `String` body text/plain; this fault sends only what it was given.
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            if let Some(value) = content_type
+                .as_deref()
+                .and_then(|c| HeaderValue::from_str(c).ok())
+            {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
         }
         FaultKind::Html { status } => {
             let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -345,7 +492,80 @@ async fn apply(
              <body><h1>Sitio en mantenimiento</h1><p>Vuelva a intentarlo en unos minutos.</p></body></html>",
         )
             .into_response(),
+        FaultKind::Rewrite { patch } => {
+            let processed = next.run(req).await;
+            let (mut parts, body) = processed.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let rewritten = match std::str::from_utf8(&bytes) {
+                Ok(text) if serde_json::from_str::<&RawValue>(text).is_ok() => {
+                    Bytes::from(merge_patch(Some(text), patch))
+                }
+                _ => bytes,
+            };
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(rewritten))
+        }
     }
+}
+
+/// A JSON object's members in order, each value kept as its exact text.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// Applies an RFC 7396 merge patch to `target` (JSON text, `None` when absent) and
+/// returns the result as JSON text. Members the patch does not touch keep their exact
+/// text, so amounts are not rewritten through `f64`.
+fn merge_patch(target: Option<&str>, patch: &Value) -> String {
+    let Value::Object(patch) = patch else {
+        return patch.to_string();
+    };
+    let mut members = target
+        .and_then(|t| serde_json::from_str::<Members>(t).ok())
+        .map(|m| m.0)
+        .unwrap_or_default();
+    for (key, value) in patch {
+        let index = members.iter().position(|(k, _)| k == key);
+        match (value, index) {
+            (Value::Null, Some(i)) => {
+                members.remove(i);
+            }
+            (Value::Null, None) => {}
+            (value, Some(i)) => {
+                let merged = merge_patch(Some(members[i].1.get()), value);
+                members[i].1 = raw(merged);
+            }
+            (value, None) => members.push((key.clone(), raw(merge_patch(None, value)))),
+        }
+    }
+    let body: Vec<String> = members
+        .iter()
+        .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), v.get()))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// JSON text [`merge_patch`] wrote (always valid JSON), as a `RawValue`.
+fn raw(text: String) -> Box<RawValue> {
+    RawValue::from_string(text).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
 /// An answer whose body fails before its first byte: hyper aborts the connection, so the
@@ -387,5 +607,66 @@ fn provider_error(
             i64::from(status.as_u16()),
         ),
         Provider::TelePagos => telepagos::error_response(status, &message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396_and_keeps_untouched_text() {
+        let target = r#"{"a":1.50,"b":{"c":"x","d":2},"e":[1,2],"f":"keep"}"#;
+        let patch = json!({
+            "a": "new",
+            "b": { "c": null, "z": { "deep": null, "k": 1 } },
+            "e": { "x": 1 },
+            "g": null,
+            "h": [3],
+        });
+        let merged = merge_patch(Some(target), &patch);
+        assert_eq!(
+            merged,
+            r#"{"a":"new","b":{"d":2,"z":{"k":1}},"e":{"x":1},"f":"keep","h":[3]}"#
+        );
+        // Untouched amounts keep their digits.
+        assert_eq!(
+            merge_patch(Some(r#"{"amount":99.90,"s":"A"}"#), &json!({ "s": "B" })),
+            r#"{"amount":99.90,"s":"B"}"#
+        );
+        // A patch that is not an object replaces the target.
+        assert_eq!(merge_patch(Some("{}"), &json!([1])), "[1]");
+        assert_eq!(merge_patch(Some("[1]"), &json!({ "a": 1 })), r#"{"a":1}"#);
+    }
+
+    #[test]
+    fn fault_kinds_have_a_json_shape() {
+        let kinds = [
+            (
+                json!({ "type": "retry_after", "status": 429, "seconds": 1 }),
+                FaultKind::RetryAfter {
+                    status: 429,
+                    seconds: 1,
+                },
+            ),
+            (
+                json!({ "type": "body", "status": 502 }),
+                FaultKind::Body {
+                    status: 502,
+                    content_type: None,
+                    body: String::new(),
+                },
+            ),
+            (
+                json!({ "type": "rewrite", "patch": { "status": "X" } }),
+                FaultKind::Rewrite {
+                    patch: json!({ "status": "X" }),
+                },
+            ),
+        ];
+        for (value, kind) in kinds {
+            assert_eq!(serde_json::from_value::<FaultKind>(value).unwrap(), kind);
+        }
     }
 }

@@ -48,6 +48,11 @@ pub(crate) struct KashioState {
     events: Vec<Event>,
 }
 
+/// How many invoices exist.
+pub(crate) fn invoice_count(store: &Store) -> usize {
+    store.kashio.invoices.len()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum InvoiceStatus {
     New,

@@ -72,9 +72,17 @@ impl KashpayState {
     pub(crate) fn new(balance: Decimal) -> Self {
         KashpayState {
             balance,
-            next_order: 13_700,
+            next_order: FIRST_ORDER_ID,
         }
     }
+}
+
+/// The id of the first order; ids then count up.
+const FIRST_ORDER_ID: u64 = 13_700;
+
+/// How many orders were applied.
+pub(crate) fn order_count(store: &Store) -> usize {
+    usize::try_from(store.kashpay.next_order - FIRST_ORDER_ID).unwrap_or(usize::MAX)
 }
 
 /// The entity's balance.

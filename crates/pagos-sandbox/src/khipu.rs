@@ -68,6 +68,11 @@ pub(crate) struct KhipuState {
     next_receiver: u64,
 }
 
+/// How many payments exist.
+pub(crate) fn payment_count(store: &Store) -> usize {
+    store.khipu.payments.len()
+}
+
 impl KhipuState {
     pub(crate) fn new(credentials: &Credentials) -> Self {
         let mut receivers = BTreeMap::new();

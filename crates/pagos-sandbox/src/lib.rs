@@ -30,13 +30,14 @@
 //! | `POST /_sandbox/{provider}/{id}/{action}` | none, or `{"amount":"250.50"}` | [`ActionOutcome`]: `{"provider","id","status","created_id"}` |
 //! | `GET /_sandbox/clock` | | [`ClockState`]: `{"now":"2030-01-15T12:00:00Z","offset_seconds":0}` |
 //! | `POST /_sandbox/clock/advance` | `{"seconds":N}` and/or `{"millis":N}` | [`ClockState`] |
-//! | `POST /_sandbox/faults` | [`Fault`]: `{"kind":{"type":"status","status":503},"provider":"khipu","route":"/payments","method":"POST","times":1}` | 201 `{"id":N}` |
+//! | `POST /_sandbox/faults` | [`Fault`]: `{"kind":{"type":"status","status":503},"provider":"khipu","route":"/payments","method":"POST","times":1}` (every kind's shape: [`FaultKind`]) | 201 `{"id":N}` |
 //! | `GET /_sandbox/faults` / `DELETE` | | a list of [`ArmedFault`] / 204 |
 //! | `GET /_sandbox/requests` / `DELETE` | | a list of [`RequestLogEntry`] `{"seq","at","provider","method","path","status","fault"}` / 204 |
 //! | `GET /_sandbox/notifications` | | a list of [`NotificationRecord`] `{"id","provider","url","content_type","body","state","attempts":[{"number","at","status","error"}]}` |
 //! | `GET /_sandbox/webhooks` | | `{"compropago":"http://..."}` |
 //! | `PUT /_sandbox/webhooks/{provider}` / `DELETE` | `{"url":"http://..."}` | `{"provider","url"}` / 204 |
 //! | `GET /_sandbox/balances` | | `{"kashpay":{"balance":"10000.00","currency":"MXN"},"telepagos":{...}}` |
+//! | `GET /_sandbox/records` | | [`RecordCounts`]: `{"khipu_payments":0,"kashio_invoices":0,...}` |
 //! | `POST /_sandbox/reset` | | `{"status":"reset"}` |
 //! | `GET /_sandbox/health` | | `{"status":"ok"}` |
 //! | `GET`/`POST /_sandbox/checkout/{provider}/{id}` | | an HTML payer page (the `payment_url` of Khipu payments and TelePagos links); `POST` pays |
@@ -109,7 +110,7 @@ pub use config::{
     ClockStart, Credentials, DeliveryPolicy, Provider, SandboxConfig, SandboxConfigBuilder,
     UnknownProvider,
 };
-pub use control::{ActionOutcome, ClockState, PayerAction};
+pub use control::{ActionOutcome, ClockState, PayerAction, RecordCounts};
 pub use faults::{ArmedFault, Fault, FaultKind, RequestLogEntry};
 pub use khipu::khipu_signature;
 pub use notify::{DeliveryAttempt, DeliveryState, NotificationRecord};
@@ -471,6 +472,18 @@ impl SandboxHandle {
     /// Empties the request log.
     pub fn clear_request_log(&self) {
         lock(&self.sandbox.log).clear();
+    }
+
+    /// Waits until every provider request that has arrived is in the request log: its
+    /// answer was sent, or its client gave up and the server dropped it (logged with no
+    /// status). Call it after a client-side timeout before reading the log.
+    pub async fn requests_settled(&self) {
+        self.sandbox.in_flight.settled().await;
+    }
+
+    /// How many records each provider holds (payments, invoices, orders, cash-outs...).
+    pub fn record_counts(&self) -> RecordCounts {
+        self.sandbox.record_counts()
     }
 
     /// Every notification sent or being sent, with its delivery attempts.

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use crate::config::{ClockStart, Provider, SandboxConfig};
-use crate::faults::{FaultBook, RequestLog};
+use crate::faults::{FaultBook, InFlight, RequestLog};
 use crate::notify::{Deliveries, Outgoing};
 use crate::{compropago, kashio, kashpay, khipu, telepagos};
 
@@ -172,6 +172,8 @@ pub(crate) struct Sandbox {
     store: Mutex<Store>,
     pub(crate) faults: Mutex<FaultBook>,
     pub(crate) log: Mutex<RequestLog>,
+    /// Provider requests being handled, not logged yet.
+    pub(crate) in_flight: InFlight,
     pub(crate) deliveries: Deliveries,
     pub(crate) runtime: tokio::runtime::Handle,
     /// Bumped by every reset (under the store lock), so a delivery that started before a
@@ -196,6 +198,7 @@ impl Sandbox {
             store: Mutex::new(Store::new(&config)),
             faults: Mutex::new(FaultBook::default()),
             log: Mutex::new(RequestLog::default()),
+            in_flight: InFlight::default(),
             deliveries: Deliveries::new(config.delivery),
             config,
             origin,

@@ -109,6 +109,12 @@ impl TelePagosState {
     }
 }
 
+/// How many cash-outs, payables (QR orders and links) and cash-ins exist.
+pub(crate) fn record_counts(store: &Store) -> (usize, usize, usize) {
+    let t = &store.telepagos;
+    (t.cashouts.len(), t.payables.len(), t.cashins.len())
+}
+
 /// The account balance.
 pub(crate) fn balance(store: &Store) -> Decimal {
     store.telepagos.balance

@@ -912,22 +912,62 @@ async fn compropago_accounts_and_deposits() {
     assert!(deposit.created_id.is_some());
     let (_, list) = send_json(compropago_req(&sb, Method::GET, "/v2/accounts")).await;
     assert_eq!(list["data"][0]["id"], id.as_str());
-    let (_, text) = send(compropago_req(
+    let (_, text) = send(compropago_req(&sb, Method::GET, "/v2/accounts"))
+        .await
+        .unwrap();
+    assert!(text.contains(r#""balance":250.50"#), "{text}");
+
+    // GET /v2/accounts/{id} lists the account's sub-accounts (ComproPago's "Listar
+    // subcuentas"), not the account itself.
+    let (status, subs) = send_json(compropago_req(
         &sb,
         Method::GET,
         &format!("/v2/accounts/{id}"),
     ))
-    .await
-    .unwrap();
-    assert!(text.contains(r#""balance":250.50"#), "{text}");
-    let (_, txs) = send_json(compropago_req(
+    .await;
+    assert_eq!(status, 200, "{subs}");
+    assert_eq!(subs["code"], 200);
+    assert_eq!(
+        subs["data"],
+        json!([{ "id": id, "name": "CONDOVIVE_1234", "clabe": clabe }])
+    );
+    let (status, _) = send_json(compropago_req(&sb, Method::GET, "/v2/accounts/acc_nope")).await;
+    assert_eq!(status, 404);
+
+    // Movements carry the reference's fields: date (epoch seconds as text), amount,
+    // status, description, reference.
+    let (_, text) = send(compropago_req(
         &sb,
         Method::GET,
         &format!("/v2/accounts/{id}/transactions?clabe={clabe}"),
     ))
+    .await
+    .unwrap();
+    assert!(text.contains(r#""amount":250.50"#), "{text}");
+    let txs: Value = serde_json::from_str(&text).unwrap();
+    let data = txs["data"].as_array().unwrap();
+    assert_eq!(data.len(), 1);
+    let tx = &data[0];
+    assert_eq!(tx["id"], deposit.created_id.as_deref().unwrap());
+    assert_eq!(
+        tx["date"],
+        start_time().unix_timestamp().to_string().as_str()
+    );
+    assert_eq!(tx["status"], "paid");
+    assert_eq!(tx["description"], "Abono");
+    let reference = tx["reference"].as_str().unwrap();
+    assert!(
+        reference.len() == 18 && reference.bytes().all(|b| b.is_ascii_digit()),
+        "{reference}"
+    );
+    assert_eq!(tx["clabe"], clabe.as_str());
+    let (_, other) = send_json(compropago_req(
+        &sb,
+        Method::GET,
+        &format!("/v2/accounts/{id}/transactions?clabe=646180000000000000"),
+    ))
     .await;
-    assert_eq!(txs["data"].as_array().unwrap().len(), 1);
-    assert_eq!(txs["data"][0]["clabe"], clabe.as_str());
+    assert_eq!(other["data"], json!([]));
     assert!(matches!(
         sb.pay(Provider::ComproPago, &id),
         Err(pagos_sandbox::Error::Invalid(_))
@@ -1605,6 +1645,199 @@ async fn fault_drop_connection_answers_nothing_and_processes_nothing() {
     let log = sb.request_log();
     assert_eq!(log[0].fault.as_deref(), Some("drop_connection"));
     assert_eq!(log[0].status, None);
+}
+
+#[tokio::test]
+async fn fault_retry_after_answers_the_providers_error_with_the_header() {
+    let sb = sandbox().await;
+    sb.inject_fault(
+        Fault::new(FaultKind::RetryAfter {
+            status: 429,
+            seconds: 7,
+        })
+        .provider(Provider::Kashio)
+        .method("POST"),
+    );
+    let resp = kashio_req(&sb, Method::POST, "/invoices")
+        .json(&invoice_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "sandbox_fault");
+    assert_eq!(sb.record_counts().kashio_invoices, 0, "not processed");
+    let log = sb.request_log();
+    assert_eq!(log[0].fault.as_deref(), Some("retry_after"));
+    assert_eq!(log[0].status, Some(429));
+}
+
+#[tokio::test]
+async fn fault_body_answers_exactly_what_it_was_given() {
+    let sb = sandbox().await;
+    // A bare 502: no body, no content type.
+    sb.inject_fault(
+        Fault::new(FaultKind::Body {
+            status: 502,
+            content_type: None,
+            body: String::new(),
+        })
+        .provider(Provider::Kashio),
+    );
+    let resp = kashio_req(&sb, Method::GET, "/invoices")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 502);
+    assert!(resp.headers().get("content-type").is_none());
+    assert_eq!(resp.text().await.unwrap(), "");
+
+    // A hand-written answer over the control API; the request is not processed.
+    let fault = json!({ "kind": { "type": "body", "status": 200, "content_type": "application/json",
+                                  "body": "{\"id\":\"fixed\"}" },
+                        "provider": "kashio", "route": "/invoices", "method": "POST" });
+    let (status, _) = send_json(
+        http()
+            .post(format!("{}/faults", sb.control_url()))
+            .json(&fault),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let resp = kashio_req(&sb, Method::POST, "/invoices")
+        .json(&invoice_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    assert_eq!(resp.text().await.unwrap(), r#"{"id":"fixed"}"#);
+    assert_eq!(sb.record_counts().kashio_invoices, 0);
+    let faults: Vec<_> = sb.request_log().into_iter().map(|e| e.fault).collect();
+    assert_eq!(faults, [Some("body".to_string()), Some("body".to_string())]);
+}
+
+#[tokio::test]
+async fn fault_rewrite_merges_a_patch_into_the_processed_answer() {
+    let sb = sandbox().await;
+    let fault = json!({ "kind": { "type": "rewrite",
+                                  "patch": { "status": "ON_HOLD", "brand_new": { "a": [1, 2] },
+                                             "ktin": null, "customer": { "email": null } } },
+                        "provider": "kashio", "route": "/invoices", "method": "POST" });
+    let (status, _) = send_json(
+        http()
+            .post(format!("{}/faults", sb.control_url()))
+            .json(&fault),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, text) = send(kashio_req(&sb, Method::POST, "/invoices").json(&invoice_body()))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{text}");
+    let patched: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(patched["status"], "ON_HOLD");
+    assert_eq!(patched["brand_new"], json!({ "a": [1, 2] }));
+    assert!(patched.get("ktin").is_none(), "{text}");
+    assert!(patched["customer"].get("email").is_none(), "{text}");
+    assert_eq!(patched["customer"]["name"], "JUAN PEREZ");
+    assert_eq!(sb.record_counts().kashio_invoices, 1, "processed");
+
+    // The stored invoice is untouched, and untouched fields keep their exact text.
+    let id = patched["id"].as_str().unwrap();
+    let (_, original) = send(kashio_req(&sb, Method::GET, &format!("/invoices/{id}")))
+        .await
+        .unwrap();
+    let stored: Value = serde_json::from_str(&original).unwrap();
+    assert_ne!(stored["status"], "ON_HOLD");
+    assert!(stored.get("ktin").is_some(), "{original}");
+    let amount = |text: &str| {
+        let start = text.find(r#""amount":"#).unwrap();
+        let end = start + text[start..].find([',', '}']).unwrap();
+        text[start..end].to_string()
+    };
+    assert_eq!(amount(&text), amount(&original));
+    assert_eq!(
+        sb.request_log()[0].fault.as_deref(),
+        Some("rewrite"),
+        "{:?}",
+        sb.request_log()
+    );
+
+    assert!(sb.faults().is_empty());
+}
+
+#[tokio::test]
+async fn a_request_whose_client_gave_up_is_logged_once_settled() {
+    let sb = sandbox().await;
+    sb.inject_fault(
+        Fault::new(FaultKind::Latency { millis: 3_000 })
+            .provider(Provider::Kashio)
+            .method("POST"),
+    );
+    let started = Instant::now();
+    let timed_out = kashio_req(&sb, Method::POST, "/invoices")
+        .json(&invoice_body())
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await;
+    assert!(timed_out.unwrap_err().is_timeout());
+    sb.requests_settled().await;
+    assert!(
+        started.elapsed() < Duration::from_millis(2_500),
+        "the server dropped the request when its client went away: {:?}",
+        started.elapsed()
+    );
+    let log = sb.request_log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].fault.as_deref(), Some("latency"));
+    assert_eq!(log[0].status, None, "no answer was sent");
+    assert_eq!(
+        sb.record_counts().kashio_invoices,
+        0,
+        "dropped while waiting"
+    );
+}
+
+#[tokio::test]
+async fn record_counts_count_every_providers_records() {
+    let sb = sandbox().await;
+    create_khipu_payment(&sb, &[]).await;
+    create_invoice(&sb).await;
+    let (status, _) =
+        send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&order_body("c-1"))).await;
+    assert_eq!(status, 200);
+    let token = kashpay_token(&sb).await;
+    let (status, _) = send_json(kashpay_order(&sb, &token, &spei_out("10"))).await;
+    assert_eq!(status, 200);
+    let token = telepagos_token(&sb).await;
+    for _ in 0..2 {
+        let (status, body) = send_json(
+            telepagos_req(&sb, &token, Method::POST, "/v2/payment/cashout")
+                .json(&cashout_body("rc-1", "10")),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let counts = sb.record_counts();
+    assert_eq!(counts.khipu_payments, 1);
+    assert_eq!(counts.kashio_invoices, 1);
+    assert_eq!(counts.compropago_orders, 1);
+    assert_eq!(counts.compropago_accounts, 0);
+    assert_eq!(counts.kashpay_orders, 1);
+    assert_eq!(counts.telepagos_cashouts, 1, "the same reference_id twice");
+    assert_eq!(counts.telepagos_payables, 0);
+    assert_eq!(counts.telepagos_cashins, 0);
+    let (status, body) = send_json(http().get(format!("{}/records", sb.control_url()))).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({ "khipu_payments": 1, "kashio_invoices": 1, "compropago_orders": 1,
+                "compropago_accounts": 0, "kashpay_orders": 1, "telepagos_cashouts": 1,
+                "telepagos_payables": 0, "telepagos_cashins": 0 })
+    );
+    sb.reset();
+    assert_eq!(sb.record_counts(), pagos_sandbox::RecordCounts::default());
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@
 //! generator has no other text field), unlike the cash-out's BCRA motive code.
 
 use pagos_core::transport::{Method, Request};
-use pagos_core::{Decimal, Money, Response, Result, ValidationError, validate};
+use pagos_core::{Decimal, Error, Money, Response, Result, ValidationError, validate};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -282,7 +282,9 @@ impl PaymentLinkRequest {
             ));
         }
         Ok(LinkWire {
-            expiration_date: format_expiration(self.expiration_date),
+            expiration_date: format_expiration(self.expiration_date).ok_or_else(|| {
+                ValidationError::new("expiration_date", "is past the year 9999 in UTC")
+            })?,
             amount,
             multiple_use: self.multiple_use,
             concept: &self.concept,
@@ -293,10 +295,11 @@ impl PaymentLinkRequest {
 
 /// `Y-m-d H:i:s` in UTC. (The seed writes `"Y-m-d H:m:s"`; `m` for minutes there is
 /// read as PHP's `i`, since `m` is already the month.)
-pub(crate) fn format_expiration(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+/// `None` when the UTC date is past year 9999 (where `to_offset` would panic).
+pub(crate) fn format_expiration(t: OffsetDateTime) -> Option<String> {
+    let t = t.checked_to_offset(time::UtcOffset::UTC)?;
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    t.format(format).unwrap_or_default()
+    t.format(format).ok()
 }
 
 #[derive(Debug, Serialize)]
@@ -392,6 +395,25 @@ fn buyer<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Buyer>, 
     }
 }
 
+/// Adds to an [`Error::OutcomeUnknown`] of a `generate` call the hint the caller needs:
+/// the call carries no idempotency reference and TelePagos has no query for an unpaid QR
+/// code or link, so the caller must neither assume it failed nor simply repeat it.
+/// Other errors, and an unknown outcome that already has a hint, pass unchanged.
+fn generate_hint(err: Error, what: &str, concept: &str) -> Error {
+    match err {
+        Error::OutcomeUnknown(mut u) if u.hint.is_none() => {
+            u.hint = Some(format!(
+                "the {what} with concept {concept:?} may have been generated: TelePagos cannot \
+                 look up an unpaid one, but a payment through it is credited as a cash-in with \
+                 that concept (see transactions); generate another only if two payable \
+                 {what}s are acceptable"
+            ));
+            Error::OutcomeUnknown(u)
+        }
+        other => other,
+    }
+}
+
 impl TelepagosClient {
     /// Generates a QR code for an amount: `POST v2/payment/cashin/qr/generate`.
     /// Sent once (no idempotency reference).
@@ -399,7 +421,8 @@ impl TelepagosClient {
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `amount` or `concept` before sending;
     /// [`pagos_core::Error::Provider`] when TelePagos refuses;
-    /// [`pagos_core::Error::OutcomeUnknown`] for a lost or unreadable answer.
+    /// [`pagos_core::Error::OutcomeUnknown`] for a lost or unreadable answer, with a hint
+    /// (naming the concept) on how to find out whether the code was generated.
     pub async fn generate_qr(&self, request: &QrRequest) -> Result<QrCode> {
         Ok(self.generate_qr_raw(request).await?.0)
     }
@@ -412,7 +435,9 @@ impl TelepagosClient {
             "generate_qr",
         )
         .json(&wire)?;
-        self.send(http).await
+        self.send(http)
+            .await
+            .map_err(|e| generate_hint(e, "QR code", &request.concept))
     }
 
     /// Generates a transfer link: `POST v2/payment/cashin/transfer/generate`.
@@ -429,7 +454,11 @@ impl TelepagosClient {
             "generate_transfer_link",
         )
         .json(&wire)?;
-        Ok(self.send(http).await?.0)
+        let (link, _) = self
+            .send(http)
+            .await
+            .map_err(|e| generate_hint(e, "transfer link", &request.concept))?;
+        Ok(link)
     }
 
     /// Generates a payment link: `POST v2/payment/cashin/link/generate`.
@@ -454,7 +483,9 @@ impl TelepagosClient {
             "generate_payment_link",
         )
         .json(&wire)?;
-        self.send(http).await
+        self.send(http)
+            .await
+            .map_err(|e| generate_hint(e, "payment link", &request.concept))
     }
 
     /// Reads a credited payment: `GET v2/payment/cashin/{id}`.
@@ -480,6 +511,36 @@ impl TelepagosClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_outcome_of_a_generate_call_says_how_to_find_out() {
+        let resp = Response::new("telepagos", "generate_payment_link", 200, "<html>");
+        let err = generate_hint(
+            resp.undecodable("expected value").into(),
+            "payment link",
+            "Cuota 3",
+        );
+        let Error::OutcomeUnknown(unknown) = err else {
+            panic!("expected an unknown outcome, got {err:?}");
+        };
+        let hint = unknown.hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("payment link"), "{hint}");
+        assert!(hint.contains(r#""Cuota 3""#), "{hint}");
+        assert!(hint.contains("transactions"), "{hint}");
+        assert_eq!(unknown.raw_body.as_deref(), Some("<html>"));
+        // A refusal is no unknown outcome; an existing hint is kept.
+        let refused = generate_hint(resp.provider_error().into(), "QR code", "x");
+        assert!(matches!(refused, Error::Provider(_)), "{refused:?}");
+        let hinted = generate_hint(
+            resp.undecodable("x").with_hint("already said").into(),
+            "QR code",
+            "x",
+        );
+        assert!(
+            matches!(&hinted, Error::OutcomeUnknown(u) if u.hint.as_deref() == Some("already said")),
+            "{hinted:?}"
+        );
+    }
     use pagos_core::Currency;
 
     fn ars(s: &str) -> Money {
@@ -509,6 +570,12 @@ mod tests {
         let field = |r: PaymentLinkRequest| r.wire().unwrap_err().field().to_string();
         assert_eq!(
             field(PaymentLinkRequest::new(ars("1"), "x", past)),
+            "expiration_date"
+        );
+        // Past year 9999 in UTC: a validation error, not a panic.
+        let beyond = time::macros::datetime!(9999-12-31 23:00:00 -5);
+        assert_eq!(
+            field(PaymentLinkRequest::new(ars("1"), "x", beyond)),
             "expiration_date"
         );
         assert_eq!(
