@@ -1,5 +1,6 @@
-//! The `pagos` binary against an in-process sandbox: output, exit codes, the demo and
-//! the Khipu signature calculator. Only 127.0.0.1 is touched; nothing sleeps.
+//! The `pagos` binary against an in-process sandbox: output, exit codes (with a table
+//! of invalid invocations across the providers), the demo and the Khipu signature
+//! calculator. Only 127.0.0.1 is touched; nothing sleeps.
 
 use std::process::{Output, Stdio};
 use std::time::Duration;
@@ -400,4 +401,591 @@ async fn sandbox_command_prints_urls_and_credentials() {
     assert!(seen.contains("/kashio/v1/payments"), "{seen}");
     assert!(seen.contains("PAGOS_KHIPU_SECRET=abc123"), "{seen}");
     child.kill().await.expect("the child is stopped");
+}
+
+/// A flag written without a value (`--send-email`) by [`invocation`].
+const SWITCH: &str = "\u{0}switch";
+
+/// `command` followed by `flags`, where each of `changes` replaces the flag of the same
+/// name or is added. Flags are written `--flag=value`, so a value may start with `-`
+/// (`--amount=-5`) or be empty; a value of [`SWITCH`] writes the bare flag.
+fn invocation(command: &[&str], flags: &[(&str, &str)], changes: &[(&str, &str)]) -> Vec<String> {
+    let mut all: Vec<(&str, &str)> = flags.to_vec();
+    for (flag, value) in changes {
+        match all.iter_mut().find(|(f, _)| f == flag) {
+            Some(slot) => slot.1 = value,
+            None => all.push((flag, value)),
+        }
+    }
+    command
+        .iter()
+        .map(|s| s.to_string())
+        .chain(all.into_iter().map(|(flag, value)| {
+            if value == SWITCH {
+                flag.to_string()
+            } else {
+                format!("{flag}={value}")
+            }
+        }))
+        .collect()
+}
+
+const CLABE: &str = "032180000118359719";
+const CVU: &str = "2850590940090418135201";
+const CUIT: &str = "20267565393";
+
+fn khipu_payment(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["khipu", "payments", "create"],
+        &[
+            ("--subject", "Orden 42"),
+            ("--amount", "1000"),
+            ("--currency", "CLP"),
+        ],
+        changes,
+    )
+}
+
+fn khipu_receiver(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["khipu", "receivers", "create"],
+        &[
+            ("--admin-first-name", "Ana"),
+            ("--admin-last-name", "Pérez"),
+            ("--admin-email", "ana@example.cl"),
+            ("--business-identifier", "76086428-5"),
+            ("--business-category", "Comercio"),
+            ("--business-name", "Tienda SpA"),
+            ("--business-phone", "+56912345678"),
+            ("--business-address-line-1", "Av. Siempre Viva 742"),
+            ("--business-address-line-2", "Santiago"),
+            ("--business-address-line-3", "Chile"),
+            ("--contact-full-name", "Ana Pérez"),
+            ("--contact-job-title", "Gerente"),
+            ("--contact-email", "contacto@example.cl"),
+            ("--contact-phone", "+56912345678"),
+        ],
+        changes,
+    )
+}
+
+fn kashio_invoice(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["kashio", "invoices", "create"],
+        &[
+            ("--invoice-id", "INV-000001-001"),
+            ("--amount", "15.00"),
+            ("--currency", "PEN"),
+            ("--customer-name", "JUAN PEREZ"),
+        ],
+        changes,
+    )
+}
+
+fn compropago_order(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["compropago", "orders", "create"],
+        &[
+            ("--product-id", "SMGCURL1"),
+            ("--product-name", "SAMSUNG GOLD CURL"),
+            ("--amount", "150.00"),
+            ("--customer-id", "cust-1"),
+            ("--customer-name", "Waldix"),
+            ("--customer-email", "waldix@compropago.com"),
+        ],
+        changes,
+    )
+}
+
+fn compropago_clabe(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["compropago", "clabes", "create"],
+        &[
+            ("--customer-id", "cust-1"),
+            ("--customer-email", "customer@email.com"),
+        ],
+        changes,
+    )
+}
+
+fn compropago_account(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["compropago", "accounts", "create"],
+        &[
+            ("--name", "Alamedas de Espana"),
+            ("--reference", "153"),
+            ("--customer-name", "CONDOVIVE_1234"),
+            ("--customer-email", "waldix86@gmail.com"),
+        ],
+        changes,
+    )
+}
+
+fn kashpay_order(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["kashpay", "orders", "create"],
+        &[
+            ("--amount", "250.00"),
+            ("--account", CLABE),
+            ("--name", "Florentino Eter"),
+            ("--concept", "Pago de factura"),
+            ("--numeric-reference", "1234567"),
+            ("--alphanumeric-reference", "PAY0001"),
+        ],
+        changes,
+    )
+}
+
+fn telepagos_cashout(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["telepagos", "cashout", "create"],
+        &[
+            ("--cvu", CVU),
+            ("--cuit", CUIT),
+            ("--amount", "10.50"),
+            ("--reference-id", "ref-0001"),
+        ],
+        changes,
+    )
+}
+
+fn telepagos_cashout_to_alias(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["telepagos", "cashout", "create"],
+        &[
+            ("--cuit", CUIT),
+            ("--amount", "10.50"),
+            ("--reference-id", "ref-0001"),
+        ],
+        changes,
+    )
+}
+
+fn telepagos_link(changes: &[(&str, &str)]) -> Vec<String> {
+    // A day from now, as epoch seconds.
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        + 86_400;
+    invocation(
+        &["telepagos", "cashin", "payment-link"],
+        &[
+            ("--amount", "100.00"),
+            ("--concept", "Cuota marzo"),
+            ("--expires", &tomorrow.to_string()),
+        ],
+        changes,
+    )
+}
+
+fn telepagos_transfer_link(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["telepagos", "cashin", "transfer-link"],
+        &[
+            ("--cvu", CVU),
+            ("--cuit", CUIT),
+            ("--amount", "100.00"),
+            ("--concept", "Cuota marzo"),
+        ],
+        changes,
+    )
+}
+
+fn telepagos_transactions(changes: &[(&str, &str)]) -> Vec<String> {
+    invocation(
+        &["telepagos", "account", "transactions"],
+        &[("--from", "2024-03-01"), ("--to", "2024-03-31")],
+        changes,
+    )
+}
+
+/// What standard error must contain.
+#[derive(Debug)]
+enum Names {
+    /// A validation error (SDK or CLI) on this field: `invalid FIELD: …`.
+    Field(&'static str),
+    /// A usage error from clap naming this flag: the command line cannot even express
+    /// the input (e.g. both `--cvu` and `--alias`).
+    Flag(&'static str),
+}
+
+/// One invalid invocation and the name its error must carry.
+#[derive(Debug)]
+struct Invalid {
+    args: Vec<String>,
+    names: Names,
+}
+
+fn field(args: Vec<String>, field: &'static str) -> Invalid {
+    Invalid {
+        args,
+        names: Names::Field(field),
+    }
+}
+
+fn flag(args: Vec<String>, flag: &'static str) -> Invalid {
+    Invalid {
+        args,
+        names: Names::Flag(flag),
+    }
+}
+
+fn args(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+fn invalid_invocations() -> Vec<Invalid> {
+    let long_email = format!("{}@example.com", "a".repeat(65));
+    let concept_41 = "x".repeat(41);
+    let name_51 = "x".repeat(51);
+    vec![
+        // Khipu
+        field(khipu_payment(&[("--subject", " ")]), "subject"),
+        field(khipu_payment(&[("--amount", "0")]), "amount"),
+        field(khipu_payment(&[("--amount", "-1000")]), "amount"),
+        field(khipu_payment(&[("--amount", "1000.5")]), "amount"),
+        field(khipu_payment(&[("--amount", "1,000")]), "amount"),
+        field(
+            khipu_payment(&[("--amount", "12345678901234567")]),
+            "amount",
+        ),
+        field(khipu_payment(&[("--currency", "EUR")]), "currency"),
+        field(
+            khipu_payment(&[("--payer-email", "ana@example")]),
+            "payer_email",
+        ),
+        field(khipu_payment(&[("--return-url", "/gracias")]), "return_url"),
+        field(
+            khipu_payment(&[("--notify-url", "ftp://tienda.cl/notify")]),
+            "notify_url",
+        ),
+        field(
+            khipu_payment(&[("--fixed-payer-personal-identifier", "76086428-4")]),
+            "fixed_payer_personal_identifier",
+        ),
+        field(
+            khipu_payment(&[("--expires-date", "tomorrow")]),
+            "expires_date",
+        ),
+        field(
+            khipu_payment(&[("--confirm-timeout-date", "2024-13-01T00:00:00")]),
+            "confirm_timeout_date",
+        ),
+        field(
+            khipu_payment(&[("--integrator-fee", "1.5")]),
+            "integrator_fee",
+        ),
+        field(
+            khipu_payment(&[("--send-email", SWITCH), ("--payer-name", "Ana")]),
+            "payer_email",
+        ),
+        field(
+            args(&[
+                "khipu",
+                "payments",
+                "refund",
+                "abc123xyz789",
+                "--amount=0",
+                "--currency=CLP",
+            ]),
+            "amount",
+        ),
+        field(
+            khipu_receiver(&[("--business-identifier", "76086428-6")]),
+            "business_identifier",
+        ),
+        field(khipu_receiver(&[("--country-code", "CHL")]), "country_code"),
+        field(
+            khipu_receiver(&[("--admin-email", "ana.example.cl")]),
+            "admin_email",
+        ),
+        field(
+            khipu_receiver(&[("--rendition-url", "not a url")]),
+            "rendition_url",
+        ),
+        // KashIO
+        field(kashio_invoice(&[("--currency", "MXN")]), "currency"),
+        field(kashio_invoice(&[("--amount", "15.001")]), "amount"),
+        field(kashio_invoice(&[("--amount", "0")]), "amount"),
+        field(kashio_invoice(&[("--invoice-id", " ")]), "invoice_id"),
+        field(
+            kashio_invoice(&[("--customer-email", "juan@")]),
+            "customer.email",
+        ),
+        field(
+            kashio_invoice(&[("--customer-email", &long_email)]),
+            "customer.email",
+        ),
+        field(
+            kashio_invoice(&[("--customer-phone", "987654321")]),
+            "customer.phone",
+        ),
+        field(
+            kashio_invoice(&[("--customer-phone", "+5198765432101234")]),
+            "customer.phone",
+        ),
+        field(
+            kashio_invoice(&[("--url-success", "notaurl")]),
+            "url_success",
+        ),
+        field(
+            kashio_invoice(&[("--due", "2000-01-01T00:00:00")]),
+            "due_datetime",
+        ),
+        field(kashio_invoice(&[("--expires", "31/12/2030")]), "expires"),
+        field(args(&["kashio", "invoices", "list", "--limit=0"]), "limit"),
+        field(args(&["kashio", "events", "list", "--limit=101"]), "limit"),
+        field(
+            args(&["kashio", "invoices", "list", "--date=2024-02-30"]),
+            "date",
+        ),
+        field(
+            args(&[
+                "kashio",
+                "invoices",
+                "update",
+                "inv_1",
+                "--amount=-1",
+                "--currency=PEN",
+            ]),
+            "amount",
+        ),
+        // ComproPago
+        field(compropago_order(&[("--currency", "USD")]), "product.price"),
+        field(compropago_order(&[("--amount", "0")]), "product.price"),
+        field(compropago_order(&[("--amount", "150.555")]), "amount"),
+        field(
+            compropago_order(&[("--customer-email", "waldix")]),
+            "customer.email",
+        ),
+        field(
+            compropago_order(&[("--customer-phone", "55138998")]),
+            "customer.phone",
+        ),
+        field(
+            compropago_order(&[("--product-url", "ftp://x")]),
+            "product.url",
+        ),
+        field(compropago_order(&[("--product-name", " ")]), "product.name"),
+        field(compropago_order(&[("--expires-at", "never")]), "expires_at"),
+        field(
+            compropago_clabe(&[("--customer-email", "customer@")]),
+            "customer.email",
+        ),
+        field(compropago_clabe(&[("--amount", "0")]), "amount"),
+        field(
+            compropago_clabe(&[("--customer-phone", "55138998321")]),
+            "customer.phone",
+        ),
+        field(
+            compropago_account(&[("--customer-email", "waldix86")]),
+            "customer.email",
+        ),
+        field(compropago_account(&[("--name", " ")]), "name"),
+        field(
+            args(&[
+                "compropago",
+                "accounts",
+                "transactions",
+                "acc_1",
+                "--clabe=032180000118359718",
+            ]),
+            "clabe",
+        ),
+        field(
+            args(&[
+                "compropago",
+                "accounts",
+                "transactions",
+                "acc_1",
+                "--clabe=0321800001183597190",
+            ]),
+            "clabe",
+        ),
+        // Kashpay
+        field(
+            kashpay_order(&[("--account", "646180585000000001")]),
+            "beneficiary_account",
+        ),
+        field(
+            kashpay_order(&[("--account", "03218000011835971")]),
+            "beneficiary_account",
+        ),
+        field(
+            kashpay_order(&[
+                ("--account-type", "mobile-phone"),
+                ("--account", "551234567"),
+            ]),
+            "beneficiary_account",
+        ),
+        field(kashpay_order(&[("--currency", "USD")]), "currency"),
+        field(kashpay_order(&[("--amount", "0")]), "amount"),
+        field(kashpay_order(&[("--amount", "250.001")]), "amount"),
+        field(kashpay_order(&[("--name", " ")]), "beneficiary_name"),
+        field(kashpay_order(&[("--email", "a@b")]), "email"),
+        field(kashpay_order(&[("--postal-code", "1234")]), "postal_code"),
+        field(kashpay_order(&[("--concept", &concept_41)]), "concept"),
+        field(kashpay_order(&[("--concept", " ")]), "concept"),
+        field(
+            kashpay_order(&[("--alphanumeric-reference", "PAY-1")]),
+            "alphanumeric_reference",
+        ),
+        field(
+            kashpay_order(&[("--bank-code", "BBVA")]),
+            "code_institute_bank",
+        ),
+        field(kashpay_order(&[("--date", "2024-02-30")]), "date"),
+        // TelePagos
+        field(
+            telepagos_cashout(&[("--cvu", "2850590940090418135202")]),
+            "cvu",
+        ),
+        field(
+            telepagos_cashout(&[("--cvu", "28505909400904181352010")]),
+            "cvu",
+        ),
+        field(telepagos_cashout(&[("--cuit", "20267565394")]), "cuit"),
+        field(telepagos_cashout(&[("--cuit", "2026756539")]), "cuit"),
+        field(telepagos_cashout(&[("--amount", "0")]), "amount"),
+        field(telepagos_cashout(&[("--amount", "10.505")]), "amount"),
+        field(telepagos_cashout(&[("--currency", "USD")]), "amount"),
+        field(telepagos_cashout(&[("--concept", " ")]), "concept"),
+        field(
+            telepagos_cashout(&[("--reference-id", " ")]),
+            "reference_id",
+        ),
+        // Both or neither of --cvu and --alias: clap refuses the command line itself.
+        flag(telepagos_cashout(&[("--alias", "mi.alias.mp")]), "--alias"),
+        flag(telepagos_cashout_to_alias(&[]), "--cvu"),
+        field(telepagos_cashout_to_alias(&[("--alias", "ab")]), "alias"),
+        field(
+            telepagos_link(&[("--expires", "2000-01-01T00:00:00")]),
+            "expiration_date",
+        ),
+        field(telepagos_link(&[("--expires", "soon")]), "expires"),
+        field(
+            telepagos_link(&[("--distribute", "2850590940090418135202=10.00")]),
+            "distribution.cvu",
+        ),
+        field(
+            telepagos_link(&[("--distribute", &format!("{CVU}=100.01"))]),
+            "distribution.amount",
+        ),
+        field(
+            telepagos_link(&[("--distribute", &format!("{CVU}=diez"))]),
+            "distribute",
+        ),
+        field(
+            telepagos_transfer_link(&[("--cuit", "202675653931")]),
+            "cuit",
+        ),
+        field(
+            telepagos_transfer_link(&[("--cvu", "285059094009041813520")]),
+            "cvu",
+        ),
+        field(
+            args(&[
+                "telepagos",
+                "cashin",
+                "qr",
+                "--amount=100.00",
+                "--concept= ",
+            ]),
+            "concept",
+        ),
+        field(
+            telepagos_transactions(&[("--from", "2024-03-31"), ("--to", "2024-03-01")]),
+            "date_from",
+        ),
+        field(telepagos_transactions(&[("--from", "2024-3-1")]), "from"),
+        field(telepagos_transactions(&[("--page", "0")]), "page"),
+        field(
+            args(&[
+                "telepagos",
+                "sale-points",
+                "create",
+                &format!("--name={name_51}"),
+            ]),
+            "name",
+        ),
+        field(
+            args(&[
+                "telepagos",
+                "sale-points",
+                "order",
+                "--sale-point-id=1",
+                "--amount=0",
+                "--concept=Cuota marzo",
+            ]),
+            "amount",
+        ),
+        field(args(&["telepagos", "statistics", " "]), "period"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_inputs_exit_2_naming_the_field_and_send_nothing() {
+    use futures_util::StreamExt as _;
+
+    let sandbox = sandbox().await;
+    let env = sandbox_env(&sandbox);
+    sandbox.clear_request_log();
+    let cases = invalid_invocations();
+    assert!(cases.len() >= 40, "only {} invocations", cases.len());
+    for provider in ["khipu", "kashio", "compropago", "kashpay", "telepagos"] {
+        let n = cases.iter().filter(|c| c.args[0] == provider).count();
+        assert!(n >= 5, "{provider}: only {n} invocations");
+    }
+
+    // A few processes at a time: the machine may have only two cores.
+    let started = std::time::Instant::now();
+    let outputs: Vec<(Invalid, Output)> = futures_util::stream::iter(cases)
+        .map(|case| {
+            let env = &env;
+            async move {
+                let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+                let out = pagos(&args, env).await;
+                (case, out)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+
+    let mut problems = Vec::new();
+    for (case, out) in &outputs {
+        let err = stderr(out);
+        let needle = match case.names {
+            Names::Field(f) => format!("invalid {f}:"),
+            Names::Flag(f) => f.to_string(),
+        };
+        if code(out) != 2 || !err.contains(&needle) || !out.stdout.is_empty() {
+            problems.push(format!(
+                "pagos {}\n  exit {}, expected 2 and stderr containing {needle:?}\n  stderr: {}  stdout: {}",
+                case.args.join(" "),
+                code(out),
+                err.trim_end(),
+                stdout(out).trim_end()
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} invocations failed:\n{}",
+        problems.len(),
+        outputs.len(),
+        problems.join("\n")
+    );
+    assert!(
+        sandbox.request_log().is_empty(),
+        "nothing may reach the sandbox, not even authentication: {:?}",
+        sandbox.request_log()
+    );
+    assert!(
+        elapsed < Duration::from_secs(20),
+        "{} invocations took {elapsed:?}",
+        outputs.len()
+    );
 }

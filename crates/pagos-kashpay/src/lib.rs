@@ -61,7 +61,8 @@ pub use client::{
     SANDBOX_AUTH_BASE_URL, SANDBOX_ORDERS_BASE_URL,
 };
 pub use orders::{
-    AccountType, CreateOrder, CreateOrderBuilder, Order, OrderStatus, TransactionType,
+    AccountType, CreateOrder, CreateOrderBuilder, MAX_CONCEPT_CHARS, Order, OrderStatus,
+    TransactionType,
 };
 pub use provider::numeric_reference_for;
 

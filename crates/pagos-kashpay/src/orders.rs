@@ -290,7 +290,7 @@ pub struct CreateOrder {
     /// `idEntity`: Kashpay's numeric id of your entity. Unset: the client's
     /// [`entity_id`](crate::KashpayClientBuilder::entity_id), or left out.
     pub id_entity: Option<u64>,
-    /// `concept`.
+    /// `concept`: at most [`MAX_CONCEPT_CHARS`] characters.
     pub concept: String,
     /// `description`.
     pub description: Option<String>,
@@ -305,6 +305,11 @@ pub struct CreateOrder {
     /// `dataAccreditationBeneficiary` (the seed documents only the value `99`, the default).
     pub data_accreditation_beneficiary: u32,
 }
+
+/// The longest `concept` sent: SPEI's payment concept ("concepto de pago") holds 40
+/// characters, and Kashpay refuses a longer one with a 400 (the seed gives no limit;
+/// the pagos sandbox enforces the same 40).
+pub const MAX_CONCEPT_CHARS: usize = 40;
 
 impl CreateOrder {
     /// Starts a builder with the transaction type and amount.
@@ -346,6 +351,11 @@ impl CreateOrder {
 
     /// Checks every field; [`crate::KashpayClient::create_order`] calls it before sending.
     ///
+    /// Among others: the amount positive in MXN, the account valid for its type (a
+    /// CLABE's check digit), `beneficiary_name` and `concept` not blank, `concept` at
+    /// most [`MAX_CONCEPT_CHARS`] characters, `alphanumeric_reference` ASCII letters
+    /// and digits, `email`, `code_institute_bank` and `postal_code` well formed.
+    ///
     /// # Errors
     /// A [`ValidationError`] naming the first bad field (the Rust field name).
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -364,6 +374,15 @@ impl CreateOrder {
             .validate_account("beneficiary_account", &self.beneficiary_account)?;
         validate::non_empty("beneficiary_name", &self.beneficiary_name)?;
         validate::non_empty("concept", &self.concept)?;
+        let concept_chars = self.concept.chars().count();
+        if concept_chars > MAX_CONCEPT_CHARS {
+            return Err(ValidationError::new(
+                "concept",
+                format!(
+                    "a SPEI concept has at most {MAX_CONCEPT_CHARS} characters, got {concept_chars}"
+                ),
+            ));
+        }
         validate::non_empty("alphanumeric_reference", &self.alphanumeric_reference)?;
         if !self
             .alphanumeric_reference
@@ -778,6 +797,17 @@ mod tests {
             "beneficiary_account"
         );
         assert_eq!(field(order().concept("")), "concept");
+        // SPEI's concept holds 40 characters (counted as characters, not bytes).
+        assert!(
+            order()
+                .concept("ñ".repeat(MAX_CONCEPT_CHARS))
+                .build()
+                .is_ok()
+        );
+        assert_eq!(
+            field(order().concept("x".repeat(MAX_CONCEPT_CHARS + 1))),
+            "concept"
+        );
         assert_eq!(
             field(order().alphanumeric_reference("")),
             "alphanumeric_reference"

@@ -15,7 +15,7 @@
 //! | `beneficiary.bank_code`, else the CLABE's first 3 digits | `codeInstituteBank` |
 //! | `reference` (letters and digits only) | `alphanumericReference` |
 //! | `reference` → [`numeric_reference_for`] | `numericReference` |
-//! | `concept`, else `description`, else `reference` | `concept` |
+//! | `concept`, else `description`, else `reference` (at most 40 characters) | `concept` |
 //! | `description` | `description` |
 //! | the client's `entity_id` / `bank_id` | `idEntity` / `idBank` |
 //! | today in Mexico City | `dateTransaction` |
@@ -104,6 +104,10 @@ fn order_for_payout(request: &PayoutRequest) -> Result<CreateOrder> {
                 "code_institute_bank" => "beneficiary.bank_code",
                 "alphanumeric_reference" => "reference",
                 "concept" if request.concept.is_some() => "concept",
+                // Without a concept, the description (else the reference) is sent as
+                // the concept: name the field the caller set.
+                "concept" if request.description.is_some() => "description",
+                "concept" => "reference",
                 "description" => "description",
                 _ => return Error::Validation(v),
             };
@@ -221,5 +225,21 @@ mod tests {
         assert_eq!(field(ars), "amount");
         let bank = request().beneficiary_bank_code("BBVA").build().unwrap();
         assert_eq!(field(bank), "beneficiary.bank_code");
+        // SPEI's concept holds 40 characters; a longer one is refused before sending,
+        // under the name of the field it came from.
+        let long = "x".repeat(crate::MAX_CONCEPT_CHARS + 1);
+        let concept = request().concept(long.as_str()).build().unwrap();
+        assert_eq!(field(concept), "concept");
+        let description = request().description(long.as_str()).build().unwrap();
+        assert_eq!(field(description), "description");
+        let reference = PayoutRequest::builder(
+            Money::parse("1", Currency::Mxn).unwrap(),
+            BankAccount::Clabe("032180000118359719".into()),
+            "R".repeat(crate::MAX_CONCEPT_CHARS + 1),
+        )
+        .beneficiary_name("X")
+        .build()
+        .unwrap();
+        assert_eq!(field(reference), "reference");
     }
 }

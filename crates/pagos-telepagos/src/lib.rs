@@ -97,7 +97,7 @@ pub use cashin::{
 };
 pub use cashout::{CashoutReceipt, CashoutRequest, CashoutRequestBuilder, Concept, Voucher};
 pub use client::{Environment, TelepagosClient, TelepagosClientBuilder};
-pub use sale_points::{QrAmountType, SalePoint, StaticQrOrderRequest};
+pub use sale_points::{MAX_SALE_POINT_NAME_CHARS, QrAmountType, SalePoint, StaticQrOrderRequest};
 pub use statistics::Statistics;
 
 /// [`TelepagosClient`] under the name every pagos provider crate uses.

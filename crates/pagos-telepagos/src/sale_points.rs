@@ -118,6 +118,17 @@ struct StaticQrWire {
     qr_code: String,
 }
 
+/// The longest sale point name sent. The seed documents only `"name": string`; the
+/// pagos sandbox, the project's second reading of the TelePagos documents, refuses
+/// names over 50 characters with a 400, so such a name is refused before sending.
+pub const MAX_SALE_POINT_NAME_CHARS: usize = 50;
+
+/// A sale point name: not blank, at most [`MAX_SALE_POINT_NAME_CHARS`] characters.
+fn check_sale_point_name(name: &str) -> std::result::Result<(), ValidationError> {
+    validate::non_empty("name", name)?;
+    validate::max_chars("name", name, MAX_SALE_POINT_NAME_CHARS)
+}
+
 #[derive(Serialize)]
 struct NameWire<'a> {
     name: &'a str,
@@ -185,10 +196,10 @@ impl TelepagosClient {
     /// Sent once (no idempotency reference).
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `name` when blank; otherwise as
-    /// [`sale_points`](Self::sale_points).
+    /// [`pagos_core::Error::Validation`] on `name` when blank or longer than
+    /// [`MAX_SALE_POINT_NAME_CHARS`]; otherwise as [`sale_points`](Self::sale_points).
     pub async fn create_sale_point(&self, name: &str) -> Result<u64> {
-        validate::non_empty("name", name)?;
+        check_sale_point_name(name)?;
         let http = Request::new(
             Method::POST,
             self.url(&["v2", "payment", "cashin", "qr", "sale-point"]),
@@ -229,5 +240,28 @@ impl TelepagosClient {
         )
         .json(&wire)?;
         Ok(self.send::<OrderWire>(http).await?.0.qr_order_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sale_point_names_are_checked() {
+        assert!(check_sale_point_name("Caja 3").is_ok());
+        // Characters, not bytes.
+        assert!(check_sale_point_name(&"ñ".repeat(MAX_SALE_POINT_NAME_CHARS)).is_ok());
+        for bad in [
+            String::new(),
+            "  ".into(),
+            "x".repeat(MAX_SALE_POINT_NAME_CHARS + 1),
+        ] {
+            assert_eq!(
+                check_sale_point_name(&bad).unwrap_err().field(),
+                "name",
+                "{bad:?}"
+            );
+        }
     }
 }

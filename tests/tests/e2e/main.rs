@@ -1,8 +1,9 @@
 //! End-to-end tests: every provider through the `pagos` facade against the sandbox,
 //! injected faults, and a custom provider next to the built-in ones.
 
+mod bad_input;
 mod custom_provider;
+mod fault_matrix;
 mod faults;
 mod lifecycle;
-mod secrets;
 mod support;

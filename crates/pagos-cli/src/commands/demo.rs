@@ -746,15 +746,12 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     let created = rec
         .run(
             P,
-            "create payment link (1500.00 ARS, subject VAR)",
+            "create payment link (1500.00 ARS, subject 'Cuota marzo')",
             "pending",
             async {
-                // pagos-telepagos sends the subject as the link's `concept`; the sandbox
-                // accepts only the concept codes of GET v2/payment/concepts there (ALQ,
-                // CUO, ..., VAR), while the seed documents `concept` of cash-in calls as
-                // a plain string. Until the two agree, the demo's subject is the code
-                // `VAR` (a mismatch reported in the CLI's hand-over notes).
-                let request = CreatePayment::builder(paid, "VAR").build()?;
+                // pagos-telepagos sends the subject as the link's `concept`, which is free
+                // text for cash-in calls (only a cash-out's concept is a BCRA motive code).
+                let request = CreatePayment::builder(paid, "Cuota marzo").build()?;
                 StepResult::Ok(provider.create_payment(&request).await?)
             },
             status_is,

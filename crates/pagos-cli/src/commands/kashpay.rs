@@ -91,7 +91,7 @@ pub struct CreateOrderArgs {
     /// Beneficiary name.
     #[arg(long)]
     pub name: String,
-    /// Concept.
+    /// Concept (at most 40 characters, SPEI's limit).
     #[arg(long)]
     pub concept: String,
     /// numericReference (digits).

@@ -212,7 +212,7 @@ pub enum SalePointCommand {
     List,
     /// Create a sale point (POST v2/payment/cashin/qr/sale-point).
     Create {
-        /// Its name.
+        /// Its name (at most 50 characters).
         #[arg(long)]
         name: String,
     },
