@@ -1,6 +1,14 @@
 //! Secrets never leak: every provider's flows run with tracing captured at TRACE, every
 //! error is formatted with `{}` and `{:?}`, clients are formatted with `{:?}`, and no
 //! configured secret, password, token or `Authorization` value appears in any of it.
+//!
+//! This is the one test with a binary of its own: tracing caches per-callsite interest
+//! process-wide, so other tests running first on other threads (with no subscriber) can
+//! leave the SDK's callsites disabled for this test's scoped subscriber.
+
+#[allow(dead_code)] // shared with the e2e binary, which uses all of it
+#[path = "../e2e/support.rs"]
+mod support;
 
 use std::fmt::Debug;
 use std::io::Write;
@@ -11,7 +19,7 @@ use pagos::{
 };
 use pagos_sandbox::{Credentials, Provider, SandboxHandle};
 
-use crate::support::{CLABE, CUIT, CVU, env_map, fast_transport, money, sandbox_config};
+use support::{CLABE, CUIT, CVU, env_map, fast_transport, money, sandbox_config};
 
 /// Everything the tracing subscriber writes, kept for inspection.
 #[derive(Clone, Default)]
