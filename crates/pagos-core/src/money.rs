@@ -190,7 +190,7 @@ impl Money {
                 .chars()
                 .all(|c| c.is_ascii_digit() || c == '.');
         let decimal = valid_shape
-            .then(|| Decimal::from_str(text).ok())
+            .then(|| Decimal::from_str_exact(text).ok())
             .flatten()
             .ok_or_else(|| {
                 ValidationError::new("amount", format!("{text:?} is not a decimal number"))
@@ -275,6 +275,8 @@ mod tests {
         assert!(Money::parse("1e3", Currency::Usd).is_err());
         assert!(Money::parse("", Currency::Usd).is_err());
         assert!(Money::parse("1,000", Currency::Usd).is_err());
+        // More digits than a Decimal holds exactly: refused, not rounded.
+        assert!(Money::parse("99999999999999999999999999999.9", Currency::Usd).is_err());
     }
 
     #[test]

@@ -5,14 +5,15 @@
 //! Because of that, wire structs using these helpers must be decoded from bytes or
 //! text (`serde_json::from_slice`), not from an already parsed `serde_json::Value`.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 /// Parses decimal text: plain (`"200.0000"`, `"-1"`) or scientific (`"1e3"`).
+///
+/// Plain text that a `Decimal` cannot hold exactly (more than 28 significant digits) is
+/// refused rather than rounded: an amount is never silently changed.
 ///
 /// ```
 /// use pagos_core::wire::parse_decimal;
@@ -25,7 +26,7 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     if text.contains(['e', 'E']) {
         Decimal::from_scientific(text).ok()
     } else {
-        Decimal::from_str(text).ok()
+        Decimal::from_str_exact(text).ok()
     }
 }
 
@@ -153,6 +154,9 @@ mod tests {
         assert!(serde_json::from_str::<W>(r#"{"a": "x"}"#).is_err());
         assert!(serde_json::from_str::<W>(r#"{"a": null}"#).is_err());
         assert!(serde_json::from_str::<W>(r#"{"a": true}"#).is_err());
+        // More digits than a Decimal holds exactly: refused, never rounded.
+        assert!(serde_json::from_str::<W>(r#"{"a": 0.00000000000000000000000000001}"#).is_err());
+        assert!(serde_json::from_str::<W>(r#"{"a": "99999999999999999999999999999.9"}"#).is_err());
     }
 
     #[test]
