@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod custom_provider;
+mod decoders;
 mod fault_matrix;
 mod faults;
 mod lifecycle;
