@@ -14,10 +14,17 @@
 //! - `check-example`: checks that `examples/custom-provider` is exactly the template
 //!   rendered for `acmepay`, so the scaffold is proven to compile and pass its tests
 //!   whenever the example does.
+//! - `fuzz [TARGET] [-- ARGS]`: the cargo-fuzz targets in `fuzz/` (every provider's
+//!   response decoders, the webhook/notification parsers), seeded with the providers'
+//!   test fixtures: one TARGET until stopped, or each for 60 seconds; ARGS go to
+//!   libFuzzer. Needs nightly and cargo-fuzz, so it is not part of `ci`; the property
+//!   test `tests/tests/e2e/decoders.rs` covers the same decoders there.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+mod fuzz;
 
 const PROVIDERS: [&str; 5] = ["khipu", "kashio", "compropago", "kashpay", "telepagos"];
 
@@ -35,9 +42,10 @@ fn main() -> ExitCode {
         "check-example" => check_example(),
         "bench" => bench(&args[1..]),
         "render-example" => render_example(),
+        "fuzz" => fuzz::fuzz(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example>"
+                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example | fuzz [TARGET] [-- ARGS]>"
             );
             return ExitCode::from(2);
         }
