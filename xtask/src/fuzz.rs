@@ -5,8 +5,9 @@
 //! parser, listed by its `[[bin]]` sections. This runs
 //! `cargo +nightly fuzz run TARGET --fuzz-dir fuzz fuzz/corpus/TARGET [SEEDS] -- ARGS`
 //! from the workspace root, SEEDS being the provider's `tests/fixtures` and
-//! `fuzz/seeds/TARGET` where they exist. Without a TARGET every target runs for
-//! [`ALL_SECONDS`] seconds in turn.
+//! `fuzz/seeds/TARGET` where they exist, and ARGS following the shared dictionary
+//! `fuzz/fuzz.dict`. Without a TARGET every target runs for [`ALL_SECONDS`] seconds in
+//! turn.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -125,7 +126,7 @@ fn check_tools() -> Result {
 fn run_all(root: &Path, targets: &[String], extra: &[String]) -> Result {
     let mut failed = Vec::new();
     for target in targets {
-        // First, so that a `-max_total_time` in `extra` overrides it.
+        // Before `extra`, so that a `-max_total_time` there overrides it.
         let mut args = vec![format!("-max_total_time={ALL_SECONDS}")];
         args.extend_from_slice(extra);
         if let Err(e) = run_target(root, target, &args) {
@@ -147,9 +148,10 @@ fn run_all(root: &Path, targets: &[String], extra: &[String]) -> Result {
     }
 }
 
-/// `cargo +nightly fuzz run TARGET --fuzz-dir fuzz fuzz/corpus/TARGET [SEEDS] -- ARGS`.
-/// libFuzzer writes new inputs to the first corpus directory only, so the seeds (the
-/// provider's fixtures, `fuzz/seeds/TARGET`) are read and never changed.
+/// `cargo +nightly fuzz run TARGET --fuzz-dir fuzz fuzz/corpus/TARGET [SEEDS] --
+/// -dict=fuzz/fuzz.dict ARGS`. libFuzzer writes new inputs to the first corpus
+/// directory only, so the seeds (the provider's fixtures, `fuzz/seeds/TARGET`) are read
+/// and never changed.
 fn run_target(root: &Path, target: &str, extra: &[String]) -> Result {
     let corpus = Path::new(FUZZ_DIR).join("corpus").join(target);
     std::fs::create_dir_all(root.join(&corpus))
@@ -176,9 +178,16 @@ fn run_target(root: &Path, target: &str, extra: &[String]) -> Result {
     if root.join(&own_seeds).is_dir() {
         args.push(own_seeds.display().to_string());
     }
-    if !extra.is_empty() {
+    // libFuzzer arguments: the shared dictionary first, so that `extra` can override it.
+    let mut fuzzer_args = Vec::new();
+    let dict = Path::new(FUZZ_DIR).join("fuzz.dict");
+    if root.join(&dict).is_file() {
+        fuzzer_args.push(format!("-dict={}", dict.display()));
+    }
+    fuzzer_args.extend_from_slice(extra);
+    if !fuzzer_args.is_empty() {
         args.push("--".into());
-        args.extend_from_slice(extra);
+        args.extend(fuzzer_args);
     }
     run(
         nightly_cargo().args(&args).current_dir(root),

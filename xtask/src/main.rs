@@ -98,7 +98,7 @@ fn ci() -> Result {
         "-D",
         "warnings",
     ])?;
-    test()?;
+    let counts = test_counted()?;
     features()?;
     run(
         Command::new(env_cargo())
@@ -107,12 +107,71 @@ fn ci() -> Result {
         "cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)",
     )?;
     eprintln!("\nxtask ci: all checks passed");
+    // The closing line CI reads: the test total of the whole run.
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
     Ok(())
 }
 
 /// The README's test command.
 fn test() -> Result {
-    cargo(&["test", "--workspace", "--all-features"])
+    test_counted().map(|_| ())
+}
+
+/// Test counts summed over every test binary of a `cargo test` run.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs the README's test command, forwarding its output, and sums the `test result:`
+/// lines so the run can end on one total (cargo prints one line per test binary, and the
+/// last one is often a binary with no tests).
+fn test_counted() -> Result<Counts> {
+    use std::io::{BufRead, BufReader, Write};
+    let label = "cargo test --workspace --all-features";
+    eprintln!("\n==> {label}");
+    let started = Instant::now();
+    let mut child = Command::new(env_cargo())
+        .args(["test", "--workspace", "--all-features"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {label}: {e}"))?;
+    let mut counts = Counts::default();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut out = std::io::stdout().lock();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading {label}: {e}"))?;
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            let number = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| part.trim().strip_suffix(word))
+                    .and_then(|n| n.trim().rsplit(' ').next())
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            counts.passed += number(" passed");
+            counts.failed += number(" failed");
+            counts.ignored += number(" ignored");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    let status = child.wait().map_err(|e| format!("{label}: {e}"))?;
+    eprintln!("<== {label} ({:.1?})", started.elapsed());
+    let summary = format!(
+        "{} passed, {} failed, {} skipped",
+        counts.passed, counts.failed, counts.ignored
+    );
+    if status.success() {
+        eprintln!("    tests: {summary}");
+        Ok(counts)
+    } else {
+        Err(format!("{label} failed ({status}): {summary}"))
+    }
 }
 
 /// Builds the facade with no provider, each provider alone and all of them, and checks
