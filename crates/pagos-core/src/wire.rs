@@ -24,10 +24,40 @@ use serde_json::value::RawValue;
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let text = text.trim();
     if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text).ok()
+        // `Decimal::from_scientific` rounds long mantissas: move the point in the text
+        // instead, then parse exactly like plain text.
+        Decimal::from_str_exact(&scientific_to_plain(text)?).ok()
     } else {
         Decimal::from_str_exact(text).ok()
     }
+}
+
+/// Rewrites `1.25e2` as `125` and `15e-1` as `1.5`; `None` for malformed text or an
+/// exponent no `Decimal` could use.
+fn scientific_to_plain(text: &str) -> Option<String> {
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let exponent: i64 = exponent.parse().ok().filter(|e: &i64| e.abs() <= 64)?;
+    let (sign, mantissa) = match mantissa.as_bytes().first()? {
+        b'-' => ("-", &mantissa[1..]),
+        b'+' => ("", &mantissa[1..]),
+        _ => ("", mantissa),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int_part}{frac_part}");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let point = i64::try_from(int_part.len()).ok()? + exponent;
+    let len = i64::try_from(digits.len()).ok()?;
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    Some(if point <= 0 {
+        format!("{sign}0.{}{digits}", zeros(-point))
+    } else if point >= len {
+        format!("{sign}{digits}{}", zeros(point - len))
+    } else {
+        let (whole, fraction) = digits.split_at(usize::try_from(point).ok()?);
+        format!("{sign}{whole}.{fraction}")
+    })
 }
 
 fn decimal_from_raw(raw: &RawValue) -> Result<Option<Decimal>, String> {
@@ -157,6 +187,23 @@ mod tests {
         // More digits than a Decimal holds exactly: refused, never rounded.
         assert!(serde_json::from_str::<W>(r#"{"a": 0.00000000000000000000000000001}"#).is_err());
         assert!(serde_json::from_str::<W>(r#"{"a": "99999999999999999999999999999.9"}"#).is_err());
+        assert!(serde_json::from_str::<W>(r#"{"a": 1.00000000000000000000000000001e0}"#).is_err());
+    }
+
+    #[test]
+    fn scientific_notation_is_exact() {
+        for (text, plain) in [
+            ("1.5e2", "150"),
+            ("15e-1", "1.5"),
+            ("-2.50E+1", "-25.0"),
+            ("1e0", "1"),
+            ("123e-5", "0.00123"),
+        ] {
+            assert_eq!(parse_decimal(text).unwrap().to_string(), plain, "{text}");
+        }
+        for bad in ["e5", "1.2.3e1", "1e", "1e999", "xe1"] {
+            assert!(parse_decimal(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
