@@ -81,17 +81,3 @@ pub fn canonical(text: &str) -> Option<(bool, String, i64)> {
         exp.checked_sub(frac_len)?.checked_add(trailing)?,
     ))
 }
-
-/// Whether a `Decimal` holds the value of `canonical` text exactly: at most 28
-/// significant digits and 28 decimal places, and an integer of at most 28 digits.
-pub fn fits_decimal((_, digits, exp): &(bool, String, i64)) -> bool {
-    let Ok(len) = i64::try_from(digits.len()) else {
-        return false;
-    };
-    len <= 28
-        && if *exp >= 0 {
-            len + exp <= 28
-        } else {
-            *exp >= -28
-        }
-}

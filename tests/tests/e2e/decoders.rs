@@ -17,8 +17,8 @@
 //!
 //! Amounts: text with up to 28 significant digits (and 28 decimals) decodes to the same
 //! text, as a JSON number or string; scientific notation a `Decimal` holds decodes to
-//! exactly that value. Longer text is refused, never rounded
-//! (`amounts_beyond_28_digits_fail_rather_than_round`).
+//! exactly that value. Longer text, plain or scientific, is refused, never rounded
+//! (`amounts_beyond_28_digits_fail_rather_than_round` and its scientific twin).
 //!
 //! 256 cases per target, 128 for the client ones (`PROPTEST_CASES` overrides). The same
 //! decoders are fuzzed without a time limit by `cargo xtask fuzz` (`fuzz/`, nightly).
@@ -1441,6 +1441,32 @@ fn amounts_beyond_28_digits_fail_rather_than_round() {
     let mut runner = proptest::test_runner::TestRunner::new(config());
     runner
         .run(&"[1-9][0-9]{0,5}\\.[0-9]{23,40}", |text| {
+            for (target, fields) in decode_amounts(&text) {
+                if let Ok(fields) = fields {
+                    for decoded in fields.into_iter().flatten() {
+                        prop_assert_eq!(
+                            canonical(&decoded.to_string()),
+                            canonical(&text),
+                            "{}: {} decoded as {}",
+                            target,
+                            text,
+                            decoded
+                        );
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The same in scientific notation: `1.00000000000000000000000000001e0` must never decode
+/// as `1.0000000000000000000000000000` (found by the `amounts` fuzz target).
+#[test]
+fn scientific_amounts_beyond_28_digits_fail_rather_than_round() {
+    let mut runner = proptest::test_runner::TestRunner::new(config());
+    runner
+        .run(&"[1-9]\\.[0-9]{28,40}[eE]-?[0-9]{1,2}", |text| {
             for (target, fields) in decode_amounts(&text) {
                 if let Ok(fields) = fields {
                     for decoded in fields.into_iter().flatten() {
