@@ -266,6 +266,47 @@ pub fn non_empty(field: &'static str, value: &str) -> Result {
     }
 }
 
+/// Checks an id or other value that becomes one segment of a request path.
+///
+/// A path segment is percent-encoded when it is joined to a base URL, but the URL
+/// standard still resolves the segments `.` and `..` (and their encoded forms), so
+/// such an id would address another resource: `DELETE payments/..` is
+/// `DELETE /`. Empty ids, the dot segments, ids made only of dots and spaces, and ids
+/// with control characters are refused; anything else (any Unicode) is accepted and
+/// travels percent-encoded.
+///
+/// ```
+/// use pagos_core::validate;
+/// assert!(validate::path_id("payment_id", "gqzdy6chjne9").is_ok());
+/// assert!(validate::path_id("payment_id", "..").is_err());
+/// assert!(validate::path_id("payment_id", ".\n.").is_err());
+/// assert_eq!(validate::path_id("payment_id", "").unwrap_err().field(), "payment_id");
+/// ```
+///
+/// # Errors
+/// A [`ValidationError`] on `field` for an empty value, a dot segment or a control
+/// character.
+pub fn path_id(field: &'static str, value: &str) -> Result {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    let lowered = value.to_ascii_lowercase();
+    let undotted = lowered.replace("%2e", ".");
+    if undotted.trim().chars().all(|c| c == '.') {
+        return Err(ValidationError::new(
+            field,
+            "must not be \".\" or \"..\": a dot segment would change the request path",
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that a text field has at most `max` characters.
 ///
 /// # Errors
