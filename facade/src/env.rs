@@ -179,6 +179,10 @@ pub fn from_env_with(
     config: &EnvConfig<'_>,
     transport: Option<Transport>,
 ) -> Result<Arc<dyn PaymentProvider>> {
+    let transport = match transport {
+        Some(t) => Some(t),
+        None => transport_from_env(config)?,
+    };
     match kind {
         #[cfg(feature = "khipu")]
         ProviderKind::Khipu => Ok(Arc::new(khipu_client(config, transport)?)),
@@ -200,6 +204,38 @@ pub fn from_env_with(
         )
         .into()),
     }
+}
+
+/// The transport `PAGOS_PROXY` asks for, or `None` for the default one.
+///
+/// No proxy is ever taken from `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY`: a stray
+/// variable must not route payment credentials through a listener. `PAGOS_PROXY`
+/// (`http://`, `https://` or `socks5://`, credentials allowed) is the one way to ask
+/// for a proxy here, [`pagos_core::TransportBuilder::proxy`] the one in code.
+///
+/// ```
+/// use pagos::EnvConfig;
+/// let vars = |name: &str| (name == "PAGOS_PROXY").then(|| "not a url".to_string());
+/// let err = pagos::transport_from_env(&EnvConfig::from_fn(vars)).unwrap_err();
+/// assert!(err.to_string().contains("PAGOS_PROXY"));
+/// assert!(!err.to_string().contains("not a url"));
+/// assert!(pagos::transport_from_env(&EnvConfig::from_fn(|_| None)).unwrap().is_none());
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] naming `PAGOS_PROXY` (never its value) when it is not a proxy URL.
+pub fn transport_from_env(config: &EnvConfig<'_>) -> Result<Option<Transport>> {
+    let Some(proxy) = config.optional("PAGOS_PROXY") else {
+        return Ok(None);
+    };
+    Transport::builder()
+        .proxy(proxy)
+        .build()
+        .map(Some)
+        .map_err(|e| match e {
+            Error::Config(c) => ConfigError::new("PAGOS_PROXY", c.message().to_string()).into(),
+            other => other,
+        })
 }
 
 /// Builds a [`pagos_khipu::KhipuClient`] from `PAGOS_KHIPU_*` (see [`from_env`]).

@@ -47,7 +47,7 @@ pub use env::kashpay_client;
 pub use env::khipu_client;
 #[cfg(feature = "telepagos")]
 pub use env::telepagos_client;
-pub use env::{EnvConfig, ProviderKind, from_env, from_env_with};
+pub use env::{EnvConfig, ProviderKind, from_env, from_env_with, transport_from_env};
 pub use pagos_core::*;
 
 /// Khipu (Chile): signed form requests, bank-transfer payments, refunds, notifications.

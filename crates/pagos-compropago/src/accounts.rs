@@ -311,7 +311,7 @@ impl CompropagoClient {
     pub async fn create_account(&self, request: &CreateAccount) -> Result<Account> {
         request.validate()?;
         let http = self
-            .request(Method::POST, &["createAccount"], "create_account")
+            .request(Method::POST, &["createAccount"], "create_account")?
             .json(&AccountBody::from(request))?;
         let reference = &request.reference;
         let hint = || {
@@ -328,7 +328,7 @@ impl CompropagoClient {
     /// # Errors
     /// See [`pagos_core::Error`].
     pub async fn list_accounts(&self) -> Result<Vec<AccountSummary>> {
-        let request = self.request(Method::GET, &["accounts"], "list_accounts");
+        let request = self.request(Method::GET, &["accounts"], "list_accounts")?;
         let response = self.send(request).await?;
         envelope::list(&response)
     }
@@ -340,7 +340,7 @@ impl CompropagoClient {
     /// [`pagos_core::Error`].
     pub async fn list_subaccounts(&self, account_id: &str) -> Result<Vec<SubAccount>> {
         validate::non_empty("account_id", account_id)?;
-        let request = self.request(Method::GET, &["accounts", account_id], "list_subaccounts");
+        let request = self.request(Method::GET, &["accounts", account_id], "list_subaccounts")?;
         let response = self.send(request).await?;
         envelope::list(&response)
     }
@@ -362,7 +362,7 @@ impl CompropagoClient {
             Method::GET,
             &["accounts", account_id, "transactions"],
             "account_transactions",
-        );
+        )?;
         if let Some(clabe) = clabe {
             validate::clabe("clabe", clabe)?;
             request = request.query(&[("clabe", clabe)]);

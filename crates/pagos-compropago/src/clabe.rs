@@ -287,7 +287,7 @@ impl CompropagoClient {
     pub async fn create_clabe(&self, request: &CreateClabe) -> Result<ClabeAccount> {
         request.validate()?;
         let http = self
-            .request(Method::POST, &["createClabe"], "create_clabe")
+            .request(Method::POST, &["createClabe"], "create_clabe")?
             .json(&ClabeBody::from(request))?;
         let hint = || {
             "check the ComproPago panel for a CLABE of this customer.id before creating it again"

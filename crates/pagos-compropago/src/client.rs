@@ -59,11 +59,15 @@ impl CompropagoClient {
         method: Method,
         segments: &[&str],
         operation: &'static str,
-    ) -> Request {
+    ) -> Result<Request> {
         let mut path = Vec::with_capacity(segments.len() + 1);
         path.push("v2");
         path.extend_from_slice(segments);
-        Request::new(method, self.inner.base_url.join(&path), operation)
+        Ok(Request::new(
+            method,
+            self.inner.base_url.join(&path)?,
+            operation,
+        ))
     }
 
     /// Adds the credentials and sends; the answer is returned whatever its status.
@@ -270,7 +274,9 @@ mod tests {
             .unwrap()
             .build()
             .unwrap();
-        let req = client.request(Method::GET, &["orders", "ch_1/x"], "get_order");
+        let req = client
+            .request(Method::GET, &["orders", "ch_1/x"], "get_order")
+            .unwrap();
         assert_eq!(
             req.url().as_str(),
             "http://127.0.0.1:9/compropago/v2/orders/ch_1%2Fx"

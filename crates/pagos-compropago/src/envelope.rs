@@ -74,7 +74,7 @@ impl Head {
 /// (`data`, or the whole body for an accepted bare resource).
 fn payload<'r>(resp: &'r Response, shape: Shape) -> Result<std::borrow::Cow<'r, str>> {
     if !resp.is_success() {
-        return Err(crate::error::from_response(resp).into());
+        return Err(resp.refusal(crate::error::from_response(resp)));
     }
     // The envelope and every resource are JSON objects; anything else (an array, a
     // string, HTML) is not an answer this SDK can read.
@@ -94,7 +94,7 @@ fn payload<'r>(resp: &'r Response, shape: Shape) -> Result<std::borrow::Cow<'r, 
     }
     if head.is_error() {
         let envelope: Value = resp.json()?;
-        return Err(crate::error::from_envelope(resp, &envelope).into());
+        return Err(crate::error::envelope_refusal(resp, &envelope));
     }
     match head.data {
         Some(data) => Ok(std::borrow::Cow::Owned(data.get().to_string())),

@@ -10,7 +10,8 @@
 //! text) and `message`, and the body exactly as received. A non-JSON error body (an
 //! HTML page from a proxy) keeps a generic message and its raw body.
 
-use pagos_core::{ProviderError, Response};
+use pagos_core::transport::Idempotency;
+use pagos_core::{OutcomeUnknown, ProviderError, Response, UnknownCause};
 use serde_json::Value;
 
 /// The error of a non-2xx answer.
@@ -34,6 +35,27 @@ pub(crate) fn from_envelope(resp: &Response, envelope: &Value) -> ProviderError 
         .provider_error()
         .with_message("ComproPago answered HTTP 200 with an error envelope");
     refine(base, envelope)
+}
+
+/// The error an error envelope under HTTP 2xx means. The envelope's `code` mirrors an
+/// HTTP status; a 5xx there is ComproPago failing while it handled the request, so for
+/// a request that changes state it is an unknown outcome, exactly like an HTTP 5xx.
+pub(crate) fn envelope_refusal(resp: &Response, envelope: &Value) -> pagos_core::Error {
+    let refusal = from_envelope(resp, envelope);
+    let server_failure = refusal
+        .code
+        .as_deref()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .is_some_and(|c| (500..=599).contains(&c));
+    if server_failure && resp.idempotency() == Idempotency::NonIdempotent {
+        return OutcomeUnknown::from_refusal(
+            refusal,
+            UnknownCause::ServerError,
+            resp.idempotency(),
+        )
+        .into();
+    }
+    resp.refusal(refusal)
 }
 
 /// Fills in `code` and `message` from a JSON error body.

@@ -418,7 +418,7 @@ impl CompropagoClient {
     pub async fn create_order(&self, order: &CreateOrder) -> Result<Order> {
         order.validate()?;
         let request = self
-            .request(Method::POST, &["orders"], "create_order")
+            .request(Method::POST, &["orders"], "create_order")?
             .json(&OrderBody::from(order))?;
         let product_id = &order.product.id;
         let hint = || {
@@ -439,7 +439,7 @@ impl CompropagoClient {
     /// [`pagos_core::Error`] (an unknown id is a provider error, usually HTTP 404).
     pub async fn get_order(&self, id: &str) -> Result<Order> {
         validate::non_empty("id", id)?;
-        let request = self.request(Method::GET, &["orders", id], "get_order");
+        let request = self.request(Method::GET, &["orders", id], "get_order")?;
         let response = self.send(request).await?;
         envelope::one(&response, Shape::WrappedOrBare)
     }

@@ -555,7 +555,7 @@ async fn envelope_code_other_than_200_with_http_200_is_a_provider_error() {
     assert_eq!(p.code.as_deref(), Some("400"));
     assert_eq!(p.message, "El campo product.price es requerido");
     assert_eq!(p.raw_body, body);
-    assert!(!err.is_retryable());
+    assert_eq!(err.resend(), pagos_core::Resend::Never);
 }
 
 #[tokio::test]
@@ -595,7 +595,7 @@ async fn non_json_error_body_is_kept_raw_and_gets_retried_on_get() {
     assert_eq!(p.code, None);
     assert_eq!(p.attempts, 3);
     assert_eq!(p.raw_body, "<html><body>Bad Gateway</body></html>");
-    assert!(err.is_retryable());
+    assert_eq!(err.resend(), pagos_core::Resend::Safe);
 }
 
 #[tokio::test]
@@ -612,7 +612,16 @@ async fn create_order_is_sent_once_even_on_503() {
         .await
         .unwrap_err();
     assert_eq!(mock.calls_async().await, 1);
-    assert_eq!(err.as_provider_error().unwrap().http_status, 503);
+    // ComproPago may have created the order before failing.
+    assert_eq!(err.resend(), pagos_core::Resend::AfterLookup);
+    match &err {
+        pagos_core::Error::OutcomeUnknown(u) => {
+            assert_eq!(u.cause, pagos_core::UnknownCause::ServerError);
+            assert_eq!(u.http_status, Some(503));
+            assert_eq!(u.raw_body.as_deref(), Some("Service Unavailable"));
+        }
+        other => panic!("expected an unknown outcome, got {other:?}"),
+    }
 }
 
 #[tokio::test]

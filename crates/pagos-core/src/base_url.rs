@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use url::Url;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ValidationError};
 
 /// A provider's base URL, checked once when the client is built.
 ///
@@ -15,7 +15,8 @@ use crate::error::ConfigError;
 /// ```
 /// use pagos_core::BaseUrl;
 /// let base = BaseUrl::parse("https://khipu.com/api/2.0")?;
-/// assert_eq!(base.join(&["payments", "abc 1"]).as_str(), "https://khipu.com/api/2.0/payments/abc%201");
+/// assert_eq!(base.join(&["payments", "abc 1"]).unwrap().as_str(), "https://khipu.com/api/2.0/payments/abc%201");
+/// assert!(base.join(&["payments", ".."]).is_err());
 /// assert!(BaseUrl::parse("http://127.0.0.1:8080/khipu/api/2.0").is_ok());
 /// assert!(BaseUrl::parse("http://khipu.com/api/2.0").is_err());
 /// # Ok::<(), pagos_core::ConfigError>(())
@@ -47,10 +48,14 @@ impl BaseUrl {
     }
 
     fn parse_inner(s: &str, allow_http: bool) -> Result<BaseUrl, ConfigError> {
+        // Never echo the text: a malformed URL may still hold credentials
+        // (`https://user:secret@...`), a query or a fragment.
         let err = |m: String| ConfigError::new("base_url", m);
-        let url = Url::parse(s.trim()).map_err(|e| err(format!("{s:?} is not a URL: {e}")))?;
+        let url = Url::parse(s.trim()).map_err(|e| err(format!("not a URL: {e}")))?;
         if url.cannot_be_a_base() || url.host_str().is_none() {
-            return Err(err(format!("{s:?} cannot be a base URL")));
+            return Err(err(
+                "cannot be a base URL: it needs a scheme and a host".into()
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(err("a base URL has no query or fragment".into()));
@@ -69,7 +74,11 @@ impl BaseUrl {
                     url.host_str().unwrap_or_default()
                 )));
             }
-            other => return Err(err(format!("unsupported scheme {other:?}"))),
+            _ => {
+                return Err(err(
+                    "the scheme must be https (or http to a loopback host)".into()
+                ));
+            }
         }
         let mut url = url;
         // One canonical form: no trailing slash, so joining never doubles it.
@@ -93,14 +102,25 @@ impl BaseUrl {
         is_loopback(&self.url)
     }
 
-    /// The URL of a resource under this base: each segment is percent-encoded, so an
-    /// id can never change the path.
-    pub fn join(&self, segments: &[&str]) -> Url {
+    /// The URL of a resource under this base: each segment is percent-encoded, and
+    /// segments the URL standard would resolve (`.`, `..`, empty, control characters;
+    /// see [`crate::validate::path_id`]) are refused, so an id can never change the
+    /// path. Provider crates validate each id under its own field name first; this is
+    /// the last guard.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on field `path` naming the refused segment's position.
+    pub fn join(&self, segments: &[&str]) -> Result<Url, ValidationError> {
+        for (i, segment) in segments.iter().enumerate() {
+            crate::validate::path_id("path", segment).map_err(|e| {
+                ValidationError::new("path", format!("segment {}: {}", i + 1, e.message()))
+            })?;
+        }
         let mut url = self.url.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
-        url
+        Ok(url)
     }
 }
 
@@ -141,6 +161,20 @@ mod tests {
         assert!(BaseUrl::parse("https://x.cl/?a=1").is_err());
         assert!(BaseUrl::parse("https://user:pw@x.cl/").is_err());
         assert!(BaseUrl::parse("not a url").is_err());
+        // A refused URL is never echoed: it may carry credentials.
+        for bad in [
+            "https://user:hunter2@x.cl/",
+            "http://user:hunter2@remote.example/",
+            "https://x.cl/?token=hunter2",
+            "https://x.cl/#hunter2",
+            "hunter2://x",
+            "ht tp://user:hunter2@x.cl",
+            "https://user:hunter2@",
+            "mailto:hunter2@x.cl",
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert!(!e.to_string().contains("hunter2"), "{bad}: {e}");
+        }
         assert!(BaseUrl::parse_allowing_http("http://sdbx-polaris.kashplataforma.com").is_ok());
     }
 
@@ -149,17 +183,22 @@ mod tests {
         let b = BaseUrl::parse("https://x.cl/api/2.0/").unwrap();
         assert_eq!(b.as_str(), "https://x.cl/api/2.0");
         assert_eq!(
-            b.join(&["payments"]).as_str(),
+            b.join(&["payments"]).unwrap().as_str(),
             "https://x.cl/api/2.0/payments"
         );
         assert_eq!(
-            b.join(&["payments", "../x?y"]).as_str(),
+            b.join(&["payments", "../x?y"]).unwrap().as_str(),
             "https://x.cl/api/2.0/payments/..%2Fx%3Fy"
         );
+        for id in ["..", ".", "", " ", ".\n.", "%2e%2E", "a\u{0}b", "x\ry"] {
+            let e = b.join(&["payments", id]).unwrap_err();
+            assert_eq!(e.field(), "path", "{id:?}");
+            assert!(e.message().starts_with("segment 2"), "{id:?}: {e}");
+        }
         let root = BaseUrl::parse("https://x.cl").unwrap();
         assert_eq!(root.as_str(), "https://x.cl");
         assert_eq!(
-            root.join(&["v2", "orders"]).as_str(),
+            root.join(&["v2", "orders"]).unwrap().as_str(),
             "https://x.cl/v2/orders"
         );
     }

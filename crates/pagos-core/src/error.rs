@@ -1,21 +1,30 @@
 //! The one error type every pagos call returns.
 //!
-//! Errors fall into four families, and the family tells the caller what is safe to do:
+//! Errors fall into four families, and [`Error::resend`] tells the caller what is
+//! safe to do with the identical request:
 //!
-//! | family | variants | was anything sent? | retry? |
+//! | family | variants | was anything sent? | [`Resend`] |
 //! |---|---|---|---|
-//! | rejected before sending | [`Error::Validation`], [`Error::Config`], [`Error::Unsupported`] | no | never: fix the input |
-//! | the provider said no | [`Error::Provider`] | yes, and it answered | only when the provider says so (429, 5xx) and the call is idempotent |
-//! | the request never left | [`Error::NotSent`] | no | yes |
-//! | the outcome is unknown | [`Error::OutcomeUnknown`] | maybe | only idempotent calls; otherwise look the operation up first |
+//! | rejected before sending | [`Error::Validation`], [`Error::Config`], [`Error::Unsupported`] | no | `Never`: fix the input |
+//! | the provider said no | [`Error::Provider`] | yes, and it answered with a definite refusal | `Safe` for 408 and 429 (after [`Error::retry_after`]) and for a 5xx to a read; `Never` otherwise |
+//! | the request never left | [`Error::NotSent`] | no | `Safe` |
+//! | the outcome is unknown | [`Error::OutcomeUnknown`] | maybe, and it may have taken effect | `Safe` for reads and calls carrying the provider's idempotency reference; `AfterLookup` for every other call that changes state |
+//!
+//! A 5xx answer to a request that changes state and carries no idempotency reference
+//! is never a refusal: gateways answer 502/504 after the provider processed the
+//! request, so it is [`Error::OutcomeUnknown`] with [`UnknownCause::ServerError`],
+//! keeping the status, the provider's code and message and the raw body.
 //!
 //! No variant ever carries a credential: request headers are never copied into an
-//! error, and URLs are stripped from transport errors.
+//! error, answer bodies are redacted ([`crate::redact`]) before an error keeps them,
+//! and URLs are stripped from transport errors.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::time::Duration;
 
 use crate::provider::Operation;
+use crate::transport::Idempotency;
 
 /// `Result` with [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -26,10 +35,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// use pagos_core::{Error, ErrorKind, ValidationError};
 /// let err: Error = ValidationError::new("amount", "must be positive").into();
 /// assert_eq!(err.kind(), ErrorKind::Rejected);
-/// assert!(!err.is_retryable());
+/// assert_eq!(err.resend(), pagos_core::Resend::Never);
 /// assert_eq!(err.to_string(), "invalid amount: must be positive");
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Input failed validation; nothing was sent.
@@ -71,6 +80,36 @@ pub enum ErrorKind {
     OutcomeUnknown,
 }
 
+/// What sending the identical request again would do: the answer to "may I retry?".
+///
+/// The SDK already retried whatever it could retry safely; this tells the caller what
+/// is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Resend {
+    /// Sending the identical request again is safe: it never took effect, it only
+    /// reads, it carries the provider's idempotency reference, or the provider refused
+    /// it without acting (408, 429: wait [`Error::retry_after`] first).
+    Safe,
+    /// The request changes state and may have taken effect: look the operation up
+    /// (by its id or your own reference) and send it again only if it did not happen.
+    /// Sending it blindly could charge, pay out or refund twice.
+    AfterLookup,
+    /// The identical request cannot succeed: the input, the configuration or the
+    /// credentials must change first (or the provider refused it for good).
+    Never,
+}
+
+impl fmt::Display for Resend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Resend::Safe => "safe to resend",
+            Resend::AfterLookup => "look the operation up before resending",
+            Resend::Never => "do not resend unchanged",
+        })
+    }
+}
+
 impl Error {
     /// Which family this error belongs to.
     pub fn kind(&self) -> ErrorKind {
@@ -84,17 +123,47 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again could succeed without changing it.
+    /// What sending the identical request again would do. See [`Resend`].
     ///
-    /// `true` for requests that never left, for outcome-unknown failures, and for
-    /// provider answers that mean "later" (429 and 5xx). Whether a retry is *safe*
-    /// depends on the call: a non-idempotent create must be looked up first.
-    pub fn is_retryable(&self) -> bool {
+    /// ```
+    /// use pagos_core::{Error, OutcomeUnknown, ProviderError, Resend, UnknownCause};
+    /// use pagos_core::transport::Idempotency;
+    ///
+    /// // A create whose answer was lost may have created the payment.
+    /// let lost: Error = OutcomeUnknown::new("khipu", "create_payment", UnknownCause::Timeout, "")
+    ///     .with_idempotency(Idempotency::NonIdempotent)
+    ///     .into();
+    /// assert_eq!(lost.resend(), Resend::AfterLookup);
+    /// // A read whose answer was lost can simply be asked again.
+    /// let read: Error = OutcomeUnknown::new("khipu", "get_payment", UnknownCause::Timeout, "")
+    ///     .with_idempotency(Idempotency::Read)
+    ///     .into();
+    /// assert_eq!(read.resend(), Resend::Safe);
+    /// // A definite refusal of the input will be refused again.
+    /// let refused: Error = ProviderError::new("khipu", "create_payment", 400, "").into();
+    /// assert_eq!(refused.resend(), Resend::Never);
+    /// ```
+    pub fn resend(&self) -> Resend {
         match self {
-            Error::NotSent(_) | Error::OutcomeUnknown(_) => true,
-            Error::Provider(p) => p.is_transient(),
-            _ => false,
+            Error::Validation(_) | Error::Config(_) | Error::Unsupported { .. } => Resend::Never,
+            Error::Provider(p) => p.resend(),
+            Error::NotSent(_) => Resend::Safe,
+            Error::OutcomeUnknown(u) => u.resend(),
         }
+    }
+
+    /// The wait the provider asked for (`Retry-After`) before the request may be sent
+    /// again, when it asked for one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Provider(p) => p.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The answer to the request may have been lost after the provider acted on it.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown(_))
     }
 
     /// The provider's answer, when this is [`Error::Provider`].
@@ -267,6 +336,8 @@ pub struct ProviderError {
     pub raw_body: String,
     /// How many HTTP attempts were made.
     pub attempts: u32,
+    /// The wait the provider asked for in `Retry-After`, when it sent one.
+    pub retry_after: Option<Duration>,
 }
 
 impl ProviderError {
@@ -286,6 +357,7 @@ impl ProviderError {
             field_errors: Vec::new(),
             raw_body: raw_body.into(),
             attempts: 1,
+            retry_after: None,
         }
     }
 
@@ -319,8 +391,23 @@ impl ProviderError {
     }
 
     /// `true` for 408, 429 and 5xx: the provider may accept the same request later.
+    ///
+    /// A 5xx reaches a caller as a `ProviderError` only for requests that are safe to
+    /// repeat; for any other request that changes state it is
+    /// [`Error::OutcomeUnknown`].
     pub fn is_transient(&self) -> bool {
         matches!(self.http_status, 408 | 429 | 500..=599)
+    }
+
+    /// What sending the identical request again would do: [`Resend::Safe`] for a
+    /// transient answer ([`ProviderError::is_transient`]), [`Resend::Never`] for any
+    /// other refusal.
+    pub fn resend(&self) -> Resend {
+        if self.is_transient() {
+            Resend::Safe
+        } else {
+            Resend::Never
+        }
     }
 }
 
@@ -345,7 +432,7 @@ impl fmt::Display for ProviderError {
 impl std::error::Error for ProviderError {}
 
 /// The request never reached the provider: it is safe to send it again.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{provider} {operation}: request not sent: {message}")]
 #[non_exhaustive]
 pub struct TransportError {
@@ -385,6 +472,14 @@ pub enum UnknownCause {
     ConnectionLost,
     /// An answer arrived but could not be understood (not JSON, truncated, wrong shape).
     UndecodableResponse,
+    /// The provider (or a gateway in front of it) answered 5xx to a request that
+    /// changes state: it may have acted before failing.
+    ServerError,
+    /// The answer was longer than the transport's limit and was not read to the end.
+    ResponseTooLarge,
+    /// A retry of a request that is safe to repeat was refused, but an earlier
+    /// attempt's outcome is unknown: that attempt may have done what was asked.
+    EarlierAttemptUnknown,
 }
 
 impl fmt::Display for UnknownCause {
@@ -393,6 +488,9 @@ impl fmt::Display for UnknownCause {
             UnknownCause::Timeout => "timed out",
             UnknownCause::ConnectionLost => "connection lost",
             UnknownCause::UndecodableResponse => "undecodable response",
+            UnknownCause::ServerError => "server error",
+            UnknownCause::ResponseTooLarge => "response too large",
+            UnknownCause::EarlierAttemptUnknown => "an earlier attempt's outcome is unknown",
         })
     }
 }
@@ -412,14 +510,20 @@ pub struct OutcomeUnknown {
     pub cause: UnknownCause,
     /// The HTTP status, when a response started to arrive.
     pub http_status: Option<u16>,
-    /// The body as received, when one arrived.
+    /// The body as received (credentials redacted), when one arrived.
     pub raw_body: Option<String>,
+    /// The provider's error code, when its answer carried one.
+    pub code: Option<String>,
+    /// The provider's message, when its answer carried one.
+    pub message: Option<String>,
     /// Technical detail (decoder message, transport error without URL).
     pub detail: String,
     /// How to find out what happened, e.g. "fetch the payment by transaction_id".
     pub hint: Option<String>,
     /// How many attempts were made.
     pub attempts: u32,
+    /// Whether the request is safe to repeat; decides [`OutcomeUnknown::resend`].
+    pub idempotency: Idempotency,
 }
 
 impl OutcomeUnknown {
@@ -436,9 +540,13 @@ impl OutcomeUnknown {
             cause,
             http_status: None,
             raw_body: None,
+            code: None,
+            message: None,
             detail: detail.into(),
             hint: None,
             attempts: 1,
+            // Until told otherwise, assume the worst: the request changed state.
+            idempotency: Idempotency::NonIdempotent,
         }
     }
 
@@ -465,6 +573,41 @@ impl OutcomeUnknown {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Sets whether the request was safe to repeat.
+    pub fn with_idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// What sending the identical request again would do: [`Resend::AfterLookup`]
+    /// for a request that changes state without an idempotency reference,
+    /// [`Resend::Safe`] for reads and idempotent calls.
+    pub fn resend(&self) -> Resend {
+        match self.idempotency {
+            Idempotency::NonIdempotent => Resend::AfterLookup,
+            _ => Resend::Safe,
+        }
+    }
+
+    /// The outcome-unknown form of a provider's refusal, keeping its status, code,
+    /// message and raw body: used for a 5xx to a request that changes state and for a
+    /// refused retry after an attempt whose outcome is unknown.
+    pub fn from_refusal(
+        refusal: ProviderError,
+        cause: UnknownCause,
+        idempotency: Idempotency,
+    ) -> Self {
+        let detail = format!("HTTP {}: {}", refusal.http_status, refusal.message);
+        let mut e = OutcomeUnknown::new(refusal.provider, refusal.operation, cause, detail);
+        e.http_status = Some(refusal.http_status);
+        e.code = refusal.code;
+        e.message = Some(refusal.message);
+        e.raw_body = Some(refusal.raw_body);
+        e.attempts = refusal.attempts;
+        e.idempotency = idempotency;
+        e
     }
 }
 
@@ -493,21 +636,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_and_retryability() {
+    fn kinds_and_resend_advice() {
         let v: Error = ValidationError::new("x", "y").into();
         assert_eq!(v.kind(), ErrorKind::Rejected);
-        assert!(!v.is_retryable());
+        assert_eq!(v.resend(), Resend::Never);
         let c: Error = ConfigError::new("PAGOS_X", "missing").into();
         assert_eq!(c.kind(), ErrorKind::Rejected);
+        assert_eq!(c.resend(), Resend::Never);
         let u = Error::unsupported("khipu", Operation::CreatePayout);
         assert_eq!(u.to_string(), "khipu does not support create_payout");
-        let p: Error = ProviderError::new("k", "op", 503, "").into();
-        assert!(p.is_retryable());
-        let p: Error = ProviderError::new("k", "op", 400, "").into();
-        assert!(!p.is_retryable());
-        let o: Error = OutcomeUnknown::new("k", "op", UnknownCause::Timeout, "slow").into();
-        assert_eq!(o.kind(), ErrorKind::OutcomeUnknown);
-        assert!(o.is_retryable());
+        assert_eq!(u.resend(), Resend::Never);
+        for (status, advice) in [
+            (503, Resend::Safe),
+            (429, Resend::Safe),
+            (408, Resend::Safe),
+            (400, Resend::Never),
+            (401, Resend::Never),
+            (404, Resend::Never),
+            (409, Resend::Never),
+        ] {
+            let p: Error = ProviderError::new("k", "op", status, "").into();
+            assert_eq!(p.resend(), advice, "HTTP {status}");
+        }
+        let n: Error = TransportError::new("k", "op", "refused").into();
+        assert_eq!(n.resend(), Resend::Safe);
+        for (idempotency, advice) in [
+            (Idempotency::Read, Resend::Safe),
+            (Idempotency::Keyed, Resend::Safe),
+            (Idempotency::NonIdempotent, Resend::AfterLookup),
+        ] {
+            let o: Error = OutcomeUnknown::new("k", "op", UnknownCause::Timeout, "slow")
+                .with_idempotency(idempotency)
+                .into();
+            assert_eq!(o.kind(), ErrorKind::OutcomeUnknown);
+            assert_eq!(o.resend(), advice, "{idempotency:?}");
+        }
+        // The conservative default: an outcome-unknown error says look it up first.
+        let o = OutcomeUnknown::new("k", "op", UnknownCause::ConnectionLost, "");
+        assert_eq!(o.resend(), Resend::AfterLookup);
+    }
+
+    #[test]
+    fn refusal_turned_unknown_keeps_what_the_provider_said() {
+        let p = ProviderError::new(
+            "khipu",
+            "create_payment",
+            504,
+            "<html>Gateway Timeout</html>",
+        )
+        .with_code("GW")
+        .with_message("Gateway Timeout")
+        .with_attempts(1);
+        let u =
+            OutcomeUnknown::from_refusal(p, UnknownCause::ServerError, Idempotency::NonIdempotent);
+        assert_eq!(u.http_status, Some(504));
+        assert_eq!(u.code.as_deref(), Some("GW"));
+        assert_eq!(u.message.as_deref(), Some("Gateway Timeout"));
+        assert_eq!(u.raw_body.as_deref(), Some("<html>Gateway Timeout</html>"));
+        assert_eq!(u.resend(), Resend::AfterLookup);
+        assert_eq!(
+            u.to_string(),
+            "khipu create_payment: outcome unknown (server error, HTTP 504): HTTP 504: Gateway Timeout"
+        );
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod money;
 pub mod payment;
 pub mod payout;
 pub mod provider;
+pub mod redact;
 pub mod token;
 pub mod transport;
 pub mod validate;
@@ -41,7 +42,7 @@ pub mod wire;
 pub use async_trait::async_trait;
 pub use base_url::BaseUrl;
 pub use error::{
-    ConfigError, Error, ErrorKind, FieldError, OutcomeUnknown, ProviderError, Result,
+    ConfigError, Error, ErrorKind, FieldError, OutcomeUnknown, ProviderError, Resend, Result,
     TransportError, UnknownCause, ValidationError,
 };
 pub use money::{Currency, Money};

@@ -140,7 +140,20 @@ impl<'de> Deserialize<'de> for Currency {
 /// assert!(Money::new(Decimal::new(15, 1), Currency::Clp).is_err()); // CLP has no decimals
 /// # Ok::<(), pagos_core::ValidationError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Deserializing applies the same checks as [`Money::parse`]: the amount must be a
+/// decimal string (`"10.50"`, the form `Money` serializes to) or a JSON integer, and
+/// must not have more decimals than the currency. A JSON number with a fraction is
+/// refused, because serde hands it over as an `f64` and its exact digits are gone:
+///
+/// ```
+/// use pagos_core::Money;
+/// let ok: Money = serde_json::from_str(r#"{"amount":"10.50","currency":"ARS"}"#).unwrap();
+/// assert_eq!(ok.to_plain_string(), "10.50");
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":"10.555","currency":"ARS"}"#).is_err());
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":10.5,"currency":"ARS"}"#).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
@@ -183,19 +196,7 @@ impl Money {
     /// A [`ValidationError`] on field `amount` when the text is not a plain decimal
     /// number or has too many decimals for the currency.
     pub fn parse(amount: &str, currency: Currency) -> Result<Money, ValidationError> {
-        let text = amount.trim();
-        let valid_shape = !text.is_empty()
-            && text
-                .trim_start_matches('-')
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.');
-        let decimal = valid_shape
-            .then(|| Decimal::from_str_exact(text).ok())
-            .flatten()
-            .ok_or_else(|| {
-                ValidationError::new("amount", format!("{text:?} is not a decimal number"))
-            })?;
-        Money::new(decimal, currency)
+        Money::new(parse_amount_text(amount)?, currency)
     }
 
     /// The amount.
@@ -236,6 +237,69 @@ impl Money {
     }
 }
 
+/// A plain decimal (`-`, digits and one `.`), parsed exactly; no exponent, no
+/// thousands separators. An amount with more digits than a `Decimal` holds is refused.
+fn parse_amount_text(amount: &str) -> Result<Decimal, ValidationError> {
+    let text = amount.trim();
+    let valid_shape = !text.is_empty()
+        && text
+            .strip_prefix('-')
+            .unwrap_or(text)
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.');
+    valid_shape
+        .then(|| Decimal::from_str_exact(text).ok())
+        .flatten()
+        .ok_or_else(|| {
+            // Quote at most a short prefix of what was given: the input may be huge.
+            let shown: String = text.chars().take(40).collect();
+            ValidationError::new("amount", format!("{shown:?} is not a decimal number"))
+        })
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            amount: ExactAmount,
+            currency: Currency,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        Money::new(wire.amount.0, wire.currency).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An amount read without ever passing through `f64`.
+struct ExactAmount(Decimal);
+
+impl<'de> Deserialize<'de> for ExactAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ExactAmount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal amount as a string, e.g. \"10.50\", or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ExactAmount, E> {
+                parse_amount_text(v).map(ExactAmount).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ExactAmount, E> {
+                Ok(ExactAmount(Decimal::from(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ExactAmount, E> {
+                Ok(ExactAmount(Decimal::from(v)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<ExactAmount, E> {
+                Err(E::custom(
+                    "an amount with a fraction must be a string (\"10.50\"): as a JSON \
+                     number its exact digits are lost",
+                ))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.to_plain_string(), self.currency)
@@ -245,6 +309,30 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserializing_applies_the_construction_checks() {
+        let ok: Money = serde_json::from_str(r#"{"amount":"250.00","currency":"MXN"}"#).unwrap();
+        assert_eq!(ok.to_plain_string(), "250.00");
+        let int: Money = serde_json::from_str(r#"{"amount":1000,"currency":"CLP"}"#).unwrap();
+        assert_eq!(int.to_plain_string(), "1000");
+        for bad in [
+            r#"{"amount":"10.555","currency":"ARS"}"#,
+            r#"{"amount":"250.005","currency":"MXN"}"#,
+            r#"{"amount":"1.5","currency":"CLP"}"#,
+            r#"{"amount":10.5,"currency":"ARS"}"#,
+            r#"{"amount":"1e3","currency":"ARS"}"#,
+            r#"{"amount":"","currency":"ARS"}"#,
+            r#"{"amount":"12345678901234567890123456789012345","currency":"ARS"}"#,
+            r#"{"amount":"10","currency":"XXX"}"#,
+        ] {
+            assert!(serde_json::from_str::<Money>(bad).is_err(), "{bad}");
+        }
+        // Round trip of what Money serializes to.
+        let m = Money::parse("10.50", Currency::Ars).unwrap();
+        let text = serde_json::to_string(&m).unwrap();
+        assert_eq!(serde_json::from_str::<Money>(&text).unwrap(), m);
+    }
 
     #[test]
     fn minor_units_per_currency() {

@@ -5,15 +5,33 @@
 //! timeouts, the retry policy, the `User-Agent`, tracing and redaction.
 //!
 //! # Retries
-//! A request is retried only when a second copy cannot do harm:
-//! - it never left (connection refused, DNS failure): always;
-//! - it is idempotent — `GET`, `HEAD`, `PUT`, `DELETE`, or a request the provider crate
-//!   marked with [`Request::idempotent`] because it carries the provider's idempotency
-//!   reference — and the answer was 408, 429 or 5xx, a timeout or a lost connection.
+//! Every request says what a second copy would do ([`Idempotency`]):
+//! - [`Idempotency::Read`] (`GET`, `HEAD`, `OPTIONS`, or a `POST` the provider crate
+//!   marked [`Request::read_only`]): retried after 408, 429, 5xx, a timeout or a lost
+//!   connection;
+//! - [`Idempotency::Keyed`] (a request that changes state but carries the provider's
+//!   idempotency reference, marked [`Request::idempotent`]): retried like a read, with
+//!   identical bytes;
+//! - [`Idempotency::NonIdempotent`] (every other `POST`, `PUT`, `PATCH`, `DELETE`):
+//!   retried only when it never left (connection refused, DNS failure). Once it may
+//!   have reached the provider it is sent exactly once, whatever happens.
 //!
-//! A `POST` without an idempotency reference is sent exactly once, whatever happens.
-//! Delays grow exponentially with jitter; a `Retry-After` header is honoured when it
-//! is within [`RetryPolicy::max_retry_after`], and otherwise the answer is returned.
+//! Delays grow exponentially with jitter; a `Retry-After` header (any RFC 9110 form)
+//! is honoured when it is within [`RetryPolicy::max_retry_after`], and otherwise the
+//! retries end and the refusal is returned with the advised wait.
+//!
+//! # Outcomes
+//! [`Response::refusal`] is the one place a non-2xx answer becomes an [`Error`]: a 5xx
+//! to a non-idempotent request is [`Error::OutcomeUnknown`] (the provider may have
+//! acted before failing, and gateways answer 502/504 after it did), and so is any
+//! refusal of a retry after an attempt whose outcome was unknown.
+//!
+//! # Limits
+//! Every attempt has a total timeout; answers longer than
+//! [`TransportBuilder::max_response_bytes`] are not read past the limit; proxies
+//! are used only when configured with [`TransportBuilder::proxy`] (the
+//! `HTTP_PROXY`-style variables of the environment are ignored, so a stray variable
+//! cannot route credentials through a listener).
 
 use std::fmt;
 use std::sync::Arc;
@@ -26,6 +44,8 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::error::{
     ConfigError, Error, OutcomeUnknown, ProviderError, TransportError, UnknownCause,
 };
@@ -35,14 +55,34 @@ pub use reqwest::Method;
 /// The `User-Agent` every request carries, before any application suffix.
 pub const USER_AGENT: &str = concat!("pagos/", env!("CARGO_PKG_VERSION"));
 
+/// The default limit on an answer's size: 16 MiB, well above the largest legitimate
+/// answer (a TelePagos voucher PDF is a few hundred KiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Whether a request may be sent again after it may have reached the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Idempotency {
-    /// Safe to repeat: an idempotent method or a call carrying an idempotency reference.
-    Idempotent,
-    /// Repeating could do the thing twice (create a second payment).
+    /// Changes nothing: may be sent any number of times.
+    Read,
+    /// Changes state, but carries the provider's idempotency reference (TelePagos
+    /// `reference_id`): the provider does it once however often it is sent.
+    Keyed,
+    /// Changes state and repeating it could do the thing twice (create a second
+    /// payment, refund twice): never resent once it may have reached the provider.
     NonIdempotent,
+}
+
+impl Idempotency {
+    /// `true` unless the request only reads.
+    pub fn changes_state(self) -> bool {
+        self != Idempotency::Read
+    }
+
+    /// `true` when a second copy cannot do harm (a read or a keyed request).
+    pub fn is_safe_to_repeat(self) -> bool {
+        self != Idempotency::NonIdempotent
+    }
 }
 
 /// A provider call described without doing any I/O.
@@ -68,13 +108,14 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request with no body; idempotency follows the method.
+    /// A request with no body; `GET`, `HEAD` and `OPTIONS` are reads, every other
+    /// method changes state and is [`Idempotency::NonIdempotent`] until marked
+    /// otherwise. `PUT` and `DELETE` are not trusted to be idempotent: a cancel whose
+    /// answer was lost and that is sent again is refused ("already canceled") although
+    /// it did what was asked.
     pub fn new(method: Method, url: Url, operation: &'static str) -> Self {
-        let idempotency = if matches!(
-            method,
-            Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-        ) {
-            Idempotency::Idempotent
+        let idempotency = if matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            Idempotency::Read
         } else {
             Idempotency::NonIdempotent
         };
@@ -92,7 +133,15 @@ impl Request {
     /// reference (e.g. TelePagos `reference_id`). Every attempt sends the same bytes.
     #[must_use]
     pub fn idempotent(mut self) -> Self {
-        self.idempotency = Idempotency::Idempotent;
+        self.idempotency = Idempotency::Keyed;
+        self
+    }
+
+    /// Marks a request whose method is not a read's (a `POST` that obtains a token,
+    /// a search sent as `POST`) as changing nothing at the provider.
+    #[must_use]
+    pub fn read_only(mut self) -> Self {
+        self.idempotency = Idempotency::Read;
         self
     }
 
@@ -230,6 +279,8 @@ pub struct Response {
     pub body: Bytes,
     /// How many attempts it took.
     pub attempts: u32,
+    idempotency: Idempotency,
+    earlier_attempt_unknown: bool,
 }
 
 impl Response {
@@ -247,7 +298,43 @@ impl Response {
             headers: HeaderMap::new(),
             body: body.into(),
             attempts: 1,
+            idempotency: Idempotency::Read,
+            earlier_attempt_unknown: false,
         }
+    }
+
+    /// The same response as the answer to a request of this idempotency (a response
+    /// built by hand is an answer to a read until told otherwise).
+    #[must_use]
+    pub fn with_idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// The same response, marked as coming after an attempt whose outcome is unknown.
+    #[must_use]
+    pub fn after_unknown_attempt(mut self) -> Self {
+        self.earlier_attempt_unknown = true;
+        self
+    }
+
+    /// Whether the request this answers was safe to repeat.
+    pub fn idempotency(&self) -> Idempotency {
+        self.idempotency
+    }
+
+    /// Whether an earlier attempt of the same request had an unknown outcome (it timed
+    /// out, lost its connection or got a 5xx, and this answer is to a retry).
+    pub fn earlier_attempt_unknown(&self) -> bool {
+        self.earlier_attempt_unknown
+    }
+
+    /// The `Retry-After` wait the answer asked for, in any RFC 9110 form.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after)
     }
 
     /// `true` for 2xx.
@@ -260,6 +347,12 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// The body as text with every credential-like field redacted
+    /// ([`crate::redact::body`]): what errors keep as the raw body.
+    pub fn redacted_text(&self) -> String {
+        crate::redact::body(&String::from_utf8_lossy(&self.body))
+    }
+
     /// Decodes the body as JSON into `T`.
     ///
     /// # Errors
@@ -269,24 +362,90 @@ impl Response {
         serde_json::from_slice(&self.body).map_err(|e| self.undecodable(e.to_string()).into())
     }
 
-    /// An [`OutcomeUnknown`] for this response's body, with the decoder's message.
+    /// An [`OutcomeUnknown`] for this response's body (redacted), with the decoder's
+    /// message.
     pub fn undecodable(&self, detail: impl Into<String>) -> OutcomeUnknown {
+        let text = self.text();
+        let redacted = crate::redact::body(&text);
+        let mut detail = detail.into();
+        if redacted != text {
+            // The body holds a credential, and a decoder's message quotes the values it
+            // rejects: keep the message's shape, not its quotes.
+            detail = crate::redact::quoted(&detail);
+        }
         let mut e = OutcomeUnknown::undecodable(
             self.provider,
             self.operation,
             self.status,
-            self.text(),
+            redacted,
             detail,
         );
         e.attempts = self.attempts;
+        e.idempotency = self.idempotency;
         e
     }
 
-    /// A [`ProviderError`] for this response with a generic message; the provider crate
-    /// refines it with the code, message and field errors of its error envelope.
+    /// A [`ProviderError`] for this response with a generic message, the redacted body
+    /// and the `Retry-After` wait; the provider crate refines it with the code,
+    /// message and field errors of its error envelope, then hands it to
+    /// [`Response::refusal`].
     pub fn provider_error(&self) -> ProviderError {
-        ProviderError::new(self.provider, self.operation, self.status, self.text())
-            .with_attempts(self.attempts)
+        let mut e = ProviderError::new(
+            self.provider,
+            self.operation,
+            self.status,
+            self.redacted_text(),
+        )
+        .with_attempts(self.attempts);
+        e.retry_after = self.retry_after();
+        e
+    }
+
+    /// The error this answer means, given the provider's reading of it: the one place
+    /// a refusal becomes an [`Error`].
+    ///
+    /// - a 5xx to a non-idempotent request is [`Error::OutcomeUnknown`]
+    ///   ([`UnknownCause::ServerError`]): the provider, or a gateway in front of it,
+    ///   may have failed after acting;
+    /// - any refusal that answers a retry after an attempt whose outcome is unknown is
+    ///   [`Error::OutcomeUnknown`] ([`UnknownCause::EarlierAttemptUnknown`]): the
+    ///   first attempt may have done what was asked;
+    /// - anything else is the definite refusal [`Error::Provider`].
+    ///
+    /// ```
+    /// use pagos_core::{Error, Response, Resend};
+    /// use pagos_core::transport::Idempotency;
+    ///
+    /// let gateway = Response::new("khipu", "create_payment", 504, "<html>Gateway Timeout</html>")
+    ///     .with_idempotency(Idempotency::NonIdempotent);
+    /// let err = gateway.refusal(gateway.provider_error());
+    /// assert!(matches!(err, Error::OutcomeUnknown(_)));
+    /// assert_eq!(err.resend(), Resend::AfterLookup);
+    ///
+    /// let bad_input = Response::new("khipu", "create_payment", 400, r#"{"message":"bad"}"#)
+    ///     .with_idempotency(Idempotency::NonIdempotent);
+    /// assert!(matches!(bad_input.refusal(bad_input.provider_error()), Error::Provider(_)));
+    /// ```
+    pub fn refusal(&self, refusal: ProviderError) -> Error {
+        if self.status >= 500 && self.idempotency == Idempotency::NonIdempotent {
+            // No hint here: the provider crate adds one that names how to look this
+            // operation up (its id, the merchant's reference).
+            return OutcomeUnknown::from_refusal(
+                refusal,
+                UnknownCause::ServerError,
+                self.idempotency,
+            )
+            .into();
+        }
+        if self.earlier_attempt_unknown {
+            return OutcomeUnknown::from_refusal(
+                refusal,
+                UnknownCause::EarlierAttemptUnknown,
+                self.idempotency,
+            )
+            .into();
+        }
+        Error::Provider(Box::new(refusal))
     }
 }
 
@@ -298,6 +457,7 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("body_len", &self.body.len())
             .field("attempts", &self.attempts)
+            .field("idempotency", &self.idempotency)
             .finish()
     }
 }
@@ -397,6 +557,8 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Duration,
     user_agent: String,
+    max_response_bytes: usize,
+    proxied: bool,
 }
 
 impl fmt::Debug for Transport {
@@ -405,13 +567,16 @@ impl fmt::Debug for Transport {
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("user_agent", &self.inner.user_agent)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            // The proxy URL may carry credentials: only whether one is set.
+            .field("proxied", &self.inner.proxied)
             .finish()
     }
 }
 
 impl Transport {
     /// A transport with the defaults: 30 s total timeout, 10 s connect timeout,
-    /// [`RetryPolicy::DEFAULT`].
+    /// [`RetryPolicy::DEFAULT`], answers up to [`DEFAULT_MAX_RESPONSE_BYTES`], no proxy.
     ///
     /// # Errors
     /// [`Error::Config`] when the TLS backend cannot be initialised.
@@ -439,16 +604,27 @@ impl Transport {
         &self.inner.user_agent
     }
 
+    /// The largest answer body read, in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.inner.max_response_bytes
+    }
+
     /// Sends a request, retrying as the [module docs](self) describe, and returns the
-    /// final answer whatever its status. Provider crates map non-2xx answers to errors.
+    /// final answer whatever its status. Provider crates turn non-2xx answers into
+    /// errors with [`Response::refusal`].
     ///
     /// # Errors
     /// [`Error::NotSent`] when no attempt reached the provider; [`Error::OutcomeUnknown`]
-    /// when the last attempt timed out or lost its connection.
+    /// when the last attempt timed out, lost its connection or sent an answer larger
+    /// than the limit, or when an earlier attempt of a request that changes state did.
     pub async fn send(&self, provider: &'static str, request: Request) -> Result<Response, Error> {
         let policy = self.inner.retry;
-        let safe = request.idempotency == Idempotency::Idempotent;
+        let idempotency = request.idempotency;
         let mut attempt = 0u32;
+        // Set once an attempt of a state-changing request may have reached the provider
+        // without a definite answer: from then on no failure can be reported as "not
+        // sent" or as a plain refusal.
+        let mut earlier_unknown = false;
         loop {
             attempt += 1;
             let span = tracing::info_span!(
@@ -470,14 +646,16 @@ impl Transport {
                 Ok((status, headers, body)) => {
                     span.record("status", status);
                     let transient = matches!(status, 408 | 429 | 500..=599);
-                    if transient
-                        && safe
-                        && can_retry
-                        && let Some(delay) = retry_delay(&policy, attempt, status, &headers)
-                    {
-                        tracing::debug!(parent: &span, status, ?delay, "retrying after a transient answer");
-                        tokio::time::sleep(delay).await;
-                        continue;
+                    if transient && idempotency.is_safe_to_repeat() && can_retry {
+                        if let Some(delay) = retry_delay(&policy, attempt, &headers) {
+                            tracing::debug!(parent: &span, status, ?delay, "retrying after a transient answer");
+                            if idempotency.changes_state() && status >= 500 {
+                                earlier_unknown = true;
+                            }
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        tracing::debug!(parent: &span, status, "Retry-After beyond the policy's ceiling; not retrying");
                     }
                     tracing::debug!(parent: &span, status, latency_ms, "answer");
                     return Ok(Response {
@@ -487,16 +665,28 @@ impl Transport {
                         headers,
                         body,
                         attempts: attempt,
+                        idempotency,
+                        earlier_attempt_unknown: earlier_unknown,
                     });
                 }
                 Err(failure) => {
-                    let retry = can_retry && (failure.not_sent() || safe);
+                    let retry =
+                        can_retry && (failure.not_sent() || idempotency.is_safe_to_repeat());
                     tracing::debug!(parent: &span, error = %failure.message(), retry, "transport failure");
                     if retry {
+                        if idempotency.changes_state() && !failure.not_sent() {
+                            earlier_unknown = true;
+                        }
                         tokio::time::sleep(policy.backoff(attempt)).await;
                         continue;
                     }
-                    return Err(failure.into_error(provider, request.operation, attempt));
+                    return Err(failure.into_error(
+                        provider,
+                        request.operation,
+                        attempt,
+                        idempotency,
+                        earlier_unknown,
+                    ));
                 }
             }
         }
@@ -511,12 +701,32 @@ impl Transport {
         if let Some(body) = &request.body {
             builder = builder.body(body.clone());
         }
-        let response = builder.send().await.map_err(Failure::Send)?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| Failure::Send(e.without_url()))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        match response.bytes().await {
-            Ok(body) => Ok((status, headers, body)),
-            Err(e) => Err(Failure::Body(status, e)),
+        let limit = self.inner.max_response_bytes;
+        // Refuse a declared length past the limit before reading a byte of it.
+        if response
+            .content_length()
+            .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
+        {
+            return Err(Failure::TooLarge(status, limit));
+        }
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len().saturating_add(chunk.len()) > limit {
+                        return Err(Failure::TooLarge(status, limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok((status, headers, Bytes::from(body))),
+                Err(e) => return Err(Failure::Body(status, e.without_url())),
+            }
         }
     }
 }
@@ -525,6 +735,7 @@ impl Transport {
 enum Failure {
     Send(reqwest::Error),
     Body(u16, reqwest::Error),
+    TooLarge(u16, usize),
 }
 
 impl Failure {
@@ -538,8 +749,12 @@ impl Failure {
     fn message(&self) -> String {
         let e = match self {
             Failure::Send(e) | Failure::Body(_, e) => e,
+            Failure::TooLarge(_, limit) => {
+                return format!("the answer is longer than the limit of {limit} bytes");
+            }
         };
-        // The URL is dropped: it adds nothing the span lacks and may carry a query.
+        // The URL was dropped with `without_url` (it adds nothing the span lacks and
+        // may carry a query); `strip_url` is a second guard for the source chain.
         let mut text = String::new();
         let mut source: Option<&dyn std::error::Error> = Some(e);
         while let Some(s) = source {
@@ -552,91 +767,177 @@ impl Failure {
         text
     }
 
-    fn into_error(self, provider: &'static str, operation: &'static str, attempts: u32) -> Error {
+    fn into_error(
+        self,
+        provider: &'static str,
+        operation: &'static str,
+        attempts: u32,
+        idempotency: Idempotency,
+        earlier_unknown: bool,
+    ) -> Error {
         let message = self.message();
-        match self {
+        let (cause, status) = match &self {
             Failure::Send(e) if e.is_connect() => {
-                let mut t = TransportError::new(provider, operation, message);
-                t.attempts = attempts;
-                t.into()
+                if !earlier_unknown {
+                    let mut t = TransportError::new(provider, operation, message);
+                    t.attempts = attempts;
+                    return t.into();
+                }
+                // This attempt never left, but an earlier one may have acted.
+                (UnknownCause::EarlierAttemptUnknown, None)
             }
-            Failure::Send(e) => {
-                let cause = if e.is_timeout() {
-                    UnknownCause::Timeout
-                } else {
-                    UnknownCause::ConnectionLost
-                };
-                let mut u = OutcomeUnknown::new(provider, operation, cause, message);
-                u.attempts = attempts;
-                u.into()
-            }
-            Failure::Body(status, e) => {
-                let cause = if e.is_timeout() {
-                    UnknownCause::Timeout
-                } else {
-                    UnknownCause::ConnectionLost
-                };
-                let mut u = OutcomeUnknown::new(provider, operation, cause, message);
-                u.http_status = Some(status);
-                u.attempts = attempts;
-                u.into()
-            }
-        }
+            Failure::Send(e) => (timeout_or_lost(e), None),
+            Failure::Body(status, e) => (timeout_or_lost(e), Some(*status)),
+            Failure::TooLarge(status, _) => (UnknownCause::ResponseTooLarge, Some(*status)),
+        };
+        let mut u =
+            OutcomeUnknown::new(provider, operation, cause, message).with_idempotency(idempotency);
+        u.http_status = status;
+        u.attempts = attempts;
+        u.into()
     }
 }
 
+fn timeout_or_lost(e: &reqwest::Error) -> UnknownCause {
+    if e.is_timeout() {
+        UnknownCause::Timeout
+    } else {
+        UnknownCause::ConnectionLost
+    }
+}
+
+/// Drops a URL from an error message: reqwest formats "error sending request for url
+/// (URL)", and the URL always ends the message, whatever characters it holds.
 fn strip_url(text: &str) -> String {
-    // reqwest formats "error sending request for url (http://...)"; keep the words.
     match text.find(" for url (") {
-        Some(i) => {
-            let rest = &text[i..];
-            let end = rest.find(')').map_or(text.len(), |j| i + j + 1);
-            format!("{}{}", &text[..i], &text[end..])
-        }
+        Some(i) => text.get(..i).unwrap_or_default().to_string(),
         None => text.to_string(),
     }
 }
 
-/// The delay before the next attempt after a transient status, or `None` when the
-/// provider asked for a longer wait than the policy allows.
-fn retry_delay(
-    policy: &RetryPolicy,
-    attempt: u32,
-    status: u16,
-    headers: &HeaderMap,
-) -> Option<Duration> {
-    if matches!(status, 429 | 503)
-        && let Some(wait) = headers
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after)
+/// The delay before the next attempt after a transient status (the `Retry-After`
+/// wait when the answer has one, the backoff otherwise), or `None` when the provider
+/// asked for a longer wait than the policy allows.
+fn retry_delay(policy: &RetryPolicy, attempt: u32, headers: &HeaderMap) -> Option<Duration> {
+    match headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after)
     {
-        return (wait <= policy.max_retry_after).then_some(wait);
+        Some(wait) => (wait <= policy.max_retry_after).then_some(wait),
+        None => Some(policy.backoff(attempt)),
     }
-    Some(policy.backoff(attempt))
 }
 
-/// Parses `Retry-After` as delta-seconds or an HTTP-date.
+/// Parses `Retry-After` in every form RFC 9110 allows: delta-seconds, or an HTTP-date
+/// as IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+/// (`Sunday, 06-Nov-94 08:49:37 GMT`) or asctime (`Sun Nov  6 08:49:37 1994`). A date
+/// in the past is a zero wait.
+///
+/// ```
+/// use std::time::Duration;
+/// use pagos_core::transport::parse_retry_after;
+/// assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
+/// assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT"), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("Sun Nov  6 08:49:37 1994"), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("soon"), None);
+/// ```
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    parse_retry_after_at(value, time::OffsetDateTime::now_utc())
+}
+
+/// [`parse_retry_after`] relative to `now`.
+pub fn parse_retry_after_at(value: &str, now: time::OffsetDateTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Delta-seconds; an absurdly long one saturates rather than failing to parse.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
-    let when =
-        time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let now = time::OffsetDateTime::now_utc();
-    let delta = when - now;
-    Some(Duration::try_from(delta).unwrap_or(Duration::ZERO))
+    let when = parse_http_date(value)?;
+    Some(Duration::try_from(when - now).unwrap_or(Duration::ZERO))
+}
+
+/// An HTTP-date in any of its three forms, always GMT.
+fn parse_http_date(value: &str) -> Option<time::OffsetDateTime> {
+    let words: Vec<&str> = value
+        .split([' ', ',', '-'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    // IMF-fixdate: Sun 06 Nov 1994 08:49:37 GMT; RFC 850: Sunday 06 Nov 94 08:49:37 GMT;
+    // asctime: Sun Nov 6 08:49:37 1994.
+    let (day, month, year, clock) = match words.as_slice() {
+        [_, day, month, year, clock, "GMT"] => (*day, *month, *year, *clock),
+        [_, month, day, clock, year] => (*day, *month, *year, *clock),
+        _ => return None,
+    };
+    let day: u8 = day.parse().ok()?;
+    let month = month_from_abbrev(month)?;
+    let mut year: i32 = year.parse().ok()?;
+    if year < 100 {
+        // RFC 9110 §5.6.7: a two-digit year more than 50 years in the future is in the past century.
+        let current = time::OffsetDateTime::now_utc().year();
+        year += 2000;
+        if year > current + 50 {
+            year -= 100;
+        }
+    }
+    let mut parts = clock.split(':');
+    let hour: u8 = parts.next()?.parse().ok()?;
+    let minute: u8 = parts.next()?.parse().ok()?;
+    let second: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(year, month, day).ok()?;
+    let clock = time::Time::from_hms(hour, minute, second).ok()?;
+    Some(time::PrimitiveDateTime::new(date, clock).assume_utc())
+}
+
+fn month_from_abbrev(s: &str) -> Option<time::Month> {
+    use time::Month::*;
+    Some(match s {
+        "Jan" => January,
+        "Feb" => February,
+        "Mar" => March,
+        "Apr" => April,
+        "May" => May,
+        "Jun" => June,
+        "Jul" => July,
+        "Aug" => August,
+        "Sep" => September,
+        "Oct" => October,
+        "Nov" => November,
+        "Dec" => December,
+        _ => return None,
+    })
 }
 
 /// Builder for [`Transport`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct TransportBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
+    max_response_bytes: usize,
+    proxy: Option<SecretString>,
+}
+
+impl fmt::Debug for TransportBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportBuilder")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("proxy", &self.proxy.as_ref().map(|_| "[REDACTED]"))
+            .finish()
+    }
 }
 
 impl Default for TransportBuilder {
@@ -646,6 +947,8 @@ impl Default for TransportBuilder {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::DEFAULT,
             user_agent_suffix: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxy: None,
         }
     }
 }
@@ -675,14 +978,38 @@ impl TransportBuilder {
         self
     }
 
+    /// The largest answer body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]). A longer
+    /// answer ends the attempt with [`UnknownCause::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://`, `https://` or `socks5://`
+    /// URL, credentials allowed). Without it no proxy is used: the `HTTP_PROXY`,
+    /// `HTTPS_PROXY` and `ALL_PROXY` variables of the environment are ignored. The
+    /// facade reads `PAGOS_PROXY` for this.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(SecretString::from(url.into()));
+        self
+    }
+
     /// Builds the transport.
     ///
     /// # Errors
-    /// [`Error::Config`] for a zero timeout, a user agent that is not a valid header,
+    /// [`Error::Config`] for a zero timeout or response limit, a user agent that is not
+    /// a valid header, a proxy URL that does not parse (the message never echoes it),
     /// or a TLS backend that cannot be initialised.
     pub fn build(self) -> Result<Transport, Error> {
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(ConfigError::new("timeout", "timeouts must be greater than zero").into());
+        }
+        if self.max_response_bytes == 0 {
+            return Err(ConfigError::new(
+                "max_response_bytes",
+                "the response limit must be greater than zero",
+            )
+            .into());
         }
         let user_agent = match &self.user_agent_suffix {
             Some(s) => format!("{USER_AGENT} {s}"),
@@ -690,21 +1017,47 @@ impl TransportBuilder {
         };
         HeaderValue::from_str(&user_agent)
             .map_err(|_| ConfigError::new("user_agent_suffix", "not a valid header value"))?;
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder()
             .user_agent(user_agent.clone())
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             // A redirected POST could be replayed elsewhere; payment APIs do not redirect.
             .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| ConfigError::new("tls", format!("cannot build the HTTP client: {e}")))?;
+            .tcp_nodelay(true);
+        let proxied = self.proxy.is_some();
+        client = match &self.proxy {
+            Some(url) => {
+                // The URL may carry credentials: errors name the setting, never the value.
+                let parsed = Url::parse(url.expose_secret())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https" | "socks5" | "socks5h"))
+                    .ok_or_else(|| {
+                        ConfigError::new("proxy", "not an http://, https:// or socks5:// URL")
+                    })?;
+                let proxy = reqwest::Proxy::all(parsed.as_str())
+                    .map_err(|_| ConfigError::new("proxy", "the proxy URL was not accepted"))?;
+                client.proxy(proxy)
+            }
+            // Ambient proxy variables are ignored on purpose (see the module docs).
+            None => client.no_proxy(),
+        };
+        let client = client.build().map_err(|e| {
+            ConfigError::new(
+                "tls",
+                format!(
+                    "cannot build the HTTP client: {}",
+                    strip_url(&e.to_string())
+                ),
+            )
+        })?;
         Ok(Transport {
             inner: Arc::new(Inner {
                 client,
                 retry: self.retry,
                 timeout: self.timeout,
                 user_agent,
+                max_response_bytes: self.max_response_bytes,
+                proxied,
             }),
         })
     }
@@ -719,11 +1072,21 @@ mod tests {
         let u = Url::parse("https://x.cl/").unwrap();
         assert_eq!(
             Request::new(Method::GET, u.clone(), "o").idempotency(),
-            Idempotency::Idempotent
+            Idempotency::Read
         );
         assert_eq!(
             Request::new(Method::DELETE, u.clone(), "o").idempotency(),
-            Idempotency::Idempotent
+            Idempotency::NonIdempotent
+        );
+        assert_eq!(
+            Request::new(Method::PUT, u.clone(), "o").idempotency(),
+            Idempotency::NonIdempotent
+        );
+        assert_eq!(
+            Request::new(Method::POST, u.clone(), "o")
+                .read_only()
+                .idempotency(),
+            Idempotency::Read
         );
         assert_eq!(
             Request::new(Method::POST, u.clone(), "o").idempotency(),
@@ -737,7 +1100,7 @@ mod tests {
             Request::new(Method::POST, u, "o")
                 .idempotent()
                 .idempotency(),
-            Idempotency::Idempotent
+            Idempotency::Keyed
         );
     }
 
@@ -754,20 +1117,70 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
+    fn retry_after_every_rfc9110_form() {
+        let now = time::macros::datetime!(1994-11-06 08:49:07 UTC);
+        let thirty = Some(Duration::from_secs(30));
+        let table = [
+            ("30", thirty),
+            (" 30 ", thirty),
+            ("0", Some(Duration::ZERO)),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", thirty),
+            ("Sunday, 06-Nov-94 08:49:37 GMT", thirty),
+            ("Sun Nov  6 08:49:37 1994", thirty),
+            ("Sun Nov 6 08:49:37 1994", thirty),
+            // In the past: no wait.
+            ("Sun, 06 Nov 1994 08:00:00 GMT", Some(Duration::ZERO)),
+            (
+                "99999999999999999999999",
+                Some(Duration::from_secs(u64::MAX)),
+            ),
+            ("soon", None),
+            ("", None),
+            ("-5", None),
+            ("1.5", None),
+            ("Sun, 06 Nov 1994 08:49:37 PST", None),
+            ("Sun, 32 Nov 1994 08:49:37 GMT", None),
+            ("Sun, 06 Foo 1994 08:49:37 GMT", None),
+            ("Sun, 06 Nov 1994 25:49:37 GMT", None),
+            ("Sun Nov  6 08:49 1994", None),
+            ("Sun, 06 Nov 1994 08:49:37:01 GMT", None),
+            ("Sun, 06 Nov 99999999999 08:49:37 GMT", None),
+            ("\u{202e}30", None),
+        ];
+        for (value, expected) in table {
+            assert_eq!(parse_retry_after_at(value, now), expected, "{value:?}");
+        }
     }
 
     #[test]
-    fn strip_url_removes_the_url() {
+    fn strip_url_removes_the_url_whatever_it_holds() {
+        for url in [
+            "http://127.0.0.1:1/x?token=1",
+            "http://user:pa)ss@127.0.0.1:1/x(y)?q=)",
+            "http://127.0.0.1/é ü\u{0}",
+        ] {
+            let text = format!("error sending request for url ({url})");
+            assert_eq!(strip_url(&text), "error sending request", "{url}");
+        }
+        assert_eq!(strip_url("connection refused"), "connection refused");
+    }
+
+    #[test]
+    fn retry_delay_honours_retry_after_up_to_the_ceiling() {
+        let policy = RetryPolicy::attempts(3).with_max_retry_after(Duration::from_secs(10));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         assert_eq!(
-            strip_url("error sending request for url (http://127.0.0.1:1/x?token=1)"),
-            "error sending request"
+            retry_delay(&policy, 1, &headers),
+            Some(Duration::from_secs(5))
         );
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        assert_eq!(retry_delay(&policy, 1, &headers), None);
+        headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static("Sunday, 06-Nov-94 08:49:37 GMT"),
+        );
+        assert_eq!(retry_delay(&policy, 1, &headers), Some(Duration::ZERO));
+        assert!(retry_delay(&policy, 1, &HeaderMap::new()).is_some());
     }
 }

@@ -81,7 +81,7 @@ impl KashioClient {
         segments: &[&str],
         operation: &'static str,
     ) -> Result<Request, Error> {
-        let url = self.inner.base_url.join(segments);
+        let url = self.inner.base_url.join(segments)?;
         Ok(Request::new(method, url, operation)
             .sensitive_header("authorization", self.inner.authorization.expose_secret())?
             .header("accept", "application/json")?)

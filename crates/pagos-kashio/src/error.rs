@@ -40,7 +40,7 @@ pub(crate) fn provider_error(resp: &Response) -> Error {
     if let Some(code) = lifted.code {
         err = err.with_code(code);
     }
-    err.into()
+    resp.refusal(err)
 }
 
 fn generic_message(status: u16) -> &'static str {

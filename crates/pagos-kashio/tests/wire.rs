@@ -864,7 +864,7 @@ async fn server_error_non_json_is_retried_for_get_and_keeps_the_body() {
 }
 
 #[tokio::test]
-async fn server_error_json_on_create_is_sent_once() {
+async fn server_error_json_on_create_is_sent_once_and_its_outcome_is_unknown() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -876,10 +876,14 @@ async fn server_error_json_on_create_is_sent_once() {
         .create_invoice(&seed_invoice())
         .await
         .unwrap_err();
-    assert!(err.is_retryable());
-    let p = provider_err(err);
-    assert_eq!(p.message, "Internal error");
-    assert_eq!(p.attempts, 1);
+    assert_eq!(err.resend(), pagos_core::Resend::AfterLookup);
+    let pagos_core::Error::OutcomeUnknown(u) = err else {
+        panic!("a 5xx to a create is an unknown outcome: {err:?}")
+    };
+    assert_eq!(u.cause, pagos_core::UnknownCause::ServerError);
+    assert_eq!(u.http_status, Some(500));
+    assert_eq!(u.message.as_deref(), Some("Internal error"));
+    assert_eq!(u.attempts, 1);
     mock.assert_calls_async(1).await;
 }
 

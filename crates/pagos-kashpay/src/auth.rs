@@ -127,9 +127,12 @@ impl Authenticator for KashpayAuthenticator {
             password: self.password.expose_secret(),
             user: &self.user,
         };
-        // Not marked idempotent: the transport sends this POST once, as for any request
-        // without a provider idempotency reference.
-        let request = Request::new(Method::POST, self.url.clone(), "authenticate").json(&body)?;
+        // Obtaining a token changes nothing at Kashpay that a second copy could double:
+        // a read for the transport's retry rules (and a 5xx is a refusal, not an
+        // unknown outcome). The session shares one renewal among all waiting callers.
+        let request = Request::new(Method::POST, self.url.clone(), "authenticate")
+            .read_only()
+            .json(&body)?;
         let resp = self.transport.send(PROVIDER_NAME, request).await?;
         let envelope: AuthenticateEnvelope =
             crate::error::decode(&resp, None).map_err(drop_auth_body)?;

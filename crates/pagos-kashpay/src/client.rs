@@ -347,12 +347,15 @@ impl KashpayClientBuilder {
         };
         let authenticator = KashpayAuthenticator::new(
             transport.clone(),
-            auth_base.join(&["AuthenticationService", "authenticate"]),
+            auth_base.join(&["AuthenticationService", "authenticate"])?,
             entity.clone(),
             user,
             password,
         );
-        let mut session = TokenSession::new(authenticator);
+        // Waiting for a token is bounded like any attempt: the transport's timeout.
+        let mut session = TokenSession::new(authenticator)
+            .with_provider(PROVIDER_NAME)
+            .with_wait_timeout(transport.timeout());
         if let Some(margin) = self.refresh_margin {
             session = session.with_refresh_margin(margin);
         }

@@ -32,8 +32,15 @@ pub(crate) fn decode<T: DeserializeOwned>(resp: &Response, hint: Option<&str>) -
         .and_then(|v| v.get("success"))
         .and_then(Value::as_bool);
     match success {
-        Some(false) => Err(envelope_error(resp, head.as_ref()).into()),
-        _ if !resp.is_success() => Err(http_error(resp, head.as_ref()).into()),
+        // `refusal` turns a 5xx to a state-changing call into an unknown outcome.
+        Some(false) => Err(with_hint(
+            resp.refusal(envelope_error(resp, head.as_ref())),
+            hint,
+        )),
+        _ if !resp.is_success() => Err(with_hint(
+            resp.refusal(http_error(resp, head.as_ref())),
+            hint,
+        )),
         Some(true) => resp.json::<T>().map_err(|e| with_hint(e, hint)),
         None => {
             let detail = if head.is_some() {

@@ -632,7 +632,7 @@ pub(crate) fn create_order_request(
 ) -> Result<Request> {
     Ok(Request::new(
         Method::POST,
-        orders_base.join(&["OKPay", "createOrder"]),
+        orders_base.join(&["OKPay", "createOrder"])?,
         "create_order",
     )
     .json(body)?)

@@ -115,7 +115,7 @@ impl KhipuClient {
         query: &[(&'static str, String)],
         form: &[(&'static str, String)],
     ) -> Result<Request, Error> {
-        let url = self.inner.base_url.join(segments);
+        let url = self.inner.base_url.join(segments)?;
         let params: Vec<(&str, Option<&str>)> = query
             .iter()
             .chain(form)
@@ -152,7 +152,7 @@ impl KhipuClient {
         if response.is_success() {
             Ok(response)
         } else {
-            Err(crate::error::provider_error(&response).into())
+            Err(response.refusal(crate::error::provider_error(&response)))
         }
     }
 

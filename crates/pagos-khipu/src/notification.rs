@@ -265,7 +265,7 @@ impl NotificationError {
     /// again: `true` only when fetching the payment failed for a reason that may pass
     /// (network, Khipu unavailable). A malformed body or a mismatch will not change.
     pub fn should_retry(&self) -> bool {
-        matches!(self, NotificationError::Fetch(e) if e.is_retryable())
+        matches!(self, NotificationError::Fetch(e) if e.resend() == pagos_core::Resend::Safe)
     }
 
     /// The failed check, for a mismatch.

@@ -766,7 +766,7 @@ async fn error_403_bad_signature() {
 }
 
 #[tokio::test]
-async fn error_503_on_create_is_sent_once() {
+async fn error_503_on_create_is_sent_once_and_its_outcome_is_unknown() {
     let server = MockServer::start_async().await;
     let client = client_for(&server);
     let mock = server
@@ -779,10 +779,18 @@ async fn error_503_on_create_is_sent_once() {
         .build()
         .unwrap();
     let err = client.payments().create(&req).await.unwrap_err();
-    assert!(err.is_retryable());
-    let e = provider_error(err);
-    assert_eq!(e.http_status, 503);
-    assert_eq!(e.message, "Servicio no disponible temporalmente");
+    // Khipu (or a gateway) may have created the payment before failing.
+    assert_eq!(err.resend(), pagos_core::Resend::AfterLookup);
+    let Error::OutcomeUnknown(e) = err else {
+        panic!("a 5xx to a create is an unknown outcome: {err:?}")
+    };
+    assert_eq!(e.cause, pagos_core::UnknownCause::ServerError);
+    assert_eq!(e.http_status, Some(503));
+    assert_eq!(
+        e.message.as_deref(),
+        Some("Servicio no disponible temporalmente")
+    );
+    assert_eq!(e.raw_body.as_deref(), Some(ERROR_503));
     assert_eq!(e.attempts, 1);
     assert_eq!(mock.calls_async().await, 1);
 }

@@ -246,7 +246,7 @@ impl TelepagosClient {
     pub(crate) async fn account_balance_raw(&self) -> Result<(AccountBalance, Response)> {
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "account", "balance"]),
+            self.url(&["v2", "account", "balance"])?,
             "account_balance",
         );
         self.send(http).await
@@ -263,7 +263,7 @@ impl TelepagosClient {
         query.validate()?;
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "account", "transactions"]),
+            self.url(&["v2", "account", "transactions"])?,
             "transactions",
         )
         .query(&query.params());
@@ -330,7 +330,7 @@ impl TelepagosClient {
     pub async fn transaction_filters(&self) -> Result<Vec<OperationFilter>> {
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "account", "transactions_filters"]),
+            self.url(&["v2", "account", "transactions_filters"])?,
             "transaction_filters",
         );
         Ok(self.send::<FiltersWire>(http).await?.0.operations)

@@ -136,9 +136,12 @@ impl Authenticator for TelepagosAuthenticator {
     async fn authenticate(&self) -> Result<AccessToken> {
         let request = Request::new(
             Method::POST,
-            self.base_url.join(&["v2", "auth", "token"]),
+            self.base_url.join(&["v2", "auth", "token"])?,
             "authenticate",
         )
+        // Obtaining a token changes nothing a second copy could double: a read for
+        // the transport's retry rules, and a 5xx is a refusal, not an unknown outcome.
+        .read_only()
         .json(&TokenRequest {
             username: &self.username,
             password: self.password.expose_secret(),

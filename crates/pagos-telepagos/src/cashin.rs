@@ -431,7 +431,7 @@ impl TelepagosClient {
         let wire = request.wire()?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "generate"]),
+            self.url(&["v2", "payment", "cashin", "qr", "generate"])?,
             "generate_qr",
         )
         .json(&wire)?;
@@ -450,7 +450,7 @@ impl TelepagosClient {
         let wire = request.wire()?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashin", "transfer", "generate"]),
+            self.url(&["v2", "payment", "cashin", "transfer", "generate"])?,
             "generate_transfer_link",
         )
         .json(&wire)?;
@@ -479,7 +479,7 @@ impl TelepagosClient {
         let wire = request.wire()?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashin", "link", "generate"]),
+            self.url(&["v2", "payment", "cashin", "link", "generate"])?,
             "generate_payment_link",
         )
         .json(&wire)?;
@@ -501,7 +501,7 @@ impl TelepagosClient {
         validate::non_empty("id", id)?;
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashin", id.trim()]),
+            self.url(&["v2", "payment", "cashin", id.trim()])?,
             "cashin",
         );
         self.send(http).await

@@ -382,7 +382,7 @@ impl TelepagosClient {
         let wire = request.wire()?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashout"]),
+            self.url(&["v2", "payment", "cashout"])?,
             "cashout",
         )
         .json(&wire)?
@@ -416,7 +416,7 @@ impl TelepagosClient {
         validate::non_empty("id", id)?;
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashout", id.trim()]),
+            self.url(&["v2", "payment", "cashout", id.trim()])?,
             "cashout_voucher",
         );
         let (wire, resp) = self.send::<VoucherWire>(http).await?;
@@ -446,7 +446,7 @@ impl TelepagosClient {
     pub async fn concepts(&self) -> Result<Vec<serde_json::Value>> {
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "concepts"]),
+            self.url(&["v2", "payment", "concepts"])?,
             "concepts",
         );
         Ok(self.send::<ConceptsWire>(http).await?.0.concepts)

@@ -93,8 +93,8 @@ impl TelepagosClient {
     }
 
     /// The URL of a path under the base URL; each segment is percent-encoded.
-    pub(crate) fn url(&self, segments: &[&str]) -> url::Url {
-        self.inner.base_url.join(segments)
+    pub(crate) fn url(&self, segments: &[&str]) -> Result<url::Url> {
+        Ok(self.inner.base_url.join(segments)?)
     }
 
     /// Sends `request` with the session token and decodes the answer as `T` after the
@@ -228,6 +228,7 @@ impl TelepagosClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
+        let wait_timeout = transport.timeout();
         let authenticator = TelepagosAuthenticator {
             transport: transport.clone(),
             base_url: base_url.clone(),
@@ -238,7 +239,11 @@ impl TelepagosClientBuilder {
             inner: Arc::new(Inner {
                 transport,
                 base_url,
-                session: TokenSession::new(authenticator).with_refresh_margin(REFRESH_MARGIN),
+                // Waiting for a token is bounded like any attempt: the transport's timeout.
+                session: TokenSession::new(authenticator)
+                    .with_refresh_margin(REFRESH_MARGIN)
+                    .with_provider(PROVIDER)
+                    .with_wait_timeout(wait_timeout),
             }),
         })
     }
@@ -278,7 +283,7 @@ mod tests {
             .unwrap();
         assert_eq!(c.base_url().as_str(), "https://api.telepagos.com.ar");
         assert_eq!(
-            c.url(&["v2", "auth", "token"]).as_str(),
+            c.url(&["v2", "auth", "token"]).unwrap().as_str(),
             "https://api.telepagos.com.ar/v2/auth/token"
         );
         let c = TelepagosClient::builder()

@@ -6,8 +6,9 @@
 //!
 //! | answer | result |
 //! |---|---|
-//! | any HTTP status, body `status` = `"error"` | [`Error::Provider`] with the HTTP status and the `message` |
-//! | non-2xx, any other body (JSON or not) | [`Error::Provider`] with the HTTP status |
+//! | 5xx to a request that changes state without `reference_id`, any body | [`Error::OutcomeUnknown`] (TelePagos may have acted) |
+//! | any other HTTP status, body `status` = `"error"` | [`Error::Provider`] with the HTTP status and the `message` |
+//! | other non-2xx, any other body (JSON or not) | [`Error::Provider`] with the HTTP status |
 //! | 2xx that does not decode into the expected shape | [`Error::OutcomeUnknown`] with the raw body |
 //! | 2xx that decodes | the value |
 //!
@@ -87,7 +88,8 @@ pub(crate) fn check(resp: &Response) -> Result<(), Error> {
         }
         Some(other) => err = err.with_message(text(&other)),
     }
-    Err(err.into())
+    // `refusal` turns a 5xx to a state-changing call into an unknown outcome.
+    Err(resp.refusal(err))
 }
 
 fn text(v: &serde_json::Value) -> String {

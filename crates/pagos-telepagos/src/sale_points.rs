@@ -163,7 +163,7 @@ impl TelepagosClient {
     pub async fn sale_points(&self) -> Result<Vec<SalePoint>> {
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"]),
+            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
             "sale_points",
         );
         Ok(self.send::<SalePointsWire>(http).await?.0.sale_points)
@@ -182,7 +182,7 @@ impl TelepagosClient {
     pub async fn static_qr(&self, sale_point_id: u64, type_amount: QrAmountType) -> Result<String> {
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point", "static"]),
+            self.url(&["v2", "payment", "cashin", "qr", "sale-point", "static"])?,
             "static_qr",
         )
         .query(&[
@@ -202,7 +202,7 @@ impl TelepagosClient {
         check_sale_point_name(name)?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"]),
+            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
             "create_sale_point",
         )
         .json(&NameWire { name })?;
@@ -217,7 +217,7 @@ impl TelepagosClient {
     pub async fn delete_sale_point(&self, sale_point_id: u64) -> Result<()> {
         let http = Request::new(
             Method::DELETE,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"]),
+            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
             "delete_sale_point",
         )
         .json(&IdWire { sale_point_id })?;
@@ -235,7 +235,7 @@ impl TelepagosClient {
         let wire = request.wire()?;
         let http = Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "static", "order"]),
+            self.url(&["v2", "payment", "cashin", "qr", "static", "order"])?,
             "create_static_qr_order",
         )
         .json(&wire)?;

@@ -107,7 +107,7 @@ impl TelepagosClient {
         validate::non_empty("period", period)?;
         let http = Request::new(
             Method::GET,
-            self.url(&["v2", "whitelabel", "statics", period.trim()]),
+            self.url(&["v2", "whitelabel", "statics", period.trim()])?,
             "statistics",
         );
         let (wire, resp) = self.send::<StatisticsWire>(http).await?;

@@ -143,6 +143,14 @@ fn provider_error(e: Error) -> pagos_core::ProviderError {
     }
 }
 
+/// A 5xx to a state-changing call: TelePagos may have acted, so the outcome is unknown.
+fn server_failure(e: Error) -> pagos_core::OutcomeUnknown {
+    match e {
+        Error::OutcomeUnknown(u) if u.cause == UnknownCause::ServerError => *u,
+        other => panic!("expected an unknown outcome after a 5xx, got {other:?}"),
+    }
+}
+
 fn validation_field(e: Error) -> String {
     match e {
         Error::Validation(v) => v.field().to_string(),
@@ -220,13 +228,15 @@ async fn auth_error_envelope_with_200_is_a_provider_error_and_nothing_else_is_se
 }
 
 #[tokio::test]
-async fn auth_answer_without_token_is_outcome_unknown() {
+async fn auth_answer_without_token_means_the_call_was_not_sent() {
     let server = MockServer::start_async().await;
     auth_answering(&server, 200, r#"{"status":"ok"}"#).await;
+    let balance = get(&server, "account/balance", 200, BALANCE).await;
     let err = client(&server).account_balance().await.unwrap_err();
-    assert!(
-        matches!(err, Error::OutcomeUnknown(u) if u.cause == UnknownCause::UndecodableResponse)
-    );
+    // No token, so the balance request never left: safe to send again.
+    assert!(matches!(err, Error::NotSent(_)), "{err:?}");
+    assert_eq!(err.resend(), pagos_core::Resend::Safe);
+    assert_eq!(balance.calls_async().await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -781,20 +791,20 @@ async fn non_idempotent_posts_are_sent_once_on_503() {
     let sale_point = unavailable("payment/cashin/qr/sale-point").await;
     let c = client(&server);
 
-    let p = provider_error(
+    let u = server_failure(
         c.generate_qr(&QrRequest::new(ars("1"), "x"))
             .await
             .unwrap_err(),
     );
-    assert_eq!((p.http_status, p.attempts), (503, 1));
-    assert_eq!(p.message, "Servicio no disponible");
+    assert_eq!((u.http_status, u.attempts), (Some(503), 1));
+    assert_eq!(u.message.as_deref(), Some("Servicio no disponible"));
     let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
-    let p = provider_error(
+    let u = server_failure(
         c.generate_payment_link(&PaymentLinkRequest::new(ars("1"), "x", expires))
             .await
             .unwrap_err(),
     );
-    assert_eq!((p.http_status, p.attempts), (503, 1));
+    assert_eq!((u.http_status, u.attempts), (Some(503), 1));
     c.generate_transfer_link(&TransferRequest::new(CVU, CUIT, ars("1"), "x"))
         .await
         .unwrap_err();
@@ -1423,7 +1433,7 @@ async fn error_envelope_with_4xx_is_a_provider_error() {
         .cashout(&cashout_request())
         .await
         .unwrap_err();
-    assert!(!err.is_retryable());
+    assert_eq!(err.resend(), pagos_core::Resend::Never);
     let p = provider_error(err);
     assert_eq!(p.http_status, 422);
     assert_eq!(p.message, "Saldo insuficiente");

@@ -45,7 +45,7 @@ impl AcmepayClient {
         segments: &[&str],
         operation: &'static str,
     ) -> Result<Request> {
-        let url = self.inner.base_url.join(segments);
+        let url = self.inner.base_url.join(segments)?;
         let bearer = format!("Bearer {}", self.inner.api_key.expose_secret());
         Ok(Request::new(method, url, operation)
             .header("accept", "application/json")?

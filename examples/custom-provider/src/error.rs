@@ -31,5 +31,5 @@ pub(crate) fn check(response: Response) -> Result<Response> {
             error = error.with_message(message);
         }
     }
-    Err(error.into())
+    Err(response.refusal(error))
 }

@@ -19,7 +19,8 @@
 //!
 //! | call | fault × requests hit | outcome | attempts | applied |
 //! |---|---|---|---|---|
-//! | create (POST, no idempotency reference) | HTML 500 / empty 502 / 503 provider body / 429 `Retry-After: 0` | provider error (same status) | 1 | 0 |
+//! | create (POST, no idempotency reference) | HTML 500 / empty 502 / 503 provider body | unknown: server error, status and body kept (+ hint); resend after lookup | 1 | 0 |
+//! | | 429 `Retry-After: 0` | provider error 429 | 1 | 0 |
 //! | | connection dropped before processing | unknown: connection lost (+ hint) | 1 | 0 |
 //! | | connection dropped after processing | unknown: connection lost (+ hint) | 1 | 1 |
 //! | | latency 1.5 s, client timeout 300 ms | unknown: timeout (+ hint) | 1 | 0 |
@@ -35,7 +36,7 @@
 //! | | truncated JSON / non-JSON 200 | unknown: undecodable | 1 | 0 |
 //! | | unknown status + extra fields / optional fields missing | success, `Unknown(raw)` kept | 1 | 0 |
 //! | TelePagos cash-out (POST with `reference_id`) | HTML 500 / empty 502 / 429 / dropped before / dropped after / latency × 1 | success | 2 | 1 |
-//! | | 503 × 3 | provider error | 3 | 0 |
+//! | | 503 × 3 | unknown: an earlier attempt's outcome is unknown; safe to resend (keyed) | 3 | 0 |
 //! | | dropped after processing × 3 | unknown: connection lost (+ hint) | 3 | 1 |
 //! | | latency × 3 | unknown: timeout (+ hint) | 3 | 0 |
 //! | | truncated JSON / non-JSON 200 | unknown: undecodable (+ hint) | 1 | 1 / 0 |
@@ -137,7 +138,9 @@ enum Expect {
 }
 
 use Expect::{Refused, Unknown};
-use UnknownCause::{ConnectionLost, Timeout, UndecodableResponse as Undecodable};
+use UnknownCause::{
+    ConnectionLost, EarlierAttemptUnknown, ServerError, Timeout, UndecodableResponse as Undecodable,
+};
 
 /// Success with nothing more to check.
 fn ok() -> Expect {
@@ -264,12 +267,14 @@ fn without(path: &[&str], fields: &[&str]) -> FaultKind {
 }
 
 /// The rows every create without an idempotency reference shares: sent once, whatever
-/// comes back; applied only when the fault let the sandbox process it.
+/// comes back; applied only when the fault let the sandbox process it. A 5xx is an
+/// unknown outcome (a gateway answers 502/504 after the provider acted), never a
+/// refusal; a 429 is a definite refusal.
 fn sent_once(op: Op) -> Vec<Row> {
     vec![
-        row(op, html(500), 1, Refused(500), 1, 0),
-        row(op, empty(502), 1, Refused(502), 1, 0),
-        row(op, status(503), 1, Refused(503), 1, 0),
+        row(op, html(500), 1, Unknown(ServerError), 1, 0),
+        row(op, empty(502), 1, Unknown(ServerError), 1, 0),
+        row(op, status(503), 1, Unknown(ServerError), 1, 0),
         row(op, retry_after(429, 0), 1, Refused(429), 1, 0),
         row(op, dropped_before(), 1, Unknown(ConnectionLost), 1, 0),
         row(op, dropped_after(), 1, Unknown(ConnectionLost), 1, 1),
@@ -332,6 +337,12 @@ trait Subject {
     /// What the hint of an outcome-unknown create must mention (one of them): the
     /// caller's reference or how to look the operation up.
     fn hint_mentions(&self, op: Op, n: usize) -> Vec<String>;
+
+    /// Whether `create_payout` carries the provider's idempotency reference (and is
+    /// therefore safe to resend even when its outcome is unknown).
+    fn keyed_payout(&self) -> bool {
+        false
+    }
 }
 
 /// The provider behind each [`Via`].
@@ -483,6 +494,32 @@ fn check_outcome<S: Subject>(
         (Expect::Unknown(cause), Err(Error::OutcomeUnknown(unknown))) => {
             assert_eq!(unknown.cause, *cause, "{label}: {unknown:?}");
             assert_eq!(unknown.attempts, row.attempts, "{label}: {unknown:?}");
+            // What resending would do follows the call: a create must be looked up, a
+            // keyed cash-out or a read may simply be sent again.
+            let expected_resend = match (row.op, subject.keyed_payout()) {
+                (Op::Get, _) | (Op::CreatePayout, true) => pagos::Resend::Safe,
+                _ => pagos::Resend::AfterLookup,
+            };
+            assert_eq!(unknown.resend(), expected_resend, "{label}: {unknown:?}");
+            if matches!(cause, ServerError | EarlierAttemptUnknown) {
+                // What the provider said is kept: status, message and raw body.
+                assert!(
+                    unknown.http_status.is_some_and(|s| s >= 500),
+                    "{label}: {unknown:?}"
+                );
+                let body = unknown.raw_body.as_deref().unwrap_or_default();
+                match &row.fault {
+                    FaultKind::Html { .. } => assert!(body.contains("nginx"), "{label}: {body}"),
+                    FaultKind::Status { .. } => assert!(
+                        unknown
+                            .message
+                            .as_deref()
+                            .is_some_and(|m| m.contains("Error simulado por el sandbox")),
+                        "{label}: the provider's error body is read: {unknown:?}"
+                    ),
+                    _ => {}
+                }
+            }
             if *cause == Undecodable {
                 let body = unknown.raw_body.as_deref().unwrap_or_default();
                 match row.fault {
@@ -1049,6 +1086,10 @@ struct Telepagos {
 const TELEPAGOS_AMOUNT: &str = "750.25";
 
 impl Subject for Telepagos {
+    fn keyed_payout(&self) -> bool {
+        true
+    }
+
     const PROVIDER: Provider = Provider::TelePagos;
     const KIND: ProviderKind = ProviderKind::Telepagos;
 
@@ -1159,7 +1200,16 @@ async fn telepagos_fault_matrix() {
     rows.extend([
         row(cashout, html(500), 1, ok(), 2, 1),
         row(cashout, empty(502), 1, ok(), 2, 1),
-        row(cashout, status(503), 3, Refused(503), 3, 0),
+        // Every attempt may have debited: after three 5xx the outcome is unknown (and,
+        // thanks to reference_id, the same cash-out is still safe to send again).
+        row(
+            cashout,
+            status(503),
+            3,
+            Unknown(EarlierAttemptUnknown),
+            3,
+            0,
+        ),
         row(cashout, retry_after(429, 0), 1, ok(), 2, 1),
         row(cashout, retry_after(429, 5), 1, Refused(429), 1, 0).via(Via::CappedRetryAfter),
         row(cashout, dropped_before(), 1, ok(), 2, 1),

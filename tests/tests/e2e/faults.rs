@@ -64,7 +64,11 @@ async fn khipu_get_gives_up_after_the_retry_budget() {
     let refused = provider_error(&err);
     assert_eq!(refused.http_status, 503);
     assert_eq!(refused.attempts, 3, "the transport's three attempts");
-    assert!(err.is_retryable());
+    assert_eq!(
+        err.resend(),
+        pagos::Resend::Safe,
+        "a read may be asked again"
+    );
     assert_eq!(
         statuses(&sandbox, Provider::Khipu, "GET", "/payments/abc123xyz"),
         [Some(503), Some(503), Some(503)]
@@ -73,7 +77,7 @@ async fn khipu_get_gives_up_after_the_retry_budget() {
 }
 
 #[tokio::test]
-async fn kashio_create_is_not_retried_after_a_503() {
+async fn kashio_create_is_not_retried_after_a_503_and_its_outcome_is_unknown() {
     let sandbox = support::start_sandbox().await;
     let kashio = support::provider(&sandbox, ProviderKind::Kashio);
     let client = support::kashio(&sandbox);
@@ -91,11 +95,23 @@ async fn kashio_create_is_not_retried_after_a_503() {
     let err = within("create", kashio.create_payment(&request))
         .await
         .unwrap_err();
-    let refused = provider_error(&err);
-    assert_eq!(refused.provider, "kashio");
-    assert_eq!(refused.http_status, 503);
-    assert_eq!(refused.attempts, 1);
-    assert!(!refused.raw_body.is_empty());
+    // KashIO may have created the invoice before failing: never a refusal.
+    assert_eq!(err.resend(), pagos::Resend::AfterLookup);
+    let Error::OutcomeUnknown(unknown) = &err else {
+        panic!("a 5xx to a create is an unknown outcome: {err:?}")
+    };
+    assert_eq!(unknown.provider, "kashio");
+    assert_eq!(unknown.cause, pagos::UnknownCause::ServerError);
+    assert_eq!(unknown.http_status, Some(503));
+    assert_eq!(unknown.attempts, 1);
+    assert!(unknown.raw_body.as_deref().is_some_and(|b| !b.is_empty()));
+    assert!(
+        unknown
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("INV-9001")),
+        "{unknown:?}"
+    );
     assert_eq!(
         statuses(&sandbox, Provider::Kashio, "POST", "/invoices"),
         [Some(503)],
@@ -157,7 +173,7 @@ async fn compropago_non_json_answer_is_an_unknown_outcome_with_the_body() {
 }
 
 #[tokio::test]
-async fn compropago_error_envelope_under_a_503_is_a_provider_error() {
+async fn compropago_error_envelope_under_a_503_is_an_unknown_outcome() {
     let sandbox = support::start_sandbox().await;
     let compropago = support::provider(&sandbox, ProviderKind::Compropago);
     sandbox.inject_fault(
@@ -175,7 +191,15 @@ async fn compropago_error_envelope_under_a_503_is_a_provider_error() {
     let err = within("create", compropago.create_payment(&request))
         .await
         .unwrap_err();
-    assert_eq!(provider_error(&err).http_status, 503);
+    let Error::OutcomeUnknown(unknown) = &err else {
+        panic!("a 5xx to a create is an unknown outcome: {err:?}")
+    };
+    assert_eq!(unknown.http_status, Some(503));
+    assert!(
+        unknown.code.is_some() || unknown.message.is_some(),
+        "{unknown:?}"
+    );
+    assert_eq!(err.resend(), pagos::Resend::AfterLookup);
     assert_eq!(
         statuses(&sandbox, Provider::ComproPago, "POST", "/v2/orders"),
         [Some(503)]

@@ -860,7 +860,7 @@ impl Control {
         segments: &[&str],
         body: Option<&Value>,
     ) -> StepResult<Value> {
-        let mut request = Request::new(method, self.base.join(segments), "sandbox_control");
+        let mut request = Request::new(method, self.base.join(segments)?, "sandbox_control");
         if let Some(body) = body {
             request = request.json(body)?;
         }
