@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pagos_core::transport::{Method, Request};
-use pagos_core::{Error, ErrorKind, RetryPolicy, Transport, UnknownCause};
+use pagos_core::{Error, ErrorKind, Resend, RetryPolicy, Transport, UnknownCause};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
@@ -297,4 +297,195 @@ async fn undecodable_success_keeps_the_raw_body() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn delete_and_put_are_sent_once_after_they_may_have_arrived() {
+    for method in [Method::DELETE, Method::PUT, Method::PATCH] {
+        for reply in [Reply::Status(503, vec![], "busy"), Reply::Drop] {
+            let s = Script::start(vec![reply, ok()]).await;
+            let result = transport(3)
+                .send(
+                    "test",
+                    Request::new(method.clone(), s.url("/invoices/1"), "void"),
+                )
+                .await;
+            assert_eq!(s.hits.load(Ordering::SeqCst), 1, "{method} {result:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_5xx_to_a_create_is_an_unknown_outcome_with_what_the_provider_said() {
+    let s = Script::start(vec![Reply::Status(
+        504,
+        vec![],
+        "<html><body>504 Gateway Time-out</body></html>",
+    )])
+    .await;
+    let response = transport(3)
+        .send(
+            "test",
+            Request::new(Method::POST, s.url("/payments"), "create_payment"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+    let err = response.refusal(response.provider_error());
+    assert_eq!(err.resend(), Resend::AfterLookup);
+    match &err {
+        Error::OutcomeUnknown(u) => {
+            assert_eq!(u.cause, UnknownCause::ServerError);
+            assert_eq!(u.http_status, Some(504));
+            assert!(u.raw_body.as_deref().unwrap().contains("Gateway"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_keyed_retry_refused_after_an_unknown_attempt_is_not_a_plain_refusal() {
+    // The first attempt timed out (it may have paid); the retry is refused.
+    for first in [Reply::Hang, Reply::Drop, Reply::Status(502, vec![], "")] {
+        let s = Script::start(vec![
+            first,
+            Reply::Status(409, vec![], r#"{"status":"error","message":"duplicado"}"#),
+        ])
+        .await;
+        let req = Request::new(Method::POST, s.url("/cashout"), "create_payout")
+            .json(&serde_json::json!({"reference_id": "r-1"}))
+            .unwrap()
+            .idempotent();
+        let response = transport(2).send("test", req).await.unwrap();
+        assert_eq!(response.status, 409);
+        assert!(response.earlier_attempt_unknown());
+        let err = response.refusal(response.provider_error());
+        match &err {
+            Error::OutcomeUnknown(u) => {
+                assert_eq!(u.cause, UnknownCause::EarlierAttemptUnknown);
+                assert_eq!(u.http_status, Some(409));
+                assert_eq!(u.attempts, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Keyed: sending the identical request again stays safe.
+        assert_eq!(err.resend(), Resend::Safe);
+    }
+    // A 429 first is a definite refusal: the retry's answer is read as it is.
+    let s = Script::start(vec![
+        Reply::Status(429, vec![("retry-after", "0".into())], ""),
+        Reply::Status(409, vec![], "{}"),
+    ])
+    .await;
+    let req = Request::new(Method::POST, s.url("/cashout"), "create_payout").idempotent();
+    let response = transport(2).send("test", req).await.unwrap();
+    assert!(!response.earlier_attempt_unknown());
+    assert!(matches!(
+        response.refusal(response.provider_error()),
+        Error::Provider(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_keyed_request_that_could_not_connect_after_an_unknown_attempt_is_unknown() {
+    // First attempt: answered 503 (may have acted). The listener then goes away, so the
+    // second attempt cannot connect: "not sent" would be a lie about the first one.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        serve_one(
+            stream,
+            Reply::Status(503, vec![], "busy"),
+            Arc::new(Mutex::new(Vec::new())),
+        )
+        .await;
+        // Dropping the listener here refuses every later connection.
+    });
+    let url = url::Url::parse(&format!("http://{addr}/cashout")).unwrap();
+    let req = Request::new(Method::POST, url, "create_payout").idempotent();
+    let sending = tokio::spawn(async move { transport(2).send("test", req).await });
+    server.await.unwrap();
+    let err = sending.await.unwrap().unwrap_err();
+    // Refused outright (EarlierAttemptUnknown) or, if the retry raced the listener's
+    // close, reset (ConnectionLost): either way never "not sent".
+    match &err {
+        Error::OutcomeUnknown(u) => assert!(
+            matches!(
+                u.cause,
+                UnknownCause::EarlierAttemptUnknown | UnknownCause::ConnectionLost
+            ),
+            "{u:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn answers_past_the_size_limit_are_not_read() {
+    let big: &'static str = Box::leak("x".repeat(64 * 1024).into_boxed_str());
+    let s = Script::start(vec![Reply::Status(200, vec![], big)]).await;
+    let t = Transport::builder()
+        .max_response_bytes(1024)
+        .retry(RetryPolicy::NONE)
+        .build()
+        .unwrap();
+    let err = t
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::OutcomeUnknown(u) => {
+            assert_eq!(u.cause, UnknownCause::ResponseTooLarge);
+            assert_eq!(u.http_status, Some(200));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A read: asking again is safe. Exactly at the limit is accepted.
+    assert_eq!(err.resend(), Resend::Safe);
+    let s = Script::start(vec![Reply::Status(200, vec![], &big[..1024])]).await;
+    let t = Transport::builder()
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let resp = t
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!(resp.body.len(), 1024);
+}
+
+#[tokio::test]
+async fn a_refusal_beyond_the_retry_after_ceiling_carries_the_advised_wait() {
+    let s = Script::start(vec![Reply::Status(
+        503,
+        vec![("retry-after", "3600".into())],
+        "",
+    )])
+    .await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::GET, s.url("/x"), "get"))
+        .await
+        .unwrap();
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+    let err = resp.refusal(resp.provider_error());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(err.resend(), Resend::Safe);
+}
+
+#[test]
+fn proxy_urls_are_checked_and_never_echoed() {
+    for bad in ["not a url", "ftp://user:hunter2@proxy:21", "user:hunter2"] {
+        let err = Transport::builder().proxy(bad).build().unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(c) if c.setting() == "proxy"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+    let t = Transport::builder()
+        .proxy("http://user:hunter2@127.0.0.1:3128")
+        .build()
+        .unwrap();
+    assert!(!format!("{t:?}").contains("hunter2"));
 }
