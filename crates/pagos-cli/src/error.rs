@@ -40,6 +40,24 @@ impl CliError {
         CliError::Usage(message.into())
     }
 
+    /// What to do about the request, for an SDK error that was sent or may have been:
+    /// the line printed under the error.
+    pub fn resend_advice(&self) -> Option<&'static str> {
+        let CliError::Pagos(e) = self else {
+            return None;
+        };
+        if e.kind() == ErrorKind::Rejected {
+            return None;
+        }
+        Some(match e.resend() {
+            pagos::Resend::Safe => "resend: safe to run the same command again",
+            pagos::Resend::AfterLookup => {
+                "resend: the provider may have acted; look the operation up before running it again"
+            }
+            _ => "resend: running the same command again will not help",
+        })
+    }
+
     /// The process exit code.
     pub fn exit_code(&self) -> u8 {
         match self {

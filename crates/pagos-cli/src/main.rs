@@ -59,6 +59,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(advice) = e.resend_advice() {
+                eprintln!("{advice}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -251,6 +251,11 @@ async fn unreachable_base_url_exits_4() {
     .await;
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     assert!(stderr(&out).contains("not sent"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("resend: safe to run the same command again"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
