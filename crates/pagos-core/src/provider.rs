@@ -79,11 +79,12 @@ pub struct Capabilities(u8);
 impl Capabilities {
     /// The set of the given operations.
     pub const fn of(ops: &[Operation]) -> Capabilities {
+        // `for` is not allowed in a `const fn`; peeling the slice keeps it index-free.
         let mut bits = 0;
-        let mut i = 0;
-        while i < ops.len() {
-            bits |= ops[i].bit();
-            i += 1;
+        let mut rest = ops;
+        while let [op, tail @ ..] = rest {
+            bits |= op.bit();
+            rest = tail;
         }
         Capabilities(bits)
     }

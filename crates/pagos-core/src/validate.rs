@@ -11,18 +11,45 @@ use crate::error::ValidationError;
 
 type Result = std::result::Result<(), ValidationError>;
 
-fn digits_only(field: &'static str, value: &str, len: usize, what: &str) -> Result {
-    if value.len() != len || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ValidationError::new(
-            field,
-            format!("a {what} has exactly {len} digits, got {:?}", value),
-        ));
+/// Reads exactly `N` ASCII digits from `chars`, or `None` when a character is not a
+/// digit or the text ends first.
+///
+/// Works on `char`s, not bytes, so a multibyte character is simply "not a digit" and
+/// nothing ever indexes inside it. The array length is what the check-digit code
+/// destructures, so its positions are fixed at compile time rather than indexed.
+fn take_digits<const N: usize>(chars: &mut std::str::Chars<'_>) -> Option<[u32; N]> {
+    let mut out = [0u32; N];
+    for slot in &mut out {
+        *slot = chars.next()?.to_digit(10)?;
     }
-    Ok(())
+    Some(out)
 }
 
-fn digit(b: u8) -> u32 {
-    u32::from(b - b'0')
+/// Exactly `N` ASCII digits and nothing else.
+fn digits_only<const N: usize>(
+    field: &'static str,
+    value: &str,
+    what: &str,
+) -> std::result::Result<[u32; N], ValidationError> {
+    let mut chars = value.chars();
+    match (take_digits::<N>(&mut chars), chars.next()) {
+        (Some(digits), None) => Ok(digits),
+        _ => Err(wrong_digits(field, value, N, what)),
+    }
+}
+
+fn wrong_digits(field: &'static str, value: &str, len: usize, what: &str) -> ValidationError {
+    ValidationError::new(
+        field,
+        format!("a {what} has exactly {len} digits, got {value:?}"),
+    )
+}
+
+/// The mod-10 check digit of `digits` under `weights` (CLABE and both CBU blocks).
+/// Reducing each product mod 10 first does not change the sum mod 10.
+fn mod10_check(digits: &[u32], weights: impl IntoIterator<Item = u32>) -> u32 {
+    let sum: u32 = digits.iter().zip(weights).map(|(d, w)| (d * w) % 10).sum();
+    (10 - sum % 10) % 10
 }
 
 /// Checks a Mexican CLABE: 18 digits, weights 3,7,1 over the first 17, check digit last.
@@ -36,15 +63,9 @@ fn digit(b: u8) -> u32 {
 /// # Errors
 /// A [`ValidationError`] on `field` for a wrong length, a non-digit or a wrong check digit.
 pub fn clabe(field: &'static str, value: &str) -> Result {
-    digits_only(field, value, 18, "CLABE")?;
-    let bytes = value.as_bytes();
-    let sum: u32 = bytes[..17]
-        .iter()
-        .zip([3u32, 7, 1].iter().cycle())
-        .map(|(&b, &w)| (digit(b) * w) % 10)
-        .sum();
-    let check = (10 - sum % 10) % 10;
-    if check != digit(bytes[17]) {
+    let [body @ .., given] = digits_only::<18>(field, value, "CLABE")?;
+    let check = mod10_check(&body, [3u32, 7, 1].into_iter().cycle());
+    if check != given {
         return Err(ValidationError::new(
             field,
             format!("CLABE check digit should be {check}"),
@@ -64,19 +85,23 @@ pub fn clabe(field: &'static str, value: &str) -> Result {
 /// # Errors
 /// A [`ValidationError`] on `field` for a wrong length, a non-digit or a wrong check digit.
 pub fn cbu(field: &'static str, value: &str) -> Result {
-    digits_only(field, value, 22, "CBU/CVU")?;
-    let d: Vec<u32> = value.bytes().map(digit).collect();
-    let block_check = |digits: &[u32], weights: &[u32]| -> u32 {
-        let sum: u32 = digits.iter().zip(weights).map(|(d, w)| d * w).sum();
-        (10 - sum % 10) % 10
+    // Two blocks read one after the other: 8 digits (bank, branch, check), then 14
+    // (account, check), then the text must end.
+    let mut chars = value.chars();
+    let first = take_digits::<8>(&mut chars);
+    let second = take_digits::<14>(&mut chars);
+    let (Some([bank @ .., bank_check]), Some([account @ .., account_check]), None) =
+        (first, second, chars.next())
+    else {
+        return Err(wrong_digits(field, value, 22, "CBU/CVU"));
     };
-    if block_check(&d[0..7], &[7, 1, 3, 9, 7, 1, 3]) != d[7] {
+    if mod10_check(&bank, [7, 1, 3, 9, 7, 1, 3]) != bank_check {
         return Err(ValidationError::new(
             field,
             "CBU/CVU first block (bank and branch) has a wrong check digit",
         ));
     }
-    if block_check(&d[8..21], &[3, 9, 7, 1, 3, 9, 7, 1, 3, 9, 7, 1, 3]) != d[21] {
+    if mod10_check(&account, [3, 9, 7, 1, 3, 9, 7, 1, 3, 9, 7, 1, 3]) != account_check {
         return Err(ValidationError::new(
             field,
             "CBU/CVU second block (account) has a wrong check digit",
@@ -102,9 +127,8 @@ pub fn normalize_cuit(value: &str) -> String {
 /// A [`ValidationError`] on `field` for a wrong length, a non-digit or a wrong check digit.
 pub fn cuit(field: &'static str, value: &str) -> Result {
     let normalized = normalize_cuit(value);
-    digits_only(field, &normalized, 11, "CUIT/CUIL")?;
-    let d: Vec<u32> = normalized.bytes().map(digit).collect();
-    let sum: u32 = d[..10]
+    let [body @ .., given] = digits_only::<11>(field, &normalized, "CUIT/CUIL")?;
+    let sum: u32 = body
         .iter()
         .zip([5u32, 4, 3, 2, 7, 6, 5, 4, 3, 2])
         .map(|(d, w)| d * w)
@@ -114,7 +138,7 @@ pub fn cuit(field: &'static str, value: &str) -> Result {
         10 => 9,
         r => r,
     };
-    if check != d[10] {
+    if check != given {
         return Err(ValidationError::new(
             field,
             format!("CUIT/CUIL check digit should be {check}"),
@@ -134,31 +158,37 @@ pub fn cuit(field: &'static str, value: &str) -> Result {
 /// # Errors
 /// A [`ValidationError`] on `field` for a malformed RUT or a wrong check digit.
 pub fn rut(field: &'static str, value: &str) -> Result {
-    let cleaned: String = value
+    let malformed = || ValidationError::new(field, format!("{value:?} is not a RUT"));
+    // Characters, not bytes: the check digit may be anything a web form accepts
+    // (`7608642-é`), and splitting the text by byte length would cut inside it.
+    let mut cleaned = value
         .chars()
         .filter(|c| *c != '.' && *c != '-')
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let malformed = || ValidationError::new(field, format!("{value:?} is not a RUT"));
-    if cleaned.len() < 2 || cleaned.len() > 9 {
-        return Err(malformed());
-    }
-    let (body, dv) = cleaned.split_at(cleaned.len() - 1);
-    if !body.bytes().all(|b| b.is_ascii_digit()) {
+        .map(|c| c.to_ascii_uppercase());
+    let dv = cleaned.next_back().ok_or_else(malformed)?;
+    // A body of 1 to 8 digits; `take(9)` stops reading a huge input early, the ninth
+    // digit only being there to notice a body that is too long.
+    let body: Vec<u32> = cleaned
+        .take(9)
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .ok_or_else(malformed)?;
+    if body.is_empty() || body.len() > 8 {
         return Err(malformed());
     }
     let sum: u32 = body
-        .bytes()
+        .iter()
         .rev()
-        .zip([2u32, 3, 4, 5, 6, 7].iter().cycle())
-        .map(|(b, w)| digit(b) * w)
+        .zip([2u32, 3, 4, 5, 6, 7].into_iter().cycle())
+        .map(|(d, w)| d * w)
         .sum();
     let expected = match 11 - sum % 11 {
         11 => '0',
         10 => 'K',
-        r => char::from_digit(r, 10).unwrap_or('?'),
+        // 11 - (sum % 11) is 1..=11, so the remaining values are single digits.
+        r => char::from_digit(r, 10).ok_or_else(malformed)?,
     };
-    if !dv.starts_with(expected) {
+    if dv != expected {
         return Err(ValidationError::new(
             field,
             format!("RUT check digit should be {expected}"),
@@ -363,6 +393,11 @@ mod tests {
         assert!(rut("r", "10000013-k").is_ok());
         assert!(rut("r", "10000013-K").is_ok());
         assert!(rut("r", "abc").is_err());
+        // A multibyte check digit is a malformed RUT; it used to panic on a byte split
+        // inside the character.
+        assert!(rut("r", "7608642-é").is_err());
+        assert!(rut("r", "1234567-ñ").is_err());
+        assert!(rut("r", "1-😀").is_err());
     }
 
     #[test]

@@ -36,11 +36,18 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// exponent no `Decimal` could use.
 fn scientific_to_plain(text: &str) -> Option<String> {
     let (mantissa, exponent) = text.split_once(['e', 'E'])?;
-    let exponent: i64 = exponent.parse().ok().filter(|e: &i64| e.abs() <= 64)?;
-    let (sign, mantissa) = match mantissa.as_bytes().first()? {
-        b'-' => ("-", &mantissa[1..]),
-        b'+' => ("", &mantissa[1..]),
-        _ => ("", mantissa),
+    // `unsigned_abs`, not `abs`: `-9223372036854775808` parses, and `i64::MIN.abs()`
+    // overflows (a panic in debug builds).
+    let exponent: i64 = exponent
+        .parse()
+        .ok()
+        .filter(|e: &i64| e.unsigned_abs() <= 64)?;
+    let (sign, mantissa) = if let Some(rest) = mantissa.strip_prefix('-') {
+        ("-", rest)
+    } else if let Some(rest) = mantissa.strip_prefix('+') {
+        ("", rest)
+    } else {
+        ("", mantissa)
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = format!("{int_part}{frac_part}");
@@ -55,7 +62,8 @@ fn scientific_to_plain(text: &str) -> Option<String> {
     } else if point >= len {
         format!("{sign}{digits}{}", zeros(point - len))
     } else {
-        let (whole, fraction) = digits.split_at(usize::try_from(point).ok()?);
+        // `digits` is ASCII, so every index is a boundary; checked all the same.
+        let (whole, fraction) = digits.split_at_checked(usize::try_from(point).ok()?)?;
         format!("{sign}{whole}.{fraction}")
     })
 }
@@ -201,7 +209,16 @@ mod tests {
         ] {
             assert_eq!(parse_decimal(text).unwrap().to_string(), plain, "{text}");
         }
-        for bad in ["e5", "1.2.3e1", "1e", "1e999", "xe1"] {
+        // `1e-9223372036854775808`: the exponent is i64::MIN, whose `abs` overflows.
+        for bad in [
+            "e5",
+            "1.2.3e1",
+            "1e",
+            "1e999",
+            "xe1",
+            "1e-9223372036854775808",
+            "1e9223372036854775807",
+        ] {
             assert!(parse_decimal(bad).is_none(), "{bad}");
         }
     }

@@ -169,11 +169,11 @@ impl Event {
 fn invoice_id_from_url(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next()?;
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    segments
-        .windows(2)
-        .rev()
-        .find(|w| w[0].eq_ignore_ascii_case("invoices"))
-        .map(|w| w[1].to_string())
+    // `windows(2)` yields two-element slices; the pattern says so without indexing.
+    segments.windows(2).rev().find_map(|w| match w {
+        [name, id] if name.eq_ignore_ascii_case("invoices") => Some((*id).to_string()),
+        _ => None,
+    })
 }
 
 impl HasId for Event {

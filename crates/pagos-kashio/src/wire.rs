@@ -114,10 +114,14 @@ pub(crate) mod datetime {
     /// Parses any of the accepted forms.
     pub(crate) fn parse(text: &str) -> Option<PrimitiveDateTime> {
         let text = text.trim();
-        let normalized: String = if text.as_bytes().get(10) == Some(&b' ') {
-            format!("{}T{}", &text[..10], &text[11..])
-        } else {
-            text.to_string()
+        // `yyyy-MM-dd hh:mm:ss` is read as `yyyy-MM-ddThh:mm:ss`. `get` keeps this total:
+        // a multibyte character around byte 10 is simply not that form.
+        let spaced = text
+            .get(..10)
+            .zip(text.get(10..).and_then(|rest| rest.strip_prefix(' ')));
+        let normalized: String = match spaced {
+            Some((date, time)) => format!("{date}T{time}"),
+            None => text.to_string(),
         };
         PrimitiveDateTime::parse(&normalized, WIRE)
             .or_else(|_| PrimitiveDateTime::parse(&normalized, WIRE_FRACTION))

@@ -48,6 +48,9 @@ pub fn percent_encode(s: &str) -> String {
 }
 
 /// Appends the encoding of `s` to `out`, so the string to sign is built in one buffer.
+// The two table lookups index a 16-entry array with a nibble (`b >> 4` and `b & 0x0f`
+// of a `u8`), which is 0..=15: they cannot go out of bounds.
+#[allow(clippy::indexing_slicing)]
 fn percent_encode_into(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -266,7 +266,18 @@ impl PaymentLinkRequest {
         for share in &self.distribution {
             validate::cbu("distribution.cvu", &share.cvu)?;
             let share_amount = WireAmount::new("distribution.amount", &share.amount)?;
-            shared += share_amount.decimal();
+            // Checked: `Decimal` addition panics on overflow, and a few shares near
+            // `Decimal::MAX` are enough to reach it. A sum that large is more than any
+            // amount, which is the error below.
+            shared = shared.checked_add(share_amount.decimal()).ok_or_else(|| {
+                ValidationError::new(
+                    "distribution.amount",
+                    format!(
+                        "the shares add up to more than the amount {}",
+                        amount.decimal()
+                    ),
+                )
+            })?;
             distribution.push(DistributionWire {
                 cvu: &share.cvu,
                 amount: share_amount,
@@ -594,6 +605,17 @@ mod tests {
             field(
                 PaymentLinkRequest::new(ars("1"), "x", future)
                     .distribute("2850590940090418135201", ars("2"))
+            ),
+            "distribution.amount"
+        );
+        // Two shares whose sum overflows a Decimal: an error on the shares, not the
+        // "Addition overflowed" panic of `+=`.
+        let big = Money::new(Decimal::MAX, Currency::Ars).unwrap();
+        assert_eq!(
+            field(
+                PaymentLinkRequest::new(big, "x", future)
+                    .distribute("2850590940090418135201", big)
+                    .distribute("2850590940090418135201", big)
             ),
             "distribution.amount"
         );

@@ -71,6 +71,18 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code must be total over any input: a panic in a validator or decoder takes
+// down the caller's task. Tests may still index, unwrap and panic freely.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::string_slice,
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 pub mod account;
 mod auth;

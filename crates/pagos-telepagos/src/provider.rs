@@ -63,10 +63,16 @@ fn ars_only(request: &CreatePayment) -> std::result::Result<(), ValidationError>
 fn link_request(request: &CreatePayment) -> Result<PaymentLinkRequest> {
     request.validate()?;
     ars_only(request)?;
-    let expires_at = request
-        .expires_at
-        .unwrap_or_else(|| OffsetDateTime::now_utc() + DEFAULT_LINK_LIFETIME);
-    if expires_at <= OffsetDateTime::now_utc() {
+    let now = OffsetDateTime::now_utc();
+    // `checked_add`: `+` panics past `time`'s last representable instant. Only a clock
+    // near the year 9999 gets there, and then there is no expiry to send.
+    let expires_at = match request.expires_at {
+        Some(at) => at,
+        None => now.checked_add(DEFAULT_LINK_LIFETIME).ok_or_else(|| {
+            ValidationError::new("expires_at", "the default expiry is out of range")
+        })?,
+    };
+    if expires_at <= now {
         return Err(ValidationError::new("expires_at", "must be in the future").into());
     }
     Ok(PaymentLinkRequest::new(

@@ -8,3 +8,4 @@ mod fault_matrix;
 mod faults;
 mod lifecycle;
 mod support;
+mod totality;
