@@ -670,8 +670,9 @@ impl Transport {
                     });
                 }
                 Err(failure) => {
-                    let retry =
-                        can_retry && (failure.not_sent() || idempotency.is_safe_to_repeat());
+                    let retry = can_retry
+                        && !failure.is_permanent()
+                        && (failure.not_sent() || idempotency.is_safe_to_repeat());
                     tracing::debug!(parent: &span, error = %failure.message(), retry, "transport failure");
                     if retry {
                         if idempotency.changes_state() && !failure.not_sent() {
@@ -742,8 +743,14 @@ impl Failure {
     fn not_sent(&self) -> bool {
         // A connect error means the request bytes never left; hyper retries a pooled
         // connection that closed before writing on its own, so what reaches us as
-        // "connect" is genuinely unsent.
-        matches!(self, Failure::Send(e) if e.is_connect())
+        // "connect" is genuinely unsent. A builder error (a URL the client cannot
+        // write, e.g. a path of many kilobytes) never left either.
+        matches!(self, Failure::Send(e) if e.is_connect() || e.is_builder())
+    }
+
+    /// A failure that the identical request would meet again: not worth a retry.
+    fn is_permanent(&self) -> bool {
+        matches!(self, Failure::Send(e) if e.is_builder())
     }
 
     fn message(&self) -> String {
@@ -777,7 +784,7 @@ impl Failure {
     ) -> Error {
         let message = self.message();
         let (cause, status) = match &self {
-            Failure::Send(e) if e.is_connect() => {
+            Failure::Send(e) if e.is_connect() || e.is_builder() => {
                 if !earlier_unknown {
                     let mut t = TransportError::new(provider, operation, message);
                     t.attempts = attempts;

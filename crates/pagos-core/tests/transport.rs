@@ -489,3 +489,19 @@ fn proxy_urls_are_checked_and_never_echoed() {
         .unwrap();
     assert!(!format!("{t:?}").contains("hunter2"));
 }
+
+#[tokio::test]
+async fn a_url_the_client_cannot_send_is_not_sent() {
+    // A 100 KiB path: hyper refuses to write it, so nothing left this process.
+    let s = Script::start(vec![ok()]).await;
+    let long = "a".repeat(100 * 1024);
+    let err = transport(1)
+        .send(
+            "test",
+            Request::new(Method::POST, s.url(&format!("/x/{long}")), "create_payment"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotSent, "{err:?}");
+    assert_eq!(s.hits.load(Ordering::SeqCst), 0);
+}
