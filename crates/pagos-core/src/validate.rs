@@ -11,6 +11,21 @@ use crate::error::ValidationError;
 
 type Result = std::result::Result<(), ValidationError>;
 
+/// How much of a refused value an error quotes: enough to recognise it, never a
+/// megabyte of input (errors end up in logs).
+const SHOWN_CHARS: usize = 40;
+
+/// The value quoted for an error message, cut to [`SHOWN_CHARS`] characters.
+fn shown(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(SHOWN_CHARS).collect();
+    if chars.next().is_some() {
+        format!("{head:?}… ({} characters)", value.chars().count())
+    } else {
+        format!("{head:?}")
+    }
+}
+
 /// Reads exactly `N` ASCII digits from `chars`, or `None` when a character is not a
 /// digit or the text ends first.
 ///
@@ -41,7 +56,7 @@ fn digits_only<const N: usize>(
 fn wrong_digits(field: &'static str, value: &str, len: usize, what: &str) -> ValidationError {
     ValidationError::new(
         field,
-        format!("a {what} has exactly {len} digits, got {value:?}"),
+        format!("a {what} has exactly {len} digits, got {}", shown(value)),
     )
 }
 
@@ -158,7 +173,7 @@ pub fn cuit(field: &'static str, value: &str) -> Result {
 /// # Errors
 /// A [`ValidationError`] on `field` for a malformed RUT or a wrong check digit.
 pub fn rut(field: &'static str, value: &str) -> Result {
-    let malformed = || ValidationError::new(field, format!("{value:?} is not a RUT"));
+    let malformed = || ValidationError::new(field, format!("{} is not a RUT", shown(value)));
     // Characters, not bytes: the check digit may be anything a web form accepts
     // (`7608642-é`), and splitting the text by byte length would cut inside it.
     let mut cleaned = value
@@ -209,7 +224,7 @@ pub fn rut(field: &'static str, value: &str) -> Result {
 /// # Errors
 /// A [`ValidationError`] on `field` for a malformed address.
 pub fn email(field: &'static str, value: &str) -> Result {
-    let bad = || ValidationError::new(field, format!("{value:?} is not an e-mail address"));
+    let bad = || ValidationError::new(field, format!("{} is not an e-mail address", shown(value)));
     if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
@@ -251,11 +266,11 @@ pub fn http_url(field: &'static str, value: &str) -> Result {
         }
         Ok(_) => Err(ValidationError::new(
             field,
-            format!("{value:?} is not an http(s) URL"),
+            format!("{} is not an http(s) URL", shown(value)),
         )),
         Err(e) => Err(ValidationError::new(
             field,
-            format!("{value:?} is not a URL: {e}"),
+            format!("{} is not a URL: {e}", shown(value)),
         )),
     }
 }
@@ -279,7 +294,10 @@ pub fn phone_e164(field: &'static str, value: &str) -> Result {
     } else {
         Err(ValidationError::new(
             field,
-            format!("{value:?} is not an E.164 phone number (+ and 8 to 15 digits)"),
+            format!(
+                "{} is not an E.164 phone number (+ and 8 to 15 digits)",
+                shown(value)
+            ),
         ))
     }
 }
@@ -356,6 +374,29 @@ pub fn max_chars(field: &'static str, value: &str, max: usize) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_quote_a_bounded_prefix_of_the_value() {
+        let huge = "x".repeat(1_000_000);
+        for e in [
+            email("email", &huge).unwrap_err(),
+            rut("rut", &huge).unwrap_err(),
+            http_url("url", &huge).unwrap_err(),
+            phone_e164("phone", &huge).unwrap_err(),
+            clabe("clabe", &huge).unwrap_err(),
+        ] {
+            assert!(e.message().len() < 200, "{}", e.message().len());
+            assert!(
+                e.message().contains("1000000 characters"),
+                "{}",
+                e.message()
+            );
+        }
+        assert_eq!(
+            email("email", "nope").unwrap_err().message(),
+            "\"nope\" is not an e-mail address"
+        );
+    }
 
     #[test]
     fn clabe_reference_values() {
