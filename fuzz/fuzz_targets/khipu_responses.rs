@@ -17,7 +17,7 @@ fuzz_target!(|body: &[u8]| {
             p.expires_time(),
         );
         if let Ok(amount) = Money::parse("1000", Currency::Clp) {
-            let expected = khipu::ExpectedPayment::new(amount).transaction_id("T-1");
+            let expected = khipu::ExpectedPayment::by_transaction_id(amount, "T-1");
             let _ = expected.check("985101", &p).map_err(|e| e.to_string());
         }
         let _ = Payment::from(&p);

@@ -81,7 +81,7 @@ pub mod status;
 pub use banks::{BankItem, Banks, BanksResponse};
 pub use client::{DEFAULT_BASE_URL, KhipuClient, KhipuClientBuilder, PROVIDER};
 pub use merchants::{MerchantPaymentMethod, Merchants, PaymentMethodsResponse};
-pub use notification::{Check, ExpectedPayment, Notification, NotificationError};
+pub use notification::{Check, ExpectedOrder, ExpectedPayment, Notification, NotificationError};
 pub use pagos_core::Request;
 pub use payments::{
     CreatePaymentRequest, CreatePaymentRequestBuilder, KhipuStatus, PaymentMethod, Payments,

@@ -50,9 +50,11 @@ impl<'a> Merchants<'a> {
     /// Describes `GET /merchants/{merchant_id}/paymentMethods`.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank merchant id.
+    /// [`Error::Validation`] on `merchant_id` for a blank id, a dot segment or a control
+    /// character.
     pub fn prepare_payment_methods(&self, merchant_id: &str) -> Result<Request, Error> {
-        validate::non_empty("merchant_id", merchant_id)?;
+        // The id becomes a path segment: `..` would sign and send another resource.
+        validate::path_id("merchant_id", merchant_id)?;
         self.client.signed_request(
             Method::GET,
             &["merchants", merchant_id, "paymentMethods"],
@@ -66,7 +68,8 @@ impl<'a> Merchants<'a> {
     /// For the client's own account pass [`KhipuClient::receiver_id`].
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank merchant id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `merchant_id` (see [`pagos_core::validate::path_id`]);
+    /// otherwise see [`Error`].
     pub async fn payment_methods(
         &self,
         merchant_id: &str,

@@ -11,8 +11,16 @@
 //!    token present;
 //! 2. fetch the payment by the token;
 //! 3. check it ([`ExpectedPayment::check`]): the receiver id is the client's, the
-//!    payment is `done` and paid (not reversed or rejected), and currency, amount and
-//!    (optionally) `transaction_id` are what the merchant expects.
+//!    payment is the merchant's order (its `transaction_id`, or its `payment_id`), it is
+//!    `done` and paid (not reversed or rejected), and currency and amount are the
+//!    order's.
+//!
+//! The order is required, not optional: a paid notification for *another* order of
+//! the same amount is a real, signed, paid Khipu payment, and only the order binding
+//! tells it apart. So an [`ExpectedPayment`] is built with the order it expects
+//! ([`ExpectedPayment::by_transaction_id`] or [`ExpectedPayment::by_payment_id`]); a
+//! merchant usually knows it from its own `notify_url`
+//! (`https://shop.example/khipu/notify?order=42`).
 //!
 //! Khipu retries a notification until it gets HTTP 200, for up to two days, so the same
 //! token may arrive many times. Verification is a pure read with no state: repeating it
@@ -28,9 +36,8 @@
 //! use pagos_core::{Currency, Money};
 //! use pagos_khipu::notification::ExpectedPayment;
 //!
-//! // The order the merchant looked up by its own reference.
-//! let expected = ExpectedPayment::new(Money::parse("1000", Currency::Clp)?)
-//!     .transaction_id("orden-42");
+//! // The order the merchant looked up by its own reference (e.g. from its notify_url).
+//! let expected = ExpectedPayment::by_transaction_id(Money::parse("1000", Currency::Clp)?, "orden-42");
 //! match client.verify_notification(body, &expected).await {
 //!     Ok(payment) => println!("paid: {}", payment.payment_id), // mark the order paid, answer 200
 //!     Err(e) if e.should_retry() => return Err(e.into()),       // answer 503: Khipu retries
@@ -41,7 +48,7 @@
 
 use std::fmt;
 
-use pagos_core::{Currency, Error, Money, PaymentStatus};
+use pagos_core::{Currency, Error, Money, PaymentStatus, ValidationError, validate};
 
 use crate::client::KhipuClient;
 use crate::payments::{NOTIFY_API_VERSION, PaymentsResponse};
@@ -70,7 +77,10 @@ impl Notification {
     /// # Errors
     /// [`NotificationError::MissingField`] when `api_version` or `notification_token` is
     /// missing or blank; [`NotificationError::UnsupportedApiVersion`] for any version
-    /// but `1.3`.
+    /// but `1.3`; [`NotificationError::Invalid`] on `notification_token` for a token
+    /// made only of dots or holding a control character (see
+    /// [`pagos_core::validate::path_id`]): the body is unauthenticated, and no token
+    /// Khipu issues looks like that.
     pub fn parse(body: &[u8]) -> Result<Notification, NotificationError> {
         let mut api_version = None;
         let mut token = None;
@@ -92,6 +102,8 @@ impl Notification {
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
             .ok_or(NotificationError::MissingField("notification_token"))?;
+        validate::path_id("notification_token", &notification_token)
+            .map_err(NotificationError::Invalid)?;
         Ok(Notification {
             api_version,
             notification_token,
@@ -99,34 +111,109 @@ impl Notification {
     }
 }
 
-/// What the merchant expects the notified payment to be (from its own order).
+/// Which of the merchant's orders a notification must be about.
+///
+/// Khipu echoes the merchant's own reference as `transaction_id` (the unified
+/// `merchant_reference`), and identifies the payment by its `payment_id`: either binds
+/// the notification to one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpectedOrder {
+    /// The merchant's reference, sent as `transaction_id` when the payment was created.
+    TransactionId(String),
+    /// Khipu's `payment_id`, returned when the payment was created.
+    PaymentId(String),
+}
+
+impl ExpectedOrder {
+    /// The check that compares this reference.
+    pub const fn check(&self) -> Check {
+        match self {
+            ExpectedOrder::TransactionId(_) => Check::TransactionId,
+            ExpectedOrder::PaymentId(_) => Check::PaymentId,
+        }
+    }
+
+    /// The expected value.
+    pub fn value(&self) -> &str {
+        match self {
+            ExpectedOrder::TransactionId(v) | ExpectedOrder::PaymentId(v) => v,
+        }
+    }
+}
+
+/// What the merchant expects the notified payment to be (from its own order): which
+/// order, and its amount and currency. There is no way to build one without the order,
+/// so a notification can never confirm "any payment of this amount".
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use pagos_khipu::notification::{Check, ExpectedOrder, ExpectedPayment};
+///
+/// let amount = Money::parse("1000", Currency::Clp)?;
+/// let by_reference = ExpectedPayment::by_transaction_id(amount, "orden-42");
+/// assert_eq!(by_reference.order, ExpectedOrder::TransactionId("orden-42".into()));
+/// let by_id = ExpectedPayment::by_payment_id(amount, "gqzdy6chjne9");
+/// assert_eq!(by_id.order.check(), Check::PaymentId);
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ExpectedPayment {
     /// The order's amount and currency.
     pub amount: Money,
-    /// The order's reference, sent as `transaction_id`; checked when set.
-    pub transaction_id: Option<String>,
+    /// The order the payment must be for.
+    pub order: ExpectedOrder,
 }
 
 impl ExpectedPayment {
-    /// Expects a payment of `amount` (amount and currency are both checked).
-    pub fn new(amount: Money) -> Self {
-        ExpectedPayment {
-            amount,
-            transaction_id: None,
-        }
+    /// Expects a payment of `amount` (amount and currency are both checked) for `order`.
+    pub fn new(amount: Money, order: ExpectedOrder) -> Self {
+        ExpectedPayment { amount, order }
     }
 
-    /// Also expects this `transaction_id`.
-    #[must_use]
-    pub fn transaction_id(mut self, transaction_id: impl Into<String>) -> Self {
-        self.transaction_id = Some(transaction_id.into());
-        self
+    /// Expects a payment of `amount` whose `transaction_id` is the merchant's reference
+    /// `transaction_id`.
+    pub fn by_transaction_id(amount: Money, transaction_id: impl Into<String>) -> Self {
+        Self::new(amount, ExpectedOrder::TransactionId(transaction_id.into()))
     }
 
-    /// Checks a fetched payment, in this order: receiver id, status, currency, amount,
-    /// transaction id. Pure: no I/O.
+    /// Expects a payment of `amount` whose Khipu `payment_id` is `payment_id`.
+    pub fn by_payment_id(amount: Money, payment_id: impl Into<String>) -> Self {
+        Self::new(amount, ExpectedOrder::PaymentId(payment_id.into()))
+    }
+
+    /// Checks the expectation itself: a blank order reference matches nothing, so it is
+    /// a mistake to report before anything is fetched.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `expected.transaction_id` or `expected.payment_id`
+    /// when the reference is blank.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let field = match self.order {
+            ExpectedOrder::TransactionId(_) => "expected.transaction_id",
+            ExpectedOrder::PaymentId(_) => "expected.payment_id",
+        };
+        validate::non_empty(field, self.order.value())
+    }
+
+    /// Checks a fetched payment, in this order: receiver id, order (transaction id or
+    /// payment id), status, currency, amount. Pure: no I/O.
+    ///
+    /// ```
+    /// use pagos_core::{Currency, Money};
+    /// use pagos_khipu::notification::{Check, ExpectedPayment};
+    ///
+    /// let paid: pagos_khipu::PaymentsResponse = serde_json::from_str(
+    ///     r#"{"payment_id":"p2","receiver_id":985101,"status":"done","status_detail":"normal",
+    ///         "amount":1000,"currency":"CLP","transaction_id":"orden-43"}"#,
+    /// ).unwrap();
+    /// // Paid, same amount, but another order: refused.
+    /// let expected = ExpectedPayment::by_transaction_id(Money::parse("1000", Currency::Clp)?, "orden-42");
+    /// let err = expected.check("985101", &paid).unwrap_err();
+    /// assert_eq!(err.check(), Some(Check::TransactionId));
+    /// # Ok::<(), pagos_core::ValidationError>(())
+    /// ```
     ///
     /// # Errors
     /// [`NotificationError::Mismatch`] naming the first check that failed, with the
@@ -149,6 +236,23 @@ impl ExpectedPayment {
                 Check::ReceiverId,
                 receiver_id.to_string(),
                 actual_receiver.map_or_else(absent, str::to_string),
+            ));
+        }
+
+        // The binding to the order comes right after the receiver: a paid payment of
+        // the same amount for another order would pass every other check.
+        let expected_order = self.order.value();
+        let actual_order = match &self.order {
+            ExpectedOrder::TransactionId(_) => payment.transaction_id.as_deref(),
+            ExpectedOrder::PaymentId(_) => Some(payment.payment_id.as_str()),
+        };
+        // Exact comparison, and a blank expectation matches nothing (not even a blank
+        // `transaction_id`).
+        if expected_order.trim().is_empty() || actual_order != Some(expected_order) {
+            return Err(mismatch(
+                self.order.check(),
+                expected_order.to_string(),
+                actual_order.map_or_else(absent, str::to_string),
             ));
         }
 
@@ -186,16 +290,6 @@ impl ExpectedPayment {
                 payment.amount.map_or_else(absent, |a| a.to_string()),
             ));
         }
-
-        if let Some(expected) = &self.transaction_id
-            && payment.transaction_id.as_deref() != Some(expected.as_str())
-        {
-            return Err(mismatch(
-                Check::TransactionId,
-                expected.clone(),
-                payment.transaction_id.clone().unwrap_or_else(absent),
-            ));
-        }
         Ok(())
     }
 }
@@ -214,6 +308,8 @@ pub enum Check {
     Amount,
     /// The `transaction_id` differs from the order's reference.
     TransactionId,
+    /// The `payment_id` differs from the order's payment.
+    PaymentId,
 }
 
 impl Check {
@@ -225,6 +321,7 @@ impl Check {
             Check::Currency => "currency",
             Check::Amount => "amount",
             Check::TransactionId => "transaction_id",
+            Check::PaymentId => "payment_id",
         }
     }
 }
@@ -245,6 +342,10 @@ pub enum NotificationError {
     /// The body is for another notification API version.
     #[error("Khipu notification: api_version {0:?} is not supported (only 1.3)")]
     UnsupportedApiVersion(String),
+    /// A field of the body, or the expectation, is unusable (e.g. a token made only of
+    /// dots, a blank expected reference); nothing was sent.
+    #[error("Khipu notification: {0}")]
+    Invalid(#[source] ValidationError),
     /// Fetching the payment by its token failed.
     #[error("Khipu notification: could not fetch the payment: {0}")]
     Fetch(#[source] Error),
@@ -286,12 +387,16 @@ impl KhipuClient {
     /// notification is harmless.
     ///
     /// # Errors
-    /// A [`NotificationError`] saying which step or check failed.
+    /// A [`NotificationError`] saying which step or check failed. A malformed body or
+    /// a blank expectation ([`NotificationError::MissingField`],
+    /// [`NotificationError::UnsupportedApiVersion`], [`NotificationError::Invalid`])
+    /// is reported before anything is sent.
     pub async fn verify_notification(
         &self,
         body: &[u8],
         expected: &ExpectedPayment,
     ) -> Result<PaymentsResponse, NotificationError> {
+        expected.validate().map_err(NotificationError::Invalid)?;
         let notification = Notification::parse(body)?;
         let payment = self
             .payments()
@@ -313,8 +418,12 @@ mod tests {
 
     const DONE: &str = r#"{"payment_id":"p1","receiver_id":985101,"status":"done","status_detail":"normal","amount":"1000.0000","currency":"CLP","transaction_id":"T-1"}"#;
 
+    fn clp(s: &str) -> Money {
+        Money::parse(s, Currency::Clp).unwrap()
+    }
+
     fn expected() -> ExpectedPayment {
-        ExpectedPayment::new(Money::parse("1000", Currency::Clp).unwrap()).transaction_id("T-1")
+        ExpectedPayment::by_transaction_id(clp("1000"), "T-1")
     }
 
     #[test]
@@ -370,9 +479,58 @@ mod tests {
         assert_eq!(fail("985101", &less, expected()), Check::Amount);
         let other = DONE.replace("T-1", "T-2");
         assert_eq!(fail("985101", &other, expected()), Check::TransactionId);
-        // Without an expected transaction id it is not checked.
-        let exp = ExpectedPayment::new(Money::parse("1000", Currency::Clp).unwrap());
-        assert!(exp.check("985101", &payment(&other)).is_ok());
+        let no_reference = DONE.replace(r#","transaction_id":"T-1""#, "");
+        assert_eq!(
+            fail("985101", &no_reference, expected()),
+            Check::TransactionId
+        );
+        // By payment id: the same payment passes, another one does not.
+        let by_id = ExpectedPayment::by_payment_id(clp("1000"), "p1");
+        assert!(by_id.check("985101", &payment(DONE)).is_ok());
+        let other_payment = DONE.replace(r#""p1""#, r#""p2""#);
+        assert_eq!(fail("985101", &other_payment, by_id), Check::PaymentId);
+        // A blank expectation matches nothing, not even a blank transaction_id.
+        let blank = DONE.replace(r#""T-1""#, r#""""#);
+        assert_eq!(
+            fail(
+                "985101",
+                &blank,
+                ExpectedPayment::by_transaction_id(clp("1000"), "")
+            ),
+            Check::TransactionId
+        );
+    }
+
+    #[test]
+    fn a_paid_notification_for_another_order_of_the_same_amount_is_refused() {
+        // Paid, signed, this receiver, same currency and amount: only the order differs.
+        let other_order = DONE.replace("T-1", "T-9");
+        let e = expected()
+            .check("985101", &payment(&other_order))
+            .unwrap_err();
+        assert_eq!(e.check(), Some(Check::TransactionId));
+        assert_eq!(
+            e.to_string(),
+            "Khipu notification: transaction_id check failed: expected T-1, got T-9"
+        );
+        assert!(!e.should_retry());
+    }
+
+    #[test]
+    fn blank_expectations_and_tokens_are_invalid() {
+        let e = ExpectedPayment::by_payment_id(clp("1"), " ")
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.field(), "expected.payment_id");
+        for token in ["..", ".", "%2e%2E", "%252e%252e", "a%00b", ".%0A."] {
+            let body = format!("api_version=1.3&notification_token={token}");
+            match Notification::parse(body.as_bytes()) {
+                Err(NotificationError::Invalid(v)) => {
+                    assert_eq!(v.field(), "notification_token", "{token}")
+                }
+                other => panic!("{token}: expected an invalid token, got {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -685,8 +685,11 @@ pub struct Payments<'a> {
     client: &'a KhipuClient,
 }
 
+/// Checks a payment id before it becomes a path segment: a blank id, a dot segment
+/// (`..` would turn `DELETE /payments/{id}` into `DELETE /`) or a control character is
+/// refused under the caller's name for it, before anything is signed or sent.
 fn payment_id(id: &str) -> Result<&str, ValidationError> {
-    validate::non_empty("payment_id", id)?;
+    validate::path_id("payment_id", id)?;
     Ok(id)
 }
 
@@ -743,7 +746,8 @@ impl<'a> Payments<'a> {
     /// Describes `GET /payments/{id}`.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id.
+    /// [`Error::Validation`] on `payment_id` for a blank id, a dot segment or a control
+    /// character.
     pub fn prepare_get(&self, id: &str) -> Result<Request, Error> {
         let id = payment_id(id)?;
         self.client
@@ -753,7 +757,8 @@ impl<'a> Payments<'a> {
     /// Fetches a payment by Khipu's id (`GET /payments/{id}`).
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
     pub async fn get(&self, id: &str) -> Result<PaymentsResponse, Error> {
         self.get_with_raw(id).await.map(|(r, _)| r)
     }
@@ -768,9 +773,13 @@ impl<'a> Payments<'a> {
     /// Describes `GET /payments?notification_token=…`.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank token.
+    /// [`Error::Validation`] on `notification_token` for a blank token, a dot segment
+    /// or a control character.
     pub fn prepare_get_by_notification_token(&self, token: &str) -> Result<Request, Error> {
-        validate::non_empty("notification_token", token)?;
+        // A query value cannot change the path, but the token usually comes from an
+        // unauthenticated POST: a blank, dot-only or control-character token is no
+        // token Khipu issues, so it is refused before anything is signed or sent.
+        validate::path_id("notification_token", token)?;
         self.client.signed_request(
             Method::GET,
             &["payments"],
@@ -785,7 +794,8 @@ impl<'a> Payments<'a> {
     /// [`KhipuClient::verify_notification`].
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank token; otherwise see [`Error`].
+    /// [`Error::Validation`] on `notification_token` (see
+    /// [`pagos_core::validate::path_id`]); otherwise see [`Error`].
     pub async fn get_by_notification_token(&self, token: &str) -> Result<PaymentsResponse, Error> {
         let (payment, _) = self
             .client
@@ -797,7 +807,8 @@ impl<'a> Payments<'a> {
     /// Describes `DELETE /payments/{id}`.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id.
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path (see [`pagos_core::validate::path_id`]).
     pub fn prepare_delete(&self, id: &str) -> Result<Request, Error> {
         let id = payment_id(id)?;
         self.client.signed_request(
@@ -813,7 +824,8 @@ impl<'a> Payments<'a> {
     /// to delete any other. It cannot be undone.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
     pub async fn delete(&self, id: &str) -> Result<SuccessResponse, Error> {
         let response = self.client.execute(self.prepare_delete(id)?).await?;
         decode_success(&response).map(|(r, _)| r)
@@ -822,7 +834,8 @@ impl<'a> Payments<'a> {
     /// Describes `POST /payments/{id}/confirm`.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id.
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path (see [`pagos_core::validate::path_id`]).
     pub fn prepare_confirm(&self, id: &str) -> Result<Request, Error> {
         let id = payment_id(id)?;
         self.client.signed_request(
@@ -837,7 +850,8 @@ impl<'a> Payments<'a> {
     /// Confirms a payment so it is settled the next day (`POST /payments/{id}/confirm`).
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
     pub async fn confirm(&self, id: &str) -> Result<SuccessResponse, Error> {
         let response = self.client.execute(self.prepare_confirm(id)?).await?;
         decode_success(&response).map(|(r, _)| r)
@@ -846,7 +860,8 @@ impl<'a> Payments<'a> {
     /// Describes `POST /payments/{id}/refunds`; `amount` `None` refunds everything.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id or a bad amount.
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
+    /// path, or on `amount` for a bad amount.
     pub fn prepare_refund(&self, id: &str, amount: Option<&Money>) -> Result<Request, Error> {
         let id = payment_id(id)?;
         let form = match amount {
@@ -867,7 +882,8 @@ impl<'a> Payments<'a> {
     /// before the funds are settled.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id or a bad amount; otherwise see [`Error`].
+    /// [`Error::Validation`] on `payment_id` (see [`pagos_core::validate::path_id`]) or
+    /// `amount`; otherwise see [`Error`].
     pub async fn refund(&self, id: &str, amount: Option<&Money>) -> Result<SuccessResponse, Error> {
         self.refund_with_raw(id, amount).await.map(|(r, _)| r)
     }

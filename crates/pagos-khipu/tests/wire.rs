@@ -1029,6 +1029,59 @@ async fn invalid_input_sends_nothing() {
     assert_eq!(any.calls_async().await, 0);
 }
 
+/// Over-precise amounts are refused, never rounded: an amount read from JSON goes
+/// through `Money`'s precision check, and the one request amount that is a bare
+/// `Decimal` (`integrator_fee`) is checked against the payment's currency.
+#[tokio::test]
+async fn over_precise_amounts_are_refused_never_rounded() {
+    let server = MockServer::start_async().await;
+    let client = client_for(&server);
+    let any = server
+        .mock_async(|_when, then| {
+            then.status(200).body(PAYMENT_CREATE);
+        })
+        .await;
+
+    // What an application does with an order it received as JSON.
+    async fn create_from_json(client: &KhipuClient, order: &str) -> Result<(), String> {
+        let amount: Money = serde_json::from_str(order).map_err(|e| e.to_string())?;
+        let request = CreatePaymentRequest::builder("Orden", amount)
+            .build()
+            .map_err(|e| e.to_string())?;
+        client
+            .payments()
+            .create(&request)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+    for (order, message) in [
+        (
+            r#"{"amount":"1000.5","currency":"CLP"}"#,
+            "invalid amount: 1000.5 has more than 0 decimal place(s), the most CLP allows",
+        ),
+        (
+            r#"{"amount":"1.23456","currency":"CLF"}"#,
+            "invalid amount: 1.23456 has more than 4 decimal place(s), the most CLF allows",
+        ),
+        (
+            r#"{"amount":"10.555","currency":"USD"}"#,
+            "invalid amount: 10.555 has more than 2 decimal place(s), the most USD allows",
+        ),
+    ] {
+        let e = create_from_json(&client, order).await.unwrap_err();
+        assert!(e.contains(message), "{order}: {e}");
+    }
+
+    let mut request = CreatePaymentRequest::builder("Orden", clp("1000"))
+        .build()
+        .unwrap();
+    request.integrator_fee = Some(Decimal::new(105, 1)); // 10.5 CLP
+    let e = client.payments().create(&request).await.unwrap_err();
+    assert_eq!(e.validation_field(), Some("integrator_fee"), "{e}");
+    assert_eq!(any.calls_async().await, 0);
+}
+
 // ---------------------------------------------------------------------------------
 // The unified PaymentProvider API
 
@@ -1244,7 +1297,7 @@ fn notification_body() -> String {
 }
 
 fn expected_order() -> ExpectedPayment {
-    ExpectedPayment::new(clp("1000")).transaction_id("zwo3wqz6uulcvajt")
+    ExpectedPayment::by_transaction_id(clp("1000"), "zwo3wqz6uulcvajt")
 }
 
 async fn notification_mock(server: &MockServer, body: String) -> httpmock::Mock<'_> {
@@ -1356,6 +1409,66 @@ async fn notification_each_failing_check() {
             other => panic!("expected a mismatch on {check}, got {other:?}"),
         }
     }
+}
+
+#[tokio::test]
+async fn notification_of_another_paid_order_with_the_same_amount_is_refused() {
+    // A real, paid, signed payment of this receiver for 1000 CLP: but for another
+    // order. Before the order was required, this confirmed any 1000 CLP order.
+    let other_order = PAYMENT_DONE.replace("zwo3wqz6uulcvajt", "orden-de-otro");
+    let (result, hits) = verify(other_order.clone()).await;
+    assert_eq!(hits, 1);
+    let e = result.unwrap_err();
+    assert_eq!(e.check(), Some(Check::TransactionId), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "Khipu notification: transaction_id check failed: expected zwo3wqz6uulcvajt, got orden-de-otro"
+    );
+    assert!(!e.should_retry());
+
+    // Bound by Khipu's payment id instead: the same payment passes, another does not.
+    let server = MockServer::start_async().await;
+    let mock = notification_mock(&server, PAYMENT_DONE.to_string()).await;
+    let client = client_for(&server);
+    let by_id = ExpectedPayment::by_payment_id(clp("1000"), "gqzdy6chjne9");
+    let ok = client
+        .verify_notification(notification_body().as_bytes(), &by_id)
+        .await
+        .unwrap();
+    assert_eq!(ok.payment_id, "gqzdy6chjne9");
+    let other_payment = ExpectedPayment::by_payment_id(clp("1000"), "otropago0001");
+    let e = client
+        .verify_notification(notification_body().as_bytes(), &other_payment)
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(Check::PaymentId), "{e:?}");
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+#[tokio::test]
+async fn notification_with_a_blank_expected_order_fetches_nothing() {
+    let server = MockServer::start_async().await;
+    let mock = notification_mock(&server, PAYMENT_DONE.to_string()).await;
+    let client = client_for(&server);
+    for (expected, field) in [
+        (
+            ExpectedPayment::by_transaction_id(clp("1000"), " "),
+            "expected.transaction_id",
+        ),
+        (
+            ExpectedPayment::by_payment_id(clp("1000"), ""),
+            "expected.payment_id",
+        ),
+    ] {
+        match client
+            .verify_notification(notification_body().as_bytes(), &expected)
+            .await
+        {
+            Err(NotificationError::Invalid(v)) => assert_eq!(v.field(), field),
+            other => panic!("expected {field} to be refused, got {other:?}"),
+        }
+    }
+    assert_eq!(mock.calls_async().await, 0);
 }
 
 #[tokio::test]

@@ -773,10 +773,10 @@ const TP_SMALL: Fields = &[
 // ---------------------------------------------------------------------------------------
 
 fn khipu_payment(body: &[u8]) {
-    let expected = khipu::notification::ExpectedPayment::new(
+    let expected = khipu::notification::ExpectedPayment::by_transaction_id(
         pagos::Money::parse("1000", pagos::Currency::Clp).unwrap(),
-    )
-    .transaction_id("T-1");
+        "T-1",
+    );
     decode!(
         khipu::PROVIDER,
         body,
@@ -1784,8 +1784,10 @@ fn khipu_client_decoders() {
     )
     .build()
     .unwrap();
-    let expected =
-        khipu::ExpectedPayment::new(pagos::Money::parse("1000", pagos::Currency::Clp).unwrap());
+    let expected = khipu::ExpectedPayment::by_transaction_id(
+        pagos::Money::parse("1000", pagos::Currency::Clp).unwrap(),
+        "T-1",
+    );
     let rt = runtime();
     let shapes = [
         (4, KHIPU_PAYMENT),

@@ -78,7 +78,7 @@ async fn khipu_payment_is_notified_verified_and_refunded() {
     assert!(body.contains("api_version=1.3"), "{body}");
     assert!(body.contains("notification_token="), "{body}");
 
-    let expected = ExpectedPayment::new(amount).transaction_id("order-1001");
+    let expected = ExpectedPayment::by_transaction_id(amount, "order-1001");
     let verified = within(
         "verify",
         client.verify_notification(&notification.body, &expected),
@@ -88,7 +88,7 @@ async fn khipu_payment_is_notified_verified_and_refunded() {
     assert_eq!(verified.payment_id, created.id);
     assert_eq!(verified.unified_status(), PaymentStatus::Succeeded);
     // A notification for another amount than the order's is not accepted.
-    let wrong = ExpectedPayment::new(money("14999", Currency::Clp));
+    let wrong = ExpectedPayment::by_transaction_id(money("14999", Currency::Clp), "order-1001");
     let mismatch = within(
         "verify",
         client.verify_notification(&notification.body, &wrong),
@@ -96,6 +96,16 @@ async fn khipu_payment_is_notified_verified_and_refunded() {
     .await
     .unwrap_err();
     assert_eq!(mismatch.check(), Some(Check::Amount));
+    assert!(!mismatch.should_retry());
+    // Nor does this paid notification confirm another order of the same amount.
+    let other_order = ExpectedPayment::by_transaction_id(amount, "order-1002");
+    let mismatch = within(
+        "verify",
+        client.verify_notification(&notification.body, &other_order),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(mismatch.check(), Some(Check::TransactionId));
     assert!(!mismatch.should_retry());
 
     let succeeded = within("get", khipu.get_payment(&created.id)).await.unwrap();
@@ -131,7 +141,7 @@ async fn khipu_payment_is_notified_verified_and_refunded() {
     // checks the signature); the mismatches were found locally.
     assert_eq!(
         statuses(&sandbox, Provider::Khipu, "GET", "/payments"),
-        [Some(200), Some(200), Some(200)]
+        [Some(200), Some(200), Some(200), Some(200)]
     );
 }
 

@@ -366,7 +366,7 @@ async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             },
         )
         .await?;
-    let expected = pagos::khipu::ExpectedPayment::new(amount).transaction_id(REFERENCE);
+    let expected = pagos::khipu::ExpectedPayment::by_transaction_id(amount, REFERENCE);
     rec.run(
         P,
         "verify notification (pagos-khipu)",

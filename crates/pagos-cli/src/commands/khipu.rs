@@ -18,7 +18,7 @@
 use std::io::Read as _;
 
 use clap::{Args, Subcommand};
-use pagos::khipu::notification::{ExpectedPayment, NotificationError};
+use pagos::khipu::notification::{ExpectedOrder, ExpectedPayment, NotificationError};
 use pagos::khipu::{
     BanksResponse, CreatePaymentRequest, CreateReceiverRequest, KhipuClient,
     PaymentMethodsResponse, PaymentsResponse, SuccessResponse, signature,
@@ -138,8 +138,8 @@ pub enum MerchantCommand {
 #[derive(Debug, Subcommand)]
 pub enum NotificationCommand {
     /// Verify a posted notification: parse the form body, fetch the payment by its
-    /// token, and check receiver, status, currency, amount (and transaction id).
-    /// Exit 1 when a check fails.
+    /// token, and check receiver, order (transaction id or payment id), status,
+    /// currency and amount. Exit 1 when a check fails.
     Verify {
         /// The posted form body, e.g. api_version=1.3&notification_token=…
         #[arg(long, conflicts_with = "file")]
@@ -153,9 +153,14 @@ pub enum NotificationCommand {
         /// The order's currency.
         #[arg(long, default_value = "CLP")]
         currency: String,
-        /// The order's transaction_id, checked when given.
-        #[arg(long)]
+        /// The order's transaction_id (your reference). This or --payment-id is
+        /// required: without the order, a paid notification for another order of the
+        /// same amount would pass.
+        #[arg(long, required_unless_present = "payment_id")]
         transaction_id: Option<String>,
+        /// Khipu's payment_id of the order, instead of --transaction-id.
+        #[arg(long, conflicts_with = "transaction_id")]
+        payment_id: Option<String>,
     },
 }
 
@@ -398,11 +403,20 @@ pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
             amount,
             currency,
             transaction_id,
+            payment_id,
         }) => {
-            let mut expected = ExpectedPayment::new(parse::money(&amount, &currency)?);
-            if let Some(t) = transaction_id {
-                expected = expected.transaction_id(t);
-            }
+            let amount = parse::money(&amount, &currency)?;
+            let order = match (transaction_id, payment_id) {
+                (Some(t), _) => ExpectedOrder::TransactionId(t),
+                (None, Some(p)) => ExpectedOrder::PaymentId(p),
+                // clap requires one of the two.
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "give --transaction-id or --payment-id: the order the notification must be for",
+                    ));
+                }
+            };
+            let expected = ExpectedPayment::new(amount, order);
             let body = read_body(body, file)?;
             pagos::khipu::Notification::parse(body.as_bytes()).map_err(notification_error)?;
             let payment = client()?
@@ -684,6 +698,8 @@ fn notification_error(e: NotificationError) -> CliError {
     match e {
         NotificationError::Fetch(inner) => CliError::Pagos(inner),
         NotificationError::Mismatch { .. } => CliError::Failed(e.to_string()),
+        // Nothing was sent: the field is named (the token, or the expected order).
+        NotificationError::Invalid(v) => CliError::Pagos(v.into()),
         other => CliError::Pagos(ValidationError::new("body", other.to_string()).into()),
     }
 }
