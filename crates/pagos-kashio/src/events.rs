@@ -4,7 +4,7 @@ use std::fmt;
 
 use futures_core::stream::BoxStream;
 use pagos_core::transport::Method;
-use pagos_core::{Error, validate};
+use pagos_core::{Currency, Error, Money, ValidationError, validate};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -182,15 +182,258 @@ impl HasId for Event {
     }
 }
 
-/// An event fetched from KashIO, with the invoice it points to fetched too.
+/// An event fetched from KashIO, with the invoice it points to fetched too, checked
+/// against the invoice the merchant expected.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ConfirmedEvent {
     /// The event, as KashIO reports it.
     pub event: Event,
-    /// The invoice the event points to, fetched fresh; `None` when the event points
-    /// to no invoice.
-    pub invoice: Option<Invoice>,
+    /// The invoice the event points to, fetched fresh: the expected one, for the
+    /// expected amount. Act on its [`status`](Invoice::status).
+    pub invoice: Invoice,
+}
+
+/// How the merchant names the invoice a notified event must be about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvoiceRef {
+    /// KashIO's id of the invoice (`inv_…`, [`Invoice::id`]), returned when it was
+    /// created.
+    Id(String),
+    /// The merchant's own invoice number (`invoice_id`, [`Invoice::invoice_id`]), the
+    /// unified `merchant_reference`.
+    InvoiceId(String),
+}
+
+impl InvoiceRef {
+    /// The check that compares this reference.
+    pub const fn check(&self) -> ConfirmCheck {
+        match self {
+            InvoiceRef::Id(_) => ConfirmCheck::Id,
+            InvoiceRef::InvoiceId(_) => ConfirmCheck::InvoiceId,
+        }
+    }
+
+    /// The expected value.
+    pub fn value(&self) -> &str {
+        match self {
+            InvoiceRef::Id(v) | InvoiceRef::InvoiceId(v) => v,
+        }
+    }
+}
+
+/// The invoice a notified event must be about: which one, and its amount and currency.
+///
+/// KashIO's notifications are not signed, and a real `invoice.paid` event of *another*
+/// invoice with the same amount is as real as the right one: only the reference tells
+/// them apart, so it cannot be left out.
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use pagos_kashio::{ConfirmCheck, ExpectedInvoice, InvoiceRef};
+///
+/// let amount = Money::parse("15.00", Currency::Pen)?;
+/// let by_number = ExpectedInvoice::by_invoice_id(amount, "INV-000001-001");
+/// assert_eq!(by_number.invoice, InvoiceRef::InvoiceId("INV-000001-001".into()));
+/// let by_id = ExpectedInvoice::by_id(amount, "inv_QokikJOvBiI2HlWgH4olfQ2");
+/// assert_eq!(by_id.invoice.check(), ConfirmCheck::Id);
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExpectedInvoice {
+    /// The invoice's amount and currency.
+    pub amount: Money,
+    /// Which invoice.
+    pub invoice: InvoiceRef,
+}
+
+impl ExpectedInvoice {
+    /// Expects the invoice `invoice` for `amount` (amount and currency both checked).
+    pub fn new(amount: Money, invoice: InvoiceRef) -> Self {
+        ExpectedInvoice { amount, invoice }
+    }
+
+    /// Expects KashIO's invoice `id` (`inv_…`) for `amount`.
+    pub fn by_id(amount: Money, id: impl Into<String>) -> Self {
+        Self::new(amount, InvoiceRef::Id(id.into()))
+    }
+
+    /// Expects the invoice with the merchant's number `invoice_id` for `amount`.
+    pub fn by_invoice_id(amount: Money, invoice_id: impl Into<String>) -> Self {
+        Self::new(amount, InvoiceRef::InvoiceId(invoice_id.into()))
+    }
+
+    /// Checks the expectation itself: a blank reference matches nothing.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `expected.id` or `expected.invoice_id` when blank.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let field = match self.invoice {
+            InvoiceRef::Id(_) => "expected.id",
+            InvoiceRef::InvoiceId(_) => "expected.invoice_id",
+        };
+        validate::non_empty(field, self.invoice.value())
+    }
+
+    /// Checks a fetched invoice, in this order: reference, currency, amount. Pure: no
+    /// I/O. The status is not checked: an `invoice.expired` event is confirmed as
+    /// well as an `invoice.paid` one, and the caller acts on the status.
+    ///
+    /// ```
+    /// use pagos_core::{Currency, Money};
+    /// use pagos_kashio::{ConfirmCheck, ExpectedInvoice, Invoice};
+    ///
+    /// let paid: Invoice = serde_json::from_str(
+    ///     r#"{"id":"inv_2","created":"2017-01-31T14:20:00","currency":"PEN","amount":15.0,
+    ///         "invoice_id":"INV-2","status":"PAID"}"#,
+    /// ).unwrap();
+    /// // Paid, same amount, but another invoice: refused.
+    /// let expected = ExpectedInvoice::by_invoice_id(Money::parse("15", Currency::Pen)?, "INV-1");
+    /// assert_eq!(expected.check(&paid).unwrap_err().check(), Some(ConfirmCheck::InvoiceId));
+    /// # Ok::<(), pagos_core::ValidationError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfirmError::Mismatch`] naming the first check that failed.
+    pub fn check(&self, invoice: &Invoice) -> Result<(), ConfirmError> {
+        let absent = || "(absent)".to_string();
+        let expected = self.invoice.value();
+        let actual = match &self.invoice {
+            InvoiceRef::Id(_) => Some(invoice.id.as_str()),
+            InvoiceRef::InvoiceId(_) => invoice.invoice_id.as_deref(),
+        };
+        // Exact comparison; a blank expectation matches nothing.
+        if expected.trim().is_empty() || actual != Some(expected) {
+            return Err(ConfirmError::Mismatch {
+                check: self.invoice.check(),
+                expected: expected.to_string(),
+                actual: actual.map_or_else(absent, str::to_string),
+            });
+        }
+        let currency = self.amount.currency();
+        if invoice.currency.trim().parse::<Currency>().ok() != Some(currency) {
+            return Err(ConfirmError::Mismatch {
+                check: ConfirmCheck::Currency,
+                expected: currency.code().to_string(),
+                actual: invoice.currency.clone(),
+            });
+        }
+        // Decimal equality is numeric: 15.0 equals 15.00.
+        if invoice.amount != self.amount.amount() {
+            return Err(ConfirmError::Mismatch {
+                check: ConfirmCheck::Amount,
+                expected: self.amount.to_plain_string(),
+                actual: invoice.amount.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The check of [`KashioClient::confirm_event`] that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfirmCheck {
+    /// The event points to no invoice.
+    Invoice,
+    /// KashIO's invoice id differs from the expected one.
+    Id,
+    /// The merchant's invoice number differs from the expected one.
+    InvoiceId,
+    /// The currency differs.
+    Currency,
+    /// The amount differs.
+    Amount,
+}
+
+impl ConfirmCheck {
+    /// The name of the checked field.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConfirmCheck::Invoice => "invoice",
+            ConfirmCheck::Id => "id",
+            ConfirmCheck::InvoiceId => "invoice_id",
+            ConfirmCheck::Currency => "currency",
+            ConfirmCheck::Amount => "amount",
+        }
+    }
+}
+
+impl fmt::Display for ConfirmCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a notified event was not confirmed.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConfirmError {
+    /// The event id or the expectation is unusable; nothing was sent.
+    Invalid(ValidationError),
+    /// Fetching the event or its invoice failed.
+    Fetch(Error),
+    /// The event is not about the expected invoice, or the invoice is not for the
+    /// expected amount.
+    Mismatch {
+        /// Which check failed.
+        check: ConfirmCheck,
+        /// The expected value.
+        expected: String,
+        /// KashIO's value.
+        actual: String,
+    },
+}
+
+impl fmt::Display for ConfirmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfirmError::Invalid(e) => write!(f, "KashIO event: {e}"),
+            ConfirmError::Fetch(e) => {
+                write!(
+                    f,
+                    "KashIO event: could not fetch the event or its invoice: {e}"
+                )
+            }
+            ConfirmError::Mismatch {
+                check,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "KashIO event: {check} check failed: expected {expected}, got {actual}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfirmError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfirmError::Invalid(e) => Some(e),
+            ConfirmError::Fetch(e) => Some(e),
+            ConfirmError::Mismatch { .. } => None,
+        }
+    }
+}
+
+impl ConfirmError {
+    /// Whether asking again may succeed: only when fetching failed for a reason that
+    /// may pass (network, KashIO unavailable). An unusable id or a mismatch will not
+    /// change.
+    pub fn should_retry(&self) -> bool {
+        matches!(self, ConfirmError::Fetch(e) if e.resend() == pagos_core::Resend::Safe)
+    }
+
+    /// The failed check, for a mismatch.
+    pub fn check(&self) -> Option<ConfirmCheck> {
+        match self {
+            ConfirmError::Mismatch { check, .. } => Some(*check),
+            _ => None,
+        }
+    }
 }
 
 impl KashioClient {
@@ -200,9 +443,10 @@ impl KashioClient {
     /// the seed's curl example shows `/event/{id}`, which is a typo.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `event_id` for an id that is blank or would change the
+    /// path (see [`validate::path_id`]); otherwise see [`Error`].
     pub async fn get_event(&self, id: &str) -> Result<Event, Error> {
-        validate::non_empty("id", id)?;
+        validate::path_id("event_id", id)?;
         let request = self.request(Method::GET, &["events", id], "get_event")?;
         self.send(request).await?.json()
     }
@@ -229,33 +473,75 @@ impl KashioClient {
         })
     }
 
-    /// Confirms an event the merchant was told about.
+    /// Confirms an event the merchant was told about, for the invoice it expects.
     ///
     /// KashIO does not sign its notifications, so a posted body proves nothing: take
-    /// only the event id from it, and let this method fetch the event from KashIO and
-    /// then the invoice it points to. Act on the returned invoice's status.
+    /// only the event id from it, and let this method fetch the event from KashIO, then
+    /// the invoice it points to, and check that invoice against `expected` (reference,
+    /// currency, amount; see [`ExpectedInvoice::check`]). Act on the returned
+    /// invoice's status.
     ///
     /// ```no_run
-    /// # async fn run(client: pagos_kashio::Client, posted_event_id: &str) -> Result<(), pagos_core::Error> {
-    /// use pagos_kashio::InvoiceStatus;
+    /// # async fn run(client: pagos_kashio::Client, posted_event_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// use pagos_core::{Currency, Money};
+    /// use pagos_kashio::{ExpectedInvoice, InvoiceStatus};
     ///
-    /// let confirmed = client.confirm_event(posted_event_id).await?;
-    /// if let Some(invoice) = &confirmed.invoice
-    ///     && invoice.status == InvoiceStatus::Paid
-    /// {
-    ///     // fulfil the order with invoice.invoice_id
+    /// // The order the merchant is waiting for.
+    /// let expected = ExpectedInvoice::by_invoice_id(Money::parse("15.00", Currency::Pen)?, "INV-000001-001");
+    /// match client.confirm_event(posted_event_id, &expected).await {
+    ///     Ok(confirmed) if confirmed.invoice.status == InvoiceStatus::Paid => {
+    ///         // fulfil order INV-000001-001
+    ///     }
+    ///     Ok(_) => {}                                       // expired or still pending
+    ///     Err(e) if e.should_retry() => return Err(e.into()), // ask again later
+    ///     Err(e) => eprintln!("not confirmed: {e}"),        // forged, or another invoice
     /// }
     /// # Ok(()) }
     /// ```
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
-    pub async fn confirm_event(&self, event_id: &str) -> Result<ConfirmedEvent, Error> {
-        let event = self.get_event(event_id).await?;
-        let invoice = match event.invoice_id() {
-            Some(id) => Some(self.get_invoice(&id).await?),
-            None => None,
+    /// [`ConfirmError::Invalid`] for an event id that is blank or would change the path
+    /// (`event_id`) or a blank expectation, with nothing sent;
+    /// [`ConfirmError::Fetch`] when fetching the event or its invoice failed;
+    /// [`ConfirmError::Mismatch`] when the event points to no invoice
+    /// ([`ConfirmCheck::Invoice`]) or to another invoice, or the invoice's currency or
+    /// amount differs.
+    pub async fn confirm_event(
+        &self,
+        event_id: &str,
+        expected: &ExpectedInvoice,
+    ) -> Result<ConfirmedEvent, ConfirmError> {
+        expected.validate().map_err(ConfirmError::Invalid)?;
+        validate::path_id("event_id", event_id).map_err(ConfirmError::Invalid)?;
+        let event = self
+            .get_event(event_id)
+            .await
+            .map_err(ConfirmError::Fetch)?;
+        let Some(invoice_id) = event.invoice_id() else {
+            return Err(ConfirmError::Mismatch {
+                check: ConfirmCheck::Invoice,
+                expected: expected.invoice.value().to_string(),
+                actual: "(no invoice)".to_string(),
+            });
         };
+        // Expecting KashIO's id, the event already says whether it is the right
+        // invoice: another invoice is not even fetched.
+        if let InvoiceRef::Id(id) = &expected.invoice
+            && *id != invoice_id
+        {
+            return Err(ConfirmError::Mismatch {
+                check: ConfirmCheck::Id,
+                expected: id.clone(),
+                actual: invoice_id,
+            });
+        }
+        // The id comes from KashIO's answer, and get_invoice checks it like any other
+        // (an event naming `..` fetches nothing).
+        let invoice = self
+            .get_invoice(&invoice_id)
+            .await
+            .map_err(ConfirmError::Fetch)?;
+        expected.check(&invoice)?;
         Ok(ConfirmedEvent { event, invoice })
     }
 }
@@ -299,6 +585,70 @@ mod tests {
         assert_eq!(EventStatus::parse("new"), EventStatus::New);
         assert_eq!(EventStatus::parse("Failed"), EventStatus::Failed);
         assert_eq!(EventStatus::parse("x"), EventStatus::Unknown("x".into()));
+    }
+
+    fn invoice(id: &str, invoice_id: &str, currency: &str, amount: &str) -> Invoice {
+        serde_json::from_str(&format!(
+            r#"{{"id":"{id}","created":"2017-01-31T14:20:00","currency":"{currency}","amount":{amount},"invoice_id":"{invoice_id}","status":"PAID"}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn expected_invoice_checks_reference_currency_amount() {
+        let pen = |s: &str| Money::parse(s, Currency::Pen).unwrap();
+        let paid = invoice("inv_1", "INV-1", "PEN", "15.0");
+        assert!(
+            ExpectedInvoice::by_invoice_id(pen("15"), "INV-1")
+                .check(&paid)
+                .is_ok()
+        );
+        assert!(
+            ExpectedInvoice::by_id(pen("15.00"), "inv_1")
+                .check(&paid)
+                .is_ok()
+        );
+        let failed = |e: ExpectedInvoice, i: &Invoice| e.check(i).unwrap_err().check().unwrap();
+        // Another invoice of the same amount, paid: refused by either reference.
+        let other = invoice("inv_2", "INV-2", "PEN", "15.0");
+        assert_eq!(
+            failed(ExpectedInvoice::by_invoice_id(pen("15"), "INV-1"), &other),
+            ConfirmCheck::InvoiceId
+        );
+        assert_eq!(
+            failed(ExpectedInvoice::by_id(pen("15"), "inv_1"), &other),
+            ConfirmCheck::Id
+        );
+        let usd = invoice("inv_1", "INV-1", "USD", "15.0");
+        assert_eq!(
+            failed(ExpectedInvoice::by_id(pen("15"), "inv_1"), &usd),
+            ConfirmCheck::Currency
+        );
+        assert_eq!(
+            failed(ExpectedInvoice::by_id(pen("15.01"), "inv_1"), &paid),
+            ConfirmCheck::Amount
+        );
+        // Blank expectations match nothing and are refused by validate.
+        let blank = invoice("inv_1", "", "PEN", "15.0");
+        assert_eq!(
+            failed(ExpectedInvoice::by_invoice_id(pen("15"), ""), &blank),
+            ConfirmCheck::InvoiceId
+        );
+        assert_eq!(
+            ExpectedInvoice::by_id(pen("15"), " ")
+                .validate()
+                .unwrap_err()
+                .field(),
+            "expected.id"
+        );
+        let e = ExpectedInvoice::by_invoice_id(pen("15"), "INV-1")
+            .check(&other)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "KashIO event: invoice_id check failed: expected INV-1, got INV-2"
+        );
+        assert!(!e.should_retry());
     }
 
     #[test]

@@ -597,8 +597,11 @@ impl<'de> Deserialize<'de> for Invoice {
     }
 }
 
-fn check_id(id: &str) -> Result<(), ValidationError> {
-    validate::non_empty("id", id)
+/// Checks KashIO's invoice id before it becomes a path segment: blank ids, dot
+/// segments (`DELETE /invoices/..` would be `DELETE /`) and control characters are
+/// refused under the caller's name for it, before anything is sent.
+pub(crate) fn check_id(id: &str) -> Result<(), ValidationError> {
+    validate::path_id("invoice_id", id)
 }
 
 impl KashioClient {
@@ -636,7 +639,8 @@ impl KashioClient {
     /// Fetches an invoice by KashIO id (`GET /invoices/{id}`).
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
+    /// path (see [`validate::path_id`]); otherwise see [`Error`].
     pub async fn get_invoice(&self, id: &str) -> Result<Invoice, Error> {
         check_id(id)?;
         let request = self.request(Method::GET, &["invoices", id], "get_invoice")?;
@@ -646,7 +650,8 @@ impl KashioClient {
     /// Voids an invoice (`DELETE /invoices/{id}`): it can no longer be paid.
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id; otherwise see [`Error`].
+    /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
+    /// path (see [`validate::path_id`]); otherwise see [`Error`].
     pub async fn void_invoice(&self, id: &str) -> Result<Invoice, Error> {
         check_id(id)?;
         let request = self.request(Method::DELETE, &["invoices", id], "void_invoice")?;
@@ -656,8 +661,9 @@ impl KashioClient {
     /// Changes the amount and/or expiration of an invoice (`PATCH /invoices/{id}`).
     ///
     /// # Errors
-    /// [`Error::Validation`] for a blank id or a bad update (see
-    /// [`InvoiceUpdate::validate`]); otherwise see [`Error`].
+    /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
+    /// path, or for a bad update (see [`InvoiceUpdate::validate`]); otherwise see
+    /// [`Error`].
     pub async fn update_invoice(&self, id: &str, update: &InvoiceUpdate) -> Result<Invoice, Error> {
         check_id(id)?;
         update.validate()?;

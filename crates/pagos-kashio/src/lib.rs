@@ -12,7 +12,8 @@
 //!   [`events_stream`](KashioClient::events_stream), and
 //!   [`confirm_event`](KashioClient::confirm_event) for notifications (KashIO does not
 //!   sign them: only the event id is taken from a notification, everything else is
-//!   fetched).
+//!   fetched, and the invoice must be the one the merchant expects, for its amount:
+//!   [`ExpectedInvoice`]).
 //! - The unified [`pagos_core::PaymentProvider`]: create, get and cancel (void).
 //!
 //! Authentication is HTTP Basic with the secret key as user name and no password.
@@ -68,7 +69,10 @@ pub use client::{
     CERT_BASE_URL, DEFAULT_BASE_URL, KashioClient, KashioClient as Client, KashioClientBuilder,
     KashioClientBuilder as ClientBuilder, PROVIDER_NAME,
 };
-pub use events::{ConfirmedEvent, Event, EventStatus, EventType};
+pub use events::{
+    ConfirmCheck, ConfirmError, ConfirmedEvent, Event, EventStatus, EventType, ExpectedInvoice,
+    InvoiceRef,
+};
 pub use invoices::{
     CreateInvoice, CreateInvoiceBuilder, Customer, Invoice, InvoiceUpdate, kashio_datetime,
 };

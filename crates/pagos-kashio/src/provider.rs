@@ -166,7 +166,10 @@ impl PaymentProvider for KashioClient {
         Ok(Payment::from(&self.create_invoice(&invoice).await?))
     }
 
+    /// Fetches the invoice; the id is KashIO's (`inv_…`), reported as `payment_id` when
+    /// it is blank or would change the path.
     async fn get_payment(&self, id: &str) -> Result<Payment, Error> {
+        validate::path_id("payment_id", id)?;
         Ok(Payment::from(&self.get_invoice(id).await?))
     }
 
@@ -174,7 +177,8 @@ impl PaymentProvider for KashioClient {
     /// any other known status is reported as a [`ProviderError`], an unknown one as
     /// an outcome-unknown error.
     async fn cancel_payment(&self, id: &str) -> Result<(), Error> {
-        validate::non_empty("id", id)?;
+        // Under the unified name: the caller of the trait passed a payment id.
+        validate::path_id("payment_id", id)?;
         let invoice = self.void_invoice(id).await?;
         match &invoice.status {
             InvoiceStatus::Voided => Ok(()),

@@ -9,8 +9,9 @@ use pagos_core::{
     PaymentStatus, RetryPolicy, Transport, UnknownCause,
 };
 use pagos_kashio::{
-    CERT_BASE_URL, Client, CreateInvoice, Customer, DEFAULT_BASE_URL, EventStatus, EventType,
-    InvoiceStatus, InvoiceUpdate, KashioClient, ListParams,
+    CERT_BASE_URL, Client, ConfirmCheck, ConfirmError, CreateInvoice, Customer, DEFAULT_BASE_URL,
+    EventStatus, EventType, ExpectedInvoice, InvoiceStatus, InvoiceUpdate, KashioClient,
+    ListParams,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -719,18 +720,10 @@ async fn events_stream_walks_pages() {
     second.assert_calls_async(1).await;
 }
 
-#[tokio::test]
-async fn confirm_event_fetches_the_event_then_its_invoice() {
-    let server = MockServer::start_async().await;
-    let event = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(path("/events/eve_6hxCf5yj6jAHep3JUJZrmm"))
-                .header("authorization", AUTH);
-            then.status(200).body(EVENT_RESPONSE);
-        })
-        .await;
-    let invoice = server
+/// The invoice the seed's event points to, as a paid 15.00 PEN invoice numbered
+/// `invoice_id`.
+async fn paid_invoice_mock<'a>(server: &'a MockServer, invoice_id: &str) -> httpmock::Mock<'a> {
+    server
         .mock_async(|when, then| {
             when.method(GET)
                 .path(path("/invoices/inv_QokikJOvBiI2HlWgH4olfQ2"))
@@ -738,20 +731,85 @@ async fn confirm_event_fetches_the_event_then_its_invoice() {
             then.status(200).json_body(json!({
                 "id": "inv_QokikJOvBiI2HlWgH4olfQ2", "object": "invoice",
                 "created": "2017-01-31T14:20:00", "currency": "PEN", "amount": 15.0,
-                "invoice_id": "INV-9", "status": "PAID"
+                "invoice_id": invoice_id, "status": "PAID"
             }));
         })
-        .await;
-    let confirmed = client(&server)
-        .confirm_event("eve_6hxCf5yj6jAHep3JUJZrmm")
         .await
-        .unwrap();
-    event.assert_async().await;
-    invoice.assert_async().await;
-    assert_eq!(confirmed.event.event_type, EventType::InvoicePaid);
-    let invoice = confirmed.invoice.unwrap();
-    assert_eq!(invoice.id, "inv_QokikJOvBiI2HlWgH4olfQ2");
-    assert_eq!(invoice.status, InvoiceStatus::Paid);
+}
+
+async fn seed_event_mock(server: &MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(path("/events/eve_6hxCf5yj6jAHep3JUJZrmm"))
+                .header("authorization", AUTH);
+            then.status(200).body(EVENT_RESPONSE);
+        })
+        .await
+}
+
+#[tokio::test]
+async fn confirm_event_fetches_the_event_then_its_invoice() {
+    let server = MockServer::start_async().await;
+    let event = seed_event_mock(&server).await;
+    let invoice = paid_invoice_mock(&server, "INV-9").await;
+    let c = client(&server);
+    for expected in [
+        ExpectedInvoice::by_invoice_id(pen("15"), "INV-9"),
+        ExpectedInvoice::by_id(pen("15.00"), "inv_QokikJOvBiI2HlWgH4olfQ2"),
+    ] {
+        let confirmed = c
+            .confirm_event("eve_6hxCf5yj6jAHep3JUJZrmm", &expected)
+            .await
+            .unwrap();
+        assert_eq!(confirmed.event.event_type, EventType::InvoicePaid);
+        assert_eq!(confirmed.invoice.id, "inv_QokikJOvBiI2HlWgH4olfQ2");
+        assert_eq!(confirmed.invoice.status, InvoiceStatus::Paid);
+    }
+    event.assert_calls_async(2).await;
+    invoice.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn a_paid_event_for_another_invoice_of_the_same_amount_is_refused() {
+    let server = MockServer::start_async().await;
+    let event = seed_event_mock(&server).await;
+    // A real, paid 15.00 PEN invoice: but the merchant's INV-9, not INV-1.
+    let invoice = paid_invoice_mock(&server, "INV-9").await;
+    let c = client(&server);
+    let e = c
+        .confirm_event(
+            "eve_6hxCf5yj6jAHep3JUJZrmm",
+            &ExpectedInvoice::by_invoice_id(pen("15"), "INV-1"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(ConfirmCheck::InvoiceId), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "KashIO event: invoice_id check failed: expected INV-1, got INV-9"
+    );
+    assert!(!e.should_retry());
+    // Expecting KashIO's id, the event itself names another invoice: not even fetched.
+    let e = c
+        .confirm_event(
+            "eve_6hxCf5yj6jAHep3JUJZrmm",
+            &ExpectedInvoice::by_id(pen("15"), "inv_another"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(ConfirmCheck::Id), "{e:?}");
+    // The right invoice for another amount is refused too.
+    let e = c
+        .confirm_event(
+            "eve_6hxCf5yj6jAHep3JUJZrmm",
+            &ExpectedInvoice::by_invoice_id(pen("150"), "INV-9"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(ConfirmCheck::Amount), "{e:?}");
+    event.assert_calls_async(3).await;
+    invoice.assert_calls_async(2).await;
 }
 
 #[tokio::test]
@@ -772,12 +830,11 @@ async fn confirm_event_without_an_invoice_fetches_nothing_else() {
             then.status(200).body(GET_RESPONSE);
         })
         .await;
-    let confirmed = client(&server).confirm_event("eve_2").await.unwrap();
-    assert!(confirmed.invoice.is_none());
-    assert_eq!(
-        confirmed.event.event_type,
-        EventType::Unknown("transfer.sent".into())
-    );
+    let e = client(&server)
+        .confirm_event("eve_2", &ExpectedInvoice::by_invoice_id(pen("15"), "INV-9"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(ConfirmCheck::Invoice), "{e:?}");
     assert_eq!(invoices.calls_async().await, 0);
 }
 
@@ -961,6 +1018,48 @@ async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
         .await
 }
 
+/// An amount read from JSON goes through `Money`'s precision check: an over-precise
+/// amount never reaches an invoice, so nothing can round it.
+#[tokio::test]
+async fn over_precise_amounts_are_refused_never_rounded() {
+    let server = MockServer::start_async().await;
+    let mock = catch_all(&server).await;
+    let c = client(&server);
+    // What an application does with an order it received as JSON.
+    async fn invoice_from_json(c: &KashioClient, order: &str) -> Result<(), String> {
+        let amount: Money = serde_json::from_str(order).map_err(|e| e.to_string())?;
+        let invoice = CreateInvoice::builder("INV-1", amount, Customer::new().name("ANA"))
+            .build()
+            .map_err(|e| e.to_string())?;
+        c.create_invoice(&invoice)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())?;
+        c.update_invoice("inv_1", &InvoiceUpdate::new().amount(amount))
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+    for (order, message) in [
+        (
+            r#"{"amount":"15.005","currency":"PEN"}"#,
+            "invalid amount: 15.005 has more than 2 decimal place(s), the most PEN allows",
+        ),
+        (
+            r#"{"amount":"0.001","currency":"USD"}"#,
+            "invalid amount: 0.001 has more than 2 decimal place(s), the most USD allows",
+        ),
+        (
+            r#"{"amount":15.5,"currency":"PEN"}"#,
+            "an amount with a fraction must be a string",
+        ),
+    ] {
+        let e = invoice_from_json(&c, order).await.unwrap_err();
+        assert!(e.contains(message), "{order}: {e}");
+    }
+    assert_eq!(mock.calls_async().await, 0);
+}
+
 #[tokio::test]
 async fn invalid_invoices_are_not_sent() {
     let server = MockServer::start_async().await;
@@ -1056,10 +1155,10 @@ async fn invalid_invoices_are_not_sent() {
             c.update_invoice("", &InvoiceUpdate::new().amount(pen("1")))
                 .await
         ),
-        "id"
+        "invoice_id"
     );
-    assert_eq!(field(c.get_invoice("").await), "id");
-    assert_eq!(field(c.void_invoice(" ").await), "id");
+    assert_eq!(field(c.get_invoice("").await), "invoice_id");
+    assert_eq!(field(c.void_invoice(" ").await), "invoice_id");
 
     assert_eq!(mock.calls_async().await, 0);
 }
@@ -1085,9 +1184,17 @@ async fn invalid_lists_and_event_ids_are_not_sent() {
         assert_eq!(err.validation_field(), Some(field));
     }
     let err = c.get_event("").await.unwrap_err();
-    assert_eq!(err.validation_field(), Some("id"));
-    let err = c.confirm_event("  ").await.unwrap_err();
-    assert_eq!(err.validation_field(), Some("id"));
+    assert_eq!(err.validation_field(), Some("event_id"));
+    let expected = ExpectedInvoice::by_invoice_id(pen("15"), "INV-9");
+    match c.confirm_event("  ", &expected).await {
+        Err(ConfirmError::Invalid(v)) => assert_eq!(v.field(), "event_id"),
+        other => panic!("expected the event id to be refused, got {other:?}"),
+    }
+    let blank = ExpectedInvoice::by_id(pen("15"), "");
+    match c.confirm_event("eve_1", &blank).await {
+        Err(ConfirmError::Invalid(v)) => assert_eq!(v.field(), "expected.id"),
+        other => panic!("expected the expectation to be refused, got {other:?}"),
+    }
     // The stream walks forward only.
     let items: Vec<_> = c
         .invoices_stream(ListParams::new().ending_before("inv_9"))
@@ -1257,11 +1364,11 @@ async fn invalid_payments_are_not_sent() {
 
     assert_eq!(
         field(c.get_payment("").await.unwrap_err()).as_deref(),
-        Some("id")
+        Some("payment_id")
     );
     assert_eq!(
         field(c.cancel_payment("").await.unwrap_err()).as_deref(),
-        Some("id")
+        Some("payment_id")
     );
     assert_eq!(mock.calls_async().await, 0);
 }

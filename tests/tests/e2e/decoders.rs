@@ -1840,6 +1840,10 @@ fn kashio_client_decoders() {
         .transport(one_attempt())
         .build()
         .unwrap();
+    let expected_invoice = kashio::ExpectedInvoice::by_invoice_id(
+        pagos::Money::parse("15.00", pagos::Currency::Pen).unwrap(),
+        "INV-1",
+    );
     let rt = runtime();
     let shapes = [
         (3, KASHIO_INVOICE),
@@ -1865,7 +1869,11 @@ fn kashio_client_decoders() {
                 "list_events",
                 client.list_events(&kashio::ListParams::new()).await,
             );
-            outcome(status, "confirm_event", client.confirm_event("eve_1").await);
+            outcome(
+                status,
+                "confirm_event",
+                client.confirm_event("eve_1", &expected_invoice).await,
+            );
             outcome(status, "get_payment", client.get_payment("inv_1").await);
         });
     });

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use pagos::compropago::OrderStatus;
 use pagos::compropago::webhook::WebhookEvent;
-use pagos::kashio::{EventStatus, EventType, InvoiceStatus, ListParams};
+use pagos::kashio::{
+    ConfirmCheck, EventStatus, EventType, ExpectedInvoice, InvoiceStatus, ListParams,
+};
 use pagos::kashpay::{
     AccountType, CreateOrder, OrderStatus as KashpayOrderStatus, TransactionType,
 };
@@ -276,12 +278,25 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
         paid_event.invoice_id().as_deref(),
         Some(created.id.as_str())
     );
-    let confirmed = within("confirm", client.confirm_event(&paid_event.id))
+    // Bound to the merchant's own order: its number and amount.
+    let expected = ExpectedInvoice::by_invoice_id(money("150.00", Currency::Pen), "INV-2001");
+    let confirmed = within("confirm", client.confirm_event(&paid_event.id, &expected))
         .await
         .unwrap();
-    let invoice = confirmed.invoice.expect("the event points to the invoice");
+    let invoice = confirmed.invoice;
     assert_eq!(invoice.id, created.id);
     assert_eq!(invoice.status, InvoiceStatus::Paid);
+    // The same paid event does not confirm another order of the same amount.
+    let other = ExpectedInvoice::by_invoice_id(money("150.00", Currency::Pen), "INV-2002");
+    let refused = within("confirm", client.confirm_event(&paid_event.id, &other))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.check(),
+        Some(ConfirmCheck::InvoiceId),
+        "{refused:?}"
+    );
+    assert!(!refused.should_retry());
 
     let succeeded = within("get", kashio.get_payment(&created.id))
         .await
@@ -294,13 +309,11 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
     assert_eq!(posted.path, "/kashio/events");
     let posted_id = posted.json()["id"].as_str().unwrap().to_string();
     assert_eq!(posted_id, paid_event.id);
-    let confirmed = within("confirm", client.confirm_event(&posted_id))
+    let by_id = ExpectedInvoice::by_id(money("150.00", Currency::Pen), created.id.clone());
+    let confirmed = within("confirm", client.confirm_event(&posted_id, &by_id))
         .await
         .unwrap();
-    assert_eq!(
-        confirmed.invoice.map(|i| i.status),
-        Some(InvoiceStatus::Paid)
-    );
+    assert_eq!(confirmed.invoice.status, InvoiceStatus::Paid);
     within("deliveries", sandbox.notifications_settled()).await;
     let event = within("get event", client.get_event(&posted_id))
         .await

@@ -897,7 +897,7 @@ fn check_kashio(invoice: &Form, id: &str, send: bool) -> Result<(), TestCaseErro
     }
     if send {
         let api = &clients().kashio_api;
-        let ids = &["id"];
+        let ids = &["invoice_id"];
         refused_or_not_sent("get_invoice", ids, block_on(api.get_invoice(id)))?;
         refused_or_not_sent("void_invoice", ids, block_on(api.void_invoice(id)))?;
         let update = InvoiceUpdate::new().amount(money("20.00", Currency::Pen));
@@ -906,8 +906,19 @@ fn check_kashio(invoice: &Form, id: &str, send: bool) -> Result<(), TestCaseErro
             ids,
             block_on(api.update_invoice(id, &update)),
         )?;
-        refused_or_not_sent("get_event", ids, block_on(api.get_event(id)))?;
-        refused_or_not_sent("confirm_event", ids, block_on(api.confirm_event(id)))?;
+        refused_or_not_sent("get_event", &["event_id"], block_on(api.get_event(id)))?;
+        let expected = pagos::kashio::ExpectedInvoice::by_invoice_id(
+            money("15.00", Currency::Pen),
+            "INV-000001-001",
+        );
+        // Nothing is sent, so the only errors are the id's refusal and the fetch that
+        // could not leave; a mismatch would be reported under a field no list holds.
+        let confirmed = block_on(api.confirm_event(id, &expected)).map_err(|e| match e {
+            pagos::kashio::ConfirmError::Invalid(v) => Error::from(v),
+            pagos::kashio::ConfirmError::Fetch(e) => e,
+            other => Error::from(pagos::ValidationError::new("mismatch", other.to_string())),
+        });
+        refused_or_not_sent("confirm_event", &["event_id"], confirmed)?;
         for params in [
             ListParams::new().status(id),
             ListParams::new().starting_after(id),

@@ -9,18 +9,18 @@
 //! | `invoices list [--all]` | `GET /invoices` (one page, or every page) |
 //! | `events get ID` | `GET /events/{id}` |
 //! | `events list [--all]` | `GET /events` |
-//! | `events confirm ID` | `GET /events/{id}` then `GET /invoices/{invoice}` |
+//! | `events confirm ID --amount A (--invoice-id N \| --kashio-id inv_…)` | `GET /events/{id}` then `GET /invoices/{invoice}`, checked against the expected invoice |
 
 use clap::{Args, Subcommand};
 use futures_util::TryStreamExt;
 use pagos::kashio::{
-    CreateInvoice, Customer, Event, Invoice, InvoiceUpdate, KashioClient, ListParams, Page,
-    kashio_datetime,
+    ConfirmError, CreateInvoice, Customer, Event, ExpectedInvoice, Invoice, InvoiceRef,
+    InvoiceUpdate, KashioClient, ListParams, Page, kashio_datetime,
 };
 use serde_json::Value;
 
 use crate::config::{Overrides, Settings};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::{Human, Output, raw_list, table_of};
 use crate::parse;
 
@@ -80,11 +80,26 @@ pub enum EventCommand {
     },
     /// List events (GET /events): one page, or every page with --all.
     List(ListArgs),
-    /// Confirm a notified event: fetch it, then the invoice it points to, and print
-    /// the invoice's current status (KashIO does not sign notifications).
+    /// Confirm a notified event: fetch it, then the invoice it points to, check that
+    /// it is the invoice you expect for its amount, and print the invoice's current
+    /// status (KashIO does not sign notifications). Exit 1 when a check fails.
     Confirm {
         /// The event id taken from the notification.
         id: String,
+        /// The expected invoice's amount (exact decimal text).
+        #[arg(long)]
+        amount: String,
+        /// The expected invoice's currency.
+        #[arg(long, default_value = "PEN")]
+        currency: String,
+        /// Your invoice number (invoice_id) of the expected invoice. This or
+        /// --kashio-id is required: without it, a paid event of another invoice of the
+        /// same amount would pass.
+        #[arg(long, required_unless_present = "kashio_id")]
+        invoice_id: Option<String>,
+        /// KashIO's id (inv_…) of the expected invoice, instead of --invoice-id.
+        #[arg(long, conflicts_with = "invoice_id")]
+        kashio_id: Option<String>,
     },
 }
 
@@ -293,39 +308,62 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
                     ],
                 ))
             }
-            EventCommand::Confirm { id } => {
-                let confirmed = client()?.confirm_event(&id).await?;
+            EventCommand::Confirm {
+                id,
+                amount,
+                currency,
+                invoice_id,
+                kashio_id,
+            } => {
+                let amount = parse::money(&amount, &currency)?;
+                let invoice = match (invoice_id, kashio_id) {
+                    (Some(n), _) => InvoiceRef::InvoiceId(n),
+                    (None, Some(k)) => InvoiceRef::Id(k),
+                    // clap requires one of the two.
+                    (None, None) => {
+                        return Err(CliError::usage(
+                            "give --invoice-id or --kashio-id: the invoice the event must be about",
+                        ));
+                    }
+                };
+                let expected = ExpectedInvoice::new(amount, invoice);
+                let confirmed = client()?
+                    .confirm_event(&id, &expected)
+                    .await
+                    .map_err(confirm_error)?;
                 let event = event_json(&confirmed.event);
-                let invoice = confirmed
-                    .invoice
-                    .as_ref()
-                    .map_or_else(|| "null".to_string(), |i| i.raw().get().to_string());
-                let json = format!(r#"{{"event":{event},"invoice":{invoice}}}"#);
-                let mut fields = vec![
+                let i = &confirmed.invoice;
+                let json = format!(r#"{{"event":{event},"invoice":{}}}"#, i.raw().get());
+                let fields = vec![
                     ("event.id".to_string(), confirmed.event.id.clone()),
                     (
                         "event.type".to_string(),
                         confirmed.event.event_type.to_string(),
                     ),
+                    ("invoice.id".into(), i.id.clone()),
+                    (
+                        "invoice.invoice_id".into(),
+                        i.invoice_id.clone().unwrap_or_default(),
+                    ),
+                    ("invoice.status".into(), i.status.to_string()),
+                    (
+                        "invoice.amount".into(),
+                        format!("{} {}", i.amount, i.currency),
+                    ),
                 ];
-                match &confirmed.invoice {
-                    Some(i) => {
-                        fields.push(("invoice.id".into(), i.id.clone()));
-                        fields.push((
-                            "invoice.invoice_id".into(),
-                            i.invoice_id.clone().unwrap_or_default(),
-                        ));
-                        fields.push(("invoice.status".into(), i.status.to_string()));
-                        fields.push((
-                            "invoice.amount".into(),
-                            format!("{} {}", i.amount, i.currency),
-                        ));
-                    }
-                    None => fields.push(("invoice".into(), "(the event names no invoice)".into())),
-                }
                 Ok(Output::raw(json, Human::Fields(fields)))
             }
         },
+    }
+}
+
+/// Exit codes as for every SDK error, and 1 when a check failed (like a Khipu
+/// notification check).
+fn confirm_error(e: ConfirmError) -> CliError {
+    match e {
+        ConfirmError::Invalid(v) => CliError::Pagos(v.into()),
+        ConfirmError::Fetch(inner) => CliError::Pagos(inner),
+        other => CliError::Failed(other.to_string()),
     }
 }
 
