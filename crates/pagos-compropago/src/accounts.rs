@@ -336,10 +336,11 @@ impl CompropagoClient {
     /// Lists an account's sub-accounts and their CLABEs (`GET /v2/accounts/{id}`).
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `account_id` when blank; otherwise see
+    /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
+    /// change the path (see [`validate::path_id`]); otherwise see
     /// [`pagos_core::Error`].
     pub async fn list_subaccounts(&self, account_id: &str) -> Result<Vec<SubAccount>> {
-        validate::non_empty("account_id", account_id)?;
+        validate::path_id("account_id", account_id)?;
         let request = self.request(Method::GET, &["accounts", account_id], "list_subaccounts")?;
         let response = self.send(request).await?;
         envelope::list(&response)
@@ -349,15 +350,15 @@ impl CompropagoClient {
     /// optionally only those of one CLABE (`?clabe=`).
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `account_id` when blank or on `clabe` when
-    /// it is not a valid CLABE (18 digits, check digit); otherwise see
-    /// [`pagos_core::Error`].
+    /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
+    /// change the path (see [`validate::path_id`]), or on `clabe` when it is not a
+    /// valid CLABE (18 digits, check digit); otherwise see [`pagos_core::Error`].
     pub async fn account_transactions(
         &self,
         account_id: &str,
         clabe: Option<&str>,
     ) -> Result<Vec<AccountTransaction>> {
-        validate::non_empty("account_id", account_id)?;
+        validate::path_id("account_id", account_id)?;
         let mut request = self.request(
             Method::GET,
             &["accounts", account_id, "transactions"],

@@ -85,7 +85,7 @@ pub use orders::{
     ProductInfo,
 };
 pub use status::{AccountStatus, OrderStatus};
-pub use webhook::WebhookEvent;
+pub use webhook::{ExpectedOrder, OrderRef, WebhookError, WebhookEvent};
 
 /// Short alias for [`CompropagoClient`].
 pub type Client = CompropagoClient;

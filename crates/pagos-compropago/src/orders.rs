@@ -435,10 +435,12 @@ impl CompropagoClient {
     /// Accepts the v2 envelope and, as in the seed's example, a bare order.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `id` when it is blank; otherwise see
-    /// [`pagos_core::Error`] (an unknown id is a provider error, usually HTTP 404).
+    /// [`pagos_core::Error::Validation`] on `order_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]); otherwise see [`pagos_core::Error`]
+    /// (an unknown id is a provider error, usually HTTP 404).
     pub async fn get_order(&self, id: &str) -> Result<Order> {
-        validate::non_empty("id", id)?;
+        // `GET /v2/orders/..` would be `GET /v2`: refuse before anything is sent.
+        validate::path_id("order_id", id)?;
         let request = self.request(Method::GET, &["orders", id], "get_order")?;
         let response = self.send(request).await?;
         envelope::one(&response, Shape::WrappedOrBare)

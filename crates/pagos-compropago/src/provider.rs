@@ -21,7 +21,7 @@
 
 use pagos_core::{
     Capabilities, CreatePayment, Operation, Payment, PaymentProvider, PaymentStatus, Result,
-    ValidationError, async_trait,
+    ValidationError, async_trait, validate,
 };
 
 use crate::client::{CompropagoClient, PROVIDER_NAME};
@@ -113,7 +113,10 @@ impl PaymentProvider for CompropagoClient {
         Ok(self.create_order(&order).await?.into())
     }
 
+    /// Fetches the order; the id is ComproPago's (`ch_…`), reported as `payment_id`
+    /// when it is blank or would change the path.
     async fn get_payment(&self, id: &str) -> Result<Payment> {
+        validate::path_id("payment_id", id)?;
         Ok(self.get_order(id).await?.into())
     }
 }

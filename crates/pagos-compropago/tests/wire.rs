@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
-use pagos_compropago::webhook::WebhookEvent;
+use pagos_compropago::webhook::{Check, ExpectedOrder, WebhookError, WebhookEvent};
 use pagos_compropago::{
     AccountCustomer, AccountStatus, ClabeCustomer, Client, CreateAccount, CreateClabe, CreateOrder,
     Customer, Frequency, OrderStatus, PaymentType, Product,
@@ -740,7 +740,7 @@ async fn invalid_inputs_are_rejected_before_sending() {
         "customer.phone"
     );
 
-    assert_eq!(field(c.get_order(" ").await.map(drop)), "id");
+    assert_eq!(field(c.get_order(" ").await.map(drop)), "order_id");
     assert_eq!(field(c.list_subaccounts("").await.map(drop)), "account_id");
     assert_eq!(
         field(
@@ -789,17 +789,31 @@ async fn invalid_inputs_are_rejected_before_sending() {
         "payer.phone"
     );
 
+    let expected = ExpectedOrder::by_product_id(mxn("12.56"), "SMGCURL1");
+    let webhook_field = |r: Result<WebhookEvent, WebhookError>| match r {
+        Err(WebhookError::Invalid(v)) => v.field().to_string(),
+        other => panic!("expected an unusable body, got {other:?}"),
+    };
     assert_eq!(
-        field(c.confirm_webhook(b"not json").await.map(drop)),
+        webhook_field(c.confirm_webhook(b"not json", &expected).await),
         "webhook.body"
     );
     assert_eq!(
-        field(
-            c.confirm_webhook(br#"{"status":"ACCEPTED"}"#)
+        webhook_field(
+            c.confirm_webhook(br#"{"status":"ACCEPTED"}"#, &expected)
                 .await
-                .map(drop)
         ),
         "webhook.id"
+    );
+    assert_eq!(
+        webhook_field(
+            c.confirm_webhook(
+                br#"{"id":"ch_1"}"#,
+                &ExpectedOrder::by_product_id(mxn("12.56"), " ")
+            )
+            .await
+        ),
+        "expected.product_id"
     );
 
     assert_eq!(mock.calls_async().await, 0);
@@ -901,12 +915,13 @@ async fn webhook_test_ping_is_recognised_without_fetching() {
     let server = MockServer::start_async().await;
     let mock = catch_all(&server).await;
     let c = client(&server);
+    let expected = ExpectedOrder::by_order_id(mxn("12.56"), ORDER_ID);
     for body in [
         r#"{"id":"ch_00000000-0000-0000-0000-000000000000","short_id":"000000","status":"ACCEPTED"}"#,
         r#"{"id":"ch_x","shortId":"000000"}"#,
     ] {
         assert_eq!(
-            c.confirm_webhook(body.as_bytes()).await.unwrap(),
+            c.confirm_webhook(body.as_bytes(), &expected).await.unwrap(),
             WebhookEvent::TestPing
         );
     }
@@ -927,8 +942,9 @@ async fn webhook_trusts_the_fetched_order_not_the_posted_body() {
     // The posted body claims the order was paid.
     let posted = GET_ORDER.replace(r#""status": "PENDING""#, r#""status": "ACCEPTED""#);
     assert!(posted.contains("ACCEPTED"));
+    let expected = ExpectedOrder::by_product_id(mxn("12.56"), "SMGCURL1");
     let event = client(&server)
-        .confirm_webhook(posted.as_bytes())
+        .confirm_webhook(posted.as_bytes(), &expected)
         .await
         .unwrap();
     mock.assert_async().await;
@@ -937,6 +953,93 @@ async fn webhook_trusts_the_fetched_order_not_the_posted_body() {
     };
     assert_eq!(order.id, ORDER_ID);
     assert_eq!(order.status, OrderStatus::Pending);
+}
+
+#[tokio::test]
+async fn webhook_for_another_paid_order_of_the_same_amount_is_refused() {
+    let server = MockServer::start_async().await;
+    // A real order of the same price, paid: the forger's own, product.id SMGCURL1.
+    let paid = GET_ORDER.replace(r#""status": "PENDING""#, r#""status": "ACCEPTED""#);
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/compropago/v2/orders/{ORDER_ID}"))
+                .header("authorization", BASIC);
+            then.status(200).body(&paid);
+        })
+        .await;
+    let c = client(&server);
+    // The merchant waits for its order "orden-42" of 12.56 MXN.
+    let e = c
+        .confirm_webhook(
+            paid.as_bytes(),
+            &ExpectedOrder::by_product_id(mxn("12.56"), "orden-42"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(Check::ProductId), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "ComproPago webhook: product.id check failed: expected orden-42, got SMGCURL1"
+    );
+    assert!(!e.should_retry());
+    // The right order for another price is refused too.
+    let e = c
+        .confirm_webhook(
+            paid.as_bytes(),
+            &ExpectedOrder::by_product_id(mxn("125.60"), "SMGCURL1"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(Check::Amount), "{e:?}");
+    assert_eq!(mock.calls_async().await, 2);
+
+    // Expecting ComproPago's id of another order, the posted id alone refuses it:
+    // nothing more is fetched.
+    let e = c
+        .confirm_webhook(
+            paid.as_bytes(),
+            &ExpectedOrder::by_order_id(mxn("12.56"), "ch_the-merchants-own-order"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.check(), Some(Check::OrderId), "{e:?}");
+    assert_eq!(mock.calls_async().await, 2);
+}
+
+/// An amount read from JSON goes through `Money`'s precision check: an over-precise
+/// price never reaches an order, so nothing can round it.
+#[tokio::test]
+async fn over_precise_amounts_are_refused_never_rounded() {
+    let server = MockServer::start_async().await;
+    let mock = catch_all(&server).await;
+    let c = client(&server);
+    // What an application does with an order it received as JSON.
+    async fn order_from_json(c: &Client, order: &str) -> Result<(), String> {
+        let price: Money = serde_json::from_str(order).map_err(|e| e.to_string())?;
+        let order = CreateOrder::new(
+            Product::new("SMGCURL1", "SAMSUNG GOLD CURL", price),
+            Customer::new("cust-1", "Waldix", "waldix@compropago.com"),
+        );
+        c.create_order(&order)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+    for (order, message) in [
+        (
+            r#"{"amount":"150.005","currency":"MXN"}"#,
+            "invalid amount: 150.005 has more than 2 decimal place(s), the most MXN allows",
+        ),
+        (
+            r#"{"amount":150.5,"currency":"MXN"}"#,
+            "an amount with a fraction must be a string",
+        ),
+    ] {
+        let e = order_from_json(&c, order).await.unwrap_err();
+        assert!(e.contains(message), "{order}: {e}");
+    }
+    assert_eq!(mock.calls_async().await, 0);
 }
 
 // ---------------------------------------------------------------------------

@@ -1915,10 +1915,14 @@ fn compropago_client_decoders() {
                 "transactions",
                 client.account_transactions("acc_1", None).await,
             );
+            let expected = compropago::ExpectedOrder::by_order_id(
+                pagos::Money::parse("150.00", pagos::Currency::Mxn).unwrap(),
+                "ch_1",
+            );
             outcome(
                 status,
                 "webhook",
-                client.confirm_webhook(br#"{"id":"ch_1"}"#).await,
+                client.confirm_webhook(br#"{"id":"ch_1"}"#, &expected).await,
             );
             outcome(status, "get_payment", client.get_payment("ch_1").await);
         });

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use pagos::compropago::OrderStatus;
-use pagos::compropago::webhook::WebhookEvent;
+use pagos::compropago::webhook::{Check as WebhookCheck, ExpectedOrder, WebhookEvent};
 use pagos::kashio::{
     ConfirmCheck, EventStatus, EventType, ExpectedInvoice, InvoiceStatus, ListParams,
 };
@@ -441,7 +441,9 @@ async fn compropago_spei_order_is_paid_and_confirmed_from_its_webhook() {
         &format!("/v2/orders/{}", created.id),
     )
     .len();
-    let event = within("confirm", client.confirm_webhook(&webhook.body))
+    // Bound to the merchant's own order: its reference and price.
+    let expected = ExpectedOrder::by_product_id(money("250.00", Currency::Mxn), "ORD-3001");
+    let event = within("confirm", client.confirm_webhook(&webhook.body, &expected))
         .await
         .unwrap();
     let WebhookEvent::Order(order) = event else {
@@ -462,6 +464,17 @@ async fn compropago_spei_order_is_paid_and_confirmed_from_its_webhook() {
         gets_before + 1,
         "confirming refetches the order"
     );
+    // The same paid webhook does not confirm another order of the same price.
+    let other = ExpectedOrder::by_product_id(money("250.00", Currency::Mxn), "ORD-3002");
+    let refused = within("confirm", client.confirm_webhook(&webhook.body, &other))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.check(),
+        Some(WebhookCheck::ProductId),
+        "{refused:?}"
+    );
+    assert!(!refused.should_retry());
 
     let succeeded = within("get", compropago.get_payment(&created.id))
         .await

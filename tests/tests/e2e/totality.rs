@@ -1042,7 +1042,7 @@ fn check_compropago(f: &Form, id: &str, send: bool) -> Result<(), TestCaseError>
     }
     if send {
         let api = &clients().compropago_api;
-        refused_or_not_sent("get_order", &["id"], block_on(api.get_order(id)))?;
+        refused_or_not_sent("get_order", &["order_id"], block_on(api.get_order(id)))?;
         refused_or_not_sent(
             "list_subaccounts",
             &["account_id"],

@@ -9,12 +9,12 @@
 //! | `accounts list` | `GET /v2/accounts` |
 //! | `accounts subaccounts ID` | `GET /v2/accounts/{id}` |
 //! | `accounts transactions ID [--clabe]` | `GET /v2/accounts/{id}/transactions` |
-//! | `webhook confirm` | reads a posted body, then `GET /v2/orders/{id}` |
+//! | `webhook confirm --amount A (--product-id P \| --order-id ch_…)` | reads a posted body, then `GET /v2/orders/{id}`, checked against the expected order |
 
 use std::io::Read as _;
 
 use clap::{Args, Subcommand};
-use pagos::compropago::webhook::WebhookEvent;
+use pagos::compropago::webhook::{ExpectedOrder, OrderRef, WebhookError, WebhookEvent};
 use pagos::compropago::{
     AccountCustomer, ClabeCustomer, CompropagoClient, CreateAccount, CreateClabe, CreateOrder,
     Customer, Frequency, PaymentType, Product,
@@ -103,7 +103,8 @@ pub enum AccountCommand {
 #[derive(Debug, Subcommand)]
 pub enum WebhookCommand {
     /// Confirm a posted webhook body: recognise the test ping, or fetch the order it
-    /// names with your keys and print the fetched order (never the posted status).
+    /// names with your keys, check that it is the order you expect for its price, and
+    /// print the fetched order (never the posted status). Exit 1 when a check fails.
     Confirm {
         /// The posted body, as JSON text.
         #[arg(long, conflicts_with = "file")]
@@ -111,6 +112,19 @@ pub enum WebhookCommand {
         /// A file holding the posted body; `-` reads standard input.
         #[arg(long, value_name = "PATH")]
         file: Option<String>,
+        /// The expected order's price (exact decimal text).
+        #[arg(long)]
+        amount: String,
+        /// The expected order's currency.
+        #[arg(long, default_value = "MXN")]
+        currency: String,
+        /// Your product.id of the expected order. This or --order-id is required:
+        /// without it, a paid order of the same price would pass.
+        #[arg(long, required_unless_present = "order_id")]
+        product_id: Option<String>,
+        /// ComproPago's id (ch_…) of the expected order, instead of --product-id.
+        #[arg(long, conflicts_with = "product_id")]
+        order_id: Option<String>,
     },
 }
 
@@ -305,11 +319,34 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
                 ))
             }
         },
-        CompropagoCommand::Webhook(WebhookCommand::Confirm { body, file }) => {
+        CompropagoCommand::Webhook(WebhookCommand::Confirm {
+            body,
+            file,
+            amount,
+            currency,
+            product_id,
+            order_id,
+        }) => {
+            let amount = parse::money(&amount, &currency)?;
+            let order = match (product_id, order_id) {
+                (Some(p), _) => OrderRef::ProductId(p),
+                (None, Some(o)) => OrderRef::OrderId(o),
+                // clap requires one of the two.
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "give --product-id or --order-id: the order the webhook must be about",
+                    ));
+                }
+            };
+            let expected = ExpectedOrder::new(amount, order);
             let body = read_body(body, file)?;
             // Recognise an unusable body before anything is sent.
             pagos::compropago::webhook::parse(body.as_bytes())?;
-            match client()?.confirm_webhook(body.as_bytes()).await? {
+            let event = client()?
+                .confirm_webhook(body.as_bytes(), &expected)
+                .await
+                .map_err(webhook_error)?;
+            match event {
                 WebhookEvent::TestPing => Ok(Output::value(
                     &json!({"event": "test_ping"}),
                     Human::Text("the dashboard's test ping: nothing to confirm".into()),
@@ -321,6 +358,16 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
                 )),
             }
         }
+    }
+}
+
+/// Exit codes as for every SDK error, and 1 when a check failed (like a Khipu
+/// notification check).
+fn webhook_error(e: WebhookError) -> CliError {
+    match e {
+        WebhookError::Invalid(v) => CliError::Pagos(v.into()),
+        WebhookError::Fetch(inner) => CliError::Pagos(inner),
+        other => CliError::Failed(other.to_string()),
     }
 }
 

@@ -620,11 +620,14 @@ async fn compropago(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             },
         )
         .await?;
+    // The demo's own order: its reference and price.
+    let price = rec.need(P, "amount", money("150.00", Currency::Mxn))?;
+    let expected = pagos::compropago::ExpectedOrder::by_product_id(price, "DEMO-CP-1");
     rec.run(
         P,
         "confirm webhook (pagos-compropago)",
         "ACCEPTED",
-        compropago.confirm_webhook(&hook.body),
+        compropago.confirm_webhook(&hook.body, &expected),
         |event, e| match event {
             pagos::compropago::WebhookEvent::Order(order) => same(order.status.to_string(), e),
             other => (format!("{other:?}"), false),
