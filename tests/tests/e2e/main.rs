@@ -6,6 +6,7 @@ mod custom_provider;
 mod decoders;
 mod fault_matrix;
 mod faults;
+mod hostile;
 mod lifecycle;
 mod support;
 mod totality;
