@@ -7,7 +7,9 @@ use crate::commands;
 
 const AFTER_HELP: &str = "\
 Configuration comes from PAGOS_<PROVIDER>_... environment variables (credentials only \
-from there, never from flags); --base-url and a few other flags override the rest.
+from there, never from flags); --base-url and a few other flags override the rest. \
+PAGOS_PROXY (http://, https:// or socks5://) is the only proxy used: HTTP_PROXY, \
+HTTPS_PROXY and ALL_PROXY are ignored.
 
 Exit codes:
   0  success

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use pagos::{EnvConfig, Transport};
+use pagos::{ConfigError, EnvConfig, Transport};
 
 use crate::error::CliResult;
 
@@ -52,11 +52,40 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The transport every client of this run shares, with the `--timeout`.
+    /// The transport every provider command of this run shares: the `--timeout`, and
+    /// the proxy `PAGOS_PROXY` names, if any. That variable is the only way to give the
+    /// CLI a proxy: `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` are ignored by the
+    /// transport, so a stray variable cannot route credentials through a listener.
+    ///
+    /// # Errors
+    /// A configuration error naming `PAGOS_PROXY` (never its value) when it is not a
+    /// proxy URL, or when the TLS backend cannot be initialised.
+    pub fn transport(&self) -> CliResult<Transport> {
+        let proxy = EnvConfig::process().optional("PAGOS_PROXY");
+        self.build_transport(proxy)
+    }
+
+    /// A transport with the `--timeout` and no proxy, for the demo: it talks only to
+    /// the sandbox it starts on 127.0.0.1, which no proxy could reach.
     ///
     /// # Errors
     /// A configuration error when the TLS backend cannot be initialised.
-    pub fn transport(&self) -> CliResult<Transport> {
-        Ok(Transport::builder().timeout(self.timeout).build()?)
+    pub fn local_transport(&self) -> CliResult<Transport> {
+        self.build_transport(None)
+    }
+
+    fn build_transport(&self, proxy: Option<String>) -> CliResult<Transport> {
+        let mut builder = Transport::builder().timeout(self.timeout);
+        let proxied = proxy.is_some();
+        if let Some(url) = proxy {
+            builder = builder.proxy(url);
+        }
+        builder.build().map_err(|e| match e {
+            // The proxy URL may hold credentials: name the variable, keep the reason.
+            pagos::Error::Config(c) if proxied && c.setting() == "proxy" => {
+                ConfigError::new("PAGOS_PROXY", c.message().to_string()).into()
+            }
+            other => other.into(),
+        })
     }
 }

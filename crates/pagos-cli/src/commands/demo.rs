@@ -217,7 +217,7 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
     if progress {
         eprintln!("pagos sandbox running on {}", handle.url());
     }
-    let transport = settings.transport()?;
+    let transport = settings.local_transport()?;
     let control = Control {
         base: BaseUrl::parse(&handle.control_url())?,
         transport: transport.clone(),
