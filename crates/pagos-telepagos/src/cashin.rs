@@ -11,7 +11,9 @@
 //! generator has no other text field), unlike the cash-out's BCRA motive code.
 
 use pagos_core::transport::{Method, Request};
-use pagos_core::{Decimal, Error, Money, Response, Result, ValidationError, validate};
+use pagos_core::{
+    Decimal, Error, Money, PaymentStatus, Response, Result, ValidationError, validate,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -385,6 +387,24 @@ pub struct CashIn {
     pub link_id: Option<String>,
 }
 
+impl CashIn {
+    /// The credit's state, read from the answer's `status` through the
+    /// [table](crate::status): that a record exists proves nothing by itself, and
+    /// `"ok"` (which only says the query worked) is `Unknown("ok")`.
+    ///
+    /// ```
+    /// use pagos_core::PaymentStatus;
+    /// let credited: pagos_telepagos::CashIn =
+    ///     serde_json::from_str(r#"{"status":"acreditada","amount":1500.50}"#).unwrap();
+    /// assert_eq!(credited.payment_status(), PaymentStatus::Succeeded);
+    /// let served: pagos_telepagos::CashIn = serde_json::from_str(r#"{"status":"ok"}"#).unwrap();
+    /// assert_eq!(served.payment_status(), PaymentStatus::Unknown("ok".into()));
+    /// ```
+    pub fn payment_status(&self) -> PaymentStatus {
+        crate::status::looked_up_payment(self.status.as_deref())
+    }
+}
+
 /// `buyer` as an object, or as a one-element array: the seed writes
 /// `"buyer": [ "cuit": string, "cvu": string ]`, brackets around object members, which
 /// is not JSON; both readings are accepted. An empty array or `null` is no buyer.
@@ -502,14 +522,16 @@ impl TelepagosClient {
     /// Reads a credited payment: `GET v2/payment/cashin/{id}`.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `id` when blank; otherwise as
+    /// [`pagos_core::Error::Validation`] on `cashin_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]); otherwise as
     /// [`generate_qr`](Self::generate_qr).
     pub async fn cashin(&self, id: &str) -> Result<CashIn> {
         Ok(self.cashin_raw(id).await?.0)
     }
 
     pub(crate) async fn cashin_raw(&self, id: &str) -> Result<(CashIn, Response)> {
-        validate::non_empty("id", id)?;
+        // Before the session is asked for a token: a bad id sends nothing at all.
+        validate::path_id("cashin_id", id)?;
         let http = Request::new(
             Method::GET,
             self.url(&["v2", "payment", "cashin", id.trim()])?,

@@ -15,7 +15,7 @@ use std::str::FromStr;
 
 use base64::Engine as _;
 use pagos_core::transport::{Method, Request};
-use pagos_core::{BankAccount, Error, Money, Result, ValidationError, validate};
+use pagos_core::{BankAccount, Error, Money, PayoutStatus, Result, ValidationError, validate};
 use serde::{Deserialize, Serialize};
 
 use crate::client::TelepagosClient;
@@ -310,6 +310,23 @@ pub struct CashoutReceipt {
     pub id: String,
 }
 
+impl CashoutReceipt {
+    /// The transfer's state as this answer states it: `"ok"` (or no `status`) means
+    /// accepted, [`PayoutStatus::Processing`]; a state the
+    /// [table](crate::status) knows is that state; any other text is
+    /// [`PayoutStatus::Unknown`].
+    ///
+    /// ```
+    /// use pagos_core::PayoutStatus;
+    /// let receipt: pagos_telepagos::CashoutReceipt =
+    ///     serde_json::from_str(r#"{"status":"ok","id":98765}"#).unwrap();
+    /// assert_eq!(receipt.payout_status(), PayoutStatus::Processing);
+    /// ```
+    pub fn payout_status(&self) -> PayoutStatus {
+        crate::status::cashout_accepted(self.status.as_deref())
+    }
+}
+
 /// A cash-out's voucher (comprobante).
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -319,6 +336,35 @@ pub struct Voucher {
     /// The voucher document (a PDF), decoded from base64; empty when the answer
     /// carried none.
     pub pdf: Vec<u8>,
+}
+
+impl Voucher {
+    /// The transfer's state, read from the answer's `status` through the
+    /// [table](crate::status). The voucher plays no part: a refused transfer can have
+    /// one too, so `"rechazada"` is [`PayoutStatus::Failed`] with or without it, and
+    /// `"ok"` (which only says the query worked) is `Unknown("ok")`.
+    ///
+    /// ```
+    /// use pagos_core::PayoutStatus;
+    /// use pagos_telepagos::Voucher;
+    /// let refused = Voucher::new(Some("rechazada".into()), b"%PDF-1.4".to_vec());
+    /// assert_eq!(refused.payout_status(), PayoutStatus::Failed);
+    /// let served = Voucher::new(Some("ok".into()), b"%PDF-1.4".to_vec());
+    /// assert_eq!(served.payout_status(), PayoutStatus::Unknown("ok".into()));
+    /// ```
+    pub fn payout_status(&self) -> PayoutStatus {
+        crate::status::looked_up_payout(self.status.as_deref())
+    }
+
+    /// A voucher as TelePagos answers it: the `status` text and the decoded document.
+    ///
+    /// ```
+    /// let v = pagos_telepagos::Voucher::new(Some("ok".into()), Vec::new());
+    /// assert!(v.pdf.is_empty());
+    /// ```
+    pub fn new(status: Option<String>, pdf: Vec<u8>) -> Self {
+        Voucher { status, pdf }
+    }
 }
 
 impl fmt::Debug for Voucher {
@@ -403,8 +449,9 @@ impl TelepagosClient {
     /// Fetches a cash-out's voucher: `GET v2/payment/cashout/{id}`.
     ///
     /// # Errors
-    /// [`Error::Validation`] on `id` when blank; [`Error::Provider`] when TelePagos
-    /// refuses; [`Error::OutcomeUnknown`] when `voucher` is not base64.
+    /// [`Error::Validation`] on `cashout_id` when the id is blank or would change the
+    /// path (see [`validate::path_id`]); [`Error::Provider`] when TelePagos refuses;
+    /// [`Error::OutcomeUnknown`] when `voucher` is not base64.
     pub async fn cashout_voucher(&self, id: &str) -> Result<Voucher> {
         Ok(self.cashout_voucher_raw(id).await?.0)
     }
@@ -413,7 +460,8 @@ impl TelepagosClient {
         &self,
         id: &str,
     ) -> Result<(Voucher, pagos_core::Response)> {
-        validate::non_empty("id", id)?;
+        // Before the session is asked for a token: a bad id sends nothing at all.
+        validate::path_id("cashout_id", id)?;
         let http = Request::new(
             Method::GET,
             self.url(&["v2", "payment", "cashout", id.trim()])?,

@@ -3,9 +3,9 @@
 //! | unified operation | TelePagos call | notes |
 //! |---|---|---|
 //! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is the `link_id`, the instructions a `Redirect` to the link. For a QR instead, call [`TelepagosClient::create_qr_payment`] |
-//! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the record exists only once money was credited, so it is `Succeeded` |
-//! | `create_payout` | `POST v2/payment/cashout` | sent idempotently thanks to `reference_id` |
-//! | `get_payout` | `GET v2/payment/cashout/{id}` | `Succeeded` with the PDF voucher as the receipt when there is one, else `Processing` |
+//! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the status is the record's `status` read through [`crate::status`] (`"ok"`, which only says the query worked, is `Unknown("ok")`) |
+//! | `create_payout` | `POST v2/payment/cashout` | sent idempotently thanks to `reference_id`; `Processing` unless the answer's `status` names a state |
+//! | `get_payout` | `GET v2/payment/cashout/{id}` | the answer's `status` read through [`crate::status`], whether or not there is a voucher; the PDF voucher, when there is one, is the receipt |
 //! | `balance` | `GET v2/account/balance` | ARS |
 //!
 //! `create_payment` and `get_payment` do not share an id: TelePagos has no "payment
@@ -16,7 +16,7 @@
 use pagos_core::{
     BankAccount, Capabilities, CreatePayment, Currency, Error, Money, Operation, Payment,
     PaymentInstructions, PaymentProvider, Payout, PayoutRequest, Response, Result, ValidationError,
-    async_trait,
+    async_trait, validate,
 };
 use time::OffsetDateTime;
 
@@ -190,11 +190,13 @@ impl PaymentProvider for TelepagosClient {
         Ok(payment)
     }
 
-    /// A cash-in (acreditación) by id: `Succeeded`, since the record exists only for
-    /// credited money.
+    /// A cash-in (acreditación) by id, its status read from the answer
+    /// ([`CashIn::payment_status`](crate::CashIn::payment_status)).
     async fn get_payment(&self, id: &str) -> Result<Payment> {
+        // Under the unified name: the caller of the trait passed a payment id.
+        validate::path_id("payment_id", id)?;
         let (cash_in, resp) = self.cashin_raw(id).await?;
-        let mut payment = Payment::new(PROVIDER, id.trim(), status::cash_in_found());
+        let mut payment = Payment::new(PROVIDER, id.trim(), cash_in.payment_status());
         payment.amount = cash_in.amount.and_then(ars);
         payment.raw = raw(&resp);
         Ok(payment)
@@ -206,23 +208,22 @@ impl PaymentProvider for TelepagosClient {
     async fn create_payout(&self, request: &PayoutRequest) -> Result<Payout> {
         let cashout = cashout_request(request)?;
         let (receipt, resp) = self.cashout_raw(&cashout).await?;
-        let mut payout = Payout::new(PROVIDER, receipt.id, status::cashout_accepted());
+        let status = receipt.payout_status();
+        let mut payout = Payout::new(PROVIDER, receipt.id, status);
         payout.reference = Some(request.reference.clone());
         payout.amount = Some(request.amount);
         payout.raw = raw(&resp);
         Ok(payout)
     }
 
-    /// A cash-out's voucher: `Succeeded` with the PDF as the receipt when there is one.
+    /// A cash-out, its status read from the answer
+    /// ([`Voucher::payout_status`](crate::Voucher::payout_status)); the PDF voucher,
+    /// when there is one, is the receipt (it proves nothing about the state).
     async fn get_payout(&self, id: &str) -> Result<Payout> {
+        validate::path_id("payout_id", id)?;
         let (voucher, resp) = self.cashout_voucher_raw(id).await?;
-        let has_voucher = !voucher.pdf.is_empty();
-        let mut payout = Payout::new(
-            PROVIDER,
-            id.trim(),
-            status::cashout_with_voucher(has_voucher),
-        );
-        payout.receipt = has_voucher.then_some(voucher.pdf);
+        let mut payout = Payout::new(PROVIDER, id.trim(), voucher.payout_status());
+        payout.receipt = (!voucher.pdf.is_empty()).then_some(voucher.pdf);
         payout.raw = raw(&resp);
         Ok(payout)
     }

@@ -99,12 +99,14 @@ impl TelepagosClient {
     /// Statistics for `period`: `GET v2/whitelabel/statics/{period}`.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `period` when blank;
+    /// [`pagos_core::Error::Validation`] on `period` when it is blank or would change
+    /// the path (see [`validate::path_id`]);
     /// [`pagos_core::Error::Provider`] when TelePagos refuses (e.g. a user not related to
     /// the collecting account); [`pagos_core::Error::OutcomeUnknown`] for an unreadable
     /// answer.
     pub async fn statistics(&self, period: &str) -> Result<Statistics> {
-        validate::non_empty("period", period)?;
+        // The period is a path segment: `..` would ask for another resource.
+        validate::path_id("period", period)?;
         let http = Request::new(
             Method::GET,
             self.url(&["v2", "whitelabel", "statics", period.trim()])?,

@@ -1,23 +1,29 @@
 //! The ONE mapping from TelePagos states to [`PaymentStatus`] and [`PayoutStatus`].
 //!
 //! # What the API says about state
-//! The seed documents no status values. The state of an operation follows from which
-//! answer exists:
+//! Every TelePagos answer carries a `status` string. The seed documents only the
+//! envelope's values, `"ok"` and `"error"` (an error answer never reaches this table:
+//! it is an [`Error::Provider`](pagos_core::Error::Provider)), and no transfer or
+//! credit states. So a status is always **read**, never assumed from which fields an
+//! answer has:
 //!
-//! | TelePagos fact | unified status | why |
+//! | TelePagos answer | unified status | why |
 //! |---|---|---|
 //! | a payment link or QR was just generated | [`PaymentStatus::Pending`] | nobody has paid yet |
-//! | `GET v2/payment/cashin/{id}` returns a record | [`PaymentStatus::Succeeded`] | a cash-in is an *acreditación*: money already credited |
-//! | `POST v2/payment/cashout` returned an `id` | [`PayoutStatus::Processing`] | accepted; the voucher confirms it |
-//! | `GET v2/payment/cashout/{id}` returns a voucher | [`PayoutStatus::Succeeded`] | a comprobante is issued for a completed transfer |
-//! | the same, without a voucher | [`PayoutStatus::Processing`] | no proof yet |
+//! | `GET v2/payment/cashin/{id}`: its `status` | [`payment_status`] of it | the record's own word; `"ok"` says the query worked, not how the credit ended, so it is `Unknown("ok")` |
+//! | `POST v2/payment/cashout`: `"ok"` (or no `status`) with an `id` | [`PayoutStatus::Processing`] | accepted, nothing more is known |
+//! | `POST v2/payment/cashout`: any other `status` | [`payout_status`] of it | a state it names wins over "accepted" |
+//! | `GET v2/payment/cashout/{id}`: its `status` | [`payout_status`] of it | a voucher alone proves nothing: a refused transfer can have one too, so `"rechazada"` with a voucher is `Failed` and `"ok"` with a voucher is `Unknown("ok")` |
 //!
-//! # Transaction `status` strings
-//! `GET v2/account/transactions` returns a free-text `status` per movement whose values
-//! the seed does not list. [`payment_status`] and [`payout_status`] map only words whose
-//! meaning is unambiguous in Spanish or English (compared ignoring case, surrounding
-//! space, and `_`/`-`/space differences); anything else is `Unknown` with the text
-//! as received, never a guess.
+//! A missing `status` in a lookup is `Unknown("")`. A status the table below does not
+//! list is `Unknown` with the text as received: never `Succeeded`.
+//!
+//! # Status strings
+//! The values TelePagos may send are not listed anywhere (the transactions of
+//! `GET v2/account/transactions` carry a free-text `status` too). [`payment_status`]
+//! and [`payout_status`] map only words whose meaning is unambiguous in Spanish or
+//! English (compared ignoring case, surrounding space, and `_`/`-`/space
+//! differences); anything else is `Unknown` with the text as received, never a guess.
 //!
 //! | status text | payment | payout |
 //! |---|---|---|
@@ -153,22 +159,32 @@ pub(crate) const fn generated_payment() -> PaymentStatus {
     PaymentStatus::Pending
 }
 
-/// A cash-in record exists: the money was credited.
-pub(crate) const fn cash_in_found() -> PaymentStatus {
-    PaymentStatus::Succeeded
+/// The envelope's success marker: it says the call worked, not what state the
+/// operation is in.
+fn is_envelope_ok(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("ok")
 }
 
-/// A cash-out was accepted (`POST v2/payment/cashout` returned an id).
-pub(crate) const fn cashout_accepted() -> PayoutStatus {
-    PayoutStatus::Processing
+/// The `status` of a lookup (`GET v2/payment/cashin/{id}`): read through the table,
+/// a missing one is `Unknown("")`.
+pub(crate) fn looked_up_payment(status: Option<&str>) -> PaymentStatus {
+    payment_status(status.unwrap_or_default())
 }
 
-/// A cash-out's voucher query: a voucher means the transfer was completed.
-pub(crate) const fn cashout_with_voucher(has_voucher: bool) -> PayoutStatus {
-    if has_voucher {
-        PayoutStatus::Succeeded
-    } else {
-        PayoutStatus::Processing
+/// The `status` of a lookup (`GET v2/payment/cashout/{id}`): read through the table,
+/// a missing one is `Unknown("")`. Whether the answer has a voucher plays no part.
+pub(crate) fn looked_up_payout(status: Option<&str>) -> PayoutStatus {
+    payout_status(status.unwrap_or_default())
+}
+
+/// The `status` of the answer to `POST v2/payment/cashout`: `"ok"` or none means
+/// accepted (`Processing`); a state the table knows is that state; anything else is
+/// `Unknown`.
+pub(crate) fn cashout_accepted(status: Option<&str>) -> PayoutStatus {
+    match status {
+        None => PayoutStatus::Processing,
+        Some(text) if is_envelope_ok(text) => PayoutStatus::Processing,
+        Some(text) => payout_status(text),
     }
 }
 
@@ -249,7 +265,19 @@ mod tests {
 
     #[test]
     fn unknown_keeps_the_text() {
-        for text in ["ok", "", "parcial", "aprobada parcialmente"] {
+        // "ok" and "error" are the only values the seed documents, and both are the
+        // envelope's: neither is a state. The sandbox's sale points say "active".
+        for text in [
+            "ok",
+            "OK",
+            "error",
+            "active",
+            "",
+            "parcial",
+            "aprobada parcialmente",
+            "en_revision",
+            "no aprobada",
+        ] {
             assert_eq!(
                 payment_status(text),
                 PaymentStatus::Unknown(text.to_string())
@@ -259,11 +287,40 @@ mod tests {
     }
 
     #[test]
-    fn facts() {
+    fn lookups_read_the_status() {
+        use PaymentStatus as P;
+        use PayoutStatus as O;
+        let rows: &[(Option<&str>, P, O)] = &[
+            (Some("ok"), P::Unknown("ok".into()), O::Unknown("ok".into())),
+            (None, P::Unknown(String::new()), O::Unknown(String::new())),
+            (Some("rechazada"), P::Failed, O::Failed),
+            (Some("acreditada"), P::Succeeded, O::Succeeded),
+            (Some("completada"), P::Succeeded, O::Succeeded),
+            (Some("pendiente"), P::Pending, O::Pending),
+            (Some("devuelta"), P::Refunded, O::Failed),
+            (
+                Some("en_revision"),
+                P::Unknown("en_revision".into()),
+                O::Unknown("en_revision".into()),
+            ),
+        ];
+        for (status, payment, payout) in rows {
+            assert_eq!(&looked_up_payment(*status), payment, "{status:?}");
+            assert_eq!(&looked_up_payout(*status), payout, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn a_cashout_answer_is_accepted_unless_it_names_a_state() {
         assert_eq!(generated_payment(), PaymentStatus::Pending);
-        assert_eq!(cash_in_found(), PaymentStatus::Succeeded);
-        assert_eq!(cashout_accepted(), PayoutStatus::Processing);
-        assert_eq!(cashout_with_voucher(true), PayoutStatus::Succeeded);
-        assert_eq!(cashout_with_voucher(false), PayoutStatus::Processing);
+        assert_eq!(cashout_accepted(None), PayoutStatus::Processing);
+        assert_eq!(cashout_accepted(Some("ok")), PayoutStatus::Processing);
+        assert_eq!(cashout_accepted(Some(" OK ")), PayoutStatus::Processing);
+        assert_eq!(cashout_accepted(Some("rechazada")), PayoutStatus::Failed);
+        assert_eq!(cashout_accepted(Some("aprobada")), PayoutStatus::Succeeded);
+        assert_eq!(
+            cashout_accepted(Some("en_revision")),
+            PayoutStatus::Unknown("en_revision".into())
+        );
     }
 }

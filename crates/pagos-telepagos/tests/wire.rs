@@ -518,6 +518,59 @@ async fn create_payout_sends_a_cashout() {
     m.assert_async().await;
 }
 
+/// An amount read from JSON goes through `Money`'s precision check: `10.555` ARS
+/// never becomes a cash-out of `10.56` (or `10.55`), and nothing is sent, not even the
+/// authentication.
+#[tokio::test]
+async fn over_precise_amounts_are_refused_never_rounded() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_when, then| {
+            then.status(200).body(CASHOUT);
+        })
+        .await;
+    let c = client(&server);
+    // What an application does with a payout it received as JSON.
+    async fn cashout_from_json(c: &Client, payout: &str) -> Result<(), String> {
+        let amount: Money = serde_json::from_str(payout).map_err(|e| e.to_string())?;
+        let request = CashoutRequest::builder(amount, CUIT, "payout-json-1")
+            .cvu(CVU)
+            .build()
+            .map_err(|e| e.to_string())?;
+        c.cashout(&request)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())?;
+        let link = PaymentLinkRequest::new(
+            amount,
+            "Cuota",
+            time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        );
+        c.generate_payment_link(&link)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+    for (payout, message) in [
+        (
+            r#"{"amount":"10.555","currency":"ARS"}"#,
+            "invalid amount: 10.555 has more than 2 decimal place(s), the most ARS allows",
+        ),
+        (
+            r#"{"amount":"0.001","currency":"ARS"}"#,
+            "invalid amount: 0.001 has more than 2 decimal place(s), the most ARS allows",
+        ),
+        (
+            r#"{"amount":10.5,"currency":"ARS"}"#,
+            "an amount with a fraction must be a string",
+        ),
+    ] {
+        let e = cashout_from_json(&c, payout).await.unwrap_err();
+        assert!(e.contains(message), "{payout}: {e}");
+    }
+    assert_eq!(any.calls_async().await, 0);
+}
+
 #[tokio::test]
 async fn invalid_cashouts_send_nothing() {
     let server = MockServer::start_async().await;
@@ -603,7 +656,7 @@ async fn invalid_cashouts_send_nothing() {
     );
     assert_eq!(
         validation_field(c.cashout_voucher(" ").await.unwrap_err()),
-        "id"
+        "cashout_id"
     );
 
     assert_eq!(m.calls_async().await, 0);
@@ -623,25 +676,89 @@ async fn cashout_voucher_is_decoded() {
     assert_eq!(voucher.status.as_deref(), Some("ok"));
     let payout = c.get_payout("98765").await.unwrap();
     assert_eq!(payout.id, "98765");
-    assert_eq!(payout.status, PayoutStatus::Succeeded);
+    // The seed's answer says "ok": the query worked. It names no transfer state, and
+    // the voucher proves none, so the status is not assumed.
+    assert_eq!(payout.status, PayoutStatus::Unknown("ok".into()));
     assert_eq!(payout.receipt.as_deref(), Some(voucher.pdf.as_slice()));
     m.assert_calls_async(2).await;
 }
 
 #[tokio::test]
-async fn cashout_without_voucher_is_processing() {
-    let server = MockServer::start_async().await;
-    auth(&server).await;
-    get(
-        &server,
-        "payment/cashout/5",
-        200,
-        r#"{"status":"ok","voucher":""}"#,
-    )
-    .await;
-    let payout = client(&server).get_payout("5").await.unwrap();
-    assert_eq!(payout.status, PayoutStatus::Processing);
-    assert_eq!(payout.receipt, None);
+async fn cashout_status_is_read_not_inferred_from_the_voucher() {
+    // With and without a voucher: the answer's status decides, never the voucher.
+    let voucher = r#""voucher":"JVBERi0xLjQKJcOkw7zDtsOfCg==""#;
+    let rows = [
+        (
+            format!(r#"{{"status":"rechazada",{voucher}}}"#),
+            PayoutStatus::Failed,
+            true,
+        ),
+        (
+            r#"{"status":"rechazada","voucher":""}"#.to_string(),
+            PayoutStatus::Failed,
+            false,
+        ),
+        (
+            format!(r#"{{"status":"completada",{voucher}}}"#),
+            PayoutStatus::Succeeded,
+            true,
+        ),
+        (
+            format!(r#"{{"status":"en proceso",{voucher}}}"#),
+            PayoutStatus::Processing,
+            true,
+        ),
+        (
+            format!(r#"{{"status":"en_revision",{voucher}}}"#),
+            PayoutStatus::Unknown("en_revision".into()),
+            true,
+        ),
+        (
+            r#"{"status":"ok","voucher":""}"#.to_string(),
+            PayoutStatus::Unknown("ok".into()),
+            false,
+        ),
+        (
+            format!("{{{voucher}}}"),
+            PayoutStatus::Unknown(String::new()),
+            true,
+        ),
+    ];
+    for (body, expected, has_receipt) in rows {
+        let server = MockServer::start_async().await;
+        auth(&server).await;
+        get(&server, "payment/cashout/5", 200, &body).await;
+        let payout = client(&server).get_payout("5").await.unwrap();
+        assert_eq!(payout.status, expected, "{body}");
+        assert_eq!(payout.receipt.is_some(), has_receipt, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_cashout_answer_naming_a_state_is_read() {
+    let request = PayoutRequest::builder(ars("10.5"), BankAccount::Cbu(CVU.into()), "payout-8")
+        .beneficiary_tax_id(CUIT)
+        .build()
+        .unwrap();
+    for (answer, expected) in [
+        (r#"{"status":"rechazada","id":1}"#, PayoutStatus::Failed),
+        (r#"{"id":1}"#, PayoutStatus::Processing),
+        (
+            r#"{"status":"en_revision","id":1}"#,
+            PayoutStatus::Unknown("en_revision".into()),
+        ),
+    ] {
+        let server = MockServer::start_async().await;
+        auth(&server).await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST).path(path("payment/cashout"));
+                then.status(200).header("content-type", JSON).body(answer);
+            })
+            .await;
+        let payout = client(&server).create_payout(&request).await.unwrap();
+        assert_eq!(payout.status, expected, "{answer}");
+    }
 }
 
 #[tokio::test]
@@ -694,7 +811,8 @@ async fn cashin_is_read_with_buyer_as_array() {
 
     let payment = c.get_payment("555001").await.unwrap();
     assert_eq!(payment.id, "555001");
-    assert_eq!(payment.status, PaymentStatus::Succeeded);
+    // The seed's record says "ok": the query worked, not how the credit ended.
+    assert_eq!(payment.status, PaymentStatus::Unknown("ok".into()));
     assert_eq!(payment.amount, Some(ars("1500.50")));
     assert_eq!(payment.raw["concept"], json!("Pedido 42"));
     m.assert_calls_async(2).await;
@@ -710,6 +828,27 @@ async fn cashin_is_read_with_buyer_as_object() {
     assert_eq!(cash_in.amount.unwrap().to_string(), "250.00");
     assert_eq!(cash_in.link_id.as_deref(), Some("4321"));
     assert_eq!(cash_in.qr_order_id, None);
+}
+
+#[tokio::test]
+async fn cashin_status_is_read_not_inferred_from_the_record() {
+    for (status, expected) in [
+        ("acreditada", PaymentStatus::Succeeded),
+        ("rechazada", PaymentStatus::Failed),
+        ("devuelta", PaymentStatus::Refunded),
+        ("pendiente", PaymentStatus::Pending),
+        ("misterio", PaymentStatus::Unknown("misterio".into())),
+    ] {
+        let server = MockServer::start_async().await;
+        auth(&server).await;
+        let body = CASHIN.replace(r#""status": "ok""#, &format!(r#""status": "{status}""#));
+        assert!(body.contains(status));
+        get(&server, "payment/cashin/555001", 200, &body).await;
+        let payment = client(&server).get_payment("555001").await.unwrap();
+        assert_eq!(payment.status, expected, "{status}");
+        // The amount is read whatever the status.
+        assert_eq!(payment.amount, Some(ars("1500.50")));
+    }
 }
 
 #[tokio::test]
@@ -1051,10 +1190,13 @@ async fn invalid_cash_ins_send_nothing() {
         ),
         "amount"
     );
-    assert_eq!(validation_field(c.cashin("").await.unwrap_err()), "id");
+    assert_eq!(
+        validation_field(c.cashin("").await.unwrap_err()),
+        "cashin_id"
+    );
     assert_eq!(
         validation_field(c.get_payment(" ").await.unwrap_err()),
-        "id"
+        "payment_id"
     );
 
     assert_eq!(m.calls_async().await, 0);

@@ -1219,49 +1219,74 @@ async fn telepagos_fault_matrix() {
         row(cashout, latency(), 3, Unknown(Timeout), 3, 0).via(Via::ShortTimeout),
         row(cashout, truncated(), 1, Unknown(Undecodable), 1, 1),
         row(cashout, non_json(), 1, Unknown(Undecodable), 1, 0),
+        // A status the table does not know is kept as unknown, not read as accepted.
         row(
             cashout,
             rewrite(json!({ "status": "en_revision", EXTRA: extra() })),
             1,
             Expect::Ok(vec![
-                Check::Status(Status::Payout(PayoutStatus::Processing)),
+                Check::Status(Status::Payout(PayoutStatus::Unknown("en_revision".into()))),
                 Check::Raw("/status", json!("en_revision")),
                 Check::Raw(EXTRA_AT, extra()),
             ]),
             1,
             1,
         ),
+        // No status: accepted, nothing more.
         row(
             cashout,
             rewrite(json!({ "status": null })),
             1,
-            Expect::Ok(vec![Check::Absent("/status")]),
+            Expect::Ok(vec![
+                Check::Status(Status::Payout(PayoutStatus::Processing)),
+                Check::Absent("/status"),
+            ]),
+            1,
+            1,
+        ),
+        // A state the answer names wins over "accepted".
+        row(
+            cashout,
+            rewrite(json!({ "status": "rechazada" })),
+            1,
+            Expect::Ok(vec![Check::Status(Status::Payout(PayoutStatus::Failed))]),
             1,
             1,
         ),
     ]);
     rows.extend(retried_get());
     rows.extend([
+        // The status is read, whatever the voucher: an unknown one stays unknown
+        // (before, any answer with a voucher was read as succeeded).
         row(
             get,
             rewrite(json!({ "status": "en_revision", EXTRA: extra() })),
             1,
             Expect::Ok(vec![
-                Check::Status(Status::Payout(PayoutStatus::Succeeded)),
+                Check::Status(Status::Payout(PayoutStatus::Unknown("en_revision".into()))),
                 Check::Raw("/status", json!("en_revision")),
                 Check::Raw(EXTRA_AT, extra()),
             ]),
             1,
             0,
         ),
-        // No voucher yet: still a payout, in process.
+        // A refused transfer with a voucher is failed.
+        row(
+            get,
+            rewrite(json!({ "status": "rechazada" })),
+            1,
+            Expect::Ok(vec![Check::Status(Status::Payout(PayoutStatus::Failed))]),
+            1,
+            0,
+        ),
+        // The sandbox's "ok" names no state, with or without a voucher.
         row(
             get,
             rewrite(json!({ "voucher": null })),
             1,
-            Expect::Ok(vec![Check::Status(Status::Payout(
-                PayoutStatus::Processing,
-            ))]),
+            Expect::Ok(vec![Check::Status(Status::Payout(PayoutStatus::Unknown(
+                "ok".into(),
+            )))]),
             1,
             0,
         ),

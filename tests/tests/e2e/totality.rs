@@ -637,7 +637,8 @@ fn check_payout(f: &Form, kind: &str, send: bool) -> Result<(), TestCaseError> {
 /// The unified calls that take an id, on every provider that has them.
 fn check_ids(id: &str) -> Result<(), TestCaseError> {
     let c = clients();
-    let ids: &[&str] = &["id", "payment_id"];
+    // The unified calls name the unified field, whatever the provider calls its id.
+    let ids: &[&str] = &["payment_id"];
     for (name, p) in [
         ("khipu", &c.khipu),
         ("kashio", &c.kashio),
@@ -664,7 +665,7 @@ fn check_ids(id: &str) -> Result<(), TestCaseError> {
     )?;
     refused_or_not_sent(
         "telepagos get_payout",
-        ids,
+        &["payout_id"],
         block_on(c.telepagos.get_payout(id)),
     )?;
     Ok(())
@@ -1235,10 +1236,10 @@ fn check_telepagos(f: &Form, send: bool) -> Result<(), TestCaseError> {
         block_on(api.create_sale_point(&name)),
     )?;
     refused_or_not_sent("statistics", &["period"], block_on(api.statistics(&name)))?;
-    refused_or_not_sent("cashin", &["id"], block_on(api.cashin(&name)))?;
+    refused_or_not_sent("cashin", &["cashin_id"], block_on(api.cashin(&name)))?;
     refused_or_not_sent(
         "cashout_voucher",
-        &["id"],
+        &["cashout_id"],
         block_on(api.cashout_voucher(&name)),
     )?;
     let query =
