@@ -585,6 +585,65 @@ async fn invalid_orders_send_nothing() {
     assert_eq!(orders.calls_async().await, 0);
 }
 
+/// An amount read from JSON goes through `Money`'s precision check: `250.005` MXN
+/// never becomes an order (or a payout) of `250.01`, and nothing is sent, not even the
+/// authentication.
+#[tokio::test]
+async fn over_precise_amounts_are_refused_never_rounded() {
+    let server = MockServer::start_async().await;
+    let auth = auth_mock(&server, AUTH_OK).await;
+    let orders = order_mock(&server, JWT, 200, ORDER_OK).await;
+    let client = client(&server);
+    // What an application does with a transfer it received as JSON.
+    async fn order_from_json(client: &KashpayClient, transfer: &str) -> Result<(), String> {
+        let amount: Money = serde_json::from_str(transfer).map_err(|e| e.to_string())?;
+        let order = CreateOrder::builder(TransactionType::SpeiOut, amount)
+            .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
+            .concept("Deposito Maria")
+            .numeric_reference(43223123)
+            .alphanumeric_reference("PROVV0011712091")
+            .build()
+            .map_err(|e| e.to_string())?;
+        client
+            .create_order(&order)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())?;
+        let payout = PayoutRequest::builder(
+            amount,
+            BankAccount::Clabe("032180000118359719".into()),
+            "PAYOUT0001",
+        )
+        .beneficiary_name("Florentino Eter")
+        .build()
+        .map_err(|e| e.to_string())?;
+        client
+            .create_payout(&payout)
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+    for (transfer, message) in [
+        (
+            r#"{"amount":"250.005","currency":"MXN"}"#,
+            "invalid amount: 250.005 has more than 2 decimal place(s), the most MXN allows",
+        ),
+        (
+            r#"{"amount":"0.001","currency":"MXN"}"#,
+            "invalid amount: 0.001 has more than 2 decimal place(s), the most MXN allows",
+        ),
+        (
+            r#"{"amount":250.5,"currency":"MXN"}"#,
+            "an amount with a fraction must be a string",
+        ),
+    ] {
+        let e = order_from_json(&client, transfer).await.unwrap_err();
+        assert!(e.contains(message), "{transfer}: {e}");
+    }
+    assert_eq!(auth.calls_async().await, 0);
+    assert_eq!(orders.calls_async().await, 0);
+}
+
 // ---------------------------------------------------------------- configuration
 
 fn config_setting(result: pagos_core::Result<KashpayClient>) -> String {
