@@ -157,6 +157,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Provider(p) => p.retry_after,
+            Error::OutcomeUnknown(u) => u.retry_after,
             _ => None,
         }
     }
@@ -524,6 +525,8 @@ pub struct OutcomeUnknown {
     pub attempts: u32,
     /// Whether the request is safe to repeat; decides [`OutcomeUnknown::resend`].
     pub idempotency: Idempotency,
+    /// The wait the provider asked for in `Retry-After`, when its answer had one.
+    pub retry_after: Option<Duration>,
 }
 
 impl OutcomeUnknown {
@@ -547,6 +550,7 @@ impl OutcomeUnknown {
             attempts: 1,
             // Until told otherwise, assume the worst: the request changed state.
             idempotency: Idempotency::NonIdempotent,
+            retry_after: None,
         }
     }
 
@@ -607,6 +611,7 @@ impl OutcomeUnknown {
         e.raw_body = Some(refusal.raw_body);
         e.attempts = refusal.attempts;
         e.idempotency = idempotency;
+        e.retry_after = refusal.retry_after;
         e
     }
 }

@@ -8,7 +8,7 @@
 //! Every request says what a second copy would do ([`Idempotency`]):
 //! - [`Idempotency::Read`] (`GET`, `HEAD`, `OPTIONS`, or a `POST` the provider crate
 //!   marked [`Request::read_only`]): retried after 408, 429, 5xx, a timeout or a lost
-//!   connection;
+//!   connection (not after an answer past the size limit: it would be as long again);
 //! - [`Idempotency::Keyed`] (a request that changes state but carries the provider's
 //!   idempotency reference, marked [`Request::idempotent`]): retried like a read, with
 //!   identical bytes;
@@ -748,9 +748,10 @@ impl Failure {
         matches!(self, Failure::Send(e) if e.is_connect() || e.is_builder())
     }
 
-    /// A failure that the identical request would meet again: not worth a retry.
+    /// A failure that the identical request would meet again: not worth a retry (an
+    /// answer past the size limit would be past it again, and read again up to it).
     fn is_permanent(&self) -> bool {
-        matches!(self, Failure::Send(e) if e.is_builder())
+        matches!(self, Failure::Send(e) if e.is_builder()) || matches!(self, Failure::TooLarge(..))
     }
 
     fn message(&self) -> String {

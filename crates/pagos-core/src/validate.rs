@@ -319,9 +319,9 @@ pub fn non_empty(field: &'static str, value: &str) -> Result {
 /// A path segment is percent-encoded when it is joined to a base URL, but the URL
 /// standard still resolves the segments `.` and `..` (and their encoded forms), so
 /// such an id would address another resource: `DELETE payments/..` is
-/// `DELETE /`. Empty ids, the dot segments, ids made only of dots and spaces, and ids
-/// with control characters are refused; anything else (any Unicode) is accepted and
-/// travels percent-encoded.
+/// `DELETE /`. Blank ids, the dot segments (`.`, `..`, `%2e%2E`, and any run of dots,
+/// also with white space around it), and ids with control characters are refused;
+/// anything else (any Unicode, `. .` included) is accepted and travels percent-encoded.
 ///
 /// ```
 /// use pagos_core::validate;

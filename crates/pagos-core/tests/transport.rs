@@ -427,7 +427,7 @@ async fn answers_past_the_size_limit_are_not_read() {
     let s = Script::start(vec![Reply::Status(200, vec![], big)]).await;
     let t = Transport::builder()
         .max_response_bytes(1024)
-        .retry(RetryPolicy::NONE)
+        .retry(RetryPolicy::attempts(3))
         .build()
         .unwrap();
     let err = t
@@ -441,8 +441,10 @@ async fn answers_past_the_size_limit_are_not_read() {
         }
         other => panic!("{other:?}"),
     }
-    // A read: asking again is safe. Exactly at the limit is accepted.
+    // A read: asking again is safe, but the transport does not (it would be as long
+    // again). Exactly at the limit is accepted.
     assert_eq!(err.resend(), Resend::Safe);
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
     let s = Script::start(vec![Reply::Status(200, vec![], &big[..1024])]).await;
     let t = Transport::builder()
         .max_response_bytes(1024)
@@ -471,6 +473,21 @@ async fn a_refusal_beyond_the_retry_after_ceiling_carries_the_advised_wait() {
     let err = resp.refusal(resp.provider_error());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.resend(), Resend::Safe);
+
+    // To a create, the same answer is an unknown outcome that still carries the wait.
+    let s = Script::start(vec![Reply::Status(
+        503,
+        vec![("retry-after", "120".into())],
+        "",
+    )])
+    .await;
+    let resp = transport(3)
+        .send("test", Request::new(Method::POST, s.url("/x"), "create"))
+        .await
+        .unwrap();
+    let err = resp.refusal(resp.provider_error());
+    assert!(matches!(err, Error::OutcomeUnknown(_)), "{err:?}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(120)));
 }
 
 #[test]
