@@ -1,6 +1,9 @@
 //! Secrets never leak: every provider's flows run with tracing captured at TRACE, every
 //! error is formatted with `{}` and `{:?}`, clients are formatted with `{:?}`, and no
 //! configured secret, password, token or `Authorization` value appears in any of it.
+//! The same holds for answers that carry a credential and do not decode (a token
+//! endpoint's, a new Khipu receiver's), for malformed base URLs with user info, and for
+//! transport errors, which never show the URL.
 //!
 //! This is the one test with a binary of its own: tracing caches per-callsite interest
 //! process-wide, so other tests running first on other threads (with no subscriber) can
@@ -10,12 +13,15 @@
 #[path = "../e2e/support.rs"]
 mod support;
 
+use std::error::Error as _;
 use std::fmt::Debug;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use httpmock::MockServer;
 use pagos::{
-    BankAccount, CreatePayment, Currency, EnvConfig, PayoutRequest, ProviderKind, RefundRequest,
+    BankAccount, CreatePayment, Currency, EnvConfig, Error, PayoutRequest, ProviderKind,
+    RefundRequest,
 };
 use pagos_sandbox::{Credentials, Provider, SandboxHandle};
 
@@ -51,6 +57,14 @@ const KASHPAY_PASSWORD: &str = "kashpay-password-Nn52Ks";
 const TELEPAGOS_PASSWORD: &str = "telepagos-password-Bb17Yd";
 /// Wrong credentials used for the refused calls: they must not leak either.
 const WRONG: &str = "wrong-credential-Pp40Uc";
+/// The session tokens of authentication answers that do not decode, and the signing
+/// secret of a new Khipu receiver whose answer does not decode: all in the bodies the
+/// errors are about, none may reach what the errors show.
+const TELEPAGOS_TOKEN: &str = "telepagos-token-in-a-broken-answer-Jj45";
+const KASHPAY_TOKEN: &str = "kashpay-token-in-a-broken-answer-Rr63";
+const NEW_RECEIVER_SECRET: &str = "new-receiver-secret-Kk11";
+/// The password of the user info in malformed base URLs.
+const URL_PASSWORD: &str = "hunter2-Ux88";
 
 fn credentials() -> Credentials {
     Credentials::from_lookup(|name| {
@@ -115,6 +129,295 @@ impl Printed {
             }
         }
     }
+}
+
+/// Everything an error shows: `{}`, `{:?}`, the raw body it keeps, and its sources.
+fn shown(e: &Error) -> String {
+    let raw = match e {
+        Error::Provider(p) => Some(p.raw_body.as_str()),
+        Error::OutcomeUnknown(u) => u.raw_body.as_deref(),
+        _ => None,
+    };
+    let mut text = format!("{e}\n{e:?}\nraw_body: {raw:?}\n");
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("caused by: {cause}\n"));
+        source = cause.source();
+    }
+    text
+}
+
+/// A loopback URL nothing listens on: connecting to it is refused.
+fn refusing_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    port
+}
+
+/// Answers that carry a credential but do not decode, malformed base URLs with user
+/// info, and transport errors for URLs with unusual characters. Every error is added
+/// to `printed` (so the common check covers it) and checked here for what is
+/// specific to it.
+async fn hostile(printed: &mut Printed) {
+    // TelePagos: the token endpoint answers with the token, in a shape that does not
+    // decode (a truncated body, the token as an object, a token with no status).
+    for answer in [
+        format!(r#"{{"status":"ok","token":"{TELEPAGOS_TOKEN}","expires_at":17"#),
+        format!(r#"{{"status":"ok","token":{{"value":"{TELEPAGOS_TOKEN}"}}}}"#),
+        format!(r#"{{"status":"ok","token":["{TELEPAGOS_TOKEN}"],"expires_at":1}}"#),
+    ] {
+        let server = MockServer::start_async().await;
+        let auth = server
+            .mock_async(|when, then| {
+                when.path("/telepagos/v2/auth/token");
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(&answer);
+            })
+            .await;
+        let client = pagos::telepagos::TelepagosClient::builder()
+            .username("api-user")
+            .password(TELEPAGOS_PASSWORD)
+            .base_url(&server.url("/telepagos"))
+            .expect("a loopback base URL")
+            .transport(fast_transport())
+            .build()
+            .expect("telepagos client");
+        let e = pagos::PaymentProvider::balance(&client)
+            .await
+            .expect_err("an undecodable token answer");
+        auth.assert_async().await;
+        let text = shown(&e);
+        assert!(!text.contains(TELEPAGOS_TOKEN), "{answer}: {text}");
+        printed.0.push_str(&text);
+    }
+
+    // Kashpay: the same for `authenticate` (the response object as a bare string, a
+    // truncated body, the token as an array).
+    for answer in [
+        format!(r#"{{"success":true,"authenticationResponse":"{KASHPAY_TOKEN}"}}"#),
+        format!(r#"{{"success":true,"authenticationResponse":{{"token":"{KASHPAY_TOKEN}","expi"#),
+        format!(r#"{{"success":true,"authenticationResponse":{{"token":["{KASHPAY_TOKEN}"]}}}}"#),
+    ] {
+        let server = MockServer::start_async().await;
+        let auth = server
+            .mock_async(|when, then| {
+                when.path("/kashpay/AuthenticationService/authenticate");
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(&answer);
+            })
+            .await;
+        let client = pagos::kashpay::KashpayClient::builder()
+            .entity("com.cascade")
+            .user("jim@cascadefintech.com")
+            .password(KASHPAY_PASSWORD)
+            .base_url(&server.url("/kashpay"))
+            .expect("a loopback base URL")
+            .transport(fast_transport())
+            .build()
+            .expect("kashpay client");
+        let e = client
+            .session()
+            .token()
+            .await
+            .expect_err("an undecodable authentication answer");
+        auth.assert_async().await;
+        let text = shown(&e);
+        assert!(!text.contains(KASHPAY_TOKEN), "{answer}: {text}");
+        printed.0.push_str(&text);
+    }
+
+    // Khipu: a receiver is created (its secret is in the answer), but `receiver_id`
+    // has the wrong type, so the answer does not decode.
+    for answer in [
+        format!(r#"{{"receiver_id":{{"id":4321}},"secret":"{NEW_RECEIVER_SECRET}"}}"#),
+        format!(r#"{{"secret":"{NEW_RECEIVER_SECRET}","receiver_id":true}}"#),
+        format!(r#"{{"receiver_id":4321,"secret":"{NEW_RECEIVER_SECRET}""#),
+    ] {
+        let server = MockServer::start_async().await;
+        let create = server
+            .mock_async(|when, then| {
+                when.path("/khipu/api/2.0/receivers");
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(&answer);
+            })
+            .await;
+        let client = pagos::khipu::KhipuClient::builder()
+            .receiver_id("985101")
+            .secret(KHIPU_SECRET)
+            .base_url(&server.url("/khipu/api/2.0"))
+            .expect("a loopback base URL")
+            .transport(fast_transport())
+            .build()
+            .expect("khipu client");
+        let e = client
+            .receivers()
+            .create(&receiver())
+            .await
+            .expect_err("an undecodable receiver answer");
+        create.assert_async().await;
+        // The answer is kept for the caller, with the secret's value redacted.
+        let Error::OutcomeUnknown(unknown) = &e else {
+            panic!("an undecodable answer to a create is an unknown outcome: {e:?}");
+        };
+        let raw = unknown.raw_body.as_deref().unwrap_or_default();
+        assert!(raw.contains(r#""secret":"[REDACTED]""#), "{raw}");
+        let text = shown(&e);
+        assert!(!text.contains(NEW_RECEIVER_SECRET), "{answer}: {text}");
+        printed.0.push_str(&text);
+    }
+
+    // Malformed base URLs with user info: refused, never echoed, by every builder and
+    // through the environment.
+    let bad_urls = [
+        format!("https://user:{URL_PASSWORD}@api.example.com/v2"),
+        format!("ht tp://user:{URL_PASSWORD}@x"),
+        format!("http://user:{URL_PASSWORD}@127.0.0.1:1/x"),
+        format!("https://user:{URL_PASSWORD}@"),
+    ];
+    for url in &bad_urls {
+        let mut errors: Vec<Error> = Vec::new();
+        let config = |e: pagos::ConfigError| Error::from(e);
+        errors.extend(
+            pagos::khipu::KhipuClient::builder()
+                .base_url(url)
+                .err()
+                .map(config),
+        );
+        errors.extend(
+            pagos::kashio::KashioClient::builder()
+                .base_url(url)
+                .err()
+                .map(config),
+        );
+        errors.extend(
+            pagos::compropago::CompropagoClient::builder()
+                .base_url(url)
+                .err()
+                .map(config),
+        );
+        let kashpay = || pagos::kashpay::KashpayClient::builder();
+        errors.extend(kashpay().base_url(url).err().map(config));
+        errors.extend(kashpay().auth_base_url(url).err().map(config));
+        errors.extend(kashpay().orders_base_url(url).err().map(config));
+        errors.extend(
+            pagos::telepagos::TelepagosClient::builder()
+                .base_url(url)
+                .err(),
+        );
+        assert_eq!(errors.len(), 7, "every builder refuses {url:?}");
+        for (kind, variables) in [
+            (ProviderKind::Khipu, &["PAGOS_KHIPU_BASE_URL"][..]),
+            (ProviderKind::Kashio, &["PAGOS_KASHIO_BASE_URL"]),
+            (ProviderKind::Compropago, &["PAGOS_COMPROPAGO_BASE_URL"]),
+            (
+                ProviderKind::Kashpay,
+                &["PAGOS_KASHPAY_AUTH_URL", "PAGOS_KASHPAY_ORDERS_URL"],
+            ),
+            (ProviderKind::Telepagos, &["PAGOS_TELEPAGOS_BASE_URL"]),
+        ] {
+            for variable in variables {
+                let env = EnvConfig::from_fn(|name| match name {
+                    n if n == *variable => Some(url.clone()),
+                    "PAGOS_KHIPU_RECEIVER_ID" => Some("985101".into()),
+                    "PAGOS_KASHPAY_ENTITY" => Some("com.cascade".into()),
+                    n if n.ends_with("_USER") || n.ends_with("_USERNAME") => Some("u".into()),
+                    n if n.contains("SECRET") || n.contains("KEY") || n.contains("PASSWORD") => {
+                        Some(WRONG.into())
+                    }
+                    _ => None,
+                });
+                let e = pagos::from_env_with(kind, &env, None)
+                    .map(drop)
+                    .expect_err("a malformed base URL is refused");
+                assert!(
+                    matches!(&e, Error::Config(c) if c.setting() == *variable),
+                    "{kind} {variable}: {e:?}"
+                );
+                errors.push(e);
+            }
+        }
+        for e in &errors {
+            let text = shown(e);
+            assert!(!text.contains(URL_PASSWORD), "{url:?}: {text}");
+            printed.0.push_str(&text);
+        }
+    }
+
+    // Transport errors for URLs with `)`, spaces and Unicode in the base path and in
+    // the id: the error says what failed, never where.
+    let port = refusing_port();
+    let base = format!("http://localhost:{port}/Wq7)dir Yk3/ñandú");
+    let env = EnvConfig::from_fn(|name| match name {
+        n if n.ends_with("_BASE_URL") || n.ends_with("_AUTH_URL") || n.ends_with("_ORDERS_URL") => {
+            Some(base.clone())
+        }
+        "PAGOS_KHIPU_RECEIVER_ID" => Some("985101".into()),
+        "PAGOS_KASHPAY_ENTITY" => Some("com.cascade".into()),
+        n if n.ends_with("_USER") || n.ends_with("_USERNAME") => Some("u".into()),
+        n if n.contains("SECRET") || n.contains("KEY") || n.contains("PASSWORD") => {
+            Some(WRONG.into())
+        }
+        _ => None,
+    });
+    let id = "id)Zr7 ñu";
+    let payout = PayoutRequest::builder(
+        money("10.00", Currency::Mxn),
+        BankAccount::Clabe(CLABE.into()),
+        "SECRETPAYOUT2",
+    )
+    .beneficiary_name("Ana Perez")
+    .build()
+    .expect("valid payout");
+    for kind in ProviderKind::ALL {
+        let provider = pagos::from_env_with(kind, &env, Some(fast_transport()))
+            .unwrap_or_else(|e| panic!("{kind} builds for {base:?}: {e}"));
+        let result = match kind {
+            ProviderKind::Kashpay => provider.create_payout(&payout).await.map(drop),
+            _ => provider.get_payment(id).await.map(drop),
+        };
+        let e = result.expect_err("nothing listens there");
+        assert!(matches!(e, Error::NotSent(_)), "{kind}: {e:?}");
+        let text = shown(&e);
+        for piece in [
+            format!("localhost:{port}"),
+            format!(":{port}"),
+            "Wq7".to_string(),
+            "Yk3".to_string(),
+            "ñandú".to_string(),
+            "%C3%B1".to_string(),
+            "Zr7".to_string(),
+            "http://".to_string(),
+        ] {
+            assert!(!text.contains(&piece), "{kind}: {piece:?} in {text}");
+        }
+        printed.0.push_str(&text);
+    }
+}
+
+/// A valid Khipu receiver.
+fn receiver() -> pagos::khipu::CreateReceiverRequest {
+    pagos::khipu::CreateReceiverRequest::builder()
+        .admin_first_name("Ana")
+        .admin_last_name("Pérez")
+        .admin_email("ana@example.cl")
+        .country_code("CL")
+        .business_identifier("76086428-5")
+        .business_category("Comercio")
+        .business_name("Tienda SpA")
+        .business_phone("+56912345678")
+        .business_address_line_1("Av. Siempre Viva 742")
+        .business_address_line_2("Santiago")
+        .business_address_line_3("Chile")
+        .contact_full_name("Ana Pérez")
+        .contact_job_title("Gerente")
+        .contact_email("contacto@example.cl")
+        .contact_phone("+56912345678")
+        .build()
+        .expect("a valid receiver")
 }
 
 /// Runs every provider's flows, refused calls included; returns the live Kashpay token.
@@ -241,7 +544,11 @@ fn no_secret_reaches_traces_errors_or_debug_output() {
             .enable_all()
             .build()
             .expect("runtime");
-        runtime.block_on(flows(&sandbox, &mut printed))
+        runtime.block_on(async {
+            let token = flows(&sandbox, &mut printed).await;
+            hostile(&mut printed).await;
+            token
+        })
     };
     drop(stop);
 
@@ -267,6 +574,10 @@ fn no_secret_reaches_traces_errors_or_debug_output() {
         KASHPAY_PASSWORD.to_string(),
         TELEPAGOS_PASSWORD.to_string(),
         WRONG.to_string(),
+        TELEPAGOS_TOKEN.to_string(),
+        KASHPAY_TOKEN.to_string(),
+        NEW_RECEIVER_SECRET.to_string(),
+        URL_PASSWORD.to_string(),
         token,
         basic(KASHIO_KEY, ""),
         basic(CP_PRIVATE, CP_PUBLIC),
