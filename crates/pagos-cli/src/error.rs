@@ -3,7 +3,7 @@
 //! | exit | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | a demo step or a Khipu notification check did not match, or the sandbox could not run |
+//! | 1 | a demo step, a Khipu notification check, a KashIO event check or a ComproPago webhook check did not match, or the sandbox could not run |
 //! | 2 | usage, configuration or validation error: nothing was sent |
 //! | 3 | the provider answered with an error |
 //! | 4 | network failure or unknown outcome (timeout, connection lost, undecodable answer) |

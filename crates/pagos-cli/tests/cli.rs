@@ -926,6 +926,83 @@ fn invalid_invocations() -> Vec<Invalid> {
             "amount",
         ),
         field(args(&["telepagos", "statistics", " "]), "period"),
+        // Ids that would change the request path, each refused under its own name.
+        field(args(&["khipu", "payments", "get", ".."]), "payment_id"),
+        field(
+            args(&["khipu", "payments", "delete", "%2e%2e"]),
+            "payment_id",
+        ),
+        field(args(&["kashio", "invoices", "get", ".."]), "invoice_id"),
+        field(args(&["kashio", "events", "get", "."]), "event_id"),
+        field(args(&["compropago", "orders", "get", ".."]), "order_id"),
+        field(
+            args(&["compropago", "accounts", "subaccounts", ".."]),
+            "account_id",
+        ),
+        field(args(&["telepagos", "cashin", "get", ".."]), "cashin_id"),
+        field(
+            args(&["telepagos", "cashout", "voucher", ".."]),
+            "cashout_id",
+        ),
+        field(args(&["telepagos", "statistics", ".."]), "period"),
+        // Notifications: the forged id is refused, and the order is required.
+        field(
+            args(&[
+                "khipu",
+                "notification",
+                "verify",
+                "--body=api_version=1.3&notification_token=..",
+                "--amount=1000",
+                "--transaction-id=orden-42",
+            ]),
+            "notification_token",
+        ),
+        flag(
+            args(&[
+                "khipu",
+                "notification",
+                "verify",
+                "--body=api_version=1.3&notification_token=abc",
+                "--amount=1000",
+            ]),
+            "--transaction-id",
+        ),
+        field(
+            args(&[
+                "kashio",
+                "events",
+                "confirm",
+                "..",
+                "--amount=15.00",
+                "--invoice-id=INV-1",
+            ]),
+            "event_id",
+        ),
+        flag(
+            args(&["kashio", "events", "confirm", "eve_1", "--amount=15.00"]),
+            "--invoice-id",
+        ),
+        field(
+            args(&[
+                "compropago",
+                "webhook",
+                "confirm",
+                r#"--body={"id":".."}"#,
+                "--amount=150.00",
+                "--product-id=orden-42",
+            ]),
+            "webhook.id",
+        ),
+        flag(
+            args(&[
+                "compropago",
+                "webhook",
+                "confirm",
+                r#"--body={"id":"ch_1"}"#,
+                "--amount=150.00",
+            ]),
+            "--product-id",
+        ),
     ]
 }
 
