@@ -389,16 +389,19 @@ pub struct CashIn {
 
 impl CashIn {
     /// The credit's state, read from the answer's `status` through the
-    /// [table](crate::status): that a record exists proves nothing by itself, and
-    /// `"ok"` (which only says the query worked) is `Unknown("ok")`.
+    /// [table](crate::status): `"ok"` on this record of a credit (an acreditación) is
+    /// [`PaymentStatus::Succeeded`]; any other status decides alone, unknown text is
+    /// `Unknown`.
     ///
     /// ```
     /// use pagos_core::PaymentStatus;
     /// let credited: pagos_telepagos::CashIn =
     ///     serde_json::from_str(r#"{"status":"acreditada","amount":1500.50}"#).unwrap();
     /// assert_eq!(credited.payment_status(), PaymentStatus::Succeeded);
-    /// let served: pagos_telepagos::CashIn = serde_json::from_str(r#"{"status":"ok"}"#).unwrap();
-    /// assert_eq!(served.payment_status(), PaymentStatus::Unknown("ok".into()));
+    /// let found: pagos_telepagos::CashIn = serde_json::from_str(r#"{"status":"ok"}"#).unwrap();
+    /// assert_eq!(found.payment_status(), PaymentStatus::Succeeded);
+    /// let odd: pagos_telepagos::CashIn = serde_json::from_str(r#"{"status":"en_revision"}"#).unwrap();
+    /// assert_eq!(odd.payment_status(), PaymentStatus::Unknown("en_revision".into()));
     /// ```
     pub fn payment_status(&self) -> PaymentStatus {
         crate::status::looked_up_payment(self.status.as_deref())

@@ -340,9 +340,10 @@ pub struct Voucher {
 
 impl Voucher {
     /// The transfer's state, read from the answer's `status` through the
-    /// [table](crate::status). The voucher plays no part: a refused transfer can have
-    /// one too, so `"rechazada"` is [`PayoutStatus::Failed`] with or without it, and
-    /// `"ok"` (which only says the query worked) is `Unknown("ok")`.
+    /// [table](crate::status): `"ok"` with the receipt is [`PayoutStatus::Succeeded`],
+    /// `"ok"` without one [`PayoutStatus::Processing`]; any other status decides
+    /// alone, because a refused transfer can have a voucher too (`"rechazada"` is
+    /// [`PayoutStatus::Failed`] with or without it) and unknown text is `Unknown`.
     ///
     /// ```
     /// use pagos_core::PayoutStatus;
@@ -350,10 +351,12 @@ impl Voucher {
     /// let refused = Voucher::new(Some("rechazada".into()), b"%PDF-1.4".to_vec());
     /// assert_eq!(refused.payout_status(), PayoutStatus::Failed);
     /// let served = Voucher::new(Some("ok".into()), b"%PDF-1.4".to_vec());
-    /// assert_eq!(served.payout_status(), PayoutStatus::Unknown("ok".into()));
+    /// assert_eq!(served.payout_status(), PayoutStatus::Succeeded);
+    /// let odd = Voucher::new(Some("en_revision".into()), b"%PDF-1.4".to_vec());
+    /// assert_eq!(odd.payout_status(), PayoutStatus::Unknown("en_revision".into()));
     /// ```
     pub fn payout_status(&self) -> PayoutStatus {
-        crate::status::looked_up_payout(self.status.as_deref())
+        crate::status::looked_up_payout(self.status.as_deref(), !self.pdf.is_empty())
     }
 
     /// A voucher as TelePagos answers it: the `status` text and the decoded document.

@@ -3,7 +3,7 @@
 //! | unified operation | TelePagos call | notes |
 //! |---|---|---|
 //! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is the `link_id`, the instructions a `Redirect` to the link. For a QR instead, call [`TelepagosClient::create_qr_payment`] |
-//! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the status is the record's `status` read through [`crate::status`] (`"ok"`, which only says the query worked, is `Unknown("ok")`) |
+//! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the status is the record's `status` read through [`crate::status`] (`"ok"` on this record of a credit is `Succeeded`) |
 //! | `create_payout` | `POST v2/payment/cashout` | sent idempotently thanks to `reference_id`; `Processing` unless the answer's `status` names a state |
 //! | `get_payout` | `GET v2/payment/cashout/{id}` | the answer's `status` read through [`crate::status`], whether or not there is a voucher; the PDF voucher, when there is one, is the receipt |
 //! | `balance` | `GET v2/account/balance` | ARS |

@@ -10,10 +10,13 @@
 //! | TelePagos answer | unified status | why |
 //! |---|---|---|
 //! | a payment link or QR was just generated | [`PaymentStatus::Pending`] | nobody has paid yet |
-//! | `GET v2/payment/cashin/{id}`: its `status` | [`payment_status`] of it | the record's own word; `"ok"` says the query worked, not how the credit ended, so it is `Unknown("ok")` |
+//! | `GET v2/payment/cashin/{id}`: `"ok"` | [`PaymentStatus::Succeeded`] | the endpoint "devuelve información sobre {id} acreditación" (TelePagos API, cash-in lookup): the record is of a credit that happened, and `"ok"` says it was found |
+//! | `GET v2/payment/cashin/{id}`: any other `status` | [`payment_status`] of it | the record's own word wins; unknown text is `Unknown` |
 //! | `POST v2/payment/cashout`: `"ok"` (or no `status`) with an `id` | [`PayoutStatus::Processing`] | accepted, nothing more is known |
 //! | `POST v2/payment/cashout`: any other `status` | [`payout_status`] of it | a state it names wins over "accepted" |
-//! | `GET v2/payment/cashout/{id}`: its `status` | [`payout_status`] of it | a voucher alone proves nothing: a refused transfer can have one too, so `"rechazada"` with a voucher is `Failed` and `"ok"` with a voucher is `Unknown("ok")` |
+//! | `GET v2/payment/cashout/{id}`: `"ok"` with a voucher | [`PayoutStatus::Succeeded`] | the endpoint "devuelve un comprobante de {id} transferencia" (TelePagos API, cash-out lookup): a receipt of the transfer, and `"ok"` says it was issued |
+//! | `GET v2/payment/cashout/{id}`: `"ok"` without a voucher | [`PayoutStatus::Processing`] | found, but no receipt yet |
+//! | `GET v2/payment/cashout/{id}`: any other `status` | [`payout_status`] of it | the voucher plays no part: a refused transfer can have one too, so `"rechazada"` with a voucher is `Failed` |
 //!
 //! A missing `status` in a lookup is `Unknown("")`. A status the table below does not
 //! list is `Unknown` with the text as received: never `Succeeded`.
@@ -165,16 +168,26 @@ fn is_envelope_ok(text: &str) -> bool {
     text.trim().eq_ignore_ascii_case("ok")
 }
 
-/// The `status` of a lookup (`GET v2/payment/cashin/{id}`): read through the table,
-/// a missing one is `Unknown("")`.
+/// The `status` of a cash-in lookup (`GET v2/payment/cashin/{id}`): `"ok"` is a
+/// credit that happened (the record is an acreditación), anything else is read
+/// through the table; a missing one is `Unknown("")`.
 pub(crate) fn looked_up_payment(status: Option<&str>) -> PaymentStatus {
-    payment_status(status.unwrap_or_default())
+    match status {
+        Some(text) if is_envelope_ok(text) => PaymentStatus::Succeeded,
+        other => payment_status(other.unwrap_or_default()),
+    }
 }
 
-/// The `status` of a lookup (`GET v2/payment/cashout/{id}`): read through the table,
-/// a missing one is `Unknown("")`. Whether the answer has a voucher plays no part.
-pub(crate) fn looked_up_payout(status: Option<&str>) -> PayoutStatus {
-    payout_status(status.unwrap_or_default())
+/// The `status` of a cash-out lookup (`GET v2/payment/cashout/{id}`): `"ok"` with a
+/// voucher (the transfer's receipt) is `Succeeded`, `"ok"` without one `Processing`;
+/// anything else is read through the table whatever the voucher; a missing one is
+/// `Unknown("")`.
+pub(crate) fn looked_up_payout(status: Option<&str>, has_voucher: bool) -> PayoutStatus {
+    match status {
+        Some(text) if is_envelope_ok(text) && has_voucher => PayoutStatus::Succeeded,
+        Some(text) if is_envelope_ok(text) => PayoutStatus::Processing,
+        other => payout_status(other.unwrap_or_default()),
+    }
 }
 
 /// The `status` of the answer to `POST v2/payment/cashout`: `"ok"` or none means
@@ -290,8 +303,18 @@ mod tests {
     fn lookups_read_the_status() {
         use PaymentStatus as P;
         use PayoutStatus as O;
+        // "ok" on a found credit record, and "ok" with a voucher, are what the lookups
+        // document as done; "ok" without a voucher is a transfer still without receipt.
+        assert_eq!(looked_up_payment(Some("ok")), P::Succeeded);
+        assert_eq!(looked_up_payment(Some(" OK ")), P::Succeeded);
+        assert_eq!(looked_up_payout(Some("ok"), true), O::Succeeded);
+        assert_eq!(looked_up_payout(Some("ok"), false), O::Processing);
+        assert_eq!(looked_up_payout(Some("rechazada"), true), O::Failed);
+        assert_eq!(
+            looked_up_payout(Some("en_revision"), true),
+            O::Unknown("en_revision".into())
+        );
         let rows: &[(Option<&str>, P, O)] = &[
-            (Some("ok"), P::Unknown("ok".into()), O::Unknown("ok".into())),
             (None, P::Unknown(String::new()), O::Unknown(String::new())),
             (Some("rechazada"), P::Failed, O::Failed),
             (Some("acreditada"), P::Succeeded, O::Succeeded),
@@ -306,7 +329,9 @@ mod tests {
         ];
         for (status, payment, payout) in rows {
             assert_eq!(&looked_up_payment(*status), payment, "{status:?}");
-            assert_eq!(&looked_up_payout(*status), payout, "{status:?}");
+            for voucher in [false, true] {
+                assert_eq!(&looked_up_payout(*status, voucher), payout, "{status:?}");
+            }
         }
     }
 

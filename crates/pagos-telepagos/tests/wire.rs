@@ -676,9 +676,8 @@ async fn cashout_voucher_is_decoded() {
     assert_eq!(voucher.status.as_deref(), Some("ok"));
     let payout = c.get_payout("98765").await.unwrap();
     assert_eq!(payout.id, "98765");
-    // The seed's answer says "ok": the query worked. It names no transfer state, and
-    // the voucher proves none, so the status is not assumed.
-    assert_eq!(payout.status, PayoutStatus::Unknown("ok".into()));
+    // The seed's answer: "ok" with the transfer's receipt ("devuelve un comprobante").
+    assert_eq!(payout.status, PayoutStatus::Succeeded);
     assert_eq!(payout.receipt.as_deref(), Some(voucher.pdf.as_slice()));
     m.assert_calls_async(2).await;
 }
@@ -715,8 +714,13 @@ async fn cashout_status_is_read_not_inferred_from_the_voucher() {
         ),
         (
             r#"{"status":"ok","voucher":""}"#.to_string(),
-            PayoutStatus::Unknown("ok".into()),
+            PayoutStatus::Processing,
             false,
+        ),
+        (
+            format!(r#"{{"status":"ok",{voucher}}}"#),
+            PayoutStatus::Succeeded,
+            true,
         ),
         (
             format!("{{{voucher}}}"),
@@ -811,8 +815,8 @@ async fn cashin_is_read_with_buyer_as_array() {
 
     let payment = c.get_payment("555001").await.unwrap();
     assert_eq!(payment.id, "555001");
-    // The seed's record says "ok": the query worked, not how the credit ended.
-    assert_eq!(payment.status, PaymentStatus::Unknown("ok".into()));
+    // The seed's record of a credit ("acreditación") says "ok": it was credited.
+    assert_eq!(payment.status, PaymentStatus::Succeeded);
     assert_eq!(payment.amount, Some(ars("1500.50")));
     assert_eq!(payment.raw["concept"], json!("Pedido 42"));
     m.assert_calls_async(2).await;

@@ -680,9 +680,8 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
         .await
         .unwrap();
     assert_eq!(paid.id, cash_in);
-    // The record's status is "ok", like the seed's: it says the query worked and names
-    // no state, so it is not read as a success.
-    assert_eq!(paid.status, PaymentStatus::Unknown("ok".into()));
+    // The record of a credit ("acreditación") says "ok", like the seed's: credited.
+    assert_eq!(paid.status, PaymentStatus::Succeeded);
     assert_eq!(paid.amount, Some(amount));
 
     let balance = within("balance", telepagos.balance()).await.unwrap();
@@ -710,8 +709,8 @@ async fn telepagos_cash_out_has_a_voucher_and_is_idempotent_by_reference() {
         .await
         .unwrap();
     assert_eq!(fetched.id, payout.id);
-    // "ok" with a voucher: the voucher proves no state, and "ok" names none.
-    assert_eq!(fetched.status, PayoutStatus::Unknown("ok".into()));
+    // "ok" with the transfer's receipt (voucher): done.
+    assert_eq!(fetched.status, PayoutStatus::Succeeded);
     let receipt = fetched.receipt.expect("a voucher");
     assert!(
         receipt.starts_with(b"%PDF"),

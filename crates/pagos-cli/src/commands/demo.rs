@@ -767,13 +767,12 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
         )
         .await?;
     let cashin_id = text(&outcome["created_id"]);
-    // TelePagos documents no credit or transfer states: its lookups answer
-    // `"status":"ok"`, which says the query worked, so the SDK reports it as unknown
-    // rather than assume success from the record or its voucher.
+    // The cash-in lookup returns a record of a credit ("acreditación") with
+    // `"status":"ok"`: the SDK reads that as succeeded (see pagos_telepagos::status).
     rec.run(
         P,
         &format!("fetch cash-in {cashin_id}"),
-        "unknown(ok)",
+        "succeeded",
         provider.get_payment(&cashin_id),
         status_is,
     )
@@ -802,7 +801,7 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
         .run(
             P,
             "cash-out status",
-            "unknown(ok)",
+            "succeeded",
             provider.get_payout(&payout.id),
             |p, e| same(p.status.to_string(), e),
         )
