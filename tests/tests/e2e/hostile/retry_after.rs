@@ -114,6 +114,27 @@ fn http_dates(at: OffsetDateTime) -> [(&'static str, String); 3] {
     ]
 }
 
+/// A server whose first answer to `r` is a 503 asking to wait `retry_after`, and whose
+/// second is the success; it authenticates token providers and takes Kashpay orders.
+async fn unavailable_then_ok(r: &Repeatable, retry_after: &str) -> HostileServer {
+    let server = HostileServer::start().await;
+    authenticates(&server, r.kind);
+    server.route(
+        r.method,
+        &r.route,
+        [
+            Reply::json(503, r.unavailable).header("retry-after", retry_after),
+            Reply::json(200, r.ok),
+        ],
+    );
+    server.route(
+        "POST",
+        routes::KASHPAY_ORDERS,
+        [Reply::json(200, fixtures::KASHPAY_ORDER)],
+    );
+    server
+}
+
 #[tokio::test]
 async fn retry_after_within_the_ceiling_is_honoured_in_every_form() {
     let past = OffsetDateTime::now_utc() - time::Duration::days(1);
@@ -122,21 +143,7 @@ async fn retry_after_within_the_ceiling_is_honoured_in_every_form() {
     for r in repeatables() {
         for (form, value) in &waits {
             let case = format!("{} {form} {value:?}", r.kind);
-            let server = HostileServer::start().await;
-            authenticates(&server, r.kind);
-            server.route(
-                r.method,
-                &r.route,
-                [
-                    Reply::json(503, r.unavailable).header("retry-after", value),
-                    Reply::json(200, r.ok),
-                ],
-            );
-            server.route(
-                "POST",
-                routes::KASHPAY_ORDERS,
-                [Reply::json(200, fixtures::KASHPAY_ORDER)],
-            );
+            let server = unavailable_then_ok(&r, value).await;
             // A backoff of 10–20 s: had the zero `Retry-After` not been read, the retry
             // would wait that long, and the bound below fails the case instead.
             let slow_backoff = RetryPolicy::attempts(3)
@@ -170,21 +177,7 @@ async fn retry_after_beyond_the_ceiling_ends_the_retries_with_the_advised_wait()
     for r in repeatables() {
         for (form, value) in &waits {
             let case = format!("{} {form} {value:?}", r.kind);
-            let server = HostileServer::start().await;
-            authenticates(&server, r.kind);
-            server.route(
-                r.method,
-                &r.route,
-                [
-                    Reply::json(503, r.unavailable).header("retry-after", value),
-                    Reply::json(200, r.ok),
-                ],
-            );
-            server.route(
-                "POST",
-                routes::KASHPAY_ORDERS,
-                [Reply::json(200, fixtures::KASHPAY_ORDER)],
-            );
+            let server = unavailable_then_ok(&r, value).await;
             // The default ceiling (30 s) is far below the hour asked for.
             let client = provider(&server, r.kind, transport(3));
 
