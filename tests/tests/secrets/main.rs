@@ -155,6 +155,18 @@ fn refusing_port() -> u16 {
     port
 }
 
+/// Mocks `path` on `server` to answer HTTP 200 with the JSON text `body`.
+async fn answering<'a>(server: &'a MockServer, path: &str, body: &str) -> httpmock::Mock<'a> {
+    server
+        .mock_async(|when, then| {
+            when.path(path);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(body);
+        })
+        .await
+}
+
 /// Answers that carry a credential but do not decode, malformed base URLs with user
 /// info, and transport errors for URLs with unusual characters. Every error is added
 /// to `printed` (so the common check covers it) and checked here for what is
@@ -168,14 +180,7 @@ async fn hostile(printed: &mut Printed) {
         format!(r#"{{"status":"ok","token":["{TELEPAGOS_TOKEN}"],"expires_at":1}}"#),
     ] {
         let server = MockServer::start_async().await;
-        let auth = server
-            .mock_async(|when, then| {
-                when.path("/telepagos/v2/auth/token");
-                then.status(200)
-                    .header("content-type", "application/json")
-                    .body(&answer);
-            })
-            .await;
+        let auth = answering(&server, "/telepagos/v2/auth/token", &answer).await;
         let client = pagos::telepagos::TelepagosClient::builder()
             .username("api-user")
             .password(TELEPAGOS_PASSWORD)
@@ -201,14 +206,12 @@ async fn hostile(printed: &mut Printed) {
         format!(r#"{{"success":true,"authenticationResponse":{{"token":["{KASHPAY_TOKEN}"]}}}}"#),
     ] {
         let server = MockServer::start_async().await;
-        let auth = server
-            .mock_async(|when, then| {
-                when.path("/kashpay/AuthenticationService/authenticate");
-                then.status(200)
-                    .header("content-type", "application/json")
-                    .body(&answer);
-            })
-            .await;
+        let auth = answering(
+            &server,
+            "/kashpay/AuthenticationService/authenticate",
+            &answer,
+        )
+        .await;
         let client = pagos::kashpay::KashpayClient::builder()
             .entity("com.cascade")
             .user("jim@cascadefintech.com")
@@ -237,14 +240,7 @@ async fn hostile(printed: &mut Printed) {
         format!(r#"{{"receiver_id":4321,"secret":"{NEW_RECEIVER_SECRET}""#),
     ] {
         let server = MockServer::start_async().await;
-        let create = server
-            .mock_async(|when, then| {
-                when.path("/khipu/api/2.0/receivers");
-                then.status(200)
-                    .header("content-type", "application/json")
-                    .body(&answer);
-            })
-            .await;
+        let create = answering(&server, "/khipu/api/2.0/receivers", &answer).await;
         let client = pagos::khipu::KhipuClient::builder()
             .receiver_id("985101")
             .secret(KHIPU_SECRET)
