@@ -140,7 +140,9 @@ pub fn rut(field: &'static str, value: &str) -> Result {
         .collect::<String>()
         .to_ascii_uppercase();
     let malformed = || ValidationError::new(field, format!("{value:?} is not a RUT"));
-    if cleaned.len() < 2 || cleaned.len() > 9 {
+    // A RUT is ASCII; checking it here keeps `split_at` below on a char boundary
+    // (a multibyte check digit such as `é` used to panic there).
+    if cleaned.len() < 2 || cleaned.len() > 9 || !cleaned.is_ascii() {
         return Err(malformed());
     }
     let (body, dv) = cleaned.split_at(cleaned.len() - 1);
