@@ -141,9 +141,27 @@ impl<'de> Deserialize<'de> for Currency {
 /// # Ok::<(), pagos_core::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "MoneyWire")]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
+}
+
+/// What a [`Money`] deserializes from, before [`Money::new`] checks it: deserializing
+/// must not make a `Money` that construction would refuse (`2.2` CLP would otherwise
+/// be kept, and print as `2`).
+#[derive(Deserialize)]
+struct MoneyWire {
+    amount: Decimal,
+    currency: Currency,
+}
+
+impl TryFrom<MoneyWire> for Money {
+    type Error = ValidationError;
+
+    fn try_from(wire: MoneyWire) -> Result<Money, ValidationError> {
+        Money::new(wire.amount, wire.currency)
+    }
 }
 
 impl Money {

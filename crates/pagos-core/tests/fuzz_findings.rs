@@ -2,7 +2,7 @@
 //! each input is the minimized crash, kept here so that the bug stays fixed in CI
 //! whether or not the fuzzers run.
 
-use pagos_core::validate;
+use pagos_core::{Currency, Money, validate};
 
 /// `validate::rut` split the cleaned text one byte before its end, which panicked when
 /// the check digit was a multibyte character (`validators_ids`: `"\u{fffd}"` after one
@@ -16,4 +16,25 @@ fn rut_with_a_multibyte_check_digit_is_refused_not_a_panic() {
     // ASCII RUTs are read as before.
     assert!(validate::rut("rut", "76.086.428-5").is_ok());
     assert!(validate::rut("rut", "10000013-k").is_ok());
+}
+
+/// Deserializing a `Money` skipped `Money::new`'s precision check, so `2.2` CLP was
+/// kept as it was and then printed as `2` by `to_plain_string` (`money`: the amount
+/// `2.2 ` with CLP).
+#[test]
+fn deserialized_money_is_checked_like_constructed_money() {
+    for json in [
+        r#"{"amount":"2.2","currency":"CLP"}"#,
+        r#"{"amount":"10.555","currency":"MXN"}"#,
+        r#"{"amount":"1.23456","currency":"CLF"}"#,
+    ] {
+        let err = serde_json::from_str::<Money>(json).expect_err(json);
+        assert!(err.to_string().contains("decimal place"), "{json}: {err}");
+    }
+    let m: Money = serde_json::from_str(r#"{"amount":"10.50","currency":"MXN"}"#).unwrap();
+    assert_eq!(m, Money::parse("10.5", Currency::Mxn).unwrap());
+    assert_eq!(m.to_plain_string(), "10.50");
+    // What Money serializes, it deserializes back.
+    let json = serde_json::to_string(&m).unwrap();
+    assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
 }
