@@ -131,6 +131,10 @@ impl<'de> Deserialize<'de> for Currency {
 /// Construction checks the precision against the currency; the sign is checked by
 /// the operations that need a positive amount (see [`Money::ensure_positive`]).
 ///
+/// It serializes as `{"amount":"10.5","currency":"MXN"}` and deserializes from the
+/// same, checked like [`Money::new`]; the amount may also be an integer, but not a
+/// fraction written as a JSON number, which would already be a rounded `f64`.
+///
 /// ```
 /// use pagos_core::{Currency, Money};
 /// use rust_decimal::Decimal;
@@ -138,6 +142,12 @@ impl<'de> Deserialize<'de> for Currency {
 /// let m = Money::new(Decimal::new(1050, 2), Currency::Mxn)?;
 /// assert_eq!(m.to_plain_string(), "10.50");
 /// assert!(Money::new(Decimal::new(15, 1), Currency::Clp).is_err()); // CLP has no decimals
+///
+/// let json = serde_json::to_string(&m).unwrap();
+/// assert_eq!(json, r#"{"amount":"10.5","currency":"MXN"}"#);
+/// assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":"1.5","currency":"CLP"}"#).is_err());
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":10.5,"currency":"MXN"}"#).is_err());
 /// # Ok::<(), pagos_core::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -152,8 +162,45 @@ pub struct Money {
 /// be kept, and print as `2`).
 #[derive(Deserialize)]
 struct MoneyWire {
+    #[serde(deserialize_with = "exact_amount")]
     amount: Decimal,
     currency: Currency,
+}
+
+/// The amount from its exact text: a string such as `"10.50"` (what [`Money`]
+/// serializes to) or an integer. A fraction written as a JSON number (`10.5`) reaches a
+/// generic deserializer as an `f64`, already rounded to binary (`-1e-400` is `-0.0`),
+/// so it is refused rather than guessed at.
+fn exact_amount<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    use serde::de::{Error, Unexpected, Visitor};
+
+    struct Exact;
+
+    impl Visitor<'_> for Exact {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal amount as a string, such as \"10.50\", or an integer")
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Decimal, E> {
+            crate::wire::parse_decimal(v).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<Decimal, E> {
+            Err(E::invalid_type(Unexpected::Float(v), &self))
+        }
+    }
+
+    d.deserialize_any(Exact)
 }
 
 impl TryFrom<MoneyWire> for Money {

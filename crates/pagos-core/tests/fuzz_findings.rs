@@ -38,3 +38,39 @@ fn deserialized_money_is_checked_like_constructed_money() {
     let json = serde_json::to_string(&m).unwrap();
     assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
 }
+
+/// Deserializing a `Money` read the amount with rust_decimal's own deserializer, which
+/// takes a JSON number through `f64` and rounds long strings, so `-1e-400` ARS became
+/// `0.00` ARS (`money`: `{"amount":-1e-400,"currency":"ARS"}`). The amount is now read
+/// from its exact text; a JSON fraction, already an `f64`, is refused.
+#[test]
+fn deserialized_money_keeps_every_digit_or_is_refused() {
+    for json in [
+        r#"{"amount":-1e-400,"currency":"ARS"}"#,
+        r#"{"amount":2.5,"currency":"USD"}"#,
+        r#"{"amount":"0.00000000000000000000000000001","currency":"USD"}"#,
+        r#"{"amount":"99999999999999999999999999999.9","currency":"USD"}"#,
+        r#"{"amount":"1e-400","currency":"USD"}"#,
+        r#"{"amount":"ten","currency":"USD"}"#,
+        r#"{"amount":true,"currency":"USD"}"#,
+    ] {
+        assert!(serde_json::from_str::<Money>(json).is_err(), "{json}");
+    }
+    for (json, plain) in [
+        (r#"{"amount":"2.50","currency":"USD"}"#, "2.50"),
+        (r#"{"amount":1000,"currency":"CLP"}"#, "1000"),
+        (r#"{"amount":-7,"currency":"MXN"}"#, "-7.00"),
+        (r#"{"amount":"1.5e2","currency":"CLP"}"#, "150"),
+        (
+            r#"{"amount":"7922816251426433759354395033","currency":"CLP"}"#,
+            "7922816251426433759354395033",
+        ),
+        (
+            r#"{"amount":18446744073709551615,"currency":"CLP"}"#,
+            "18446744073709551615",
+        ),
+    ] {
+        let m: Money = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(m.to_plain_string(), plain, "{json}");
+    }
+}
