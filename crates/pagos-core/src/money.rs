@@ -214,10 +214,14 @@ impl TryFrom<MoneyWire> for Money {
 impl Money {
     /// Creates money, rejecting an amount with more decimals than the currency has.
     ///
-    /// Trailing zeros do not count: `10.500` MXN is accepted as `10.50`.
+    /// Trailing zeros do not count: `10.500` MXN is accepted as `10.50`. An amount too
+    /// large to be written with all of the currency's decimals (a `Decimal` has 28 or 29
+    /// significant digits) is refused too, so that [`Money::to_plain_string`] always
+    /// can.
     ///
     /// # Errors
-    /// A [`ValidationError`] on field `amount` when the precision is too high.
+    /// A [`ValidationError`] on field `amount` when the precision is too high or the
+    /// amount too large.
     pub fn new(amount: Decimal, currency: Currency) -> Result<Money, ValidationError> {
         let normalized = amount.normalize();
         if normalized.scale() > currency.minor_units() {
@@ -225,6 +229,18 @@ impl Money {
                 "amount",
                 format!(
                     "{amount} has more than {} decimal place(s), the most {currency} allows",
+                    currency.minor_units()
+                ),
+            ));
+        }
+        // `rescale` stops short of the scale asked for when the digits would not fit.
+        let mut plain = normalized;
+        plain.rescale(currency.minor_units());
+        if plain.scale() != currency.minor_units() {
+            return Err(ValidationError::new(
+                "amount",
+                format!(
+                    "{amount} is too large to be written with {} decimal place(s)",
                     currency.minor_units()
                 ),
             ));

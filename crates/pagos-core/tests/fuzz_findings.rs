@@ -2,7 +2,7 @@
 //! each input is the minimized crash, kept here so that the bug stays fixed in CI
 //! whether or not the fuzzers run.
 
-use pagos_core::{Currency, Money, validate};
+use pagos_core::{Currency, Decimal, Money, validate};
 
 /// `validate::rut` split the cleaned text one byte before its end, which panicked when
 /// the check digit was a multibyte character (`validators_ids`: `"\u{fffd}"` after one
@@ -73,4 +73,33 @@ fn deserialized_money_keeps_every_digit_or_is_refused() {
         let m: Money = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
         assert_eq!(m.to_plain_string(), plain, "{json}");
     }
+}
+
+/// `Money::parse` accepted amounts too large to be written with the currency's
+/// decimals, and `to_plain_string` then silently wrote fewer (`money`:
+/// `"00079228162514264337593543950335"` ARS, `Decimal::MAX`, came out without its
+/// `.00`).
+#[test]
+fn money_too_large_for_its_decimals_is_refused() {
+    let max = "79228162514264337593543950335";
+    for currency in Currency::ALL {
+        let result = Money::parse(max, currency);
+        if currency.minor_units() == 0 {
+            assert_eq!(result.unwrap().to_plain_string(), max);
+        } else {
+            let err = result.expect_err(currency.code());
+            assert_eq!(err.field(), "amount");
+            assert!(err.to_string().contains("too large"), "{err}");
+        }
+    }
+    // The largest amounts that fit (the 96-bit mantissa with every decimal) are
+    // accepted and written with every decimal; one unit of the last decimal more is not.
+    let m = Money::parse("792281625142643375935439503.35", Currency::Usd).unwrap();
+    assert_eq!(m.to_plain_string(), "792281625142643375935439503.35");
+    assert!(Money::parse("792281625142643375935439503.36", Currency::Usd).is_err());
+    let m = Money::parse("-7922816251426433759354395.0335", Currency::Clf).unwrap();
+    assert_eq!(m.to_plain_string(), "-7922816251426433759354395.0335");
+    assert!(Money::parse("7922816251426433759354395.0336", Currency::Clf).is_err());
+    assert!(Money::parse("7922816251426433759354395033", Currency::Mxn).is_err());
+    assert!(Money::new(Decimal::MAX, Currency::Pen).is_err());
 }
