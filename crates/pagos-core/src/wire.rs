@@ -36,7 +36,11 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// exponent no `Decimal` could use.
 fn scientific_to_plain(text: &str) -> Option<String> {
     let (mantissa, exponent) = text.split_once(['e', 'E'])?;
-    let exponent: i64 = exponent.parse().ok().filter(|e: &i64| e.abs() <= 64)?;
+    // `unsigned_abs`: `abs` overflows on `i64::MIN`, which `parse` accepts.
+    let exponent: i64 = exponent
+        .parse()
+        .ok()
+        .filter(|e: &i64| e.unsigned_abs() <= 64)?;
     let (sign, mantissa) = match mantissa.as_bytes().first()? {
         b'-' => ("-", &mantissa[1..]),
         b'+' => ("", &mantissa[1..]),

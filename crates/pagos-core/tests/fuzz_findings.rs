@@ -103,3 +103,31 @@ fn money_too_large_for_its_decimals_is_refused() {
     assert!(Money::parse("7922816251426433759354395033", Currency::Mxn).is_err());
     assert!(Money::new(Decimal::MAX, Currency::Pen).is_err());
 }
+
+/// `wire::parse_decimal` took `abs()` of the exponent, which overflows for
+/// `i64::MIN`: a panic with overflow checks, and without them a negative "absolute
+/// value" that passed the range check and then asked for 9.2·10¹⁸ zeros, an abort
+/// (`money`: the amount `"d1e-000000009223372036854775808"`). Every provider's lenient
+/// amounts go through it.
+#[test]
+fn decimal_with_the_most_negative_exponent_is_refused() {
+    use pagos_core::wire::parse_decimal;
+    for text in [
+        "1e-9223372036854775808",
+        "d1e-000000009223372036854775808",
+        "-1.5E-9223372036854775808",
+        "1e9223372036854775807",
+        "1e-9223372036854775809",
+    ] {
+        assert_eq!(parse_decimal(text), None, "{text}");
+    }
+    let json = r#"{"amount":"1e-9223372036854775808","currency":"USD"}"#;
+    assert!(serde_json::from_str::<Money>(json).is_err());
+    // Exponents in range still work, exactly or not at all.
+    assert_eq!(parse_decimal("15e-1").unwrap().to_string(), "1.5");
+    assert_eq!(
+        parse_decimal("1e-28").unwrap().to_string(),
+        "0.0000000000000000000000000001"
+    );
+    assert_eq!(parse_decimal("1.5e-64"), None);
+}
