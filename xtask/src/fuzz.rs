@@ -18,12 +18,13 @@
 //! in turn.
 //!
 //! `fuzz-smoke` (part of `cargo xtask ci`) runs every target for [`SMOKE_SECONDS`]
-//! seconds from the committed corpus and the seeds only, into a scratch corpus it
-//! empties first, so that CI neither depends on nor changes what a developer's runs
-//! left behind.
+//! seconds, [`SMOKE_JOBS`] at a time, from the committed corpus and the seeds only, into
+//! a scratch corpus it empties first, so that CI neither depends on nor changes what a
+//! developer's runs left behind.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
 
 use crate::{PROVIDERS, Result, env_cargo, run, workspace_root};
 
@@ -35,6 +36,9 @@ const ALL_SECONDS: u32 = 60;
 
 /// How long each target runs in `fuzz-smoke`, that is in CI.
 const SMOKE_SECONDS: u32 = 20;
+
+/// How many smoke runs at once: a libFuzzer run uses one core, and CI has two.
+const SMOKE_JOBS: usize = 2;
 
 /// AddressSanitizer: safe Rust rarely needs it, but the fuzzed crates' dependencies
 /// have `unsafe` code, and on these small targets it costs little (FUZZING.md).
@@ -78,23 +82,39 @@ pub(crate) fn smoke() -> Result {
         &format!("RUSTC_BOOTSTRAP=1 cargo fuzz build --fuzz-dir {FUZZ_DIR} -s {SANITIZER}"),
     )?;
     let started = std::time::Instant::now();
-    for target in &targets {
-        let scratch = Path::new(FUZZ_DIR)
-            .join("target")
-            .join("smoke-corpus")
-            .join(target);
-        match std::fs::remove_dir_all(root.join(&scratch)) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot empty {}: {e}", scratch.display())),
+    for chunk in targets.chunks(SMOKE_JOBS) {
+        let mut running = Vec::new();
+        let mut failed = Vec::new();
+        for target in chunk {
+            match start_smoke(&root, target) {
+                Ok(child) => running.push(child),
+                Err(e) => failed.push(e),
+            }
         }
-        run_target(
-            &root,
-            target,
-            &scratch,
-            &[format!("-max_total_time={SMOKE_SECONDS}")],
-        )
-        .map_err(|e| format!("{e}; {}", replay_hint()))?;
+        // Wait for every run started, even after a failure: none is left behind.
+        for (target, mut child, log_path) in running {
+            let status = child.wait();
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            match status {
+                Ok(status) if status.success() => {
+                    let done = log.lines().rev().find(|l| l.contains(" DONE "));
+                    eprintln!("<== {target}: {}", done.unwrap_or("(no DONE line)"));
+                }
+                status => {
+                    // The end of libFuzzer's output holds the panic and the artifact.
+                    let lines: Vec<&str> = log.lines().collect();
+                    let tail = &lines[lines.len().saturating_sub(80)..];
+                    eprintln!("{}", tail.join("\n"));
+                    failed.push(format!(
+                        "fuzz target {target} failed ({status:?}); its whole output is in {}",
+                        log_path.display()
+                    ));
+                }
+            }
+        }
+        if !failed.is_empty() {
+            return Err(format!("{}; {}", failed.join("; "), replay_hint()));
+        }
     }
     eprintln!(
         "\nxtask fuzz-smoke: {} targets ran {SMOKE_SECONDS} s each without a crash ({:.1?})",
@@ -104,8 +124,46 @@ pub(crate) fn smoke() -> Result {
     Ok(())
 }
 
+/// Starts one smoke run in the background, its output going to
+/// `fuzz/target/smoke-logs/TARGET.log` so that two runs do not interleave.
+fn start_smoke(root: &Path, target: &str) -> Result<(String, Child, PathBuf)> {
+    let scratch = Path::new(FUZZ_DIR)
+        .join("target")
+        .join("smoke-corpus")
+        .join(target);
+    match std::fs::remove_dir_all(root.join(&scratch)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot empty {}: {e}", scratch.display())),
+    }
+    let args = target_args(
+        root,
+        target,
+        &scratch,
+        &[format!("-max_total_time={SMOKE_SECONDS}")],
+    )?;
+    let logs = root.join(FUZZ_DIR).join("target").join("smoke-logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    let log_path = logs.join(format!("{target}.log"));
+    let log = File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let log_err = log
+        .try_clone()
+        .map_err(|e| format!("cannot reopen {}: {e}", log_path.display()))?;
+    let label = format!("RUSTC_BOOTSTRAP=1 cargo {}", args.join(" "));
+    eprintln!("\n==> {label}");
+    let child = fuzz_cargo()
+        .args(&args)
+        .current_dir(root)
+        .stdout(log)
+        .stderr(log_err)
+        .spawn()
+        .map_err(|e| format!("cannot start {label}: {e}"))?;
+    Ok((target.to_string(), child, log_path))
+}
+
 /// Where `cargo xtask fuzz` keeps what a target finds: ignored, under `fuzz/target/`.
-fn working_corpus(target: &str) -> std::path::PathBuf {
+fn working_corpus(target: &str) -> PathBuf {
     Path::new(FUZZ_DIR)
         .join("target")
         .join("corpus")
@@ -214,6 +272,15 @@ fn run_all(root: &Path, targets: &[String], extra: &[String]) -> Result {
 /// to the first corpus directory only, so the committed corpus and the seeds (the
 /// provider's fixtures, `fuzz/seeds/TARGET`) are read and never changed.
 fn run_target(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Result {
+    let args = target_args(root, target, corpus, extra)?;
+    run(
+        fuzz_cargo().args(&args).current_dir(root),
+        &format!("RUSTC_BOOTSTRAP=1 cargo {}", args.join(" ")),
+    )
+}
+
+/// The arguments of `cargo` for [`run_target`], creating the corpus directory.
+fn target_args(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Result<Vec<String>> {
     std::fs::create_dir_all(root.join(corpus))
         .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
     let mut args: Vec<String> = vec![
@@ -255,10 +322,7 @@ fn run_target(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Res
         args.push("--".into());
         args.extend(fuzzer_args);
     }
-    run(
-        fuzz_cargo().args(&args).current_dir(root),
-        &format!("RUSTC_BOOTSTRAP=1 cargo {}", args.join(" ")),
-    )
+    Ok(args)
 }
 
 #[cfg(test)]

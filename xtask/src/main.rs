@@ -20,7 +20,8 @@
 //!   until stopped, or each for 60 seconds; ARGS go to libFuzzer. Needs cargo-fuzz
 //!   (`cargo install cargo-fuzz --locked`) and runs it on the stable toolchain with
 //!   `RUSTC_BOOTSTRAP=1`; see FUZZING.md.
-//! - `fuzz-smoke`: every fuzz target for 20 seconds from the committed corpus (in `ci`).
+//! - `fuzz-smoke`: every fuzz target for 20 seconds, two at a time, from the committed
+//!   corpus (in `ci`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
