@@ -97,7 +97,11 @@ pub(crate) fn smoke() -> Result {
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
             match status {
                 Ok(status) if status.success() => {
-                    let done = log.lines().rev().find(|l| l.contains(" DONE "));
+                    // `#319009\tDONE   cov: 401 ft: 1838 corp: 340/218Kb ...`
+                    let done = log
+                        .lines()
+                        .rev()
+                        .find(|l| l.starts_with('#') && l.contains("DONE"));
                     eprintln!("<== {target}: {}", done.unwrap_or("(no DONE line)"));
                 }
                 status => {
