@@ -3,14 +3,26 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pagos_compropago::webhook::{self, Notification};
+use pagos_compropago::webhook::{self, Notification, TEST_PING_SHORT_ID};
 
 fuzz_target!(|body: &[u8]| {
-    match webhook::parse(body) {
-        Ok(Notification::Order { id, .. }) => assert!(!id.is_empty()),
+    let parsed = webhook::parse(body);
+    match &parsed {
+        Ok(Notification::Order { id, short_id }) => {
+            // The id is what `confirm_webhook` fetches: never blank, never padded.
+            assert!(!id.is_empty());
+            assert_eq!(id.trim(), id);
+            // A ping is never mistaken for an order.
+            assert_ne!(short_id.as_deref(), Some(TEST_PING_SHORT_ID));
+        }
         Ok(_) => {}
         Err(e) => {
-            let _ = (e.to_string(), e.field());
+            assert!(matches!(e.field(), "webhook.body" | "webhook.id"), "{e}");
+            let _ = e.to_string();
         }
+    }
+    // Only JSON is ever accepted.
+    if parsed.is_ok() {
+        assert!(serde_json::from_slice::<serde_json::Value>(body).is_ok());
     }
 });

@@ -1,24 +1,48 @@
-//! `cargo xtask fuzz [TARGET] [-- LIBFUZZER_ARGS]`: the cargo-fuzz targets in `fuzz/`.
+//! `cargo xtask fuzz [TARGET] [-- LIBFUZZER_ARGS]` and `cargo xtask fuzz-smoke`: the
+//! cargo-fuzz targets in `fuzz/`.
 //!
-//! `fuzz/` is its own cargo workspace (nightly only, not a member of the main one):
-//! one target per provider's response decoders and one per webhook/notification
-//! parser, listed by its `[[bin]]` sections. This runs
-//! `cargo +nightly fuzz run TARGET --fuzz-dir fuzz fuzz/corpus/TARGET [SEEDS] -- ARGS`
-//! from the workspace root, SEEDS being the provider's `tests/fixtures` and
-//! `fuzz/seeds/TARGET` where they exist, and ARGS following the shared dictionary
-//! `fuzz/fuzz.dict`. Without a TARGET every target runs for [`ALL_SECONDS`] seconds in
-//! turn.
+//! `fuzz/` is its own cargo workspace (not a member of the main one, so that the
+//! fuzzing flags never reach its builds): one target per provider's response decoders,
+//! per webhook/notification parser, for the validators and for `Money`, listed by its
+//! `[[bin]]` sections. cargo-fuzz passes the compiler flags that are nightly-only
+//! (`-Zsanitizer=address`, the coverage instrumentation); the stable toolchain accepts
+//! them under `RUSTC_BOOTSTRAP=1`, which this sets for cargo-fuzz alone, so no nightly
+//! is needed. The toolchain is the one `cargo xtask` runs with.
+//!
+//! `fuzz` runs `cargo fuzz run -s address TARGET --fuzz-dir fuzz fuzz/target/corpus/TARGET
+//! fuzz/corpus/TARGET [SEEDS] -- -dict=fuzz/fuzz.dict ARGS` from the workspace root:
+//! libFuzzer writes what it finds to the first directory only (the working corpus,
+//! under the ignored `target/`), and reads the committed minimized corpus
+//! `fuzz/corpus/TARGET`, the provider's `tests/fixtures` and the hand-written
+//! `fuzz/seeds/TARGET`. Without a TARGET every target runs for [`ALL_SECONDS`] seconds
+//! in turn.
+//!
+//! `fuzz-smoke` (part of `cargo xtask ci`) runs every target for [`SMOKE_SECONDS`]
+//! seconds, [`SMOKE_JOBS`] at a time, from the committed corpus and the seeds only, into
+//! a scratch corpus it empties first, so that CI neither depends on nor changes what a
+//! developer's runs left behind.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
 
-use crate::{PROVIDERS, Result, run, workspace_root};
+use crate::{PROVIDERS, Result, env_cargo, run, workspace_root};
 
 /// The cargo-fuzz crate, relative to the workspace root.
 const FUZZ_DIR: &str = "fuzz";
 
 /// How long each target runs when no TARGET is given.
 const ALL_SECONDS: u32 = 60;
+
+/// How long each target runs in `fuzz-smoke`, that is in CI.
+const SMOKE_SECONDS: u32 = 20;
+
+/// How many smoke runs at once: a libFuzzer run uses one core, and CI has two.
+const SMOKE_JOBS: usize = 2;
+
+/// AddressSanitizer: safe Rust rarely needs it, but the fuzzed crates' dependencies
+/// have `unsafe` code, and on these small targets it costs little (FUZZING.md).
+const SANITIZER: &str = "address";
 
 const USAGE: &str = "usage: cargo xtask fuzz [TARGET] [-- LIBFUZZER_ARGS]";
 
@@ -39,7 +63,122 @@ pub(crate) fn fuzz(args: &[String]) -> Result {
     let Some(target) = target else {
         return run_all(&root, &targets, extra);
     };
-    run_target(&root, target, extra)
+    run_target(&root, target, &working_corpus(target), extra)
+}
+
+/// Every target for [`SMOKE_SECONDS`] seconds from the committed corpus; fails on the
+/// first crash (CI).
+pub(crate) fn smoke() -> Result {
+    let root = workspace_root();
+    let targets = targets(&root.join(FUZZ_DIR))?;
+    check_tools()?;
+    // One build of every target first, so that each run below only runs.
+    let mut build = fuzz_cargo();
+    build
+        .args(["fuzz", "build", "--fuzz-dir", FUZZ_DIR, "-s", SANITIZER])
+        .current_dir(&root);
+    run(
+        &mut build,
+        &format!("RUSTC_BOOTSTRAP=1 cargo fuzz build --fuzz-dir {FUZZ_DIR} -s {SANITIZER}"),
+    )?;
+    let started = std::time::Instant::now();
+    for chunk in targets.chunks(SMOKE_JOBS) {
+        let mut running = Vec::new();
+        let mut failed = Vec::new();
+        for target in chunk {
+            match start_smoke(&root, target) {
+                Ok(child) => running.push(child),
+                Err(e) => failed.push(e),
+            }
+        }
+        // Wait for every run started, even after a failure: none is left behind.
+        for (target, mut child, log_path) in running {
+            let status = child.wait();
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            match status {
+                Ok(status) if status.success() => {
+                    // `#319009\tDONE   cov: 401 ft: 1838 corp: 340/218Kb ...`
+                    let done = log
+                        .lines()
+                        .rev()
+                        .find(|l| l.starts_with('#') && l.contains("DONE"));
+                    eprintln!("<== {target}: {}", done.unwrap_or("(no DONE line)"));
+                }
+                status => {
+                    // The end of libFuzzer's output holds the panic and the artifact.
+                    let lines: Vec<&str> = log.lines().collect();
+                    let tail = &lines[lines.len().saturating_sub(80)..];
+                    eprintln!("{}", tail.join("\n"));
+                    failed.push(format!(
+                        "fuzz target {target} failed ({status:?}); its whole output is in {}",
+                        log_path.display()
+                    ));
+                }
+            }
+        }
+        if !failed.is_empty() {
+            return Err(format!("{}; {}", failed.join("; "), replay_hint()));
+        }
+    }
+    eprintln!(
+        "\nxtask fuzz-smoke: {} targets ran {SMOKE_SECONDS} s each without a crash ({:.1?})",
+        targets.len(),
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Starts one smoke run in the background, its output going to
+/// `fuzz/target/smoke-logs/TARGET.log` so that two runs do not interleave.
+fn start_smoke(root: &Path, target: &str) -> Result<(String, Child, PathBuf)> {
+    let scratch = Path::new(FUZZ_DIR)
+        .join("target")
+        .join("smoke-corpus")
+        .join(target);
+    match std::fs::remove_dir_all(root.join(&scratch)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot empty {}: {e}", scratch.display())),
+    }
+    let args = target_args(
+        root,
+        target,
+        &scratch,
+        &[format!("-max_total_time={SMOKE_SECONDS}")],
+    )?;
+    let logs = root.join(FUZZ_DIR).join("target").join("smoke-logs");
+    std::fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    let log_path = logs.join(format!("{target}.log"));
+    let log = File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let log_err = log
+        .try_clone()
+        .map_err(|e| format!("cannot reopen {}: {e}", log_path.display()))?;
+    let label = format!("RUSTC_BOOTSTRAP=1 cargo {}", args.join(" "));
+    eprintln!("\n==> {label}");
+    let child = fuzz_cargo()
+        .args(&args)
+        .current_dir(root)
+        .stdout(log)
+        .stderr(log_err)
+        .spawn()
+        .map_err(|e| format!("cannot start {label}: {e}"))?;
+    Ok((target.to_string(), child, log_path))
+}
+
+/// Where `cargo xtask fuzz` keeps what a target finds: ignored, under `fuzz/target/`.
+fn working_corpus(target: &str) -> PathBuf {
+    Path::new(FUZZ_DIR)
+        .join("target")
+        .join("corpus")
+        .join(target)
+}
+
+fn replay_hint() -> String {
+    format!(
+        "the crashing input is in {FUZZ_DIR}/artifacts/TARGET/ (replay it with \
+         `RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir {FUZZ_DIR} -s {SANITIZER} TARGET FILE`)"
+    )
 }
 
 /// `[TARGET] [-- ARGS]` into the target and the arguments for libFuzzer.
@@ -82,42 +221,29 @@ fn targets(fuzz_dir: &Path) -> Result<Vec<String>> {
     Ok(targets)
 }
 
-/// `cargo +nightly ...` through rustup's proxy, without the variables that pin the
-/// toolchain `cargo xtask` itself runs with.
-fn nightly_cargo() -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.arg("+nightly")
-        .env_remove("CARGO")
-        .env_remove("RUSTUP_TOOLCHAIN");
+/// The cargo `cargo xtask` runs with, with `RUSTC_BOOTSTRAP=1` so that the stable
+/// compiler accepts the `-Z` flags cargo-fuzz passes it. Set on this command only: the
+/// main workspace's builds stay on plain stable.
+fn fuzz_cargo() -> Command {
+    let mut cmd = Command::new(env_cargo());
+    cmd.env("RUSTC_BOOTSTRAP", "1");
     cmd
 }
 
-/// Fails with what to install when nightly or cargo-fuzz is missing.
+/// Fails with what to install when cargo-fuzz is missing.
 fn check_tools() -> Result {
     fn first_line(out: &Output) -> String {
         let text = String::from_utf8_lossy(&out.stderr);
         text.lines().next().unwrap_or_default().trim().to_string()
     }
-    match nightly_cargo().arg("--version").output() {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            return Err(format!(
-                "the fuzz targets need the nightly toolchain, and `cargo +nightly` failed \
-                 ({}).\nInstall it with `rustup toolchain install nightly` (rustup's `cargo` \
-                 must come first on PATH for `+nightly` to work).",
-                first_line(&out)
-            ));
-        }
-        Err(e) => return Err(format!("cannot run `cargo +nightly --version`: {e}")),
-    }
-    match nightly_cargo().args(["fuzz", "--version"]).output() {
+    match fuzz_cargo().args(["fuzz", "--version"]).output() {
         Ok(out) if out.status.success() => Ok(()),
         Ok(out) => Err(format!(
-            "cargo-fuzz is missing (`cargo +nightly fuzz` failed: {}).\n\
-             Install it with `cargo install cargo-fuzz`.",
+            "cargo-fuzz is missing (`cargo fuzz --version` failed: {}).\n\
+             Install it with `cargo install cargo-fuzz --locked`.",
             first_line(&out)
         )),
-        Err(e) => Err(format!("cannot run `cargo +nightly fuzz --version`: {e}")),
+        Err(e) => Err(format!("cannot run `cargo fuzz --version`: {e}")),
     }
 }
 
@@ -129,7 +255,7 @@ fn run_all(root: &Path, targets: &[String], extra: &[String]) -> Result {
         // Before `extra`, so that a `-max_total_time` there overrides it.
         let mut args = vec![format!("-max_total_time={ALL_SECONDS}")];
         args.extend_from_slice(extra);
-        if let Err(e) = run_target(root, target, &args) {
+        if let Err(e) = run_target(root, target, &working_corpus(target), &args) {
             eprintln!("xtask fuzz: {e}");
             failed.push(target.as_str());
         }
@@ -141,29 +267,40 @@ fn run_all(root: &Path, targets: &[String], extra: &[String]) -> Result {
         );
         Ok(())
     } else {
-        Err(format!(
-            "{failed:?} failed; the crashing inputs are in {FUZZ_DIR}/artifacts/TARGET/ \
-             (replay one with `cargo +nightly fuzz run --fuzz-dir {FUZZ_DIR} TARGET FILE`)"
-        ))
+        Err(format!("{failed:?} failed; {}", replay_hint()))
     }
 }
 
-/// `cargo +nightly fuzz run TARGET --fuzz-dir fuzz fuzz/corpus/TARGET [SEEDS] --
-/// -dict=fuzz/fuzz.dict ARGS`. libFuzzer writes new inputs to the first corpus
-/// directory only, so the seeds (the provider's fixtures, `fuzz/seeds/TARGET`) are read
-/// and never changed.
-fn run_target(root: &Path, target: &str, extra: &[String]) -> Result {
-    let corpus = Path::new(FUZZ_DIR).join("corpus").join(target);
-    std::fs::create_dir_all(root.join(&corpus))
+/// `RUSTC_BOOTSTRAP=1 cargo fuzz run -s address TARGET --fuzz-dir fuzz CORPUS
+/// fuzz/corpus/TARGET [SEEDS] -- -dict=fuzz/fuzz.dict ARGS`. libFuzzer writes new inputs
+/// to the first corpus directory only, so the committed corpus and the seeds (the
+/// provider's fixtures, `fuzz/seeds/TARGET`) are read and never changed.
+fn run_target(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Result {
+    let args = target_args(root, target, corpus, extra)?;
+    run(
+        fuzz_cargo().args(&args).current_dir(root),
+        &format!("RUSTC_BOOTSTRAP=1 cargo {}", args.join(" ")),
+    )
+}
+
+/// The arguments of `cargo` for [`run_target`], creating the corpus directory.
+fn target_args(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Result<Vec<String>> {
+    std::fs::create_dir_all(root.join(corpus))
         .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
     let mut args: Vec<String> = vec![
         "fuzz".into(),
         "run".into(),
+        "-s".into(),
+        SANITIZER.into(),
         target.into(),
         "--fuzz-dir".into(),
         FUZZ_DIR.into(),
         corpus.display().to_string(),
     ];
+    let committed = Path::new(FUZZ_DIR).join("corpus").join(target);
+    if root.join(&committed).is_dir() {
+        args.push(committed.display().to_string());
+    }
     let provider = target.split('_').next().unwrap_or_default();
     if PROVIDERS.contains(&provider) {
         let seeds = Path::new("crates")
@@ -189,10 +326,7 @@ fn run_target(root: &Path, target: &str, extra: &[String]) -> Result {
         args.push("--".into());
         args.extend(fuzzer_args);
     }
-    run(
-        nightly_cargo().args(&args).current_dir(root),
-        &format!("cargo +nightly {}", args.join(" ")),
-    )
+    Ok(args)
 }
 
 #[cfg(test)]
@@ -230,6 +364,9 @@ mod tests {
             "compropago_webhook",
             "kashpay_responses",
             "telepagos_responses",
+            "validators_ids",
+            "validators_text",
+            "money",
         ] {
             assert!(
                 targets.iter().any(|t| t == expected),

@@ -5,7 +5,7 @@
 //! Tasks:
 //! - `ci`: everything `.ci/run` checks — fmt, clippy, tests, the facade's feature
 //!   matrix (with a dependency-tree check that a feature compiles no other provider),
-//!   and rustdoc with warnings denied.
+//!   rustdoc with warnings denied, and `fuzz-smoke`.
 //! - `test`: the README's test command.
 //! - `features`: the feature matrix alone.
 //! - `bench [--quick]`: the benchmarks in `benches/` (release build); writes `BENCHMARKS.md`.
@@ -15,10 +15,13 @@
 //!   rendered for `acmepay`, so the scaffold is proven to compile and pass its tests
 //!   whenever the example does.
 //! - `fuzz [TARGET] [-- ARGS]`: the cargo-fuzz targets in `fuzz/` (every provider's
-//!   response decoders, the webhook/notification parsers), seeded with the providers'
-//!   test fixtures: one TARGET until stopped, or each for 60 seconds; ARGS go to
-//!   libFuzzer. Needs nightly and cargo-fuzz, so it is not part of `ci`; the property
-//!   test `tests/tests/e2e/decoders.rs` covers the same decoders there.
+//!   response decoders, the webhook/notification parsers, the validators, `Money`),
+//!   seeded with the committed corpus and the providers' test fixtures: one TARGET
+//!   until stopped, or each for 60 seconds; ARGS go to libFuzzer. Needs cargo-fuzz
+//!   (`cargo install cargo-fuzz --locked`) and runs it on the stable toolchain with
+//!   `RUSTC_BOOTSTRAP=1`; see FUZZING.md.
+//! - `fuzz-smoke`: every fuzz target for 20 seconds, two at a time, from the committed
+//!   corpus (in `ci`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -43,9 +46,10 @@ fn main() -> ExitCode {
         "bench" => bench(&args[1..]),
         "render-example" => render_example(),
         "fuzz" => fuzz::fuzz(&args[1..]),
+        "fuzz-smoke" => fuzz::smoke(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example | fuzz [TARGET] [-- ARGS]>"
+                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example | fuzz [TARGET] [-- ARGS] | fuzz-smoke>"
             );
             return ExitCode::from(2);
         }
@@ -106,6 +110,9 @@ fn ci() -> Result {
             .env("RUSTDOCFLAGS", "-D warnings"),
         "cargo doc --workspace --no-deps --all-features (RUSTDOCFLAGS=-D warnings)",
     )?;
+    // Last: the slowest step, and the one that needs a tool beyond the toolchain
+    // (`.ci/run` installs cargo-fuzz).
+    fuzz::smoke()?;
     eprintln!("\nxtask ci: all checks passed");
     // The closing line CI reads: the test total of the whole run.
     println!(

@@ -131,6 +131,10 @@ impl<'de> Deserialize<'de> for Currency {
 /// Construction checks the precision against the currency; the sign is checked by
 /// the operations that need a positive amount (see [`Money::ensure_positive`]).
 ///
+/// It serializes as `{"amount":"10.5","currency":"MXN"}` and deserializes from the
+/// same, checked like [`Money::new`]; the amount may also be an integer, but not a
+/// fraction written as a JSON number, which would already be a rounded `f64`.
+///
 /// ```
 /// use pagos_core::{Currency, Money};
 /// use rust_decimal::Decimal;
@@ -138,6 +142,12 @@ impl<'de> Deserialize<'de> for Currency {
 /// let m = Money::new(Decimal::new(1050, 2), Currency::Mxn)?;
 /// assert_eq!(m.to_plain_string(), "10.50");
 /// assert!(Money::new(Decimal::new(15, 1), Currency::Clp).is_err()); // CLP has no decimals
+///
+/// let json = serde_json::to_string(&m).unwrap();
+/// assert_eq!(json, r#"{"amount":"10.5","currency":"MXN"}"#);
+/// assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":"1.5","currency":"CLP"}"#).is_err());
+/// assert!(serde_json::from_str::<Money>(r#"{"amount":10.5,"currency":"MXN"}"#).is_err());
 /// # Ok::<(), pagos_core::ValidationError>(())
 /// ```
 ///
@@ -162,10 +172,14 @@ pub struct Money {
 impl Money {
     /// Creates money, rejecting an amount with more decimals than the currency has.
     ///
-    /// Trailing zeros do not count: `10.500` MXN is accepted as `10.50`.
+    /// Trailing zeros do not count: `10.500` MXN is accepted as `10.50`. An amount too
+    /// large to be written with all of the currency's decimals (a `Decimal` has 28 or 29
+    /// significant digits) is refused too, so that [`Money::to_plain_string`] always
+    /// can.
     ///
     /// # Errors
-    /// A [`ValidationError`] on field `amount` when the precision is too high.
+    /// A [`ValidationError`] on field `amount` when the precision is too high or the
+    /// amount too large.
     pub fn new(amount: Decimal, currency: Currency) -> Result<Money, ValidationError> {
         let normalized = amount.normalize();
         if normalized.scale() > currency.minor_units() {
@@ -173,6 +187,18 @@ impl Money {
                 "amount",
                 format!(
                     "{amount} has more than {} decimal place(s), the most {currency} allows",
+                    currency.minor_units()
+                ),
+            ));
+        }
+        // `rescale` stops short of the scale asked for when the digits would not fit.
+        let mut plain = normalized;
+        plain.rescale(currency.minor_units());
+        if plain.scale() != currency.minor_units() {
+            return Err(ValidationError::new(
+                "amount",
+                format!(
+                    "{amount} is too large to be written with {} decimal place(s)",
                     currency.minor_units()
                 ),
             ));

@@ -21,7 +21,7 @@
 //! (`amounts_beyond_28_digits_fail_rather_than_round` and its scientific twin).
 //!
 //! 256 cases per target, 128 for the client ones (`PROPTEST_CASES` overrides). The same
-//! decoders are fuzzed without a time limit by `cargo xtask fuzz` (`fuzz/`, nightly).
+//! decoders are fuzzed by `cargo xtask fuzz` (`fuzz/`, FUZZING.md), 20 s each in CI.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
