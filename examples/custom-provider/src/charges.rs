@@ -112,10 +112,11 @@ impl AcmepayClient {
     /// Fetches a charge.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] for an empty id; otherwise the transport's
-    /// and the provider's errors.
+    /// [`pagos_core::Error::Validation`] for an id that is empty or would change the
+    /// path (`..`, control characters); otherwise the transport's and the provider's
+    /// errors.
     pub async fn get_charge(&self, id: &str) -> Result<Payment> {
-        validate::non_empty("id", id)?;
+        validate::path_id("charge_id", id)?;
         let req = self.request(Method::GET, &["v1", "charges", id], "get_payment")?;
         decode(&check(self.send(req).await?)?)
     }

@@ -135,6 +135,11 @@ async fn bad_input_sends_nothing() {
         c.create_payment(&clp).await.unwrap_err().validation_field(),
         Some("currency")
     );
+    // An id that would change the request path never leaves.
+    for id in ["", ".", "..", ".\n."] {
+        let err = c.get_charge(id).await.unwrap_err();
+        assert_eq!(err.validation_field(), Some("charge_id"), "{id:?}");
+    }
     assert_eq!(mock.calls_async().await, 0);
 }
 
