@@ -633,17 +633,15 @@ mod tests {
             ),
             "distribution.amount"
         );
-        // Two shares whose sum overflows a Decimal: an error on the shares, not the
-        // "Addition overflowed" panic of `+=`.
-        let big = Money::new(Decimal::MAX, Currency::Ars).unwrap();
-        assert_eq!(
-            field(
-                PaymentLinkRequest::new(big, "x", future)
-                    .distribute("2850590940090418135201", big)
-                    .distribute("2850590940090418135201", big)
-            ),
-            "distribution.amount"
-        );
+        // Shares whose sum overflows a Decimal: an error on the shares, not the
+        // "Addition overflowed" panic of `+=`. The largest ARS amount Money accepts
+        // (every digit of a Decimal, two of them decimals) 101 times is past the limit.
+        let big = Money::parse("792281625142643375935439503.35", Currency::Ars).unwrap();
+        let mut request = PaymentLinkRequest::new(big, "x", future);
+        for _ in 0..101 {
+            request = request.distribute("2850590940090418135201", big);
+        }
+        assert_eq!(field(request), "distribution.amount");
     }
 
     #[test]
