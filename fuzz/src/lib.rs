@@ -106,8 +106,9 @@ pub fn percent_decode(segment: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The check-digit algorithms of `shared/reference/providers.md`, written again from
-/// the published descriptions so that a target can compare `pagos_core::validate` with
+/// The check-digit algorithms (CLABE: Banxico's weights 3-7-1; CBU/CVU: BCRA's two
+/// blocks; CUIT: AFIP's mod 11; RUT: Chile's mod 11), written again from the published
+/// descriptions so that a target can compare `pagos_core::validate` with
 /// an implementation that shares none of its code (and none of its byte indexing).
 pub mod oracle {
     /// The decimal digits of `text` when it is exactly `len` ASCII digits.

@@ -720,7 +720,7 @@ async fn events_stream_walks_pages() {
     second.assert_calls_async(1).await;
 }
 
-/// The invoice the seed's event points to, as a paid 15.00 PEN invoice numbered
+/// The invoice KashIO's documented event example points to, as a paid 15.00 PEN invoice numbered
 /// `invoice_id`.
 async fn paid_invoice_mock<'a>(server: &'a MockServer, invoice_id: &str) -> httpmock::Mock<'a> {
     server

@@ -1,8 +1,9 @@
 //! The ONE mapping from TelePagos states to [`PaymentStatus`] and [`PayoutStatus`].
 //!
 //! # What the API says about state
-//! Every TelePagos answer carries a `status` string. The seed documents only the
-//! envelope's values, `"ok"` and `"error"` (an error answer never reaches this table:
+//! Every TelePagos answer carries a `status` string. TelePagos' API documentation
+//! ("API Telepagos Empresas") lists only the envelope's values, `"ok"` and `"error"`
+//! (an error answer never reaches this table:
 //! it is an [`Error::Provider`](pagos_core::Error::Provider)), and no transfer or
 //! credit states. So a status is always **read**, never assumed from which fields an
 //! answer has:
@@ -278,7 +279,7 @@ mod tests {
 
     #[test]
     fn unknown_keeps_the_text() {
-        // "ok" and "error" are the only values the seed documents, and both are the
+        // "ok" and "error" are the only values TelePagos documents, and both are the
         // envelope's: neither is a state. The sandbox's sale points say "active".
         for text in [
             "ok",

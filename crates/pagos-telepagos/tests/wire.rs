@@ -676,7 +676,7 @@ async fn cashout_voucher_is_decoded() {
     assert_eq!(voucher.status.as_deref(), Some("ok"));
     let payout = c.get_payout("98765").await.unwrap();
     assert_eq!(payout.id, "98765");
-    // The seed's answer: "ok" with the transfer's receipt ("devuelve un comprobante").
+    // TelePagos' documented answer: "ok" with the transfer's receipt ("devuelve un comprobante").
     assert_eq!(payout.status, PayoutStatus::Succeeded);
     assert_eq!(payout.receipt.as_deref(), Some(voucher.pdf.as_slice()));
     m.assert_calls_async(2).await;
@@ -815,7 +815,7 @@ async fn cashin_is_read_with_buyer_as_array() {
 
     let payment = c.get_payment("555001").await.unwrap();
     assert_eq!(payment.id, "555001");
-    // The seed's record of a credit ("acreditación") says "ok": it was credited.
+    // TelePagos' documented record of a credit ("acreditación") says "ok": it was credited.
     assert_eq!(payment.status, PaymentStatus::Succeeded);
     assert_eq!(payment.amount, Some(ars("1500.50")));
     assert_eq!(payment.raw["concept"], json!("Pedido 42"));

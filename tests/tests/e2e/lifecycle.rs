@@ -680,7 +680,7 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
         .await
         .unwrap();
     assert_eq!(paid.id, cash_in);
-    // The record of a credit ("acreditación") says "ok", like the seed's: credited.
+    // The record of a credit ("acreditación") says "ok", like TelePagos' documented example: credited.
     assert_eq!(paid.status, PaymentStatus::Succeeded);
     assert_eq!(paid.amount, Some(amount));
 
