@@ -5,8 +5,9 @@
 //! ("API Telepagos Empresas") lists only the envelope's values, `"ok"` and `"error"`
 //! (an error answer never reaches this table:
 //! it is an [`Error::Provider`](pagos_core::Error::Provider)), and no transfer or
-//! credit states. So a status is always **read**, never assumed from which fields an
-//! answer has:
+//! credit states. So a status is always **read**: a state word decides alone, and
+//! only the bare `"ok"` takes its meaning from what the endpoint documents it returns
+//! (a record of a credit, a transfer's receipt):
 //!
 //! | TelePagos answer | unified status | why |
 //! |---|---|---|
