@@ -20,7 +20,7 @@ use pagos::compropago::{
 };
 use pagos::kashio::{CreateInvoice, InvoiceUpdate, KashioClient, ListParams, kashio_datetime};
 use pagos::kashpay::{AccountType, KashpayClient, TransactionType};
-use pagos::khipu::{CreatePaymentRequest, CreateReceiverRequest, KhipuClient};
+use pagos::khipu::{CreatePaymentRequest, KhipuClient};
 use pagos::telepagos::{
     CashoutRequest, PaymentLinkRequest, QrRequest, StaticQrOrderRequest, TelepagosClient,
     TransactionsQuery, TransferRequest,
@@ -33,6 +33,7 @@ use pagos_sandbox::Provider;
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 
+use crate::khipu_receiver::receiver;
 use crate::support::{self, CLABE, CUIT, CVU, decimal, money};
 
 /// Every client a case may call: the five providers behind the unified trait, and
@@ -133,28 +134,6 @@ fn khipu_payment() -> CreatePaymentRequest {
         .transaction_id("orden-42")
         .build()
         .expect("a valid Khipu payment")
-}
-
-/// A valid Khipu receiver.
-fn receiver() -> CreateReceiverRequest {
-    CreateReceiverRequest::builder()
-        .admin_first_name("Ana")
-        .admin_last_name("Pérez")
-        .admin_email("ana@example.cl")
-        .country_code("CL")
-        .business_identifier("76086428-5")
-        .business_category("Comercio")
-        .business_name("Tienda SpA")
-        .business_phone("+56912345678")
-        .business_address_line_1("Av. Siempre Viva 742")
-        .business_address_line_2("Santiago")
-        .business_address_line_3("Chile")
-        .contact_full_name("Ana Pérez")
-        .contact_job_title("Gerente")
-        .contact_email("contacto@example.cl")
-        .contact_phone("+56912345678")
-        .build()
-        .expect("a valid receiver")
 }
 
 /// A valid KashIO invoice.

@@ -7,6 +7,8 @@ mod decoders;
 mod fault_matrix;
 mod faults;
 mod hostile;
+#[path = "../shared/khipu_receiver.rs"]
+mod khipu_receiver;
 mod lifecycle;
 mod support;
 mod totality;

@@ -9,6 +9,8 @@
 //! process-wide, so other tests running first on other threads (with no subscriber) can
 //! leave the SDK's callsites disabled for this test's scoped subscriber.
 
+#[path = "../shared/khipu_receiver.rs"]
+mod khipu_receiver;
 #[allow(dead_code)] // shared with the e2e binary, which uses all of it
 #[path = "../e2e/support.rs"]
 mod support;
@@ -25,6 +27,7 @@ use pagos::{
 };
 use pagos_sandbox::{Credentials, Provider, SandboxHandle};
 
+use khipu_receiver::receiver;
 use support::{CLABE, CUIT, CVU, env_map, fast_transport, money, sandbox_config};
 
 /// Everything the tracing subscriber writes, kept for inspection.
@@ -392,28 +395,6 @@ async fn hostile(printed: &mut Printed) {
         }
         printed.0.push_str(&text);
     }
-}
-
-/// A valid Khipu receiver.
-fn receiver() -> pagos::khipu::CreateReceiverRequest {
-    pagos::khipu::CreateReceiverRequest::builder()
-        .admin_first_name("Ana")
-        .admin_last_name("Pérez")
-        .admin_email("ana@example.cl")
-        .country_code("CL")
-        .business_identifier("76086428-5")
-        .business_category("Comercio")
-        .business_name("Tienda SpA")
-        .business_phone("+56912345678")
-        .business_address_line_1("Av. Siempre Viva 742")
-        .business_address_line_2("Santiago")
-        .business_address_line_3("Chile")
-        .contact_full_name("Ana Pérez")
-        .contact_job_title("Gerente")
-        .contact_email("contacto@example.cl")
-        .contact_phone("+56912345678")
-        .build()
-        .expect("a valid receiver")
 }
 
 /// Runs every provider's flows, refused calls included; returns the live Kashpay token.
