@@ -709,14 +709,15 @@ impl Transport {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limit = self.inner.max_response_bytes;
-        // Refuse a declared length past the limit before reading a byte of it.
-        if response
+        // Refuse a declared length past the limit before reading a byte of it; within
+        // it, the declared length sizes the buffer once.
+        let declared = response
             .content_length()
-            .is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX))
-        {
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        if declared.is_some_and(|n| n > limit) {
             return Err(Failure::TooLarge(status, limit));
         }
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(declared.unwrap_or(0));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
