@@ -129,7 +129,8 @@ fn main() {
     write_markdown(&settings, &report);
 }
 
-/// Serves the seed's invoice on loopback, with the same body for SDK and raw calls.
+/// Serves the invoice of KashIO's API document on loopback, with the same body for SDK
+/// and raw calls.
 async fn invoice_server() -> String {
     let app = Router::new().route(
         "/v1/payments/invoices/{id}",

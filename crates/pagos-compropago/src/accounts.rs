@@ -1,12 +1,13 @@
 //! Accounts with CLABE sub-accounts: `POST /v2/createAccount`, `GET /v2/accounts`,
 //! `GET /v2/accounts/{id}` and `GET /v2/accounts/{id}/transactions`.
 //!
-//! Only `createAccount` is in the seed. The three `GET` endpoints come from
-//! providers.md; their answers are modelled on the examples in ComproPago's own
-//! published API reference (the `compropago/slate` documentation repository, sections
-//! "Listar cuentas", "Listar subcuentas" and "Listar transacciones recibidas en la
-//! subcuenta"). Only the fields shown there are typed, every one optional; each item
-//! keeps its JSON in `raw` for anything else.
+//! Only `createAccount` is in the ComproPago API v2 reference. The three `GET` endpoints
+//! come from ComproPago's public documentation and official SDKs; their answers are
+//! modelled on the examples in ComproPago's own published API reference (the
+//! `compropago/slate` documentation repository, sections "Listar cuentas", "Listar
+//! subcuentas" and "Listar transacciones recibidas en la subcuenta"). Only the fields
+//! shown there are typed, every one optional; each item keeps its JSON in `raw` for
+//! anything else.
 
 use pagos_core::transport::Method;
 use pagos_core::{Decimal, PaymentInstructions, Result, ValidationError, validate};
@@ -25,9 +26,9 @@ use crate::{checks, wire};
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountCustomer {
-    /// The merchant's id for the sub-account (`customer.id`). Not in the seed's
-    /// example; ComproPago's later reference lists it as required and unique per
-    /// sub-account. Sent only when set.
+    /// The merchant's id for the sub-account (`customer.id`). Not in the API v2
+    /// reference's example; ComproPago's later reference lists it as required and unique
+    /// per sub-account. Sent only when set.
     pub id: Option<String>,
     /// Name (`customer.name`).
     pub name: String,
@@ -154,8 +155,8 @@ impl<'a> From<&'a CreateAccount> for AccountBody<'a> {
 
 /// An account created by [`CompropagoClient::create_account`].
 ///
-/// The seed's example carries no CLABE in `payment`; ComproPago's later reference
-/// does (`payment.clabe`), so it is optional. Decode from bytes or text.
+/// The API v2 reference's example carries no CLABE in `payment`; ComproPago's later
+/// reference does (`payment.clabe`), so it is optional. Decode from bytes or text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -407,7 +408,7 @@ mod tests {
         let mut r = ok.clone();
         r.customer.name = String::new();
         assert_eq!(field(r), "customer.name");
-        // The seed's placeholder phone "6666" is not a Mexican number.
+        // The API v2 reference's placeholder phone "6666" is not a Mexican number.
         let mut r = ok;
         r.customer.phone = Some("6666".into());
         assert_eq!(field(r), "customer.phone");

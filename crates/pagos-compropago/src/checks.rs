@@ -5,9 +5,10 @@ use pagos_core::{Currency, Money, ValidationError};
 type Result = std::result::Result<(), ValidationError>;
 
 /// A Mexican phone number as ComproPago takes it: the 10-digit national number
-/// (Mexico's numbering plan has used 10-digit numbers since 2019; the seed's examples
-/// are `5513899832` and `5555555555`). No `+52`, spaces or dashes: ComproPago sends
-/// SMS instructions to this number and documents no other format.
+/// (Mexico's numbering plan has used 10-digit numbers since 2019; the examples of the
+/// ComproPago API v2 reference are `5513899832` and `5555555555`). No `+52`, spaces or
+/// dashes: ComproPago sends SMS instructions to this number and documents no other
+/// format.
 pub(crate) fn phone_mx(field: &'static str, value: &str) -> Result {
     if value.len() == 10 && value.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())

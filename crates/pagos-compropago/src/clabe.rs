@@ -25,7 +25,8 @@ use crate::{checks, wire};
 pub enum Frequency {
     /// `unlimited`: every transfer to the CLABE is accepted (the only documented value).
     Unlimited,
-    /// Another value, sent as given (escape hatch for values the seed does not list).
+    /// Another value, sent as given (escape hatch for values the API reference does not
+    /// list).
     Other(String),
 }
 
@@ -164,8 +165,8 @@ impl CreateClabe {
     }
 }
 
-/// The wire body, shaped like the seed's example (`exp_date` and `amount` are sent
-/// as `null` when not set, as there).
+/// The wire body, shaped like the `createClabe` example of the ComproPago API v2
+/// reference (`exp_date` and `amount` are sent as `null` when not set, as there).
 #[derive(Serialize)]
 struct ClabeBody<'a> {
     customer: ClabeCustomerBody<'a>,

@@ -93,9 +93,10 @@ impl fmt::Debug for CompropagoClient {
 /// Builder for [`CompropagoClient`].
 ///
 /// Both keys are required. Authentication is HTTP Basic with the **private** key as
-/// the user and the **public** key as the password. (The seed's prose says "one key
-/// as the user, no password", but its own curl examples use `-u sk:pk` and every
-/// official SDK sends `sk:pk`; providers.md settles it in favour of `sk:pk`.)
+/// the user and the **public** key as the password. (The API reference's prose says "one
+/// key as the user, no password", but its own curl examples use `-u sk:pk` and every
+/// official SDK sends `sk:pk`; ComproPago's public documentation and official SDKs
+/// settle it in favour of `sk:pk`.)
 #[derive(Default)]
 #[must_use]
 pub struct CompropagoClientBuilder {

@@ -1,6 +1,6 @@
 //! The v2 response envelope, unwrapped here and nowhere else.
 //!
-//! Every v2 answer is wrapped (providers.md):
+//! Every v2 answer is wrapped (ComproPago's public documentation and official SDKs):
 //!
 //! ```json
 //! {"object":"orders.create","code":200,"status":"success","message":"success.create",
@@ -13,7 +13,8 @@
 //! - otherwise `data` is decoded; a 2xx body that cannot be decoded is
 //!   [`Error::OutcomeUnknown`] with the raw body kept.
 //!
-//! The seed's example for `GET /v2/orders/{id}` is a **bare** order, not wrapped.
+//! The ComproPago API v2 reference's example for `GET /v2/orders/{id}` is a **bare**
+//! order, not wrapped.
 //! Whether that is the real answer or a documentation shortcut cannot be told, so
 //! that one endpoint ([`Shape::WrappedOrBare`]) accepts both: a body with neither
 //! `code` nor `data` is taken as the order itself.

@@ -1,7 +1,7 @@
 //! ComproPago's error answers as [`ProviderError`]s.
 //!
-//! ComproPago refuses a request in two ways (providers.md, and the official SDKs'
-//! `validateResponse`, which checks both):
+//! ComproPago refuses a request in two ways (its public documentation, and the official
+//! SDKs' `validateResponse`, which checks both):
 //! - a non-2xx HTTP status, usually with a JSON body carrying `code` and `message`;
 //! - HTTP 200 with the v2 envelope's `code` other than 200 (`{"code":400,
 //!   "status":"error","message":"…"}`).

@@ -2,8 +2,8 @@
 //! orders and CLABE accounts, and their unified form.
 //!
 //! They become [`PaymentInstructions::BankTransfer`]:
-//! - `account`: the CLABE (never validated in responses: the seed's own examples
-//!   return the placeholder `000000000000000000`);
+//! - `account`: the CLABE (never validated in responses: the ComproPago API v2
+//!   reference's own examples return the placeholder `000000000000000000`);
 //! - `bank`: `Some("STP")` when a step names STP as the receiving bank (every example
 //!   does: "…para banco STP.", "…como banco: STP."), otherwise `None` — the bank is
 //!   never guessed;

@@ -184,7 +184,7 @@ impl CreateOrder {
     }
 }
 
-/// The wire body of `POST /v2/orders`, in the seed's field order.
+/// The wire body of `POST /v2/orders`, in the API v2 reference's field order.
 #[derive(Serialize)]
 struct OrderBody<'a> {
     product: ProductBody<'a>,
@@ -369,8 +369,8 @@ pub struct OrderPayment {
     /// VAT on the fee.
     #[serde(default, deserialize_with = "wire::amount::deserialize_option")]
     pub iva: Option<Decimal>,
-    /// The CLABE to transfer to, as sent (not validated: the seed's examples return
-    /// the placeholder `000000000000000000`).
+    /// The CLABE to transfer to, as sent (not validated: the API v2 reference's examples
+    /// return the placeholder `000000000000000000`).
     #[serde(default)]
     pub clabe: Option<String>,
     /// The steps the payer follows.
@@ -432,7 +432,7 @@ impl CompropagoClient {
 
     /// Fetches an order (`GET /v2/orders/{id}`).
     ///
-    /// Accepts the v2 envelope and, as in the seed's example, a bare order.
+    /// Accepts the v2 envelope and, as in the API v2 reference's example, a bare order.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `order_id` when the id is blank or would

@@ -1,9 +1,9 @@
 //! Webhooks: what ComproPago POSTs to the merchant, and how to confirm it.
 //!
-//! ComproPago's webhooks are **not signed** (providers.md): anyone can POST an order
-//! JSON to the merchant's endpoint. So the posted body is only used for two things:
-//! recognising the dashboard's test ping (`short_id` `"000000"`), and finding the
-//! order id. The order itself — its status above all — is always fetched again with
+//! ComproPago's webhooks are **not signed** (ComproPago's public documentation): anyone
+//! can POST an order JSON to the merchant's endpoint. So the posted body is only used for
+//! two things: recognising the dashboard's test ping (`short_id` `"000000"`), and finding
+//! the order id. The order itself — its status above all — is always fetched again with
 //! `GET /v2/orders/{id}` and the merchant's own keys, as ComproPago's official plugins
 //! do.
 //!

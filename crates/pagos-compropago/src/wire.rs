@@ -33,8 +33,8 @@ pub(crate) mod amount {
         pagos_core::wire::json_number::serialize(&to_wire(money), s)
     }
 
-    /// Serializes optional money; `None` is written as `null` (the seed's
-    /// `createClabe` example sends `"amount": null`).
+    /// Serializes optional money; `None` is written as `null` (the ComproPago API
+    /// v2 reference's `createClabe` example sends `"amount": null`).
     pub(crate) fn serialize_option<S: Serializer>(
         money: &Option<Money>,
         s: S,

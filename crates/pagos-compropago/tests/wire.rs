@@ -1,10 +1,11 @@
 //! Wire tests: exact requests and the decoding of ComproPago's documented answers.
 //!
 //! Fixtures `create_order.json`, `get_order.json`, `create_clabe.json` and
-//! `create_account.json` are the seed's examples, verbatim. The three account
-//! listings are not in the seed: `list_accounts.json`, `list_subaccounts.json` and
-//! `account_transactions.json` are verbatim examples of ComproPago's published API
-//! reference (github.com/compropago/slate, `source/index.html.md`).
+//! `create_account.json` are the ComproPago API v2 reference's examples, verbatim. The
+//! three account listings are not in that reference: `list_accounts.json`,
+//! `list_subaccounts.json` and `account_transactions.json` are verbatim examples of
+//! ComproPago's published API reference (github.com/compropago/slate,
+//! `source/index.html.md`).
 
 use std::time::Duration;
 
@@ -208,7 +209,7 @@ async fn get_order_decodes_the_bare_seed_example() {
     assert_eq!(order.product.price.unwrap().to_string(), "12.56");
     assert_eq!(order.product.url, None);
     assert_eq!(order.customer.phone, None);
-    // The seed's placeholder CLABE is decoded, never validated.
+    // The API reference's placeholder CLABE is decoded, never validated.
     assert_eq!(order.payment.clabe.as_deref(), Some("000000000000000000"));
     assert_eq!(order.payment.fee, Some(dec("8.19")));
     assert_eq!(order.status, OrderStatus::Pending);
@@ -306,7 +307,7 @@ async fn create_clabe_sends_frecuency_and_decodes_the_seed_example() {
                 .path("/compropago/v2/createClabe")
                 .header("authorization", BASIC)
                 .header("content-type", "application/json")
-                // The seed's request body, compacted.
+                // The API reference's request body, compacted.
                 .body(
                     r#"{"customer":{"id":"1","email":"customer@email.com","phone":"5555555555"},"payment":{"frecuency":"unlimited","exp_date":null,"amount":null}}"#,
                 );
@@ -369,7 +370,8 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
                 .path("/compropago/v2/createAccount")
                 .header("authorization", BASIC)
                 .header("content-type", "application/json")
-                // The seed's request with a real 10-digit phone instead of "6666".
+                // The API reference's request with a real 10-digit phone instead of
+                // "6666".
                 .body(
                     r#"{"name":"Alamedas de Espana","reference":"153","customer":{"name":"CONDOVIVE_1234","email":"waldix86@gmail.com","phone":"5512345678"}}"#,
                 );
@@ -386,7 +388,7 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
 
     assert_eq!(account.name.as_deref(), Some("Alamedas de Espana"));
     assert_eq!(account.reference.as_deref(), Some("153"));
-    // Responses are not validated: the seed's "6666" decodes.
+    // Responses are not validated: the API reference's "6666" decodes.
     assert_eq!(account.customer.phone.as_deref(), Some("6666"));
     assert_eq!(account.payment.clabe, None);
     assert_eq!(account.payment.instructions.len(), 3);
@@ -729,7 +731,7 @@ async fn invalid_inputs_are_rejected_before_sending() {
     .amount(mxn("-5"));
     assert_eq!(field(c.create_clabe(&clabe).await.map(drop)), "amount");
 
-    // The seed's own createAccount example phone is not a Mexican number.
+    // The API reference's own createAccount example phone is not a Mexican number.
     let account = CreateAccount::new(
         "Alamedas de Espana",
         "153",

@@ -5,7 +5,9 @@
 //! field name to report, because the same check serves different fields (a CLABE
 //! may be a beneficiary account or a customer account).
 //!
-//! The check-digit algorithms follow `shared/reference/providers.md`.
+//! The check-digit algorithms are their owners': CLABE, Banxico's check digit (weights
+//! 3-7-1); CBU/CVU, the BCRA's two-block check digits; CUIT/CUIL, AFIP's mod 11; RUT,
+//! Chile's mod 11 ("módulo 11").
 
 use crate::error::ValidationError;
 

@@ -71,7 +71,7 @@ impl KashioClient {
     /// A request to `base_url/segments…` carrying the credentials.
     ///
     /// Authentication is HTTP Basic with the secret key as user name and an empty
-    /// password (`curl -u sk_…:`). The seed's prose also shows
+    /// password (`curl -u sk_…:`). The API document's prose also shows
     /// `Authorization: basic your_private_api_key` (the bare key, not base64); that is
     /// shorthand for the same Basic scheme, which is what the curl example really
     /// sends, so the standard `Basic base64("sk_…:")` form is used.

@@ -1,9 +1,10 @@
 //! KashIO error answers → [`ProviderError`].
 //!
-//! The seed documents the HTTP statuses (400, 401, 404, 500) and an `error: Error[]`
-//! member of the invoice object, but no error body shape. The raw body is always kept
-//! ([`ProviderError::raw_body`]); when the body is JSON with a recognizable message it
-//! is lifted into [`ProviderError::message`], looking in this order at:
+//! KashIO's API document (1.0.1.a) lists the HTTP statuses (400, 401, 404, 500) and an
+//! `error: Error[]` member of the invoice object, but no error body shape. The raw body
+//! is always kept ([`ProviderError::raw_body`]); when the body is JSON with a
+//! recognizable message it is lifted into [`ProviderError::message`], looking in this
+//! order at:
 //!
 //! - `message` (string);
 //! - `error` as a string, as an object (`error.message`, `error.description`,

@@ -439,8 +439,9 @@ impl ConfirmError {
 impl KashioClient {
     /// Fetches an event (`GET /events/{id}`).
     ///
-    /// The path is `/events/{id}`, as the seed's endpoint table and providers.md say;
-    /// the seed's curl example shows `/event/{id}`, which is a typo.
+    /// The path is `/events/{id}`, as the endpoint table of KashIO's API document
+    /// (1.0.1.a) and KashIO's public documentation say; the document's curl example shows
+    /// `/event/{id}`, which is a typo.
     ///
     /// # Errors
     /// [`Error::Validation`] on `event_id` for an id that is blank or would change the

@@ -103,9 +103,9 @@ impl Customer {
 
     /// Checks the customer before sending.
     ///
-    /// The seed requires the `customer` object but does not say which of its fields
-    /// are required. An empty object identifies nobody, so at least one field must be
-    /// set; set fields may not be blank; `email` must look like an address, `phone`
+    /// The API document requires the `customer` object but does not say which of its
+    /// fields are required. An empty object identifies nobody, so at least one field must
+    /// be set; set fields may not be blank; `email` must look like an address, `phone`
     /// must be E.164 (as the object table says); a document needs both its type and
     /// its number.
     ///
@@ -184,7 +184,8 @@ pub struct CreateInvoice {
     pub customer: Customer,
     /// The merchant system's clock (UTC, no zone); KashIO uses it against replays.
     pub request_datetime: PrimitiveDateTime,
-    /// When the debt falls due (UTC). In the seed's example, not in its parameter table.
+    /// When the debt falls due (UTC). In the API document's example, not in its
+    /// parameter table.
     pub due_datetime: Option<PrimitiveDateTime>,
     /// When the invoice stops being payable (UTC).
     pub expiration_datetime: Option<PrimitiveDateTime>,
@@ -347,9 +348,9 @@ impl CreateInvoiceBuilder {
 
 /// The changes of `PATCH /invoices/{id}`.
 ///
-/// Only the fields the seed marks updatable can be set: the amount with its currency,
-/// and the expiration. Everything else (customer, invoice_id, URLs, metadata...) is
-/// not updatable, and this type cannot carry it.
+/// Only the fields KashIO's API document marks updatable can be set: the amount with its
+/// currency, and the expiration. Everything else (customer, invoice_id, URLs,
+/// metadata...) is not updatable, and this type cannot carry it.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};

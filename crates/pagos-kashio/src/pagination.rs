@@ -11,7 +11,7 @@ use time::macros::format_description;
 
 /// Lists answer with at most this many items per page.
 ///
-/// The seed documents `limit` ("Limite de registros por petición") without a range.
+/// The API document gives `limit` ("Limite de registros por petición") without a range.
 /// KashIO's list envelope (`object: "list"`, `has_more`, `data`, cursors by object id)
 /// follows Stripe's design, whose `limit` is 1 to 100; the same range is enforced here
 /// so an out-of-range value is caught before sending.
@@ -159,15 +159,16 @@ impl ListParams {
 
     /// The query string.
     ///
-    /// Cursor names: the endpoint tables of the seed name them `start` and `end`, while
-    /// the pagination prose names them `starting_after` and `ending_before`
-    /// (providers.md records the inconsistency without resolving it). Each cursor is
-    /// sent under BOTH names, with the same value: the two spellings mean the same
-    /// thing, so whichever one the server reads, it reads the right cursor, and
-    /// servers ignore query parameters they do not know (the seed documents no
-    /// rejection of unknown parameters). Sending only one would silently return the
-    /// first page again whenever it is the wrong one; [`check_cursor`] additionally
-    /// turns that case into an error instead of an endless walk.
+    /// Cursor names: the endpoint tables of KashIO's API document (1.0.1.a) name them
+    /// `start` and `end`, while its pagination prose names them `starting_after` and
+    /// `ending_before` (KashIO's public documentation does not resolve the
+    /// inconsistency). Each cursor is sent under BOTH names, with the same value: the
+    /// two spellings mean the same thing, so whichever one the server reads, it reads
+    /// the right cursor, and servers ignore query parameters they do not know (the API
+    /// document shows no rejection of unknown parameters). Sending only one would
+    /// silently return the first page again whenever it is the wrong one;
+    /// [`check_cursor`] additionally turns that case into an error instead of an
+    /// endless walk.
     pub(crate) fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
         if let Some(date) = self.date {

@@ -11,10 +11,10 @@ use crate::invoices::{CreateInvoice, Customer, Invoice, kashio_datetime};
 use crate::status::InvoiceStatus;
 use crate::wire::datetime;
 
-/// Metadata key the seed's example uses for the order's name; receives
+/// Metadata key KashIO's API document example uses for the order's name; receives
 /// [`CreatePayment::subject`] unless the caller's metadata already has it.
 const SUBJECT_KEY: &str = "order_name";
-/// Metadata key the seed's example uses for the order's description; receives
+/// Metadata key the API document's example uses for the order's description; receives
 /// [`CreatePayment::description`] unless the caller's metadata already has it.
 const DESCRIPTION_KEY: &str = "order_description";
 
@@ -34,7 +34,7 @@ impl TryFrom<&CreatePayment> for CreateInvoice {
     /// | `cancel_url` | `url_error` |
     /// | `expires_at` | `expiration_datetime` (UTC, no zone) |
     /// | `metadata` | `metadata` |
-    /// | `subject`, `description` | `metadata.order_name`, `metadata.order_description` (the seed example's keys), unless already in `metadata` |
+    /// | `subject`, `description` | `metadata.order_name`, `metadata.order_description` (the API document example's keys), unless already in `metadata` |
     /// | — | `request_datetime` = now (UTC, no zone) |
     ///
     /// KashIO takes no per-invoice notification URL (notifications are configured in
@@ -119,9 +119,9 @@ impl TryFrom<&CreatePayment> for CreateInvoice {
 impl From<&Invoice> for Payment {
     /// Instructions: the `ktin`, when present, as a [`PaymentInstructions::PaymentCode`]
     /// (the number a payer quotes at a bank, agent or app). The gateway `token` and the
-    /// `qr_code` are not turned into instructions: the seed documents neither a
-    /// checkout URL built from the token nor what the QR value encodes, so they are
-    /// left in [`Payment::raw`] (and [`Invoice::token`], [`Invoice::qr_code`]).
+    /// `qr_code` are not turned into instructions: KashIO's API document gives
+    /// neither a checkout URL built from the token nor what the QR value encodes, so they
+    /// are left in [`Payment::raw`] (and [`Invoice::token`], [`Invoice::qr_code`]).
     fn from(invoice: &Invoice) -> Self {
         let mut payment = Payment::new(
             PROVIDER_NAME,

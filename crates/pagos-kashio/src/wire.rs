@@ -5,10 +5,10 @@
 
 /// KashIO amounts: "Decimal ... Usar 2 decimales".
 ///
-/// - Sent as a JSON **number** with exactly two decimals (`15.00`), as in the seed's
-///   create example. The seed's update example sends `"25.00"` as a string; the object
-///   table types the field as Decimal and the create example uses a number, so the
-///   number form is used everywhere.
+/// - Sent as a JSON **number** with exactly two decimals (`15.00`), as in the create
+///   example of KashIO's API document (1.0.1.a). Its update example sends `"25.00"` as a
+///   string; the object table types the field as Decimal and the create example uses a
+///   number, so the number form is used everywhere.
 /// - Read leniently: KashIO answers with numbers (`15.0`, `23.32`) and sometimes with
 ///   strings (`"25.00"` in the void example). Never through `f64`.
 pub(crate) mod amount {
@@ -22,10 +22,10 @@ pub(crate) mod amount {
 
     /// The currencies KashIO collects in.
     ///
-    /// KashIO is a Peruvian collection network: the seed only shows `PEN`, and Peruvian
-    /// banks and agents (where a payer quotes the `ktin`) take soles and US dollars, the
-    /// two currencies of the Peruvian banking system. Anything else is rejected before
-    /// sending rather than left to an undocumented server error.
+    /// KashIO is a Peruvian collection network: its API document only shows `PEN`, and
+    /// Peruvian banks and agents (where a payer quotes the `ktin`) take soles and US
+    /// dollars, the two currencies of the Peruvian banking system. Anything else is
+    /// rejected before sending rather than left to an undocumented server error.
     pub(crate) const CURRENCIES: [Currency; 2] = [Currency::Pen, Currency::Usd];
 
     /// Checks an amount before sending: supported currency, greater than zero, at
@@ -88,7 +88,7 @@ pub(crate) mod amount {
 /// latter converted to UTC, so a server change in that direction does not break
 /// decoding. Timestamps are written without fractional seconds.
 ///
-/// The zone-less values are UTC: the seed's create example asks for
+/// The zone-less values are UTC: the API document's create example asks for
 /// `request_datetime 2020-01-01T05:00:00` and `due_datetime 2020-01-02T04:59:59`, which
 /// are midnight to midnight in Lima (UTC-5, no daylight saving time).
 pub(crate) mod datetime {

@@ -65,7 +65,7 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-/// The seed's create request, built with the SDK.
+/// The create request of KashIO's API document, built with the SDK.
 fn seed_invoice() -> CreateInvoice {
     CreateInvoice::builder(
         "INV-000001-001",
@@ -621,8 +621,8 @@ async fn get_event_uses_the_events_path() {
 
 #[tokio::test]
 async fn the_seed_event_example_verbatim_is_not_json() {
-    // The seed elides members with "…": a body like that is undecodable, and the raw
-    // text is kept.
+    // The API document elides members with "…": a body like that is undecodable, and the
+    // raw text is kept.
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {

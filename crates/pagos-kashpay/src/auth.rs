@@ -2,9 +2,9 @@
 //!
 //! Request `{"entity","password","user"}`; answer
 //! `{"success":true,"authenticationResponse":{"token":"<JWT>","expires":"5975999"}}`.
-//! `expires` is the token's lifetime in **milliseconds** (providers.md: the seed's
-//! `"5975999"` is ≈ 99.6 minutes, and the JWT's own `exp` agrees); it arrives as a string
-//! or a number.
+//! `expires` is the token's lifetime in **milliseconds** (Kashpay's public
+//! documentation: the Kashpay API's `"5975999"` is ≈ 99.6 minutes, and the JWT's own
+//! `exp` agrees); it arrives as a string or a number.
 
 use std::fmt;
 use std::time::Duration;
@@ -66,7 +66,7 @@ impl fmt::Debug for KashpayAuthenticator {
     }
 }
 
-/// The request body, in the seed's order.
+/// The request body, in the order of the Kashpay API's `authenticate`.
 #[derive(Serialize)]
 struct AuthenticateRequest<'a> {
     entity: &'a str,

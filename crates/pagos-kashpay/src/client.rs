@@ -16,10 +16,11 @@ use crate::orders::{self, CreateOrder, Order, OrderDefaults};
 pub const SANDBOX_AUTH_BASE_URL: &str = "http://sdbx-polaris.kashplataforma.com";
 /// Kashpay's sandbox orders (OKPay) host (plain `http`, as documented).
 ///
-/// The seed's code samples under `createOrder` are copies of the authentication sample
-/// (polaris); its "HTTP Request" line and providers.md give centauri, which we follow.
+/// The Kashpay API's code samples under `createOrder` are copies of the authentication
+/// sample (polaris); its "HTTP Request" line and Kashpay's public documentation give
+/// centauri, which we follow.
 pub const SANDBOX_ORDERS_BASE_URL: &str = "http://sdbx-centauri.kashplataforma.com";
-/// Kashpay's production authentication host (providers.md).
+/// Kashpay's production authentication host (Kashpay's public documentation).
 pub const PRODUCTION_AUTH_BASE_URL: &str = "https://polaris.kashplataforma.com";
 
 /// Which Kashpay hosts a client talks to when no base URL is set explicitly.

@@ -2,9 +2,9 @@
 //!
 //! Every Onsigna response carries `success`, and a refusal is
 //! `{"success":false,"error":{"name":"EntityException","message":"No se pudo procesar el pago","code":1022}}`
-//! *whatever the HTTP status* (providers.md): the seed's failure example arrives with
-//! HTTP 200. This module is the ONE place that reads the envelope; every endpoint goes
-//! through [`decode`].
+//! *whatever the HTTP status* (Kashpay's public documentation): the Kashpay API's failure
+//! example arrives with HTTP 200. This module is the ONE place that reads the envelope;
+//! every endpoint goes through [`decode`].
 
 use pagos_core::transport::Response;
 use pagos_core::{Error, ProviderError, Result};

@@ -13,8 +13,8 @@ use time::{Date, OffsetDateTime};
 
 use crate::wire;
 
-/// The `typeTransaction` catalogue (providers.md; the catalogue is partial, so any
-/// other code is kept in [`TransactionType::Other`]).
+/// The `typeTransaction` catalogue (Kashpay's public documentation; the catalogue is
+/// partial, so any other code is kept in [`TransactionType::Other`]).
 ///
 /// ```
 /// use pagos_kashpay::TransactionType;
@@ -120,10 +120,10 @@ impl Serialize for TransactionType {
 
 /// `beneficiaryTypeAcount`: the kind of account credited.
 ///
-/// Neither the seed nor providers.md lists the values; the field is a string in
-/// Kashpay's published request example. We use the SPEI account-type catalogue that
-/// Mexican SPEI participants share (`40` CLABE, `3` debit card, `10` mobile phone);
-/// [`AccountType::Other`] sends any other code unchanged.
+/// Neither the Kashpay API nor Kashpay's public documentation lists the values; the field
+/// is a string in Kashpay's published request example. We use the SPEI account-type
+/// catalogue that Mexican SPEI participants share (`40` CLABE, `3` debit card, `10`
+/// mobile phone); [`AccountType::Other`] sends any other code unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountType {
@@ -174,9 +174,10 @@ impl AccountType {
 
 /// An order's `status` code.
 ///
-/// `25` is the applied/successful state (providers.md); `13`, `14` and `16` have been
-/// seen too. Any other code is kept in [`OrderStatus::Other`]. How each maps to a
-/// [`pagos_core::PayoutStatus`] is decided in one table, [`OrderStatus::payout_status`].
+/// `25` is the applied/successful state (Kashpay's public documentation); `13`, `14`
+/// and `16` have been seen too. Any other code is kept in [`OrderStatus::Other`]. How
+/// each maps to a [`pagos_core::PayoutStatus`] is decided in one table,
+/// [`OrderStatus::payout_status`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
@@ -243,9 +244,9 @@ impl<'de> Deserialize<'de> for OrderStatus {
 
 /// A `createOrder` request. Build it with [`CreateOrder::builder`].
 ///
-/// Every field of the seed's table is here. Required: the transaction type, amount,
-/// beneficiary account and name, concept and both references. Optional fields that are
-/// not set are left out of the JSON body.
+/// Every field of the table under `createOrder` in the Kashpay API is here. Required: the
+/// transaction type, amount, beneficiary account and name, concept and both references.
+/// Optional fields that are not set are left out of the JSON body.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
@@ -302,13 +303,14 @@ pub struct CreateOrder {
     pub reference_created_payment: Option<String>,
     /// `dateTransaction` (sent as `ddMMyy`); unset: today in Mexico City.
     pub date_transaction: Option<Date>,
-    /// `dataAccreditationBeneficiary` (the seed documents only the value `99`, the default).
+    /// `dataAccreditationBeneficiary` (the Kashpay API documents only the value `99`, the
+    /// default).
     pub data_accreditation_beneficiary: u32,
 }
 
 /// The longest `concept` sent: SPEI's payment concept ("concepto de pago") holds 40
-/// characters, and Kashpay refuses a longer one with a 400 (the seed gives no limit;
-/// the pagos sandbox enforces the same 40).
+/// characters, and Kashpay refuses a longer one with a 400 (the Kashpay API gives no
+/// limit; the pagos sandbox enforces the same 40).
 pub const MAX_CONCEPT_CHARS: usize = 40;
 
 impl CreateOrder {
@@ -578,7 +580,7 @@ pub(crate) struct OrderDefaults {
     pub(crate) id_bank: Option<u64>,
 }
 
-/// The JSON body of `createOrder`, in the seed's (alphabetical) order.
+/// The JSON body of `createOrder`, in the Kashpay API's (alphabetical) order.
 ///
 /// Types follow Kashpay's published request example (`amount`, `currency`,
 /// `dataAccreditationBeneficiary`, `idBank`, `idEntity`, `numericReference` and
@@ -783,7 +785,7 @@ mod tests {
             Err(Error::Validation(v)) => v.field().to_string(),
             other => panic!("expected a validation error, got {other:?}"),
         };
-        // The seed's CLABE has a wrong check digit (providers.md).
+        // The Kashpay API's example CLABE has a wrong check digit (Banxico's 3-7-1).
         assert_eq!(
             field(order().beneficiary(AccountType::Clabe, "646180585000000001", "X")),
             "beneficiary_account"

@@ -2,7 +2,7 @@
 //!
 //! | code | Kashpay meaning | [`PayoutStatus`] | why |
 //! |---|---|---|---|
-//! | 25 | applied / successful | `Succeeded` | providers.md: the applied state |
+//! | 25 | applied / successful | `Succeeded` | Kashpay's public documentation: the applied state |
 //! | 14 | paid | `Succeeded` | the money moved (for a SPEI transfer, the transfer was paid) |
 //! | 13 | pending | `Pending` | accepted, not yet applied |
 //! | 16 | reference issued | `Pending` | a reference exists, nothing has been paid yet |

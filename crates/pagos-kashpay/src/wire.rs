@@ -10,9 +10,9 @@ use time::macros::{format_description, offset};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 /// THE amount wire format: a JSON number in pesos with exactly two decimals
-/// (`250.00`). The seed's example sends `"amount": 250` and echoes it in the balances
-/// (`initialBalance` 10000 → `finalBalance` 10250), so the unit is pesos, not centavos.
-/// The number is written from the decimal's text, never through `f64`.
+/// (`250.00`). The Kashpay API's example sends `"amount": 250` and echoes it in the
+/// balances (`initialBalance` 10000 → `finalBalance` 10250), so the unit is pesos, not
+/// centavos. The number is written from the decimal's text, never through `f64`.
 pub(crate) fn serialize_amount<S: Serializer>(amount: &Money, s: S) -> Result<S::Ok, S::Error> {
     let plain: Decimal = amount
         .to_plain_string()
@@ -23,7 +23,7 @@ pub(crate) fn serialize_amount<S: Serializer>(amount: &Money, s: S) -> Result<S:
 
 /// `dateTransaction` format: `ddMMyy`.
 ///
-/// The seed gives only the example `030421`, with no format. We read it as day 03,
+/// The Kashpay API gives only the example `030421`, with no format. We read it as day 03,
 /// month 04, year 21 (3 April 2021), the usual Mexican order; the other readings
 /// (4 March 2021 as MMddyy, 21 April 2003 as yyMMdd) are less likely.
 /// If Kashpay documents another order, this is the one line to change.

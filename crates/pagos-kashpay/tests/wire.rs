@@ -19,7 +19,7 @@ const AUTH_OK: &str = include_str!("fixtures/authenticate.json");
 const ORDER_OK: &str = include_str!("fixtures/create_order_success.json");
 const ORDER_FAILED: &str = include_str!("fixtures/create_order_failure.json");
 
-/// The seed's token.
+/// The Kashpay API's example token.
 const JWT: &str = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJqaW1AY2FzY2FkZWZpbnRlY2guY29tIiwiZXhwIjoxNjY5Nzk5MjA4LCJpYXQiOjE2Njk3OTMyMzJ9.Xhk_B_iOaXPQzkiEdMnvpuUVI8nz6_6uZB9HF4rEJI2zpi0G3K7UqfeBTsbWHP-hFtkHgLDnNHXKnMWc8ixFzA";
 const ENTITY: &str = "com.cascade";
 const USER: &str = "jim@cascadefintech.com";
@@ -29,7 +29,7 @@ const AUTH_BODY: &str =
 const AUTH_PATH: &str = "/kashpay/AuthenticationService/authenticate";
 const ORDER_PATH: &str = "/kashpay/OKPay/createOrder";
 
-/// Every field of the seed's table, with typos, in the seed's order.
+/// Every field of the Kashpay API's `createOrder` table, with typos, in its order.
 const FULL_ORDER_BODY: &str = r#"{"alphanumericReference":"PROVV0011712091","amount":250.00,"beneficiaryAcount":"032180000118359719","beneficiaryAddress1":"Vicente G 132 Mz5 Lt14","beneficiaryCity":"CDMX","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"032","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"030421","description":"prueba","email":"testrest@gmail.com","idBank":4177,"idEntity":4177,"numericReference":43223123,"postalCode":"57800","referenceCreatedPayment":"811111112","typeTransaction":1}"#;
 
 fn transport() -> Transport {
@@ -221,7 +221,7 @@ async fn create_order_sends_every_field_with_the_session_headers() {
     auth.assert_async().await;
     orders.assert_async().await;
 
-    // The seed's success example, decoded.
+    // The Kashpay API's success example, decoded.
     assert_eq!(order.id, "13699");
     assert_eq!(order.numeric_reference.as_deref(), Some("43223123"));
     assert_eq!(
@@ -539,7 +539,7 @@ async fn invalid_orders_send_nothing() {
     let client = client(&server);
 
     let cases: Vec<(&str, Mutation<CreateOrder>)> = vec![
-        // providers.md: the seed's CLABE has a wrong check digit.
+        // Banxico's check digit: the Kashpay API's example CLABE has a wrong one.
         (
             "beneficiary_account",
             Box::new(|o| o.beneficiary_account = "646180585000000001".into()),

@@ -2,7 +2,7 @@
 //!
 //! Khipu takes amounts as form text: `.` as the decimal separator, no thousands
 //! separator, at most 4 decimals "depending on the currency", at most 16 characters
-//! (`shared/reference/providers.md`). CLP has no minor unit and is sent as an integer.
+//! (Khipu's public documentation). CLP has no minor unit and is sent as an integer.
 //! Amounts are written with exactly the currency's decimals: `1000` CLP, `10.50` USD,
 //! `1.2345` CLF.
 
@@ -16,13 +16,13 @@ pub const MAX_DECIMALS: u32 = 4;
 
 /// Whether Khipu takes payments in `currency`.
 ///
-/// The seed only says "ISO-4217"; Khipu's published API documentation lists `CLP`, `CLF`,
-/// `ARS`, `PEN`, `MXN`, `USD`, `EUR`, `BOB` and `COP`. Every [`Currency`] pagos knows today
-/// (`ARS`, `CLF`, `CLP`, `MXN`, `PEN`, `USD`) is in that list, so all are accepted. Each is
-/// listed by name, so a currency added to pagos-core later is rejected until someone
-/// checks that Khipu takes it. In practice a Chilean collection account collects `CLP`
-/// (and `CLF`, unidades de fomento with 4 decimals); Khipu itself rejects a currency the
-/// account is not enabled for with a 400.
+/// Khipu's REST API 2.0 reference only says "ISO-4217"; Khipu's published API
+/// documentation lists `CLP`, `CLF`, `ARS`, `PEN`, `MXN`, `USD`, `EUR`, `BOB` and `COP`.
+/// Every [`Currency`] pagos knows today (`ARS`, `CLF`, `CLP`, `MXN`, `PEN`, `USD`) is in
+/// that list, so all are accepted. Each is listed by name, so a currency added to
+/// pagos-core later is rejected until someone checks that Khipu takes it. In practice a
+/// Chilean collection account collects `CLP` (and `CLF`, unidades de fomento with 4
+/// decimals); Khipu itself rejects a currency the account is not enabled for with a 400.
 pub fn is_supported(currency: Currency) -> bool {
     matches!(
         currency,

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use crate::client::KhipuClient;
 use crate::de;
 
-/// The banks that can pay this receiver (the seed's `BanksResponse`).
+/// The banks that can pay this receiver (`BanksResponse` in Khipu's REST API 2.0
+/// reference).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct BanksResponse {
@@ -16,7 +17,7 @@ pub struct BanksResponse {
     pub banks: Vec<BankItem>,
 }
 
-/// One bank (the seed's `BankItem`).
+/// One bank (`BankItem` in the API reference).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct BankItem {
@@ -37,7 +38,7 @@ pub struct BankItem {
     /// The parent bank's id (a business bank's personal-banking parent), often empty.
     #[serde(default)]
     pub parent: Option<String>,
-    /// The bank's logo (not in the seed; Khipu sends it).
+    /// The bank's logo (not in the API reference; Khipu sends it).
     #[serde(default)]
     pub logo_url: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! Khipu's error envelopes, mapped into [`ProviderError`].
 //!
-//! Khipu answers errors with three documented shapes (the seed's `ValidationError`,
-//! `AuthorizationError` and `ServiceError`):
+//! Khipu answers errors with three documented shapes (`ValidationError`,
+//! `AuthorizationError` and `ServiceError` in Khipu's REST API 2.0 reference):
 //!
 //! | HTTP | body |
 //! |---|---|
@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::de;
 
-/// One field Khipu rejected (the seed's `ErrorItem`).
+/// One field Khipu rejected (`ErrorItem` in the API reference).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorItem {
@@ -31,7 +31,7 @@ pub struct ErrorItem {
     pub message: String,
 }
 
-/// Khipu's error body: the seed's `ValidationError` (with `errors`),
+/// Khipu's error body: the API reference's `ValidationError` (with `errors`),
 /// `AuthorizationError` and `ServiceError` (without).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]

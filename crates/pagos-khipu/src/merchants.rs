@@ -1,5 +1,5 @@
-//! Merchants: `GET /merchants/{id}/paymentMethods` (not in the seed; see
-//! `shared/reference/providers.md`).
+//! Merchants: `GET /merchants/{id}/paymentMethods` (not in Khipu's REST
+//! API 2.0 reference; from Khipu's public documentation and official client libraries).
 
 use pagos_core::transport::Method;
 use pagos_core::{Error, Request, validate};

@@ -113,8 +113,9 @@ wire_enum! {
     }
 }
 
-/// A payment as Khipu reports it (the seed's `PaymentsResponse`, plus `funds_source`
-/// and `discount`). Every field but `payment_id` may be missing.
+/// A payment as Khipu reports it (`PaymentsResponse` in Khipu's REST API 2.0
+/// reference, plus `funds_source` and `discount`). Every field but `payment_id` may be
+/// missing.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentsResponse {
@@ -139,7 +140,8 @@ pub struct PaymentsResponse {
     #[serde(default)]
     pub notification_token: Option<String>,
     /// The receiver (collection account) id, as text.
-    // The seed types it `Long` here but `String` in ReceiversCreateResponse: both are read.
+    // The API reference types it `Long` here but `String` in ReceiversCreateResponse:
+    // both are read.
     #[serde(default, deserialize_with = "de::opt_text")]
     pub receiver_id: Option<String>,
     /// When the payment was reconciled, ISO-8601 text as sent (see
@@ -150,8 +152,9 @@ pub struct PaymentsResponse {
     #[serde(default)]
     pub subject: Option<String>,
     /// The amount (read exactly from a JSON number or a numeric string like `"200.0000"`).
-    // The seed types it `Double`; providers.md (which wins) says it sometimes arrives as
-    // a numeric string, so both are read, and never through f64.
+    // The API reference types it `Double`; Khipu's public documentation and official
+    // clients (which win) show it sometimes arrives as a numeric string, so both are
+    // read, and never through f64.
     #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub amount: Option<Decimal>,
     /// The ISO-4217 currency code, as sent.
@@ -265,8 +268,8 @@ fn parse_time(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text.trim(), &Rfc3339).ok()
 }
 
-/// Khipu's answer to `POST /payments` (the seed's `PaymentsCreateResponse`, plus
-/// `webpay_url`, `hites_url` and `payme_url`).
+/// Khipu's answer to `POST /payments` (`PaymentsCreateResponse` in the API reference,
+/// plus `webpay_url`, `hites_url` and `payme_url`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentsCreateResponse {
@@ -298,7 +301,7 @@ pub struct PaymentsCreateResponse {
     pub payme_url: Option<String>,
 }
 
-/// Khipu's plain success answer (the seed's `SuccessResponse`).
+/// Khipu's plain success answer (`SuccessResponse` in the API reference).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct SuccessResponse {
@@ -317,7 +320,7 @@ pub(crate) fn decode_success(
     crate::client::decode(resp)
 }
 
-/// The form parameters of `POST /payments`, every field in the seed.
+/// The form parameters of `POST /payments`, every field in the API reference.
 ///
 /// Built with [`CreatePaymentRequest::builder`], which validates; the client validates
 /// again before sending, so a request changed after `build()` is still checked.
@@ -446,7 +449,7 @@ impl CreatePaymentRequest {
     }
 
     /// Validates and returns the form parameters exactly as sent (and signed), in the
-    /// seed's order, absent fields left out.
+    /// API reference's order, absent fields left out.
     ///
     /// # Errors
     /// As [`validate`](Self::validate).

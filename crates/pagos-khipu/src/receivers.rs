@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer};
 use crate::client::KhipuClient;
 use crate::de;
 
-/// Khipu's answer to `POST /receivers` (the seed's `ReceiversCreateResponse`).
+/// Khipu's answer to `POST /receivers` (`ReceiversCreateResponse` in the API reference).
 ///
 /// The new account's `secret` signs its requests: it is a [`SecretString`], and `Debug`
 /// shows `[REDACTED]`.
@@ -39,7 +39,8 @@ impl fmt::Debug for ReceiversCreateResponse {
 
 /// The form parameters of `POST /receivers`. Built with
 /// [`CreateReceiverRequest::builder`]; every field but the `bank_account_*`,
-/// `notify_url` and `rendition_url` ones is required by the seed.
+/// `notify_url` and `rendition_url` ones is required by Khipu's REST API 2.0
+/// reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateReceiverRequest {
@@ -111,7 +112,7 @@ impl CreateReceiverRequest {
     }
 
     /// Validates and returns the form parameters exactly as sent (and signed), in the
-    /// seed's order, absent optional fields left out.
+    /// API reference's order, absent optional fields left out.
     ///
     /// # Errors
     /// As [`validate`](Self::validate).

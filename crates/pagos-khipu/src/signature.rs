@@ -2,8 +2,7 @@
 //!
 //! Every call carries `Authorization: <receiver_id>:<hex>`, where `hex` is the lowercase
 //! hex HMAC-SHA256 (key: the receiver's secret) of a string built from the request
-//! (`shared/reference/providers.md`, identical in Khipu's official Ruby, Java, PHP and
-//! .NET clients):
+//! (identical in Khipu's official Ruby, Java, PHP and .NET clients):
 //!
 //! 1. `UPPERCASE(method) + "&" + pct(url)`: the URL without its query string, path
 //!    parameters already substituted, over whatever base URL the client uses;

@@ -1,7 +1,7 @@
 //! Wire tests for pagos-khipu against httpmock on 127.0.0.1.
 //!
-//! The seed has no example responses, only its "Modelo"; the fixtures follow the
-//! examples of Khipu's published API 2.0 documentation.
+//! Khipu's REST API 2.0 reference has no example responses, only its "Modelo"; the
+//! fixtures follow the examples of Khipu's published API 2.0 documentation.
 
 use std::time::Duration;
 
@@ -38,8 +38,8 @@ const ERROR_403: &str = include_str!("fixtures/error_403.json");
 const ERROR_503: &str = include_str!("fixtures/error_503.json");
 
 // ---------------------------------------------------------------------------------
-// An independent implementation of Khipu's signing algorithm (providers.md), written
-// from the description and not sharing code with the crate.
+// An independent implementation of Khipu's signing algorithm (as in its official
+// clients), written from the description and not sharing code with the crate.
 
 fn ref_pct(s: &str) -> String {
     let mut out = String::new();

@@ -1,8 +1,8 @@
 //! ComproPago API v2, served under `/compropago` (paths `/v2/...`).
 //!
-//! HTTP Basic with user = private key and password = public key (providers.md: every
-//! official SDK sends `sk:pk`, although the seed's prose says "key as user, no password").
-//! Every answer, errors included, is wrapped in
+//! HTTP Basic with user = private key and password = public key (every official SDK
+//! sends `sk:pk`, although the ComproPago API v2 reference's prose says "key as user, no
+//! password"). Every answer, errors included, is wrapped in
 //! `{object, code, status, message, request, url, map, data}`; the HTTP status equals
 //! `code`. Orders go `PENDING` → `ACCEPTED` (the payer pays) / `EXPIRED` (`expiresAt`
 //! passes, or the control API). Both transitions POST the order JSON to the ComproPago
@@ -520,7 +520,8 @@ fn check_email(errors: &mut Vec<FieldError>, customer: &JsonObject) {
     }
 }
 
-/// Epoch seconds; values in milliseconds (13 digits) are accepted too (providers.md).
+/// Epoch seconds; values in milliseconds (13 digits) are accepted too (ComproPago's
+/// public documentation).
 fn epoch_seconds(value: i64) -> i64 {
     if value > 100_000_000_000 {
         value / 1000
@@ -608,7 +609,7 @@ async fn create_order(
 
     sandbox.update(|store| {
         let created = store.now().unix_timestamp();
-        // Fee as in the seed's examples: 8 MXN + 1.5 %, IVA 16 % of the fee.
+        // Fee as in the API v2 reference's examples: 8 MXN + 1.5 %, IVA 16 % of the fee.
         let fee = (Decimal::new(8, 0) + price * Decimal::new(15, 3)).round_dp(2);
         let order = Order {
             id: format!("ch_{}", store.ids.uuid()),
@@ -650,8 +651,8 @@ async fn get_order(
     sandbox.update(|store| {
         let url = uri.path();
         let response = match store.compropago.orders.iter().find(|o| o.id == id).cloned() {
-            // The seed shows this answer unwrapped; providers.md says every v2 answer is
-            // wrapped, which wins.
+            // The API v2 reference shows this answer unwrapped; ComproPago's public
+            // documentation and official SDKs say every v2 answer is wrapped, which wins.
             Some(order) => success(store, "orders.get", "success.get", url, order_view(&order)),
             None => error_response(
                 StatusCode::NOT_FOUND,

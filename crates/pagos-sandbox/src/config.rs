@@ -304,8 +304,8 @@ pub struct SandboxConfig {
 
 impl Default for SandboxConfig {
     /// Any free port, the default credentials, seed 0, the system clock, Kashpay tokens of
-    /// 5 976 s (the seed's `"expires": "5975999"` ms), TelePagos tokens of 1 h, balances of
-    /// 10 000.00 MXN (Kashpay) and 100 000.00 ARS (TelePagos).
+    /// 5 976 s (the Kashpay API's `"expires": "5975999"` ms), TelePagos tokens of 1 h,
+    /// balances of 10 000.00 MXN (Kashpay) and 100 000.00 ARS (TelePagos).
     fn default() -> Self {
         SandboxConfig {
             port: 0,

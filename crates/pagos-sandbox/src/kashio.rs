@@ -71,7 +71,8 @@ impl InvoiceStatus {
         }
     }
 
-    /// Status filters are case-insensitive and `pending` means `new` (providers.md).
+    /// Status filters are case-insensitive and `pending` means `new` (KashIO's public
+    /// documentation).
     fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "new" | "pending" => Some(InvoiceStatus::New),
@@ -140,8 +141,8 @@ struct InvoiceView<'a> {
 }
 
 fn view(invoice: &Invoice) -> InvoiceView<'_> {
-    // Amounts with 2 decimals, as numbers (the seed's examples; its DELETE example uses a
-    // string, which clients must accept anyway).
+    // Amounts with 2 decimals, as numbers (the examples of KashIO's API document; its
+    // DELETE example uses a string, which clients must accept anyway).
     let two = |d: Decimal| JsonNumber::fixed(d, 2);
     InvoiceView {
         id: &invoice.id,
@@ -493,7 +494,7 @@ async fn get_invoice(
     })
 }
 
-/// The fields `PATCH` may change (the seed's "Actualizable" column).
+/// The fields `PATCH` may change (the API document's "Actualizable" column).
 const UPDATABLE: [&str; 3] = ["amount", "currency", "expiration_datetime"];
 
 async fn update_invoice(
@@ -629,7 +630,7 @@ fn list_query(uri: &Uri) -> Result<ListQuery, Response> {
                     .ok_or_else(|| bad("limit", "limit debe ser un entero entre 1 y 100"))?;
             }
             // The endpoint tables name the cursors start/end, the prose
-            // starting_after/ending_before (providers.md): both are accepted.
+            // starting_after/ending_before (the API document): both are accepted.
             "start" | "starting_after" => query.after = Some(value.into_owned()),
             "end" | "ending_before" => query.before = Some(value.into_owned()),
             _ => {}

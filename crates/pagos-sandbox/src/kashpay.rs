@@ -36,7 +36,8 @@ use crate::wire::{
     has_at_most_decimals, is_email, is_valid_clabe, json_response, route, secrets_match,
 };
 
-/// The `typeTransaction` catalogue (providers.md) and whether each credits the balance.
+/// The `typeTransaction` catalogue (Kashpay's public documentation) and whether each
+/// credits the balance.
 const TRANSACTION_TYPES: [(i64, bool); 15] = [
     (1, false),  // SPEI out
     (2, false),  // SPEI return
@@ -215,7 +216,8 @@ async fn authenticate(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Respo
         StatusCode::OK,
         &json!({
             "success": true,
-            // `expires` is in milliseconds and a string, as in the seed ("5975999").
+            // `expires` is in milliseconds and a string, as in the Kashpay API
+            // ("5975999").
             "authenticationResponse": { "token": token, "expires": lifetime.as_millis().to_string() },
         }),
     )

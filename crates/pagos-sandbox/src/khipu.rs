@@ -1,7 +1,7 @@
 //! Khipu REST API 2.0, served under `/khipu/api/2.0`.
 //!
 //! Every request must carry `Authorization: <receiver_id>:<hex>` where `hex` is the
-//! HMAC-SHA256 signature described in providers.md, recomputed here over the URL as
+//! HMAC-SHA256 signature of Khipu's official clients, recomputed here over the URL as
 //! received (`http://` + `Host` + path, no query) and the query and form parameters.
 //! Bodies are form-encoded; answers are JSON. Payments go `pending` → `verifying` →
 //! `done` when the payer pays (control API); a done payment with a `notify_url` triggers
@@ -411,8 +411,9 @@ fn view(p: &Payment, origin: &str) -> PaymentView {
         receiver_id: receiver_id_json(&p.receiver_id),
         conciliation_date: p.conciliation_date.map(rfc3339),
         subject: p.subject.clone(),
-        // Khipu answers amounts with four decimals (`1000.0000`); providers.md says they
-        // also come as strings, but a number is what the model documents.
+        // Khipu answers amounts with four decimals (`1000.0000`); its public
+        // documentation says they also come as strings, but a number is what the model
+        // documents.
         amount: JsonNumber::fixed(p.amount, 4),
         currency: p.currency.clone(),
         status: p.status.as_str(),

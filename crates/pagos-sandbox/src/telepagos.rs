@@ -5,7 +5,8 @@
 //! Answers carry `status` (`"ok"`, or `"error"` with `message`). Errors use 400
 //! (validation), 401, 404 and 409 (a `reference_id` reused with different data); a refused
 //! cash-out for insufficient balance answers HTTP 200 with `status:"error"`, since
-//! providers.md warns errors may come with a 2xx status and clients must check the body.
+//! TelePagos's public documentation warns errors may come with a 2xx status and clients
+//! must check the body.
 //!
 //! Cash-outs debit the balance and are idempotent on `reference_id`. Cash-in by QR,
 //! payment link or transfer link is credited when the payer pays (control API), creating a
@@ -388,7 +389,8 @@ fn concept(errors: &mut Vec<FieldError>, object: &JsonObject) -> String {
 }
 
 /// The `concept` of a cash-in (QR, transfer link, payment link, static QR order): free
-/// text. The seed types it `string`, and providers.md lists BCRA motive codes only for
+/// text. The TelePagos API ("API Telepagos Empresas") types it `string`, and the BCRA
+/// motive codes TelePagos's public documentation lists are only for
 /// transfers sent (cash-out); the payment link has no other text field for what is being
 /// paid. Absent, it is `VAR`, as before; blank, it is refused.
 fn cashin_concept(errors: &mut Vec<FieldError>, object: &JsonObject) -> String {
@@ -692,8 +694,8 @@ async fn cashin(
     struct CashinView<'a> {
         status: &'static str,
         id: u64,
-        // The seed writes `"buyer": [ "cuit": string, "cvu": string ]`, which is not JSON;
-        // an object is the reading that keeps both fields.
+        // The TelePagos API writes `"buyer": [ "cuit": string, "cvu": string ]`, which is
+        // not JSON; an object is the reading that keeps both fields.
         buyer: serde_json::Value,
         amount: JsonNumber,
         concept: &'a str,
@@ -929,7 +931,8 @@ async fn statics(
             Vec<serde_json::Value>,
         ),
     }
-    // The seed's shape: an array of one-element arrays; totals are null when there is none.
+    // The TelePagos API's shape: an array of one-element arrays; totals are null when
+    // there is none.
     let body = Statics {
         status: "ok",
         data: (
@@ -999,7 +1002,8 @@ async fn create_sale_point(
     })
 }
 
-/// The sale point id of a DELETE: from the JSON body (as the seed shows) or the query.
+/// The sale point id of a DELETE: from the JSON body (as the TelePagos API shows) or the
+/// query.
 fn sale_point_id(body: &[u8], uri: &Uri) -> Result<u64, Response> {
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
@@ -1205,7 +1209,7 @@ async fn transactions(
             id: t.id,
             income: u8::from(t.income),
             date: format_time(t.date, LOCAL_SPACE),
-            // The seed types this amount as a string.
+            // The TelePagos API types this amount as a string.
             amount: fixed(t.amount, 2),
             operation: t.operation,
             holder: &t.holder,

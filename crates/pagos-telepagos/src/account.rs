@@ -20,7 +20,8 @@ pub struct AccountBalance {
     /// The answer's `status`.
     #[serde(default)]
     pub status: Option<String>,
-    /// The available amount in ARS. The seed types it `integer`; it is read leniently
+    /// The available amount in ARS. The TelePagos API types it `integer`; it is read
+    /// leniently
     /// (number with or without decimals, or numeric string).
     #[serde(with = "pagos_core::wire::lenient_decimal")]
     pub amount: Decimal,
@@ -137,14 +138,14 @@ fn format_date(d: Date) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Transaction {
-    /// `income` as sent (the seed types it `int`): `1` for money in, `0` for money out
-    /// (booleans are read as 1/0). See [`Transaction::is_income`].
+    /// `income` as sent (the TelePagos API types it `int`): `1` for money in, `0` for
+    /// money out (booleans are read as 1/0). See [`Transaction::is_income`].
     #[serde(default, deserialize_with = "lenient_int::deserialize")]
     pub income: Option<i64>,
     /// When, as TelePagos formats it.
     #[serde(default)]
     pub date: Option<String>,
-    /// How much, in ARS (a string in the seed; read leniently).
+    /// How much, in ARS (a string in the TelePagos API; read leniently).
     #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub amount: Option<Decimal>,
     /// The operation type.
@@ -207,7 +208,7 @@ pub struct TransactionsPage {
     /// How many pages there are (paginated answers only).
     #[serde(default, deserialize_with = "lenient_int::deserialize")]
     pub pages: Option<i64>,
-    /// `pagination` as sent (paginated answers only; the seed does not say more).
+    /// `pagination` as sent (paginated answers only; the TelePagos API says no more).
     #[serde(default, deserialize_with = "lenient_int::deserialize")]
     pub pagination: Option<i64>,
 }

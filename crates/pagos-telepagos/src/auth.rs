@@ -2,13 +2,14 @@
 //! `Authorization: Bearer <token>`.
 //!
 //! # `expires_at`
-//! The seed documents `expires_at` as a number: Unix seconds. providers.md adds that
-//! some clients meet `"YYYY-MM-DD HH:MM:SS"` instead. That text has no zone; this crate
-//! reads it as **UTC**. TelePagos does not document its zone (Argentina is UTC−03:00),
-//! and UTC is the reading whose mistake is harmless: if the text is really Argentine
-//! time, the token is believed valid up to 3 h longer than it is, the provider answers
-//! 401, and the session authenticates again once and repeats the call. (Reading it as
-//! Argentine time when it is UTC would instead renew the token on every call.)
+//! The TelePagos API ("API Telepagos Empresas") documents `expires_at` as a number: Unix
+//! seconds. TelePagos's public documentation adds that some clients meet `"YYYY-MM-DD
+//! HH:MM:SS"` instead. That text has no zone; this crate reads it as **UTC**. TelePagos
+//! does not document its zone (Argentina is UTC−03:00), and UTC is the reading whose
+//! mistake is harmless: if the text is really Argentine time, the token is believed valid
+//! up to 3 h longer than it is, the provider answers 401, and the session authenticates
+//! again once and repeats the call. (Reading it as Argentine time when it is UTC would
+//! instead renew the token on every call.)
 //!
 //! An expiry that is missing, unreadable, or already within the session's refresh
 //! margin (clock skew, or a zone mismatch) is treated as "valid until refused": the

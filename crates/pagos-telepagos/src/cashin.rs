@@ -7,7 +7,7 @@
 //! after an unknown outcome, look the operation up (e.g. in
 //! [`TelepagosClient::transactions`]) before creating another.
 //!
-//! The cash-in `concept` is free text (the seed types it `string` and the link
+//! The cash-in `concept` is free text (the TelePagos API types it `string` and the link
 //! generator has no other text field), unlike the cash-out's BCRA motive code.
 
 use pagos_core::transport::{Method, Request};
@@ -37,8 +37,8 @@ pub struct QrRequest {
     pub amount: Money,
     /// The concept shown to the payer.
     pub concept: String,
-    /// A description; the concept is sent when absent (the seed lists `description`
-    /// among the fields).
+    /// A description; the concept is sent when absent (the TelePagos
+    /// API lists `description` among the fields).
     pub description: Option<String>,
 }
 
@@ -306,8 +306,8 @@ impl PaymentLinkRequest {
     }
 }
 
-/// `Y-m-d H:i:s` in UTC. (The seed writes `"Y-m-d H:m:s"`; `m` for minutes there is
-/// read as PHP's `i`, since `m` is already the month.)
+/// `Y-m-d H:i:s` in UTC. (The TelePagos API writes `"Y-m-d H:m:s"`; `m` for minutes
+/// there is read as PHP's `i`, since `m` is already the month.)
 /// `None` when the UTC date is past year 9999 (where `to_offset` would panic).
 pub(crate) fn format_expiration(t: OffsetDateTime) -> Option<String> {
     let t = t.checked_to_offset(time::UtcOffset::UTC)?;
@@ -408,7 +408,7 @@ impl CashIn {
     }
 }
 
-/// `buyer` as an object, or as a one-element array: the seed writes
+/// `buyer` as an object, or as a one-element array: the TelePagos API writes
 /// `"buyer": [ "cuit": string, "cvu": string ]`, brackets around object members, which
 /// is not JSON; both readings are accepted. An empty array or `null` is no buyer.
 fn buyer<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Buyer>, D::Error> {

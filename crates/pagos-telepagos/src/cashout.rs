@@ -24,7 +24,8 @@ use crate::wire::{WireAmount, lenient_id};
 /// A transfer concept: the BCRA motive code of a transfer.
 ///
 /// The authoritative list is `GET v2/payment/concepts`
-/// ([`TelepagosClient::concepts`]); the variants are the motives providers.md lists,
+/// ([`TelepagosClient::concepts`]); the variants are the motives TelePagos's public
+/// documentation lists,
 /// and [`Concept::Other`] sends any other code as given.
 ///
 /// ```
@@ -62,7 +63,7 @@ pub enum Concept {
 }
 
 impl Concept {
-    /// The motives providers.md lists, in its order.
+    /// The motives TelePagos's public documentation lists, in its order.
     pub const KNOWN: [Concept; 9] = [
         Concept::Alq,
         Concept::Cuo,
@@ -166,8 +167,8 @@ pub struct CashoutRequest {
     pub reference_id: String,
     /// The BCRA motive (default `VAR`).
     pub concept: Concept,
-    /// A description; when absent the `reference_id` is sent, because the seed lists
-    /// `description` among the fields of every cash-out.
+    /// A description; when absent the `reference_id` is sent, because the TelePagos
+    /// API lists `description` among the fields of every cash-out.
     pub description: Option<String>,
 }
 
@@ -230,8 +231,8 @@ impl CashoutRequest {
         Ok(CashoutWire {
             cvu: self.cvu.as_deref(),
             alias: self.alias.as_deref(),
-            // The seed only says `"cuit": string`. It is sent normalized, as its 11
-            // digits without hyphens: the form the check digit is defined on, whereas
+            // The TelePagos API only says `"cuit": string`. It is sent normalized, as its
+            // 11 digits without hyphens: the form the check digit is defined on, whereas
             // `20-26756539-3` is only a display convention.
             cuit: validate::normalize_cuit(self.cuit.trim()),
             amount,
@@ -488,8 +489,8 @@ impl TelepagosClient {
 
     /// Lists the transfer concepts TelePagos accepts: `GET v2/payment/concepts`.
     ///
-    /// The seed documents `concepts` only as an array, so the entries are returned as
-    /// JSON, unchanged.
+    /// The TelePagos API documents `concepts` only as an array, so the entries are
+    /// returned as JSON, unchanged.
     ///
     /// # Errors
     /// [`Error::Provider`] when TelePagos refuses; [`Error::OutcomeUnknown`] for an

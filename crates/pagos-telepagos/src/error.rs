@@ -1,8 +1,9 @@
 //! The TelePagos error envelope and the ONE place every answer is checked.
 //!
-//! TelePagos answers errors as `{"status":"error","message":"…"}`, and (providers.md)
-//! possibly with a 2xx HTTP status. [`decode`] therefore looks at the body's `status`
-//! on every answer, whatever the HTTP status, before decoding the success shape:
+//! TelePagos answers errors as `{"status":"error","message":"…"}`, and (its public
+//! documentation) possibly with a 2xx HTTP status. [`decode`] therefore looks at the
+//! body's `status` on every answer, whatever the HTTP status, before decoding the success
+//! shape:
 //!
 //! | answer | result |
 //! |---|---|

@@ -118,9 +118,9 @@ struct StaticQrWire {
     qr_code: String,
 }
 
-/// The longest sale point name sent. The seed documents only `"name": string`; the
-/// pagos sandbox, the project's second reading of the TelePagos documents, refuses
-/// names over 50 characters with a 400, so such a name is refused before sending.
+/// The longest sale point name sent. The TelePagos API documents only `"name":
+/// string`; the pagos sandbox, the project's second reading of the TelePagos documents,
+/// refuses names over 50 characters with a 400, so such a name is refused before sending.
 pub const MAX_SALE_POINT_NAME_CHARS: usize = 50;
 
 /// A sale point name: not blank, at most [`MAX_SALE_POINT_NAME_CHARS`] characters.
@@ -171,7 +171,8 @@ impl TelepagosClient {
 
     /// A sale point's static QR text: `GET v2/payment/cashin/qr/sale-point/static`.
     ///
-    /// The seed lists `type_amount` and `sale_point_id` as a JSON body of this `GET`.
+    /// The TelePagos API lists `type_amount` and `sale_point_id` as a JSON body of this
+    /// `GET`.
     /// A body on a `GET` has no defined meaning in HTTP (RFC 9110 §9.3.1) and is
     /// dropped by some servers, proxies and HTTP clients, so the two values are sent as
     /// query parameters: `?type_amount=closed&sale_point_id=7`.
@@ -210,7 +211,7 @@ impl TelepagosClient {
     }
 
     /// Deletes a sale point: `DELETE v2/payment/cashin/qr/sale-point` with the JSON
-    /// body `{"sale_point_id": …}`, as the seed documents it.
+    /// body `{"sale_point_id": …}`, as the TelePagos API documents it.
     ///
     /// # Errors
     /// As [`sale_points`](Self::sale_points).

@@ -2,7 +2,8 @@
 //! `statics`). Only users related to the collecting account (cuenta recaudadora) may
 //! call it.
 //!
-//! The seed shows `data` as an array of one-element arrays of objects:
+//! The TelePagos API ("API Telepagos Empresas") shows `data` as an array of one-element
+//! arrays of objects:
 //!
 //! ```json
 //! {"status":"ok","data":[[{"count_open_cvu":0}],[{"total_cashout":null,"total_cashin":null}],
@@ -11,8 +12,8 @@
 //!
 //! [`Statistics`] models exactly the figures shown there, found wherever they appear
 //! in `data` (groups may also be bare objects), and keeps the whole answer in
-//! [`Statistics::raw`] for anything else. The seed does not say what `period` looks
-//! like, so it is passed through as given (percent-encoded as one path segment).
+//! [`Statistics::raw`] for anything else. The API does not say what `period`
+//! looks like, so it is passed through as given (percent-encoded as one path segment).
 
 use pagos_core::transport::{Method, Request};
 use pagos_core::{Decimal, Result, validate};

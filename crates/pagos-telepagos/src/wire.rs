@@ -1,13 +1,13 @@
 //! The TelePagos wire formats shared by every endpoint: amounts and identifiers.
 //!
 //! **Amounts** are written in ONE place, [`WireAmount`]: a JSON number with exactly two
-//! decimals (`1500.00`, `10.50`), the seed's `decimal`. They never pass through `f64`.
+//! decimals (`1500.00`, `10.50`), the API's `decimal`. They never pass through `f64`.
 //! Amounts in answers are read leniently (number or numeric string) with
-//! [`pagos_core::wire::lenient_decimal`]: the seed itself writes the transaction
+//! [`pagos_core::wire::lenient_decimal`]: the TelePagos API itself writes the transaction
 //! `amount` as a string and the balance `amount` as an integer.
 //!
 //! **Identifiers** (`id`, `qr_order_id`, `link_id`, `transaction_id`...) are numbers in
-//! the seed; they are read as text from a number or a string, so a provider that
+//! the TelePagos API; they are read as text from a number or a string, so a provider that
 //! switches to string ids (or to ids beyond 2⁵³) does not break decoding.
 //!
 //! Every helper here reads the value's raw JSON text, so structs using them must be
@@ -134,7 +134,7 @@ pub(crate) mod lenient_int {
 }
 
 /// A sale point id: a whole, non-negative number (sent back to TelePagos as a JSON
-/// number, as the seed's `"sale_point_id": int`).
+/// number, as the API's `"sale_point_id": int`).
 pub(crate) mod sale_point_id {
     use super::*;
 

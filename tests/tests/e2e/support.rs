@@ -29,11 +29,11 @@ pub fn decimal(text: &str) -> Decimal {
     text.parse().expect("a decimal")
 }
 
-/// A valid CLABE (providers.md).
+/// A valid CLABE (Banxico's check digit).
 pub const CLABE: &str = "032180000118359719";
-/// A valid CVU (providers.md).
+/// A valid CVU (the BCRA's check digits).
 pub const CVU: &str = "2850590940090418135201";
-/// A valid CUIT (providers.md).
+/// A valid CUIT (AFIP's mod 11).
 pub const CUIT: &str = "20267565393";
 
 /// How long any single await in these tests may take before the test fails. Generous: it
