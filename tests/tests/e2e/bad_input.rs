@@ -616,7 +616,7 @@ fn cases() -> Vec<Case> {
             "beneficiary.account",
             |c| {
                 let mut r = spei_payout();
-                // The Kashpay seed's own example CLABE (providers.md: not valid).
+                // The Kashpay API's own example CLABE (Banxico's check digit: not valid).
                 r.beneficiary.account = BankAccount::Clabe("646180585000000001".into());
                 c.kashpay.create_payout(&r).await
             }
