@@ -87,7 +87,7 @@ impl From<&Order> for Payment {
         payment.merchant_reference = order.product.id.clone();
         payment.amount = order.price();
         payment.instructions = order.payment_instructions().into_iter().collect();
-        payment.raw = order.raw.clone();
+        payment.raw = pagos_core::Raw::from_json(order.raw.to_string()).unwrap_or_default();
         payment
     }
 }

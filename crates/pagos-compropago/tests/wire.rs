@@ -864,7 +864,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
     assert_eq!(payment.merchant_reference.as_deref(), Some("SMGCURL1"));
     assert_eq!(payment.amount, Some(mxn("150")));
     assert_eq!(payment.status, PaymentStatus::Pending);
-    assert_eq!(payment.raw["shortId"], "481AD8F9");
+    assert_eq!(payment.raw.to_value().unwrap()["shortId"], "481AD8F9");
     assert_eq!(
         payment.instructions,
         vec![PaymentInstructions::BankTransfer {

@@ -40,12 +40,15 @@
 )]
 
 mod base_url;
+pub mod endpoint;
 pub mod error;
 pub mod money;
 pub mod payment;
 pub mod payout;
 pub mod provider;
+mod raw;
 pub mod redact;
+pub mod registry;
 pub mod token;
 pub mod transport;
 pub mod validate;
@@ -53,6 +56,7 @@ pub mod wire;
 
 pub use async_trait::async_trait;
 pub use base_url::BaseUrl;
+pub use endpoint::{Endpoint, Executor, Page, PageRequest};
 pub use error::{
     ConfigError, Error, ErrorKind, FieldError, OutcomeUnknown, ProviderError, Resend, Result,
     TransportError, UnknownCause, ValidationError,
@@ -66,6 +70,8 @@ pub use payout::{
     Balance, BankAccount, Beneficiary, Payout, PayoutRequest, PayoutRequestBuilder, PayoutStatus,
 };
 pub use provider::{Capabilities, Operation, PaymentProvider};
+pub use raw::Raw;
+pub use registry::{EnvVar, ProviderConfig, ProviderDescriptor};
 pub use rust_decimal::Decimal;
 pub use secrecy::{ExposeSecret, SecretString};
 pub use transport::{Idempotency, Request, Response, RetryPolicy, Transport, TransportBuilder};

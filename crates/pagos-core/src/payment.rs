@@ -212,7 +212,8 @@ impl CreatePaymentBuilder {
 }
 
 /// The normalized state of a payment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PaymentStatus {
     /// Created; the payer has not paid.
@@ -262,7 +263,8 @@ impl fmt::Display for PaymentStatus {
 }
 
 /// One way the payer can complete a payment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PaymentInstructions {
     /// Send the payer to a web page (and optionally a mobile app).
@@ -296,7 +298,7 @@ pub enum PaymentInstructions {
 }
 
 /// A payment as the provider last reported it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// The provider's name.
@@ -312,7 +314,7 @@ pub struct Payment {
     /// How the payer can pay.
     pub instructions: Vec<PaymentInstructions>,
     /// The provider's response, as received.
-    pub raw: serde_json::Value,
+    pub raw: crate::Raw,
 }
 
 impl Payment {
@@ -325,7 +327,7 @@ impl Payment {
             amount: None,
             status,
             instructions: Vec::new(),
-            raw: serde_json::Value::Null,
+            raw: crate::Raw::null(),
         }
     }
 }
@@ -367,7 +369,7 @@ impl RefundRequest {
 }
 
 /// The provider's answer to a refund.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Refund {
     /// The provider's name.
@@ -379,7 +381,7 @@ pub struct Refund {
     /// The provider's message.
     pub message: Option<String>,
     /// The provider's response, as received.
-    pub raw: serde_json::Value,
+    pub raw: crate::Raw,
 }
 
 impl Refund {
@@ -390,7 +392,7 @@ impl Refund {
             payment_id: payment_id.into(),
             amount: None,
             message: None,
-            raw: serde_json::Value::Null,
+            raw: crate::Raw::null(),
         }
     }
 }

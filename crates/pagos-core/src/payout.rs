@@ -192,7 +192,8 @@ impl PayoutRequestBuilder {
 }
 
 /// The normalized state of a payout.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PayoutStatus {
     /// Accepted, not yet sent.
@@ -220,7 +221,7 @@ impl fmt::Display for PayoutStatus {
 }
 
 /// A payout as the provider reported it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Payout {
     /// The provider's name.
@@ -236,7 +237,7 @@ pub struct Payout {
     /// A receipt document (e.g. a PDF voucher), when the provider returns one.
     pub receipt: Option<Vec<u8>>,
     /// The provider's response, as received.
-    pub raw: serde_json::Value,
+    pub raw: crate::Raw,
 }
 
 impl Payout {
@@ -249,13 +250,13 @@ impl Payout {
             amount: None,
             status,
             receipt: None,
-            raw: serde_json::Value::Null,
+            raw: crate::Raw::null(),
         }
     }
 }
 
 /// An account balance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Balance {
     /// The provider's name.
@@ -263,12 +264,12 @@ pub struct Balance {
     /// The available amount.
     pub available: Money,
     /// The provider's response, as received.
-    pub raw: serde_json::Value,
+    pub raw: crate::Raw,
 }
 
 impl Balance {
     /// Creates a balance.
-    pub fn new(provider: &'static str, available: Money, raw: serde_json::Value) -> Self {
+    pub fn new(provider: &'static str, available: Money, raw: crate::Raw) -> Self {
         Balance {
             provider,
             available,

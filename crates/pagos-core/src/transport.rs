@@ -145,6 +145,31 @@ impl Request {
         self
     }
 
+    /// The same request marked with another idempotency (the executor applies an
+    /// endpoint's [`crate::endpoint::Endpoint::IDEMPOTENCY`] this way).
+    #[must_use]
+    pub fn with_idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// The same request under another operation name.
+    #[must_use]
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The query string, if any.
+    pub fn query_str(&self) -> Option<&str> {
+        self.url.query()
+    }
+
+    /// A header's value as text, if present and printable (tests and signers).
+    pub fn header_str(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// Adds a header that is not secret.
     ///
     /// # Errors
@@ -362,6 +387,28 @@ impl Response {
         serde_json::from_slice(&self.body).map_err(|e| self.undecodable(e.to_string()).into())
     }
 
+    /// The body as a [`Raw`](crate::Raw) answer.
+    ///
+    /// # Errors
+    /// [`Error::OutcomeUnknown`] when the body is not JSON.
+    pub fn raw(&self) -> Result<crate::Raw, Error> {
+        crate::Raw::from_slice(&self.body).map_err(|e| self.undecodable(e.to_string()).into())
+    }
+
+    /// Decodes the body into `T` and keeps it as a [`Raw`](crate::Raw): the body is
+    /// checked once as JSON and decoded once into `T`, never rebuilt.
+    ///
+    /// # Errors
+    /// [`Error::OutcomeUnknown`] with [`UnknownCause::UndecodableResponse`] and the raw
+    /// body kept.
+    pub fn json_with_raw<T: DeserializeOwned>(&self) -> Result<(T, crate::Raw), Error> {
+        let raw = self.raw()?;
+        let typed = raw
+            .decode()
+            .map_err(|e| Error::from(self.undecodable(e.to_string())))?;
+        Ok((typed, raw))
+    }
+
     /// An [`OutcomeUnknown`] for this response's body (redacted), with the decoder's
     /// message.
     pub fn undecodable(&self, detail: impl Into<String>) -> OutcomeUnknown {
@@ -553,7 +600,7 @@ pub struct Transport {
 }
 
 struct Inner {
-    client: reqwest::Client,
+    sender: Arc<dyn HttpSend>,
     retry: RetryPolicy,
     timeout: Duration,
     user_agent: String,
@@ -570,6 +617,7 @@ impl fmt::Debug for Transport {
             .field("max_response_bytes", &self.inner.max_response_bytes)
             // The proxy URL may carry credentials: only whether one is set.
             .field("proxied", &self.inner.proxied)
+            .field("sender", &self.inner.sender)
             .finish()
     }
 }
@@ -641,139 +689,213 @@ impl Transport {
             let outcome = self.attempt(&request).instrument(span.clone()).await;
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("latency_ms", latency_ms);
-            let can_retry = attempt < policy.max_attempts;
-            match outcome {
-                Ok((status, headers, body)) => {
-                    span.record("status", status);
-                    let transient = matches!(status, 408 | 429 | 500..=599);
-                    if transient && idempotency.is_safe_to_repeat() && can_retry {
-                        if let Some(delay) = retry_delay(&policy, attempt, &headers) {
-                            tracing::debug!(parent: &span, status, ?delay, "retrying after a transient answer");
-                            if idempotency.changes_state() && status >= 500 {
-                                earlier_unknown = true;
-                            }
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
-                        tracing::debug!(parent: &span, status, "Retry-After beyond the policy's ceiling; not retrying");
+            let end = match &outcome {
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    AttemptEnd::Answer {
+                        status: answer.status,
+                        retry_after: answer
+                            .headers
+                            .get(header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(parse_retry_after),
                     }
-                    tracing::debug!(parent: &span, status, latency_ms, "answer");
-                    return Ok(Response {
-                        provider,
-                        operation: request.operation,
-                        status,
-                        headers,
-                        body,
-                        attempts: attempt,
-                        idempotency,
-                        earlier_attempt_unknown: earlier_unknown,
-                    });
                 }
-                Err(failure) => {
-                    let retry = can_retry
-                        && !failure.is_permanent()
-                        && (failure.not_sent() || idempotency.is_safe_to_repeat());
-                    tracing::debug!(parent: &span, error = %failure.message(), retry, "transport failure");
-                    if retry {
-                        if idempotency.changes_state() && !failure.not_sent() {
-                            earlier_unknown = true;
+                Err(failure) => AttemptEnd::Failed(failure.kind),
+            };
+            match retry_decision(&policy, idempotency, attempt, &end) {
+                RetryDecision::Retry {
+                    wait,
+                    may_have_acted,
+                } => {
+                    let delay = match wait {
+                        Wait::Backoff => policy.backoff(attempt),
+                        Wait::Exactly(d) => d,
+                    };
+                    match &outcome {
+                        Ok(a) => {
+                            tracing::debug!(parent: &span, status = a.status, ?delay, "retrying after a transient answer");
                         }
-                        tokio::time::sleep(policy.backoff(attempt)).await;
-                        continue;
+                        Err(f) => {
+                            tracing::debug!(parent: &span, error = %f.message, ?delay, "retrying after a transport failure");
+                        }
                     }
-                    return Err(failure.into_error(
-                        provider,
-                        request.operation,
-                        attempt,
-                        idempotency,
-                        earlier_unknown,
-                    ));
+                    earlier_unknown |= may_have_acted;
+                    tokio::time::sleep(delay).await;
+                }
+                RetryDecision::Stop => {
+                    return match outcome {
+                        Ok(answer) => {
+                            tracing::debug!(parent: &span, status = answer.status, latency_ms, "answer");
+                            Ok(Response {
+                                provider,
+                                operation: request.operation,
+                                status: answer.status,
+                                headers: answer.headers,
+                                body: answer.body,
+                                attempts: attempt,
+                                idempotency,
+                                earlier_attempt_unknown: earlier_unknown,
+                            })
+                        }
+                        Err(failure) => {
+                            tracing::debug!(parent: &span, error = %failure.message, "transport failure");
+                            Err(failure.into_error(
+                                provider,
+                                request.operation,
+                                attempt,
+                                idempotency,
+                                earlier_unknown,
+                            ))
+                        }
+                    };
                 }
             }
         }
     }
 
-    async fn attempt(&self, request: &Request) -> Result<(u16, HeaderMap, Bytes), Failure> {
-        let mut builder = self
-            .inner
-            .client
-            .request(request.method.clone(), request.url.clone())
-            .headers(request.headers.clone());
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| Failure::Send(e.without_url()))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
+    /// One attempt through the sender, bounded by the total timeout whatever the
+    /// sender does.
+    async fn attempt(&self, request: &Request) -> Result<HttpAnswer, SendError> {
         let limit = self.inner.max_response_bytes;
-        // Refuse a declared length past the limit before reading a byte of it; within
-        // it, the declared length sizes the buffer once.
-        let declared = response
-            .content_length()
-            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
-        if declared.is_some_and(|n| n > limit) {
-            return Err(Failure::TooLarge(status, limit));
-        }
-        let mut body = Vec::with_capacity(declared.unwrap_or(0));
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len().saturating_add(chunk.len()) > limit {
-                        return Err(Failure::TooLarge(status, limit));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => return Ok((status, headers, Bytes::from(body))),
-                Err(e) => return Err(Failure::Body(status, e.without_url())),
+        match tokio::time::timeout(self.inner.timeout, self.inner.sender.send(request, limit)).await
+        {
+            Ok(Ok(answer)) if answer.body.len() > limit => {
+                Err(SendError::too_large(answer.status, limit))
             }
+            Ok(result) => result,
+            Err(_) => Err(SendError::timeout(format!(
+                "no complete answer within {:?}",
+                self.inner.timeout
+            ))),
         }
     }
 }
 
-/// Why one attempt failed before a complete answer arrived.
-enum Failure {
-    Send(reqwest::Error),
-    Body(u16, reqwest::Error),
-    TooLarge(u16, usize),
+/// One attempt's answer, as an [`HttpSend`] returns it: any status, the body read in
+/// full (up to the limit the transport passes).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpAnswer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
 }
 
-impl Failure {
-    fn not_sent(&self) -> bool {
-        // A connect error means the request bytes never left; hyper retries a pooled
-        // connection that closed before writing on its own, so what reaches us as
-        // "connect" is genuinely unsent. A builder error (a URL the client cannot
-        // write, e.g. a path of many kilobytes) never left either.
-        matches!(self, Failure::Send(e) if e.is_connect() || e.is_builder())
-    }
-
-    /// A failure that the identical request would meet again: not worth a retry (an
-    /// answer past the size limit would be past it again, and read again up to it).
-    fn is_permanent(&self) -> bool {
-        matches!(self, Failure::Send(e) if e.is_builder()) || matches!(self, Failure::TooLarge(..))
-    }
-
-    fn message(&self) -> String {
-        let e = match self {
-            Failure::Send(e) | Failure::Body(_, e) => e,
-            Failure::TooLarge(_, limit) => {
-                return format!("the answer is longer than the limit of {limit} bytes");
-            }
-        };
-        // The URL was dropped with `without_url` (it adds nothing the span lacks and
-        // may carry a query); `strip_url` is a second guard for the source chain.
-        let mut text = String::new();
-        let mut source: Option<&dyn std::error::Error> = Some(e);
-        while let Some(s) = source {
-            if !text.is_empty() {
-                text.push_str(": ");
-            }
-            text.push_str(&strip_url(&s.to_string()));
-            source = s.source();
+impl HttpAnswer {
+    /// An answer with no headers.
+    ///
+    /// ```
+    /// let answer = pagos_core::transport::HttpAnswer::new(200, "{}");
+    /// assert_eq!(answer.status, 200);
+    /// ```
+    pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
+        HttpAnswer {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
         }
-        text
+    }
+
+    /// The same answer with these headers.
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+}
+
+/// How one attempt failed before a complete answer arrived. The kind decides what
+/// the transport may do next; see [`retry_decision`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SendErrorKind {
+    /// The request never left (connection refused, DNS failure): sending it again
+    /// cannot do anything twice.
+    NotSent,
+    /// The request cannot be sent as it is (a URL the client cannot write): it never
+    /// left, and would fail again.
+    Unsendable,
+    /// No complete answer within the timeout: the provider may have acted.
+    Timeout,
+    /// The connection broke after the request may have left.
+    ConnectionLost,
+    /// The answer is longer than the limit: reading it again would be as long.
+    TooLarge,
+}
+
+/// Why one attempt of an [`HttpSend`] failed. Its message must name no URL, header
+/// or body (the transport strips a trailing `for url (...)` as a second guard).
+#[derive(Debug, Clone)]
+pub struct SendError {
+    kind: SendErrorKind,
+    status: Option<u16>,
+    message: String,
+}
+
+impl SendError {
+    /// A failure of this kind with a message.
+    ///
+    /// ```
+    /// use pagos_core::transport::{SendError, SendErrorKind};
+    /// let e = SendError::new(SendErrorKind::NotSent, "connection refused");
+    /// assert_eq!(e.kind(), SendErrorKind::NotSent);
+    /// ```
+    pub fn new(kind: SendErrorKind, message: impl Into<String>) -> Self {
+        SendError {
+            kind,
+            status: None,
+            message: strip_url(&message.into()),
+        }
+    }
+
+    /// The request never left.
+    pub fn not_sent(message: impl Into<String>) -> Self {
+        SendError::new(SendErrorKind::NotSent, message)
+    }
+
+    /// No complete answer in time.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        SendError::new(SendErrorKind::Timeout, message)
+    }
+
+    /// The connection broke after the request may have left.
+    pub fn connection_lost(message: impl Into<String>) -> Self {
+        SendError::new(SendErrorKind::ConnectionLost, message)
+    }
+
+    /// The answer (with this status) is longer than `limit` bytes.
+    pub fn too_large(status: u16, limit: usize) -> Self {
+        SendError::new(
+            SendErrorKind::TooLarge,
+            format!("the answer is longer than the limit of {limit} bytes"),
+        )
+        .with_status(status)
+    }
+
+    /// The same failure, after the answer's status line arrived.
+    #[must_use]
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> SendErrorKind {
+        self.kind
+    }
+
+    /// The status of the answer that was being read, if one arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     fn into_error(
@@ -784,34 +906,252 @@ impl Failure {
         idempotency: Idempotency,
         earlier_unknown: bool,
     ) -> Error {
-        let message = self.message();
-        let (cause, status) = match &self {
-            Failure::Send(e) if e.is_connect() || e.is_builder() => {
+        let cause = match self.kind {
+            SendErrorKind::NotSent | SendErrorKind::Unsendable => {
                 if !earlier_unknown {
-                    let mut t = TransportError::new(provider, operation, message);
+                    let mut t = TransportError::new(provider, operation, self.message);
                     t.attempts = attempts;
                     return t.into();
                 }
                 // This attempt never left, but an earlier one may have acted.
-                (UnknownCause::EarlierAttemptUnknown, None)
+                UnknownCause::EarlierAttemptUnknown
             }
-            Failure::Send(e) => (timeout_or_lost(e), None),
-            Failure::Body(status, e) => (timeout_or_lost(e), Some(*status)),
-            Failure::TooLarge(status, _) => (UnknownCause::ResponseTooLarge, Some(*status)),
+            SendErrorKind::Timeout => UnknownCause::Timeout,
+            SendErrorKind::ConnectionLost => UnknownCause::ConnectionLost,
+            SendErrorKind::TooLarge => UnknownCause::ResponseTooLarge,
         };
-        let mut u =
-            OutcomeUnknown::new(provider, operation, cause, message).with_idempotency(idempotency);
-        u.http_status = status;
+        let mut u = OutcomeUnknown::new(provider, operation, cause, self.message)
+            .with_idempotency(idempotency);
+        u.http_status = self.status;
         u.attempts = attempts;
         u.into()
     }
 }
 
-fn timeout_or_lost(e: &reqwest::Error) -> UnknownCause {
-    if e.is_timeout() {
-        UnknownCause::Timeout
-    } else {
-        UnknownCause::ConnectionLost
+/// Sends one attempt of a [`Request`]: what any HTTP client can do. The
+/// [`Transport`] owns everything around it (timeout, retries, the size limit's
+/// enforcement, tracing), so an implementation stays small: write the method, URL,
+/// headers and body, read the status, headers and at most `max_response_bytes` of
+/// body, and say how it failed. [`ReqwestSender`] is the default; see
+/// `examples/custom-sender` for one over a plain TCP stream.
+///
+/// ```
+/// use pagos_core::async_trait;
+/// use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
+///
+/// /// Answers every request with the same body: a test double.
+/// #[derive(Debug)]
+/// struct Canned(&'static str);
+///
+/// #[async_trait]
+/// impl HttpSend for Canned {
+///     async fn send(&self, _request: &Request, _max: usize) -> Result<HttpAnswer, SendError> {
+///         Ok(HttpAnswer::new(200, self.0))
+///     }
+/// }
+/// let transport = pagos_core::Transport::builder().sender(Canned("{}")).build()?;
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[async_trait::async_trait]
+pub trait HttpSend: Send + Sync + fmt::Debug {
+    /// Sends `request` once, with no retry of its own.
+    ///
+    /// # Errors
+    /// A [`SendError`] whose kind says whether the request may have left.
+    async fn send(
+        &self,
+        request: &Request,
+        max_response_bytes: usize,
+    ) -> Result<HttpAnswer, SendError>;
+}
+
+/// The default [`HttpSend`]: reqwest with rustls, no redirects, no ambient proxy.
+#[derive(Debug, Clone)]
+pub struct ReqwestSender {
+    client: reqwest::Client,
+}
+
+#[async_trait::async_trait]
+impl HttpSend for ReqwestSender {
+    async fn send(&self, request: &Request, limit: usize) -> Result<HttpAnswer, SendError> {
+        let mut builder = self
+            .client
+            .request(request.method.clone(), request.url.clone())
+            .headers(request.headers.clone());
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(|e| {
+            let e = e.without_url();
+            // A connect error means the request bytes never left; hyper retries a
+            // pooled connection that closed before writing on its own, so what reaches
+            // us as "connect" is genuinely unsent. A builder error (a URL the client
+            // cannot write, e.g. a path of many kilobytes) never left either.
+            let kind = if e.is_builder() {
+                SendErrorKind::Unsendable
+            } else if e.is_connect() {
+                SendErrorKind::NotSent
+            } else if e.is_timeout() {
+                SendErrorKind::Timeout
+            } else {
+                SendErrorKind::ConnectionLost
+            };
+            SendError::new(kind, error_chain(&e))
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        // Refuse a declared length past the limit before reading a byte of it; within
+        // it, the declared length sizes the buffer once.
+        let declared = response
+            .content_length()
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        if declared.is_some_and(|n| n > limit) {
+            return Err(SendError::too_large(status, limit));
+        }
+        let mut body = Vec::with_capacity(declared.unwrap_or(0));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len().saturating_add(chunk.len()) > limit {
+                        return Err(SendError::too_large(status, limit));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => {
+                    return Ok(HttpAnswer {
+                        status,
+                        headers,
+                        body: Bytes::from(body),
+                    });
+                }
+                Err(e) => {
+                    let e = e.without_url();
+                    let kind = if e.is_timeout() {
+                        SendErrorKind::Timeout
+                    } else {
+                        SendErrorKind::ConnectionLost
+                    };
+                    return Err(SendError::new(kind, error_chain(&e)).with_status(status));
+                }
+            }
+        }
+    }
+}
+
+/// An error and its sources on one line, URLs dropped (`without_url` removed the
+/// request's; `strip_url` is a second guard for the source chain).
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut text = String::new();
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&strip_url(&s.to_string()));
+        source = s.source();
+    }
+    text
+}
+
+/// How an attempt ended, as [`retry_decision`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttemptEnd {
+    /// A complete answer with this status and `Retry-After` wait.
+    Answer {
+        /// The HTTP status.
+        status: u16,
+        /// The parsed `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+    /// No complete answer.
+    Failed(SendErrorKind),
+}
+
+/// How long to wait before the next attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// The policy's exponential backoff with jitter ([`RetryPolicy::backoff`]).
+    Backoff,
+    /// Exactly this long (the provider's `Retry-After`).
+    Exactly(Duration),
+}
+
+/// What the transport does after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryDecision {
+    /// Return this attempt's answer or error.
+    Stop,
+    /// Send the identical request again after `wait`.
+    Retry {
+        /// How long to wait first.
+        wait: Wait,
+        /// Whether the attempt just made may have done what was asked (a
+        /// state-changing request that reached the provider without a definite
+        /// answer): a later refusal or "not sent" must then be reported as unknown.
+        may_have_acted: bool,
+    },
+}
+
+/// The retry rule, as a pure function: after attempt number `attempt` (1-based) of a
+/// request with this idempotency ended in `end`, stop or retry?
+///
+/// - transient answers (408, 429, 5xx) are retried for reads and keyed requests,
+///   after `Retry-After` when it is within [`RetryPolicy::max_retry_after`] (beyond
+///   it the retries stop and the refusal carries the wait), the backoff otherwise;
+/// - failures before a complete answer are retried when the request never left, or
+///   when it is safe to repeat; an unsendable request or an oversized answer is never
+///   retried (it would fail the same way);
+/// - nothing is retried past [`RetryPolicy::max_attempts`].
+///
+/// ```
+/// use pagos_core::transport::{retry_decision, AttemptEnd, Idempotency, RetryDecision, SendErrorKind};
+/// use pagos_core::RetryPolicy;
+///
+/// let p = RetryPolicy::attempts(3);
+/// let lost = AttemptEnd::Failed(SendErrorKind::ConnectionLost);
+/// assert_eq!(retry_decision(&p, Idempotency::NonIdempotent, 1, &lost), RetryDecision::Stop);
+/// assert!(matches!(retry_decision(&p, Idempotency::Read, 1, &lost), RetryDecision::Retry { .. }));
+/// ```
+pub fn retry_decision(
+    policy: &RetryPolicy,
+    idempotency: Idempotency,
+    attempt: u32,
+    end: &AttemptEnd,
+) -> RetryDecision {
+    if attempt >= policy.max_attempts {
+        return RetryDecision::Stop;
+    }
+    match *end {
+        AttemptEnd::Answer {
+            status,
+            retry_after,
+        } => {
+            let transient = matches!(status, 408 | 429 | 500..=599);
+            if !transient || !idempotency.is_safe_to_repeat() {
+                return RetryDecision::Stop;
+            }
+            let wait = match retry_after {
+                Some(w) if w > policy.max_retry_after => return RetryDecision::Stop,
+                Some(w) => Wait::Exactly(w),
+                None => Wait::Backoff,
+            };
+            RetryDecision::Retry {
+                wait,
+                may_have_acted: idempotency.changes_state() && status >= 500,
+            }
+        }
+        AttemptEnd::Failed(kind) => {
+            let never_left = matches!(kind, SendErrorKind::NotSent | SendErrorKind::Unsendable);
+            let permanent = matches!(kind, SendErrorKind::Unsendable | SendErrorKind::TooLarge);
+            if permanent || !(never_left || idempotency.is_safe_to_repeat()) {
+                return RetryDecision::Stop;
+            }
+            RetryDecision::Retry {
+                wait: Wait::Backoff,
+                may_have_acted: idempotency.changes_state() && !never_left,
+            }
+        }
     }
 }
 
@@ -821,20 +1161,6 @@ fn strip_url(text: &str) -> String {
     match text.find(" for url (") {
         Some(i) => text.get(..i).unwrap_or_default().to_string(),
         None => text.to_string(),
-    }
-}
-
-/// The delay before the next attempt after a transient status (the `Retry-After`
-/// wait when the answer has one, the backoff otherwise), or `None` when the provider
-/// asked for a longer wait than the policy allows.
-fn retry_delay(policy: &RetryPolicy, attempt: u32, headers: &HeaderMap) -> Option<Duration> {
-    match headers
-        .get(header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after)
-    {
-        Some(wait) => (wait <= policy.max_retry_after).then_some(wait),
-        None => Some(policy.backoff(attempt)),
     }
 }
 
@@ -934,6 +1260,7 @@ pub struct TransportBuilder {
     user_agent_suffix: Option<String>,
     max_response_bytes: usize,
     proxy: Option<SecretString>,
+    sender: Option<Arc<dyn HttpSend>>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -945,6 +1272,7 @@ impl fmt::Debug for TransportBuilder {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("proxy", &self.proxy.as_ref().map(|_| "[REDACTED]"))
+            .field("sender", &self.sender)
             .finish()
     }
 }
@@ -958,6 +1286,7 @@ impl Default for TransportBuilder {
             user_agent_suffix: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             proxy: None,
+            sender: None,
         }
     }
 }
@@ -1003,6 +1332,15 @@ impl TransportBuilder {
         self
     }
 
+    /// Sends every attempt through this HTTP client instead of reqwest
+    /// ([`ReqwestSender`]). The transport still applies its timeout, retries, size
+    /// limit and tracing around it; `connect_timeout`, `proxy` and the `User-Agent`
+    /// are the sender's own business then.
+    pub fn sender(mut self, sender: impl HttpSend + 'static) -> Self {
+        self.sender = Some(Arc::new(sender));
+        self
+    }
+
     /// Builds the transport.
     ///
     /// # Errors
@@ -1026,42 +1364,19 @@ impl TransportBuilder {
         };
         HeaderValue::from_str(&user_agent)
             .map_err(|_| ConfigError::new("user_agent_suffix", "not a valid header value"))?;
-        let mut client = reqwest::Client::builder()
-            .user_agent(user_agent.clone())
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // A redirected POST could be replayed elsewhere; payment APIs do not redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .tcp_nodelay(true);
         let proxied = self.proxy.is_some();
-        client = match &self.proxy {
-            Some(url) => {
-                // The URL may carry credentials: errors name the setting, never the value.
-                let parsed = Url::parse(url.expose_secret())
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https" | "socks5" | "socks5h"))
-                    .ok_or_else(|| {
-                        ConfigError::new("proxy", "not an http://, https:// or socks5:// URL")
-                    })?;
-                let proxy = reqwest::Proxy::all(parsed.as_str())
-                    .map_err(|_| ConfigError::new("proxy", "the proxy URL was not accepted"))?;
-                client.proxy(proxy)
-            }
-            // Ambient proxy variables are ignored on purpose (see the module docs).
-            None => client.no_proxy(),
+        let sender: Arc<dyn HttpSend> = match self.sender {
+            Some(sender) => sender,
+            None => Arc::new(reqwest_sender(
+                &user_agent,
+                self.timeout,
+                self.connect_timeout,
+                self.proxy.as_ref(),
+            )?),
         };
-        let client = client.build().map_err(|e| {
-            ConfigError::new(
-                "tls",
-                format!(
-                    "cannot build the HTTP client: {}",
-                    strip_url(&e.to_string())
-                ),
-            )
-        })?;
         Ok(Transport {
             inner: Arc::new(Inner {
-                client,
+                sender,
                 retry: self.retry,
                 timeout: self.timeout,
                 user_agent,
@@ -1070,6 +1385,47 @@ impl TransportBuilder {
             }),
         })
     }
+}
+
+fn reqwest_sender(
+    user_agent: &str,
+    timeout: Duration,
+    connect_timeout: Duration,
+    proxy: Option<&SecretString>,
+) -> Result<ReqwestSender, Error> {
+    let mut client = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .timeout(timeout)
+        .connect_timeout(connect_timeout)
+        // A redirected POST could be replayed elsewhere; payment APIs do not redirect.
+        .redirect(reqwest::redirect::Policy::none())
+        .tcp_nodelay(true);
+    client = match proxy {
+        Some(url) => {
+            // The URL may carry credentials: errors name the setting, never the value.
+            let parsed = Url::parse(url.expose_secret())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https" | "socks5" | "socks5h"))
+                .ok_or_else(|| {
+                    ConfigError::new("proxy", "not an http://, https:// or socks5:// URL")
+                })?;
+            let proxy = reqwest::Proxy::all(parsed.as_str())
+                .map_err(|_| ConfigError::new("proxy", "the proxy URL was not accepted"))?;
+            client.proxy(proxy)
+        }
+        // Ambient proxy variables are ignored on purpose (see the module docs).
+        None => client.no_proxy(),
+    };
+    let client = client.build().map_err(|e| {
+        ConfigError::new(
+            "tls",
+            format!(
+                "cannot build the HTTP client: {}",
+                strip_url(&e.to_string())
+            ),
+        )
+    })?;
+    Ok(ReqwestSender { client })
 }
 
 #[cfg(test)]
@@ -1175,21 +1531,73 @@ mod tests {
     }
 
     #[test]
-    fn retry_delay_honours_retry_after_up_to_the_ceiling() {
-        let policy = RetryPolicy::attempts(3).with_max_retry_after(Duration::from_secs(10));
-        let mut headers = HeaderMap::new();
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    fn retry_decision_table() {
+        use AttemptEnd::{Answer, Failed};
+        use Idempotency::{Keyed, NonIdempotent as Once, Read};
+        use RetryDecision::{Retry, Stop};
+        use SendErrorKind::*;
+        let p = RetryPolicy::attempts(3).with_max_retry_after(Duration::from_secs(10));
+        let status = |status| Answer {
+            status,
+            retry_after: None,
+        };
+        let after = |status, secs| Answer {
+            status,
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        let backoff = |may_have_acted| Retry {
+            wait: Wait::Backoff,
+            may_have_acted,
+        };
+        let exactly = |secs, may_have_acted| Retry {
+            wait: Wait::Exactly(Duration::from_secs(secs)),
+            may_have_acted,
+        };
+        #[rustfmt::skip]
+        let table = [
+            // (idempotency, attempt, end, decision)
+            (Read, 1, status(200), Stop),
+            (Read, 1, status(404), Stop),
+            (Read, 1, status(400), Stop),
+            (Read, 1, status(408), backoff(false)),
+            (Read, 1, status(429), backoff(false)),
+            (Read, 1, status(500), backoff(false)),
+            (Read, 1, status(503), backoff(false)),
+            (Read, 3, status(503), Stop),
+            (Read, 1, after(429, 5), exactly(5, false)),
+            (Read, 1, after(503, 10), exactly(10, false)),
+            (Read, 1, after(503, 11), Stop),
+            (Keyed, 1, status(500), backoff(true)),
+            (Keyed, 1, status(429), backoff(false)),
+            (Keyed, 1, after(502, 1), exactly(1, true)),
+            (Once, 1, status(500), Stop),
+            (Once, 1, status(429), Stop),
+            (Once, 1, status(201), Stop),
+            (Read, 1, Failed(NotSent), backoff(false)),
+            (Keyed, 1, Failed(NotSent), backoff(false)),
+            (Once, 1, Failed(NotSent), backoff(false)),
+            (Once, 3, Failed(NotSent), Stop),
+            (Once, 1, Failed(Unsendable), Stop),
+            (Read, 1, Failed(Unsendable), Stop),
+            (Read, 1, Failed(Timeout), backoff(false)),
+            (Read, 1, Failed(ConnectionLost), backoff(false)),
+            (Keyed, 1, Failed(Timeout), backoff(true)),
+            (Keyed, 2, Failed(ConnectionLost), backoff(true)),
+            (Once, 1, Failed(Timeout), Stop),
+            (Once, 1, Failed(ConnectionLost), Stop),
+            (Read, 1, Failed(TooLarge), Stop),
+            (Keyed, 1, Failed(TooLarge), Stop),
+        ];
+        for (idempotency, attempt, end, expected) in table {
+            assert_eq!(
+                retry_decision(&p, idempotency, attempt, &end),
+                expected,
+                "{idempotency:?} attempt {attempt} {end:?}"
+            );
+        }
         assert_eq!(
-            retry_delay(&policy, 1, &headers),
-            Some(Duration::from_secs(5))
+            retry_decision(&RetryPolicy::NONE, Read, 1, &status(503)),
+            Stop
         );
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        assert_eq!(retry_delay(&policy, 1, &headers), None);
-        headers.insert(
-            header::RETRY_AFTER,
-            HeaderValue::from_static("Sunday, 06-Nov-94 08:49:37 GMT"),
-        );
-        assert_eq!(retry_delay(&policy, 1, &headers), Some(Duration::ZERO));
-        assert!(retry_delay(&policy, 1, &HeaderMap::new()).is_some());
     }
 }

@@ -140,7 +140,7 @@ impl From<&Invoice> for Payment {
                 code: ktin.to_string(),
             });
         }
-        payment.raw = serde_json::from_str(invoice.raw().get()).unwrap_or(Value::Null);
+        payment.raw = pagos_core::Raw::from_json(invoice.raw().get()).unwrap_or_default();
         payment
     }
 }

@@ -1290,7 +1290,10 @@ async fn create_payment_maps_to_an_invoice() {
             code: "201590965569".into()
         }]
     );
-    assert_eq!(payment.raw["token"], "E9e866w3BZRpmMEu5bgLCi");
+    assert_eq!(
+        payment.raw.to_value().unwrap()["token"],
+        "E9e866w3BZRpmMEu5bgLCi"
+    );
 }
 
 #[tokio::test]

@@ -139,7 +139,7 @@ impl PaymentProvider for KashpayClient {
         let mut payout = Payout::new(PROVIDER_NAME, created.id, created.status.payout_status());
         payout.reference = Some(request.reference.clone());
         payout.amount = Some(request.amount);
-        payout.raw = created.raw;
+        payout.raw = pagos_core::Raw::from_json(created.raw.to_string()).unwrap_or_default();
         Ok(payout)
     }
 }

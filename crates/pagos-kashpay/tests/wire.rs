@@ -835,7 +835,10 @@ async fn create_payout_sends_a_spei_order() {
     assert_eq!(payout.status, PayoutStatus::Succeeded);
     assert_eq!(payout.reference.as_deref(), Some("PAYOUT0001"));
     assert_eq!(payout.amount, Some(mxn("250")));
-    assert_eq!(payout.raw["orderEntityResponse"]["status"], 25);
+    assert_eq!(
+        payout.raw.to_value().unwrap()["orderEntityResponse"]["status"],
+        25
+    );
 
     // The body, with today's date (Mexico City) checked separately.
     let body = seen.lock().unwrap()[0].clone();

@@ -161,7 +161,7 @@ impl KhipuClient {
     pub(crate) async fn execute_json<T: DeserializeOwned>(
         &self,
         request: Request,
-    ) -> Result<(T, serde_json::Value), Error> {
+    ) -> Result<(T, pagos_core::Raw), Error> {
         let response = self.execute(request).await?;
         decode(&response)
     }
@@ -171,10 +171,8 @@ impl KhipuClient {
 /// and into a `Value`.
 pub(crate) fn decode<T: DeserializeOwned>(
     response: &Response,
-) -> Result<(T, serde_json::Value), Error> {
-    let typed: T = response.json()?;
-    let raw = serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
-    Ok((typed, raw))
+) -> Result<(T, pagos_core::Raw), Error> {
+    response.json_with_raw()
 }
 
 /// Builder for [`KhipuClient`].

@@ -311,11 +311,9 @@ pub struct SuccessResponse {
 }
 
 /// Decodes a [`SuccessResponse`]; an empty body is a success without a message.
-pub(crate) fn decode_success(
-    resp: &Response,
-) -> Result<(SuccessResponse, serde_json::Value), Error> {
+pub(crate) fn decode_success(resp: &Response) -> Result<(SuccessResponse, pagos_core::Raw), Error> {
     if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((SuccessResponse::default(), serde_json::Value::Null));
+        return Ok((SuccessResponse::default(), pagos_core::Raw::null()));
     }
     crate::client::decode(resp)
 }
@@ -730,7 +728,7 @@ impl<'a> Payments<'a> {
     pub(crate) async fn create_with_raw(
         &self,
         request: &CreatePaymentRequest,
-    ) -> Result<(PaymentsCreateResponse, serde_json::Value), Error> {
+    ) -> Result<(PaymentsCreateResponse, pagos_core::Raw), Error> {
         let prepared = self.prepare_create(request)?;
         let result = async {
             let response = self.client.execute(prepared).await?;
@@ -769,7 +767,7 @@ impl<'a> Payments<'a> {
     pub(crate) async fn get_with_raw(
         &self,
         id: &str,
-    ) -> Result<(PaymentsResponse, serde_json::Value), Error> {
+    ) -> Result<(PaymentsResponse, pagos_core::Raw), Error> {
         self.client.execute_json(self.prepare_get(id)?).await
     }
 
@@ -895,7 +893,7 @@ impl<'a> Payments<'a> {
         &self,
         id: &str,
         amount: Option<&Money>,
-    ) -> Result<(SuccessResponse, serde_json::Value), Error> {
+    ) -> Result<(SuccessResponse, pagos_core::Raw), Error> {
         let response = self
             .client
             .execute(self.prepare_refund(id, amount)?)

@@ -1148,7 +1148,10 @@ async fn provider_create_payment() {
             app_url: Some("khipu:///pos/gqzdy6chjne9".into()),
         }]
     );
-    assert_eq!(payment.raw["payment_id"], "gqzdy6chjne9");
+    assert_eq!(
+        payment.raw.to_value().unwrap()["payment_id"],
+        "gqzdy6chjne9"
+    );
 }
 
 #[tokio::test]
@@ -1223,7 +1226,7 @@ async fn provider_get_payment_maps_status() {
     assert_eq!(done.merchant_reference.as_deref(), Some("zwo3wqz6uulcvajt"));
     assert_eq!(done.amount, Some(clp("1000")));
     assert!(done.instructions.is_empty());
-    assert_eq!(done.raw["bank_id"], "dfFbF");
+    assert_eq!(done.raw.to_value().unwrap()["bank_id"], "dfFbF");
     let pending = client.get_payment("p2").await.unwrap();
     assert_eq!(pending.amount, Some(clp("200")));
     assert!(matches!(
@@ -1277,7 +1280,10 @@ async fn provider_cancel_and_refund() {
     assert_eq!(r.payment_id, "abc");
     assert_eq!(r.amount.unwrap().to_plain_string(), "1.5000");
     assert_eq!(r.message.as_deref(), Some("Mensaje a desplegar al usuario"));
-    assert_eq!(r.raw["message"], "Mensaje a desplegar al usuario");
+    assert_eq!(
+        r.raw.to_value().unwrap()["message"],
+        "Mensaje a desplegar al usuario"
+    );
 
     use pagos_core::Operation;
     let caps = client.capabilities();

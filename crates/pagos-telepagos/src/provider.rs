@@ -40,8 +40,8 @@ pub const CAPABILITIES: Capabilities = Capabilities::of(&[
 /// `expires_at`: 24 hours.
 pub const DEFAULT_LINK_LIFETIME: time::Duration = time::Duration::hours(24);
 
-fn raw(resp: &Response) -> serde_json::Value {
-    resp.json().unwrap_or(serde_json::Value::Null)
+fn raw(resp: &Response) -> pagos_core::Raw {
+    resp.raw().unwrap_or_default()
 }
 
 fn ars_only(request: &CreatePayment) -> std::result::Result<(), ValidationError> {

@@ -45,7 +45,7 @@ pub struct Charge {
 }
 
 impl Charge {
-    fn into_payment(self, raw: serde_json::Value) -> Payment {
+    fn into_payment(self, raw: pagos_core::Raw) -> Payment {
         let mut payment = Payment::new(PROVIDER, self.id, self.status.to_payment_status());
         payment.amount = self
             .currency
@@ -64,8 +64,7 @@ impl Charge {
 }
 
 fn decode(response: &Response) -> Result<Payment> {
-    let charge: Charge = response.json()?;
-    let raw = serde_json::from_slice(&response.body).unwrap_or_default();
+    let (charge, raw): (Charge, _) = response.json_with_raw()?;
     Ok(charge.into_payment(raw))
 }
 

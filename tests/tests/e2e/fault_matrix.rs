@@ -586,14 +586,14 @@ fn check_log(
 fn payment(seen: pagos::Payment) -> Seen {
     Seen {
         status: Status::Payment(seen.status),
-        raw: seen.raw,
+        raw: seen.raw.to_value().unwrap_or_default(),
     }
 }
 
 fn payout(seen: pagos::Payout) -> Seen {
     Seen {
         status: Status::Payout(seen.status),
-        raw: seen.raw,
+        raw: seen.raw.to_value().unwrap_or_default(),
     }
 }
 
