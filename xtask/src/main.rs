@@ -6,6 +6,11 @@
 //! - `ci`: everything `.ci/run` checks — fmt, clippy, tests, the facade's feature
 //!   matrix (with a dependency-tree check that a feature compiles no other provider),
 //!   rustdoc with warnings denied, and `fuzz-smoke`.
+//! - `tidy`: the architecture invariants and the one public shape, checked over the
+//!   source text (no build): the canonical module set of a provider crate, the
+//!   `PROVIDER`/`DESCRIPTOR` names, no HTTP crate or float type in provider crates, no
+//!   provider depending on another, base-URL setters taking `impl AsRef<str>`, exact
+//!   `Raw` answers, no citation of files outside the repository. First step of `ci`.
 //! - `test`: the README's test command.
 //! - `features`: the feature matrix alone.
 //! - `bench [--quick]`: the benchmarks in `benches/` (release build); writes `BENCHMARKS.md`.
@@ -28,6 +33,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod fuzz;
+mod tidy;
 
 const PROVIDERS: [&str; 5] = ["khipu", "kashio", "compropago", "kashpay", "telepagos"];
 
@@ -36,6 +42,7 @@ fn main() -> ExitCode {
     let task = args.first().map(String::as_str).unwrap_or("help");
     let result = match task {
         "ci" => ci(),
+        "tidy" => tidy::tidy(),
         "test" => test(),
         "features" => features(),
         "new-provider" => match args.get(1) {
@@ -49,7 +56,7 @@ fn main() -> ExitCode {
         "fuzz-smoke" => fuzz::smoke(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | test | features | bench [--quick] | new-provider NAME | check-example | render-example | fuzz [TARGET] [-- ARGS] | fuzz-smoke>"
+                "usage: cargo xtask <ci | tidy | test | features | bench [--quick] | new-provider NAME | check-example | render-example | fuzz [TARGET] [-- ARGS] | fuzz-smoke>"
             );
             return ExitCode::from(2);
         }
@@ -91,6 +98,7 @@ fn run(cmd: &mut Command, label: &str) -> Result {
 }
 
 fn ci() -> Result {
+    tidy::tidy()?;
     check_example()?;
     cargo(&["fmt", "--all", "--check"])?;
     cargo(&[
