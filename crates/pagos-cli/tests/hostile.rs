@@ -18,7 +18,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_pagos");
 async fn pagos(server: &HostileServer, args: &[&str], extra: &[(&str, String)]) -> Output {
     let mut command = Command::new(BIN);
     command.args(args).env_clear().stdin(Stdio::null());
-    for (k, v) in server.provider_env() {
+    for (k, v) in pagos_tests::hostile::provider_env(server) {
         command.env(k, v);
     }
     for (k, v) in extra {

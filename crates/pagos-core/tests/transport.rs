@@ -1,116 +1,52 @@
 //! Transport behaviour against a scripted loopback HTTP server: which failures are
 //! retried, how many attempts are made, and which error family comes back.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pagos_core::transport::{Method, Request};
 use pagos_core::{Error, ErrorKind, Resend, RetryPolicy, Transport, UnknownCause};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Mutex;
+use pagos_test_support::server::{HostileServer, Recorded, Reply};
 
-/// What the server does with one request.
-#[derive(Clone)]
-enum Reply {
-    /// Answer with this status, extra headers and body.
-    Status(u16, Vec<(&'static str, String)>, &'static str),
-    /// Read the request, then close without answering.
-    Drop,
-    /// Read the request, then never answer (the client must time out).
-    Hang,
-    /// Announce a longer body than is sent, then close.
-    Truncated,
-}
-
+/// The shared test server, answering every request from one script in order (the
+/// last reply repeats), whatever its path.
 struct Script {
-    addr: std::net::SocketAddr,
-    requests: Arc<Mutex<Vec<Vec<u8>>>>,
-    hits: Arc<AtomicUsize>,
+    server: HostileServer,
 }
 
 impl Script {
-    /// Serves `replies` in order; the last one repeats.
     async fn start(replies: Vec<Reply>) -> Script {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let hits = Arc::new(AtomicUsize::new(0));
-        let (reqs, count) = (requests.clone(), hits.clone());
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let n = count.fetch_add(1, Ordering::SeqCst);
-                let reply = replies[n.min(replies.len() - 1)].clone();
-                let reqs = reqs.clone();
-                tokio::spawn(async move { serve_one(stream, reply, reqs).await });
-            }
-        });
-        Script {
-            addr,
-            requests,
-            hits,
-        }
+        let server = HostileServer::start().await;
+        server.fallback(replies);
+        Script { server }
     }
 
     fn url(&self, path: &str) -> url::Url {
-        url::Url::parse(&format!("http://{}{}", self.addr, path)).unwrap()
+        url::Url::parse(&self.server.url(path)).unwrap()
+    }
+
+    /// How many requests arrived.
+    fn hits(&self) -> usize {
+        self.server.total()
+    }
+
+    /// The requests, oldest first.
+    fn requests(&self) -> Vec<Recorded> {
+        self.server.log()
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = stream.read(&mut chunk).await.unwrap_or(0);
-        if n == 0 {
-            return buf;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return buf;
-            }
-        }
-    }
+/// An answer with these headers and body.
+fn status(code: u16, headers: Vec<(&str, String)>, body: &str) -> Reply {
+    headers
+        .into_iter()
+        .fold(Reply::status(code, body), |r, (k, v)| r.header(k, &v))
 }
 
-async fn serve_one(mut stream: TcpStream, reply: Reply, reqs: Arc<Mutex<Vec<Vec<u8>>>>) {
-    let request = read_request(&mut stream).await;
-    reqs.lock().await.push(request);
-    match reply {
-        Reply::Status(status, headers, body) => {
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in headers {
-                head.push_str(&format!("{k}: {v}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes()).await;
-            let _ = stream.write_all(body.as_bytes()).await;
-        }
-        Reply::Drop => {}
-        Reply::Hang => {
-            let _ = stream.read(&mut [0u8; 1]).await;
-        }
-        Reply::Truncated => {
-            let _ = stream
-                .write_all(
-                    b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"id\":",
-                )
-                .await;
-        }
+/// Announces a longer body than is sent, then closes.
+fn truncated() -> Reply {
+    Reply::Truncated {
+        declared: 100,
+        body: br#"{"id":"#.to_vec(),
     }
 }
 
@@ -127,39 +63,35 @@ fn transport(attempts: u32) -> Transport {
 }
 
 fn ok() -> Reply {
-    Reply::Status(200, vec![], r#"{"ok":true}"#)
+    status(200, vec![], r#"{"ok":true}"#)
 }
 
 #[tokio::test]
 async fn get_is_retried_after_503_and_succeeds() {
-    let s = Script::start(vec![Reply::Status(503, vec![], "busy"), ok()]).await;
+    let s = Script::start(vec![status(503, vec![], "busy"), ok()]).await;
     let resp = transport(3)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
         .unwrap();
     assert_eq!(resp.status, 200);
     assert_eq!(resp.attempts, 2);
-    assert_eq!(s.hits.load(Ordering::SeqCst), 2);
+    assert_eq!(s.hits(), 2);
 }
 
 #[tokio::test]
 async fn retries_are_bounded_and_the_last_answer_is_returned() {
-    let s = Script::start(vec![Reply::Status(502, vec![], "")]).await;
+    let s = Script::start(vec![status(502, vec![], "")]).await;
     let resp = transport(3)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
         .unwrap();
     assert_eq!((resp.status, resp.attempts), (502, 3));
-    assert_eq!(s.hits.load(Ordering::SeqCst), 3);
+    assert_eq!(s.hits(), 3);
 }
 
 #[tokio::test]
 async fn post_without_idempotency_reference_is_sent_once() {
-    for reply in [
-        Reply::Status(503, vec![], "busy"),
-        Reply::Drop,
-        Reply::Truncated,
-    ] {
+    for reply in [status(503, vec![], "busy"), Reply::Drop, truncated()] {
         let s = Script::start(vec![reply, ok()]).await;
         let result = transport(3)
             .send(
@@ -167,28 +99,30 @@ async fn post_without_idempotency_reference_is_sent_once() {
                 Request::new(Method::POST, s.url("/pay"), "create_payment").form(&[("a", "1")]),
             )
             .await;
-        assert_eq!(s.hits.load(Ordering::SeqCst), 1, "{result:?}");
+        assert_eq!(s.hits(), 1, "{result:?}");
     }
 }
 
 #[tokio::test]
 async fn idempotent_post_is_retried_with_identical_bytes() {
-    let s = Script::start(vec![Reply::Status(503, vec![], "busy"), ok()]).await;
+    let s = Script::start(vec![status(503, vec![], "busy"), ok()]).await;
     let req = Request::new(Method::POST, s.url("/cashout"), "create_payout")
         .json(&serde_json::json!({"reference_id": "r-1", "amount": "10.50"}))
         .unwrap()
         .idempotent();
     let resp = transport(3).send("test", req).await.unwrap();
     assert_eq!(resp.status, 200);
-    let reqs = s.requests.lock().await;
+    let reqs = s.requests();
     assert_eq!(reqs.len(), 2);
-    assert_eq!(reqs[0], reqs[1]);
+    assert_eq!(reqs[0].body, reqs[1].body);
+    assert_eq!(reqs[0].headers, reqs[1].headers);
+    assert_eq!(reqs[0].target, reqs[1].target);
 }
 
 #[tokio::test]
 async fn retry_after_is_honoured_and_long_waits_end_the_retries() {
     let s = Script::start(vec![
-        Reply::Status(429, vec![("retry-after", "0".into())], ""),
+        status(429, vec![("retry-after", "0".into())], ""),
         ok(),
     ])
     .await;
@@ -198,12 +132,7 @@ async fn retry_after_is_honoured_and_long_waits_end_the_retries() {
         .unwrap();
     assert_eq!((resp.status, resp.attempts), (200, 2));
 
-    let s = Script::start(vec![Reply::Status(
-        429,
-        vec![("retry-after", "3600".into())],
-        "",
-    )])
-    .await;
+    let s = Script::start(vec![status(429, vec![("retry-after", "3600".into())], "")]).await;
     let resp = transport(3)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
@@ -250,7 +179,7 @@ async fn lost_connection_and_timeout_are_outcome_unknown() {
         "{err:?}"
     );
 
-    let s = Script::start(vec![Reply::Truncated]).await;
+    let s = Script::start(vec![truncated()]).await;
     let err = transport(1)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
@@ -272,9 +201,11 @@ async fn user_agent_and_headers_are_sent() {
         .sensitive_header("authorization", "Basic c2VjcmV0Og==")
         .unwrap();
     t.send("test", req).await.unwrap();
-    let raw = String::from_utf8(s.requests.lock().await[0].clone())
-        .unwrap()
-        .to_ascii_lowercase();
+    let raw: String = s.requests()[0]
+        .headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {}\n", v.to_ascii_lowercase()))
+        .collect();
     assert!(raw.contains(&format!(
         "user-agent: pagos/{} shop/1.0",
         env!("CARGO_PKG_VERSION")
@@ -284,7 +215,7 @@ async fn user_agent_and_headers_are_sent() {
 
 #[tokio::test]
 async fn undecodable_success_keeps_the_raw_body() {
-    let s = Script::start(vec![Reply::Status(200, vec![], "<html>oops</html>")]).await;
+    let s = Script::start(vec![status(200, vec![], "<html>oops</html>")]).await;
     let resp = transport(1)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
@@ -302,7 +233,7 @@ async fn undecodable_success_keeps_the_raw_body() {
 #[tokio::test]
 async fn delete_and_put_are_sent_once_after_they_may_have_arrived() {
     for method in [Method::DELETE, Method::PUT, Method::PATCH] {
-        for reply in [Reply::Status(503, vec![], "busy"), Reply::Drop] {
+        for reply in [status(503, vec![], "busy"), Reply::Drop] {
             let s = Script::start(vec![reply, ok()]).await;
             let result = transport(3)
                 .send(
@@ -310,14 +241,14 @@ async fn delete_and_put_are_sent_once_after_they_may_have_arrived() {
                     Request::new(method.clone(), s.url("/invoices/1"), "void"),
                 )
                 .await;
-            assert_eq!(s.hits.load(Ordering::SeqCst), 1, "{method} {result:?}");
+            assert_eq!(s.hits(), 1, "{method} {result:?}");
         }
     }
 }
 
 #[tokio::test]
 async fn a_5xx_to_a_create_is_an_unknown_outcome_with_what_the_provider_said() {
-    let s = Script::start(vec![Reply::Status(
+    let s = Script::start(vec![status(
         504,
         vec![],
         "<html><body>504 Gateway Time-out</body></html>",
@@ -330,7 +261,7 @@ async fn a_5xx_to_a_create_is_an_unknown_outcome_with_what_the_provider_said() {
         )
         .await
         .unwrap();
-    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+    assert_eq!(s.hits(), 1);
     let err = response.refusal(response.provider_error());
     assert_eq!(err.resend(), Resend::AfterLookup);
     match &err {
@@ -346,10 +277,10 @@ async fn a_5xx_to_a_create_is_an_unknown_outcome_with_what_the_provider_said() {
 #[tokio::test]
 async fn a_keyed_retry_refused_after_an_unknown_attempt_is_not_a_plain_refusal() {
     // The first attempt timed out (it may have paid); the retry is refused.
-    for first in [Reply::Hang, Reply::Drop, Reply::Status(502, vec![], "")] {
+    for first in [Reply::Hang, Reply::Drop, status(502, vec![], "")] {
         let s = Script::start(vec![
             first,
-            Reply::Status(409, vec![], r#"{"status":"error","message":"duplicado"}"#),
+            status(409, vec![], r#"{"status":"error","message":"duplicado"}"#),
         ])
         .await;
         let req = Request::new(Method::POST, s.url("/cashout"), "create_payout")
@@ -373,8 +304,8 @@ async fn a_keyed_retry_refused_after_an_unknown_attempt_is_not_a_plain_refusal()
     }
     // A 429 first is a definite refusal: the retry's answer is read as it is.
     let s = Script::start(vec![
-        Reply::Status(429, vec![("retry-after", "0".into())], ""),
-        Reply::Status(409, vec![], "{}"),
+        status(429, vec![("retry-after", "0".into())], ""),
+        status(409, vec![], "{}"),
     ])
     .await;
     let req = Request::new(Method::POST, s.url("/cashout"), "create_payout").idempotent();
@@ -390,25 +321,11 @@ async fn a_keyed_retry_refused_after_an_unknown_attempt_is_not_a_plain_refusal()
 async fn a_keyed_request_that_could_not_connect_after_an_unknown_attempt_is_unknown() {
     // First attempt: answered 503 (may have acted). The listener then goes away, so the
     // second attempt cannot connect: "not sent" would be a lie about the first one.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let (stream, _) = listener.accept().await.unwrap();
-        serve_one(
-            stream,
-            Reply::Status(503, vec![], "busy"),
-            Arc::new(Mutex::new(Vec::new())),
-        )
-        .await;
-        // Dropping the listener here refuses every later connection.
-    });
-    let url = url::Url::parse(&format!("http://{addr}/cashout")).unwrap();
-    let req = Request::new(Method::POST, url, "create_payout").idempotent();
-    let sending = tokio::spawn(async move { transport(2).send("test", req).await });
-    server.await.unwrap();
-    let err = sending.await.unwrap().unwrap_err();
+    let s = Script::start(vec![status(503, vec![], "busy").then_stop_listening()]).await;
+    let req = Request::new(Method::POST, s.url("/cashout"), "create_payout").idempotent();
+    let err = transport(2).send("test", req).await.unwrap_err();
     // Refused outright (EarlierAttemptUnknown) or, if the retry raced the listener's
-    // close, reset (ConnectionLost): either way never "not sent".
+    // close, answered 503 again (EarlierAttemptUnknown) or reset (ConnectionLost): either way never "not sent".
     match &err {
         Error::OutcomeUnknown(u) => assert!(
             matches!(
@@ -424,7 +341,7 @@ async fn a_keyed_request_that_could_not_connect_after_an_unknown_attempt_is_unkn
 #[tokio::test]
 async fn answers_past_the_size_limit_are_not_read() {
     let big: &'static str = Box::leak("x".repeat(64 * 1024).into_boxed_str());
-    let s = Script::start(vec![Reply::Status(200, vec![], big)]).await;
+    let s = Script::start(vec![status(200, vec![], big)]).await;
     let t = Transport::builder()
         .max_response_bytes(1024)
         .retry(RetryPolicy::attempts(3))
@@ -444,8 +361,8 @@ async fn answers_past_the_size_limit_are_not_read() {
     // A read: asking again is safe, but the transport does not (it would be as long
     // again). Exactly at the limit is accepted.
     assert_eq!(err.resend(), Resend::Safe);
-    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
-    let s = Script::start(vec![Reply::Status(200, vec![], &big[..1024])]).await;
+    assert_eq!(s.hits(), 1);
+    let s = Script::start(vec![status(200, vec![], &big[..1024])]).await;
     let t = Transport::builder()
         .max_response_bytes(1024)
         .build()
@@ -459,28 +376,18 @@ async fn answers_past_the_size_limit_are_not_read() {
 
 #[tokio::test]
 async fn a_refusal_beyond_the_retry_after_ceiling_carries_the_advised_wait() {
-    let s = Script::start(vec![Reply::Status(
-        503,
-        vec![("retry-after", "3600".into())],
-        "",
-    )])
-    .await;
+    let s = Script::start(vec![status(503, vec![("retry-after", "3600".into())], "")]).await;
     let resp = transport(3)
         .send("test", Request::new(Method::GET, s.url("/x"), "get"))
         .await
         .unwrap();
-    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+    assert_eq!(s.hits(), 1);
     let err = resp.refusal(resp.provider_error());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(err.resend(), Resend::Safe);
 
     // To a create, the same answer is an unknown outcome that still carries the wait.
-    let s = Script::start(vec![Reply::Status(
-        503,
-        vec![("retry-after", "120".into())],
-        "",
-    )])
-    .await;
+    let s = Script::start(vec![status(503, vec![("retry-after", "120".into())], "")]).await;
     let resp = transport(3)
         .send("test", Request::new(Method::POST, s.url("/x"), "create"))
         .await
@@ -520,5 +427,5 @@ async fn a_url_the_client_cannot_send_is_not_sent() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotSent, "{err:?}");
-    assert_eq!(s.hits.load(Ordering::SeqCst), 0);
+    assert_eq!(s.hits(), 0);
 }

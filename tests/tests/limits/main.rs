@@ -116,7 +116,7 @@ fn provider(
         transport = transport.max_response_bytes(limit);
     }
     let transport = transport.build().expect("the transport builds");
-    let vars = server.provider_env();
+    let vars = pagos_tests::hostile::provider_env(server);
     let config = EnvConfig::from_fn(|name| {
         vars.iter()
             .find(|(n, _)| *n == name)

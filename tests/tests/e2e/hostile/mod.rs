@@ -49,7 +49,7 @@ fn provider(
     kind: ProviderKind,
     transport: Transport,
 ) -> Arc<dyn PaymentProvider> {
-    let vars = server.provider_env();
+    let vars = pagos_tests::hostile::provider_env(server);
     let config = EnvConfig::from_fn(|name| {
         vars.iter()
             .find(|(n, _)| *n == name)

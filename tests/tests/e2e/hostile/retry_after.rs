@@ -192,9 +192,10 @@ async fn retry_after_beyond_the_ceiling_ends_the_retries_with_the_advised_wait()
                 .retry_after()
                 .unwrap_or_else(|| panic!("{case}: no retry_after"));
             assert_eq!(p.retry_after, Some(advised), "{case}");
-            // A date has whole seconds and was formatted a moment ago.
+            // A date has whole seconds and was formatted shortly before (a minute of slack
+            // for a machine busy with other builds).
             assert!(
-                advised <= hour && advised >= hour - Duration::from_secs(5),
+                advised <= hour && advised >= hour - Duration::from_secs(60),
                 "{case}: advised {advised:?}"
             );
             assert_eq!(err.resend(), Resend::Safe, "{case}: after the wait");

@@ -1,0 +1,15 @@
+//! What pagos' tests share, so no test file carries its own copy:
+//!
+//! - [`server`]: the one loopback HTTP/1.1 test server. It scripts answers per route,
+//!   records every request before answering, and can behave like a hostile provider
+//!   (drop the connection, hang, announce a gigabyte, stream forever, hold an answer
+//!   behind a [`server::Gate`]).
+//! - [`wire`]: helpers for socket-free wire tests of endpoint values: a quick
+//!   transport, money and decimals from text, a `Response` from a fixture, a
+//!   request's body as text, form pairs or JSON.
+//!
+//! Test-only (`publish = false`); it depends on `pagos-core` and nothing else of pagos,
+//! so every crate's tests can use it.
+
+pub mod server;
+pub mod wire;
