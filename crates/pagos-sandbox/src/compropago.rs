@@ -27,8 +27,12 @@ use time::OffsetDateTime;
 
 use crate::Error;
 use crate::config::Provider;
+use crate::config::SandboxConfig;
+use crate::control::RecordCounts;
 use crate::control::{ActionOutcome, PayerAction};
-use crate::notify::{Origin, Outgoing};
+use crate::notify::Outgoing;
+use crate::simulated::{Acted, Checkout, SimulatedProvider};
+use crate::state::Records;
 use crate::state::{Sandbox, Store};
 use crate::wire::{
     FieldError, JsonNumber, JsonObject, basic_credentials, clabe_check_digit, fixed,
@@ -49,12 +53,12 @@ pub(crate) struct ComproPagoState {
 
 /// How many orders exist.
 pub(crate) fn order_count(store: &Store) -> usize {
-    store.compropago.orders.len()
+    store.records.get::<ComproPagoState>().orders.len()
 }
 
 /// How many accounts exist.
 pub(crate) fn account_count(store: &Store) -> usize {
-    store.compropago.accounts.len()
+    store.records.get::<ComproPagoState>().accounts.len()
 }
 
 #[derive(Debug, Clone)]
@@ -453,7 +457,7 @@ fn new_clabe(store: &mut Store) -> String {
         digits.extend(store.ids.digit_values(11));
         digits.push(clabe_check_digit(&digits));
         let clabe: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
-        let cp = &store.compropago;
+        let cp = &store.records.get_mut::<ComproPagoState>();
         if !cp.customer_clabes.values().any(|c| *c == clabe)
             && !cp.accounts.iter().any(|a| a.clabe == clabe)
         {
@@ -463,12 +467,18 @@ fn new_clabe(store: &mut Store) -> String {
 }
 
 fn clabe_for_customer(store: &mut Store, customer_id: &str) -> String {
-    if let Some(clabe) = store.compropago.customer_clabes.get(customer_id) {
+    if let Some(clabe) = store
+        .records
+        .get_mut::<ComproPagoState>()
+        .customer_clabes
+        .get(customer_id)
+    {
         return clabe.clone();
     }
     let clabe = new_clabe(store);
     store
-        .compropago
+        .records
+        .get_mut::<ComproPagoState>()
         .customer_clabes
         .insert(customer_id.to_string(), clabe.clone());
     clabe
@@ -628,7 +638,11 @@ async fn create_order(
             updated_at: created,
             expires_at: expires_at.unwrap_or(created + DEFAULT_EXPIRY_SECONDS),
         };
-        store.compropago.orders.push(order.clone());
+        store
+            .records
+            .get_mut::<ComproPagoState>()
+            .orders
+            .push(order.clone());
         (
             success(
                 store,
@@ -650,7 +664,14 @@ async fn get_order(
 ) -> Response {
     sandbox.update(|store| {
         let url = uri.path();
-        let response = match store.compropago.orders.iter().find(|o| o.id == id).cloned() {
+        let response = match store
+            .records
+            .get_mut::<ComproPagoState>()
+            .orders
+            .iter()
+            .find(|o| o.id == id)
+            .cloned()
+        {
             // The API v2 reference shows this answer unwrapped; ComproPago's public
             // documentation and official SDKs say every v2 answer is wrapped, which wins.
             Some(order) => success(store, "orders.get", "success.get", url, order_view(&order)),
@@ -762,7 +783,8 @@ async fn create_account(
     };
     sandbox.update(|store| {
         if store
-            .compropago
+            .records
+            .get_mut::<ComproPagoState>()
             .accounts
             .iter()
             .any(|a| a.reference == reference)
@@ -785,7 +807,11 @@ async fn create_account(
             updated_at: created,
             transactions: Vec::new(),
         };
-        store.compropago.accounts.push(account.clone());
+        store
+            .records
+            .get_mut::<ComproPagoState>()
+            .accounts
+            .push(account.clone());
         (
             success(
                 store,
@@ -805,7 +831,7 @@ async fn list_accounts(
     uri: Uri,
 ) -> Response {
     sandbox.update(|store| {
-        let accounts = store.compropago.accounts.clone();
+        let accounts = store.records.get_mut::<ComproPagoState>().accounts.clone();
         let data: Vec<_> = accounts.iter().map(account_view).collect();
         (
             success(store, "accounts.list", "success.list", uri.path(), data),
@@ -823,7 +849,8 @@ async fn get_account(
     sandbox.update(|store| {
         let url = uri.path();
         let response = match store
-            .compropago
+            .records
+            .get_mut::<ComproPagoState>()
             .accounts
             .iter()
             .find(|a| a.id == id)
@@ -860,7 +887,8 @@ async fn account_transactions(
     sandbox.update(|store| {
         let url = uri.path();
         let Some(account) = store
-            .compropago
+            .records
+            .get_mut::<ComproPagoState>()
             .accounts
             .iter()
             .find(|a| a.id == id)
@@ -907,7 +935,7 @@ fn webhook(store: &Store, order: &Order) -> Option<Outgoing> {
         url: url.clone(),
         content_type: "application/json",
         body: serde_json::to_vec(&order_view(order)).unwrap_or_default(),
-        origin: Origin::Plain,
+        receipt: None,
     })
 }
 
@@ -915,7 +943,7 @@ fn webhook(store: &Store, order: &Order) -> Option<Outgoing> {
 pub(crate) fn sweep(store: &mut Store) -> Vec<Outgoing> {
     let now = store.now().unix_timestamp();
     let mut expired = Vec::new();
-    for order in &mut store.compropago.orders {
+    for order in &mut store.records.get_mut::<ComproPagoState>().orders {
         if order.status == "PENDING" && order.expires_at <= now {
             order.status = "EXPIRED";
             order.updated_at = now;
@@ -935,7 +963,13 @@ pub(crate) fn payer_action(
 ) -> Result<(ActionOutcome, Vec<Outgoing>), Error> {
     let now = store.now().unix_timestamp();
     let outcome = |status: &str| ActionOutcome::new(Provider::ComproPago, id, status);
-    if let Some(index) = store.compropago.accounts.iter().position(|a| a.id == id) {
+    if let Some(index) = store
+        .records
+        .get_mut::<ComproPagoState>()
+        .accounts
+        .iter()
+        .position(|a| a.id == id)
+    {
         if action != PayerAction::Pay {
             return Err(Error::Unsupported {
                 provider: Provider::ComproPago,
@@ -947,7 +981,7 @@ pub(crate) fn payer_action(
         })?;
         let deposit_id = format!("tr_{}", store.ids.uuid());
         let reference = store.ids.digits(18);
-        let account = &mut store.compropago.accounts[index];
+        let account = &mut store.records.get_mut::<ComproPagoState>().accounts[index];
         account.balance += amount;
         account.updated_at = now;
         account.transactions.push(Deposit {
@@ -971,7 +1005,8 @@ pub(crate) fn payer_action(
         }
     };
     let order = store
-        .compropago
+        .records
+        .get_mut::<ComproPagoState>()
         .orders
         .iter_mut()
         .find(|o| o.id == id)
@@ -1001,7 +1036,8 @@ pub(crate) fn payer_action(
 /// The checkout page's summary: `(title, amount, status)`.
 pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String)> {
     store
-        .compropago
+        .records
+        .get::<ComproPagoState>()
         .orders
         .iter()
         .find(|o| o.id == id)
@@ -1012,4 +1048,67 @@ pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String
                 o.status.into(),
             )
         })
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated provider
+
+/// ComproPago API v2.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ComproPago;
+
+impl SimulatedProvider for ComproPago {
+    fn name(&self) -> &'static str {
+        "compropago"
+    }
+
+    fn base_path(&self) -> &'static str {
+        "/compropago"
+    }
+
+    fn records(&self, config: &SandboxConfig) -> Box<dyn Records> {
+        let _ = config;
+        Box::new(ComproPagoState::default())
+    }
+
+    fn router(&self) -> Router<Arc<Sandbox>> {
+        router()
+    }
+
+    fn act(
+        &self,
+        store: &mut Store,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<Acted, Error> {
+        payer_action(store, id, action, amount)
+    }
+
+    fn sweep(&self, store: &mut Store) -> Vec<Outgoing> {
+        sweep(store)
+    }
+
+    fn count(&self, store: &Store, counts: &mut RecordCounts) {
+        counts.compropago_orders = order_count(store);
+        counts.compropago_accounts = account_count(store);
+    }
+
+    fn fault_response(
+        &self,
+        status: StatusCode,
+        message: &str,
+        route: &str,
+        now: OffsetDateTime,
+    ) -> Response {
+        error_response(status, message, route, now)
+    }
+
+    fn checkout(&self, store: &Store, id: &str) -> Option<Checkout> {
+        summary(store, id).map(|(title, amount, status)| Checkout {
+            title,
+            amount,
+            status,
+        })
+    }
 }

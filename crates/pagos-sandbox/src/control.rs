@@ -19,11 +19,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::Error;
 use crate::config::Provider;
 use crate::faults::Fault;
+use crate::simulated::{Checkout, simulator, simulators};
 use crate::state::{Sandbox, lock};
 use crate::wire::{JsonObject, json_response, rfc3339};
-use crate::{Error, compropago, kashio, kashpay, khipu, telepagos};
 
 /// What the payer (or time) does to a payable record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +101,8 @@ pub struct ClockState {
 }
 
 /// How many records each provider holds, to check that a retried or faulted call did not
-/// create (or debit) something twice. `GET /_sandbox/records` answers it as JSON.
+/// create (or debit) something twice. `GET /_sandbox/records` answers it as JSON. Each
+/// provider fills in its own fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct RecordCounts {
@@ -127,18 +129,11 @@ impl Sandbox {
     /// Counts every provider's records.
     pub(crate) fn record_counts(&self) -> RecordCounts {
         let store = self.store();
-        let (telepagos_cashouts, telepagos_payables, telepagos_cashins) =
-            telepagos::record_counts(&store);
-        RecordCounts {
-            khipu_payments: khipu::payment_count(&store),
-            kashio_invoices: kashio::invoice_count(&store),
-            compropago_orders: compropago::order_count(&store),
-            compropago_accounts: compropago::account_count(&store),
-            kashpay_orders: kashpay::order_count(&store),
-            telepagos_cashouts,
-            telepagos_payables,
-            telepagos_cashins,
+        let mut counts = RecordCounts::default();
+        for provider in simulators() {
+            provider.count(&store, &mut counts);
         }
+        counts
     }
 
     /// Applies a payer action to a provider's record.
@@ -149,19 +144,12 @@ impl Sandbox {
         action: PayerAction,
         amount: Option<Decimal>,
     ) -> Result<ActionOutcome, Error> {
-        self.update(|store| {
-            let result = match provider {
-                Provider::Khipu => khipu::payer_action(store, id, action, amount),
-                Provider::Kashio => kashio::payer_action(store, id, action, amount),
-                Provider::ComproPago => compropago::payer_action(store, id, action, amount),
-                Provider::Kashpay => kashpay::payer_action(store, id, action, amount),
-                Provider::TelePagos => telepagos::payer_action(store, id, action, amount),
-            };
-            match result {
+        self.update(
+            |store| match simulator(provider).act(store, id, action, amount) {
                 Ok((outcome, outgoing)) => (Ok(outcome), outgoing),
                 Err(e) => (Err(e), Vec::new()),
-            }
-        })
+            },
+        )
     }
 
     /// Moves the clock forward, then applies the expiries that became due.
@@ -340,13 +328,15 @@ async fn remove_webhook(State(sandbox): State<Arc<Sandbox>>, Path(name): Path<St
 
 async fn balances(State(sandbox): State<Arc<Sandbox>>) -> Response {
     let store = sandbox.store();
-    json_response(
-        StatusCode::OK,
-        &json!({
-            "kashpay": { "balance": kashpay::balance(&store).to_string(), "currency": "MXN" },
-            "telepagos": { "balance": telepagos::balance(&store).to_string(), "currency": "ARS" },
-        }),
-    )
+    let balances: serde_json::Map<String, serde_json::Value> = simulators()
+        .filter_map(|p| {
+            let balance = p.balance(&store)?;
+            let value =
+                json!({ "balance": balance.amount.to_string(), "currency": balance.currency });
+            Some((p.name().to_string(), value))
+        })
+        .collect();
+    json_response(StatusCode::OK, &balances)
 }
 
 async fn records(State(sandbox): State<Arc<Sandbox>>) -> Response {
@@ -393,17 +383,6 @@ async fn act(
 // ---------------------------------------------------------------------------------------
 // A minimal payer page, so `payment_url`-style links open something in a browser.
 
-fn summary(sandbox: &Sandbox, provider: Provider, id: &str) -> Option<(String, String, String)> {
-    let store = sandbox.store();
-    match provider {
-        Provider::Khipu => khipu::summary(&store, id),
-        Provider::Kashio => kashio::summary(&store, id),
-        Provider::ComproPago => compropago::summary(&store, id),
-        Provider::TelePagos => telepagos::summary(&store, id),
-        Provider::Kashpay => None,
-    }
-}
-
 /// A placeholder logo, so the `logo_url`s in answers point at something real.
 async fn logo(Path(name): Path<String>) -> Response {
     let label = escape(name.trim_end_matches(".svg"));
@@ -423,7 +402,13 @@ fn escape(text: &str) -> String {
 }
 
 fn page(sandbox: &Sandbox, provider: Provider, id: &str, note: &str) -> Response {
-    let Some((title, amount, status)) = summary(sandbox, provider, id) else {
+    let checkout = simulator(provider).checkout(&sandbox.store(), id);
+    let Some(Checkout {
+        title,
+        amount,
+        status,
+    }) = checkout
+    else {
         return (
             StatusCode::NOT_FOUND,
             Html("<!DOCTYPE html><title>No encontrado</title><p>No encontrado</p>"),

@@ -28,8 +28,12 @@ use time::OffsetDateTime;
 
 use crate::Error;
 use crate::config::Provider;
+use crate::config::SandboxConfig;
+use crate::control::RecordCounts;
 use crate::control::{ActionOutcome, PayerAction};
-use crate::notify::{Origin, Outgoing};
+use crate::notify::Outgoing;
+use crate::simulated::{Acted, Checkout, SimulatedProvider};
+use crate::state::Records;
 use crate::state::{Sandbox, Store};
 use crate::wire::{
     FieldError, JsonNumber, JsonObject, LOCAL_T, basic_credentials, fixed, format_time,
@@ -50,7 +54,7 @@ pub(crate) struct KashioState {
 
 /// How many invoices exist.
 pub(crate) fn invoice_count(store: &Store) -> usize {
-    store.kashio.invoices.len()
+    store.records.get::<KashioState>().invoices.len()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -475,7 +479,11 @@ async fn create_invoice(
             status: InvoiceStatus::New,
         };
         let response = json_response(StatusCode::OK, &view(&invoice));
-        store.kashio.invoices.push(invoice);
+        store
+            .records
+            .get_mut::<KashioState>()
+            .invoices
+            .push(invoice);
         (response, Vec::new())
     })
 }
@@ -486,7 +494,13 @@ async fn get_invoice(
     Path(id): Path<String>,
 ) -> Response {
     sandbox.update(|store| {
-        let response = match store.kashio.invoices.iter().find(|i| i.id == id) {
+        let response = match store
+            .records
+            .get_mut::<KashioState>()
+            .invoices
+            .iter()
+            .find(|i| i.id == id)
+        {
             Some(invoice) => json_response(StatusCode::OK, &view(invoice)),
             None => not_found("la orden de pago", &id),
         };
@@ -530,7 +544,13 @@ async fn update_invoice(
         return invalid(&errors);
     }
     sandbox.update(|store| {
-        let response = match store.kashio.invoices.iter_mut().find(|i| i.id == id) {
+        let response = match store
+            .records
+            .get_mut::<KashioState>()
+            .invoices
+            .iter_mut()
+            .find(|i| i.id == id)
+        {
             None => not_found("la orden de pago", &id),
             Some(invoice) if invoice.status != InvoiceStatus::New => error_response(
                 StatusCode::BAD_REQUEST,
@@ -564,7 +584,13 @@ async fn void_invoice(
     Path(id): Path<String>,
 ) -> Response {
     sandbox.update(|store| {
-        let response = match store.kashio.invoices.iter_mut().find(|i| i.id == id) {
+        let response = match store
+            .records
+            .get_mut::<KashioState>()
+            .invoices
+            .iter_mut()
+            .find(|i| i.id == id)
+        {
             None => not_found("la orden de pago", &id),
             Some(invoice) if invoice.status != InvoiceStatus::New => error_response(
                 StatusCode::BAD_REQUEST,
@@ -722,7 +748,12 @@ async fn list_invoices(
         let keep = |i: &Invoice| {
             status.is_none_or(|s| s == i.status) && query.date.is_none_or(|d| i.created.date() == d)
         };
-        let response = match paginate(&store.kashio.invoices, |i| &i.id, keep, &query) {
+        let response = match paginate(
+            &store.records.get_mut::<KashioState>().invoices,
+            |i| &i.id,
+            keep,
+            &query,
+        ) {
             Ok((page, has_more)) => list_response(page.into_iter().map(view).collect(), has_more),
             Err(r) => r,
         };
@@ -743,7 +774,12 @@ async fn list_events(State(sandbox): State<Arc<Sandbox>>, _auth: KashioAuth, uri
                 .is_none_or(|s| s.eq_ignore_ascii_case(e.status))
                 && query.date.is_none_or(|d| e.created.date() == d)
         };
-        let response = match paginate(&store.kashio.events, |e| &e.id, keep, &query) {
+        let response = match paginate(
+            &store.records.get_mut::<KashioState>().events,
+            |e| &e.id,
+            keep,
+            &query,
+        ) {
             Ok((page, has_more)) => {
                 list_response(page.into_iter().map(event_view).collect(), has_more)
             }
@@ -759,7 +795,13 @@ async fn get_event(
     Path(id): Path<String>,
 ) -> Response {
     sandbox.update(|store| {
-        let response = match store.kashio.events.iter().find(|e| e.id == id) {
+        let response = match store
+            .records
+            .get_mut::<KashioState>()
+            .events
+            .iter()
+            .find(|e| e.id == id)
+        {
             Some(event) => json_response(StatusCode::OK, &event_view(event)),
             None => not_found("el evento", &id),
         };
@@ -769,7 +811,7 @@ async fn get_event(
 
 /// Records an event for the invoice at `index` and, with a webhook, queues its delivery.
 fn record_event(store: &mut Store, index: usize, kind: &'static str) -> Vec<Outgoing> {
-    let invoice = &store.kashio.invoices[index];
+    let invoice = &store.records.get::<KashioState>().invoices[index];
     let snapshot = serde_json::to_string(&view(invoice))
         .ok()
         .and_then(|s| RawValue::from_string(s).ok())
@@ -790,17 +832,23 @@ fn record_event(store: &mut Store, index: usize, kind: &'static str) -> Vec<Outg
             url: url.clone(),
             content_type: "application/json",
             body: serde_json::to_vec(&event_view(&event)).unwrap_or_default(),
-            origin: Origin::KashioEvent(event.id.clone()),
+            receipt: Some(event.id.clone()),
         })
         .into_iter()
         .collect();
-    store.kashio.events.push(event);
+    store.records.get_mut::<KashioState>().events.push(event);
     outgoing
 }
 
 /// Marks an event `notified` or `failed` once its webhook delivery ends.
 pub(crate) fn event_delivered(store: &mut Store, event_id: &str, delivered: bool) {
-    if let Some(event) = store.kashio.events.iter_mut().find(|e| e.id == event_id) {
+    if let Some(event) = store
+        .records
+        .get_mut::<KashioState>()
+        .events
+        .iter_mut()
+        .find(|e| e.id == event_id)
+    {
         event.status = if delivered { "notified" } else { "failed" };
     }
 }
@@ -808,15 +856,15 @@ pub(crate) fn event_delivered(store: &mut Store, event_id: &str, delivered: bool
 /// Expires every `NEW` invoice whose `expiration_datetime` has passed.
 pub(crate) fn sweep(store: &mut Store) -> Vec<Outgoing> {
     let now = store.now();
-    let due: Vec<usize> = (0..store.kashio.invoices.len())
+    let due: Vec<usize> = (0..store.records.get_mut::<KashioState>().invoices.len())
         .filter(|&i| {
-            let invoice = &store.kashio.invoices[i];
+            let invoice = &store.records.get_mut::<KashioState>().invoices[i];
             invoice.status == InvoiceStatus::New && invoice.expiration.is_some_and(|t| t <= now)
         })
         .collect();
     let mut outgoing = Vec::new();
     for index in due {
-        store.kashio.invoices[index].status = InvoiceStatus::Expired;
+        store.records.get_mut::<KashioState>().invoices[index].status = InvoiceStatus::Expired;
         outgoing.extend(record_event(store, index, "invoice.expired"));
     }
     outgoing
@@ -841,7 +889,8 @@ pub(crate) fn payer_action(
         }
     };
     let index = store
-        .kashio
+        .records
+        .get_mut::<KashioState>()
         .invoices
         .iter()
         .position(|i| i.id == id)
@@ -849,7 +898,7 @@ pub(crate) fn payer_action(
             provider: Provider::Kashio,
             id: id.to_string(),
         })?;
-    let invoice = &mut store.kashio.invoices[index];
+    let invoice = &mut store.records.get_mut::<KashioState>().invoices[index];
     if invoice.status != InvoiceStatus::New {
         return Err(Error::NotAllowed {
             provider: Provider::Kashio,
@@ -870,11 +919,83 @@ pub(crate) fn payer_action(
 
 /// The checkout page's summary: `(title, amount, status)`.
 pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String)> {
-    store.kashio.invoices.iter().find(|i| i.id == id).map(|i| {
-        (
-            format!("Orden de pago {}", i.invoice_id),
-            format!("{} {}", fixed(i.amount, 2), i.currency),
-            i.status.as_str().into(),
-        )
-    })
+    store
+        .records
+        .get::<KashioState>()
+        .invoices
+        .iter()
+        .find(|i| i.id == id)
+        .map(|i| {
+            (
+                format!("Orden de pago {}", i.invoice_id),
+                format!("{} {}", fixed(i.amount, 2), i.currency),
+                i.status.as_str().into(),
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated provider
+
+/// KashIO Payments.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kashio;
+
+impl SimulatedProvider for Kashio {
+    fn name(&self) -> &'static str {
+        "kashio"
+    }
+
+    fn base_path(&self) -> &'static str {
+        "/kashio/v1/payments"
+    }
+
+    fn records(&self, config: &SandboxConfig) -> Box<dyn Records> {
+        let _ = config;
+        Box::new(KashioState::default())
+    }
+
+    fn router(&self) -> Router<Arc<Sandbox>> {
+        router()
+    }
+
+    fn act(
+        &self,
+        store: &mut Store,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<Acted, Error> {
+        payer_action(store, id, action, amount)
+    }
+
+    fn sweep(&self, store: &mut Store) -> Vec<Outgoing> {
+        sweep(store)
+    }
+
+    fn count(&self, store: &Store, counts: &mut RecordCounts) {
+        counts.kashio_invoices = invoice_count(store);
+    }
+
+    fn fault_response(
+        &self,
+        status: StatusCode,
+        message: &str,
+        _route: &str,
+        _now: OffsetDateTime,
+    ) -> Response {
+        error_response(status, "sandbox_fault", message, None)
+    }
+
+    fn checkout(&self, store: &Store, id: &str) -> Option<Checkout> {
+        summary(store, id).map(|(title, amount, status)| Checkout {
+            title,
+            amount,
+            status,
+        })
+    }
+
+    fn delivery_ended(&self, store: &mut Store, receipt: &str, delivered: bool) {
+        event_delivered(store, receipt, delivered);
+    }
 }

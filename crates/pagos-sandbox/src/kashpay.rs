@@ -25,11 +25,16 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
 use sha2::Sha512;
+use time::OffsetDateTime;
 
 use crate::Error;
 use crate::config::Provider;
+use crate::config::SandboxConfig;
+use crate::control::RecordCounts;
 use crate::control::{ActionOutcome, PayerAction};
 use crate::notify::Outgoing;
+use crate::simulated::{Acted, Balance, SimulatedProvider};
+use crate::state::Records;
 use crate::state::{Sandbox, Store};
 use crate::wire::{
     FieldError, JsonNumber, JsonObject, KASHPAY_TIME, bearer_token, format_time,
@@ -83,12 +88,13 @@ const FIRST_ORDER_ID: u64 = 13_700;
 
 /// How many orders were applied.
 pub(crate) fn order_count(store: &Store) -> usize {
-    usize::try_from(store.kashpay.next_order - FIRST_ORDER_ID).unwrap_or(usize::MAX)
+    usize::try_from(store.records.get::<KashpayState>().next_order - FIRST_ORDER_ID)
+        .unwrap_or(usize::MAX)
 }
 
 /// The entity's balance.
 pub(crate) fn balance(store: &Store) -> Decimal {
-    store.kashpay.balance
+    store.records.get::<KashpayState>().balance
 }
 
 /// Kashpay's failure envelope.
@@ -409,7 +415,7 @@ async fn create_order(
         .iter()
         .any(|(k, credit)| *k == kind && *credit);
     sandbox.update(|store| {
-        let initial = store.kashpay.balance;
+        let initial = store.records.get_mut::<KashpayState>().balance;
         let final_balance = if credit {
             initial + amount
         } else {
@@ -425,9 +431,13 @@ async fn create_order(
             );
             return (response, Vec::<Outgoing>::new());
         }
-        store.kashpay.balance = final_balance;
-        let id = store.kashpay.next_order.to_string();
-        store.kashpay.next_order += 1;
+        store.records.get_mut::<KashpayState>().balance = final_balance;
+        let id = store
+            .records
+            .get_mut::<KashpayState>()
+            .next_order
+            .to_string();
+        store.records.get_mut::<KashpayState>().next_order += 1;
         let now = format_time(store.now(), KASHPAY_TIME);
         let view = OrderView {
             created_at: now.clone(),
@@ -475,6 +485,67 @@ pub(crate) fn payer_action(
         provider: Provider::Kashpay,
         action: action.as_str().into(),
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated provider
+
+/// Kashpay (Onsigna).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kashpay;
+
+impl SimulatedProvider for Kashpay {
+    fn name(&self) -> &'static str {
+        "kashpay"
+    }
+
+    fn base_path(&self) -> &'static str {
+        "/kashpay"
+    }
+
+    fn records(&self, config: &SandboxConfig) -> Box<dyn Records> {
+        Box::new(KashpayState::new(config.kashpay_initial_balance))
+    }
+
+    fn router(&self) -> Router<Arc<Sandbox>> {
+        router()
+    }
+
+    fn act(
+        &self,
+        store: &mut Store,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<Acted, Error> {
+        payer_action(store, id, action, amount)
+    }
+
+    fn count(&self, store: &Store, counts: &mut RecordCounts) {
+        counts.kashpay_orders = order_count(store);
+    }
+
+    fn balance(&self, store: &Store) -> Option<Balance> {
+        Some(Balance {
+            amount: balance(store),
+            currency: "MXN",
+        })
+    }
+
+    fn fault_response(
+        &self,
+        status: StatusCode,
+        message: &str,
+        _route: &str,
+        _now: OffsetDateTime,
+    ) -> Response {
+        error_response(
+            status,
+            "SandboxFaultException",
+            message,
+            i64::from(status.as_u16()),
+        )
+    }
 }
 
 #[cfg(test)]

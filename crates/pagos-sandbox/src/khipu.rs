@@ -24,10 +24,14 @@ use sha2::Sha256;
 use time::OffsetDateTime;
 
 use crate::Error;
+use crate::config::SandboxConfig;
 use crate::config::{Credentials, Provider};
+use crate::control::RecordCounts;
 use crate::control::{ActionOutcome, PayerAction};
 use crate::faults::FullUri;
-use crate::notify::{Origin, Outgoing};
+use crate::notify::Outgoing;
+use crate::simulated::{Acted, Checkout, SimulatedProvider};
+use crate::state::Records;
 use crate::state::{Sandbox, Store};
 use crate::wire::{
     FieldError, JsonNumber, is_email, is_http_url, json_response, parse_plain_decimal,
@@ -70,7 +74,7 @@ pub(crate) struct KhipuState {
 
 /// How many payments exist.
 pub(crate) fn payment_count(store: &Store) -> usize {
-    store.khipu.payments.len()
+    store.records.get::<KhipuState>().payments.len()
 }
 
 impl KhipuState {
@@ -259,7 +263,8 @@ impl FromRequest<Arc<Sandbox>> for Signed {
             .ok_or_else(|| forbidden("Authorization debe ser <id cobrador>:<firma>"))?;
         let secret = sandbox
             .store()
-            .khipu
+            .records
+            .get_mut::<KhipuState>()
             .receivers
             .get(receiver_id)
             .cloned()
@@ -645,7 +650,12 @@ async fn create_payment(State(sandbox): State<Arc<Sandbox>>, signed: Signed) -> 
     sandbox.update(|store| {
         let id = loop {
             let id = store.ids.lower_alnum(12);
-            if !store.khipu.payments.contains_key(&id) {
+            if !store
+                .records
+                .get_mut::<KhipuState>()
+                .payments
+                .contains_key(&id)
+            {
                 break id;
             }
         };
@@ -683,7 +693,11 @@ async fn create_payment(State(sandbox): State<Arc<Sandbox>>, signed: Signed) -> 
             refunded: Decimal::ZERO,
             confirmed: false,
         };
-        store.khipu.payments.insert(id.clone(), payment);
+        store
+            .records
+            .get_mut::<KhipuState>()
+            .payments
+            .insert(id.clone(), payment);
         let urls = urls(&origin, &id);
         let body = json!({
             "payment_id": id,
@@ -703,7 +717,8 @@ async fn create_payment(State(sandbox): State<Arc<Sandbox>>, signed: Signed) -> 
 /// Looks a payment up for the receiver that signed the request.
 fn find<'a>(store: &'a mut Store, receiver_id: &str, id: &str) -> Option<&'a mut Payment> {
     store
-        .khipu
+        .records
+        .get_mut::<KhipuState>()
         .payments
         .get_mut(id)
         .filter(|p| p.receiver_id == receiver_id)
@@ -734,7 +749,8 @@ async fn payment_by_token(State(sandbox): State<Arc<Sandbox>>, signed: Signed) -
     let origin = sandbox.origin.clone();
     sandbox.update(|store| {
         let found = store
-            .khipu
+            .records
+            .get_mut::<KhipuState>()
             .payments
             .values()
             .find(|p| p.notification_token == token && p.receiver_id == signed.receiver_id);
@@ -764,7 +780,7 @@ async fn delete_payment(
                 )
             }
             Some(_) => {
-                store.khipu.payments.remove(&id);
+                store.records.get_mut::<KhipuState>().payments.remove(&id);
                 json_response(StatusCode::OK, &json!({ "message": "Pago borrado" }))
             }
         };
@@ -908,11 +924,16 @@ async fn create_receiver(State(sandbox): State<Arc<Sandbox>>, signed: Signed) ->
         return validation_response(&errors);
     }
     sandbox.update(|store| {
-        let receiver_id = store.khipu.next_receiver.to_string();
-        store.khipu.next_receiver += 1;
+        let receiver_id = store
+            .records
+            .get_mut::<KhipuState>()
+            .next_receiver
+            .to_string();
+        store.records.get_mut::<KhipuState>().next_receiver += 1;
         let secret = store.ids.hex(40);
         store
-            .khipu
+            .records
+            .get_mut::<KhipuState>()
             .receivers
             .insert(receiver_id.clone(), secret.clone());
         (
@@ -930,7 +951,13 @@ async fn payment_methods(
     Path(id): Path<String>,
     _signed: Signed,
 ) -> Response {
-    if !sandbox.store().khipu.receivers.contains_key(&id) {
+    if !sandbox
+        .store()
+        .records
+        .get_mut::<KhipuState>()
+        .receivers
+        .contains_key(&id)
+    {
         return error_response(StatusCode::NOT_FOUND, "Cobrador no encontrado");
     }
     let logo = |name: &str| format!("{}/_sandbox/static/{name}.svg", sandbox.origin);
@@ -962,7 +989,8 @@ pub(crate) fn payer_action(
         message: message.to_string(),
     };
     let payment = store
-        .khipu
+        .records
+        .get_mut::<KhipuState>()
         .payments
         .get_mut(id)
         .ok_or_else(|| Error::NotFound {
@@ -1026,7 +1054,7 @@ pub(crate) fn payer_action(
                     url,
                     content_type: "application/x-www-form-urlencoded",
                     body: body.into_bytes(),
-                    origin: Origin::Plain,
+                    receipt: None,
                 });
             }
         }
@@ -1043,7 +1071,7 @@ pub(crate) fn payer_action(
 
 /// The checkout page's summary: `(subject, amount, status)`.
 pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String)> {
-    store.khipu.payments.get(id).map(|p| {
+    store.records.get::<KhipuState>().payments.get(id).map(|p| {
         (
             p.subject.clone(),
             format!(
@@ -1054,6 +1082,63 @@ pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String
             format!("{}/{}", p.status.as_str(), p.status_detail),
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated provider
+
+/// Khipu REST API 2.0.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Khipu;
+
+impl SimulatedProvider for Khipu {
+    fn name(&self) -> &'static str {
+        "khipu"
+    }
+
+    fn base_path(&self) -> &'static str {
+        "/khipu/api/2.0"
+    }
+
+    fn records(&self, config: &SandboxConfig) -> Box<dyn Records> {
+        Box::new(KhipuState::new(&config.credentials))
+    }
+
+    fn router(&self) -> Router<Arc<Sandbox>> {
+        router()
+    }
+
+    fn act(
+        &self,
+        store: &mut Store,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<Acted, Error> {
+        payer_action(store, id, action, amount)
+    }
+
+    fn count(&self, store: &Store, counts: &mut RecordCounts) {
+        counts.khipu_payments = payment_count(store);
+    }
+
+    fn fault_response(
+        &self,
+        status: StatusCode,
+        message: &str,
+        _route: &str,
+        _now: OffsetDateTime,
+    ) -> Response {
+        error_response(status, message)
+    }
+
+    fn checkout(&self, store: &Store, id: &str) -> Option<Checkout> {
+        summary(store, id).map(|(title, amount, status)| Checkout {
+            title,
+            amount,
+            status,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -32,8 +32,12 @@ use time::OffsetDateTime;
 
 use crate::Error;
 use crate::config::Provider;
+use crate::config::SandboxConfig;
+use crate::control::RecordCounts;
 use crate::control::{ActionOutcome, PayerAction};
 use crate::notify::Outgoing;
+use crate::simulated::{Acted, Balance, Checkout, SimulatedProvider};
+use crate::state::Records;
 use crate::state::{Sandbox, Store};
 use crate::wire::{
     FieldError, JsonNumber, JsonObject, LOCAL_SPACE, bearer_token, fixed, format_time,
@@ -112,13 +116,13 @@ impl TelePagosState {
 
 /// How many cash-outs, payables (QR orders and links) and cash-ins exist.
 pub(crate) fn record_counts(store: &Store) -> (usize, usize, usize) {
-    let t = &store.telepagos;
+    let t = &store.records.get::<TelePagosState>();
     (t.cashouts.len(), t.payables.len(), t.cashins.len())
 }
 
 /// The account balance.
 pub(crate) fn balance(store: &Store) -> Decimal {
-    store.telepagos.balance
+    store.records.get::<TelePagosState>().balance
 }
 
 #[derive(Debug, Clone)]
@@ -232,7 +236,7 @@ impl FromRequestParts<Arc<Sandbox>> for TelePagosAuth {
             ));
         };
         let store = sandbox.store();
-        match store.telepagos.tokens.get(&token) {
+        match store.records.get::<TelePagosState>().tokens.get(&token) {
             Some(expires) if *expires > store.now() => Ok(TelePagosAuth),
             Some(_) => Err(error_response(StatusCode::UNAUTHORIZED, "Token expirado")),
             None => Err(error_response(StatusCode::UNAUTHORIZED, "Token inválido")),
@@ -470,10 +474,18 @@ async fn token(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Response {
     let lifetime = sandbox.config.telepagos_token_lifetime;
     sandbox.update(|store| {
         let now = store.now();
-        store.telepagos.tokens.retain(|_, expires| *expires > now);
+        store
+            .records
+            .get_mut::<TelePagosState>()
+            .tokens
+            .retain(|_, expires| *expires > now);
         let token = store.ids.alnum(48);
         let expires = now + lifetime;
-        store.telepagos.tokens.insert(token.clone(), expires);
+        store
+            .records
+            .get_mut::<TelePagosState>()
+            .tokens
+            .insert(token.clone(), expires);
         (
             ok(json!({ "status": "ok", "token": token, "expires_at": expires.unix_timestamp() })),
             Vec::new(),
@@ -495,7 +507,7 @@ async fn account_balance(State(sandbox): State<Arc<Sandbox>>, _auth: TelePagosAu
         status: &'static str,
         amount: JsonNumber,
     }
-    let balance = sandbox.store().telepagos.balance;
+    let balance = sandbox.store().records.get_mut::<TelePagosState>().balance;
     json_response(
         StatusCode::OK,
         &Balance {
@@ -574,7 +586,7 @@ async fn cashout(
         description.as_deref().unwrap_or_default()
     );
     sandbox.update(|store| {
-        let tp = &mut store.telepagos;
+        let tp = &mut store.records.get_mut::<TelePagosState>();
         if let Some((previous, id)) = tp.references.get(&reference_id) {
             let response = if *previous == fingerprint {
                 ok(json!({ "status": "ok", "id": id }))
@@ -594,7 +606,7 @@ async fn cashout(
             );
         }
         let now = store.now();
-        let tp = &mut store.telepagos;
+        let tp = &mut store.records.get_mut::<TelePagosState>();
         tp.balance -= amount;
         let id = tp.next_cashout;
         tp.next_cashout += 1;
@@ -662,8 +674,14 @@ async fn voucher(
     Path(id): Path<String>,
 ) -> Response {
     let store = sandbox.store();
-    let Some(c) = parse_id(&id).and_then(|id| store.telepagos.cashouts.iter().find(|c| c.id == id))
-    else {
+    let Some(c) = parse_id(&id).and_then(|id| {
+        store
+            .records
+            .get::<TelePagosState>()
+            .cashouts
+            .iter()
+            .find(|c| c.id == id)
+    }) else {
         return error_response(StatusCode::NOT_FOUND, "Transferencia no encontrada");
     };
     let concept_name = CONCEPTS
@@ -705,8 +723,14 @@ async fn cashin(
         link_id: Option<u64>,
     }
     let store = sandbox.store();
-    let Some(c) = parse_id(&id).and_then(|id| store.telepagos.cashins.iter().find(|c| c.id == id))
-    else {
+    let Some(c) = parse_id(&id).and_then(|id| {
+        store
+            .records
+            .get::<TelePagosState>()
+            .cashins
+            .iter()
+            .find(|c| c.id == id)
+    }) else {
         return error_response(StatusCode::NOT_FOUND, "Acreditación no encontrada");
     };
     let is_qr = matches!(c.kind, PayableKind::Qr | PayableKind::StaticQr { .. });
@@ -733,7 +757,7 @@ fn new_payable(
     description: Option<String>,
     expires: Option<OffsetDateTime>,
 ) -> u64 {
-    let tp = &mut store.telepagos;
+    let tp = &mut store.records.get_mut::<TelePagosState>();
     let id = tp.next_payable;
     tp.next_payable += 1;
     tp.payables.push(Payable {
@@ -914,7 +938,8 @@ async fn statics(
     let store = sandbox.store();
     let total = |income: bool| {
         let rows = store
-            .telepagos
+            .records
+            .get::<TelePagosState>()
             .transactions
             .iter()
             .filter(|t| t.income == income);
@@ -951,7 +976,7 @@ async fn statics(
 async fn list_sale_points(State(sandbox): State<Arc<Sandbox>>, _auth: TelePagosAuth) -> Response {
     let store = sandbox.store();
     let list: Vec<_> = store
-        .telepagos
+        .records.get::<TelePagosState>()
         .sale_points
         .iter()
         .map(|s| json!({ "id": s.id, "name": s.name, "status": if s.active { "active" } else { "inactive" } }))
@@ -974,7 +999,7 @@ async fn create_sale_point(
         Err(e) => return invalid(&[e]),
     };
     sandbox.update(|store| {
-        let tp = &mut store.telepagos;
+        let tp = &mut store.records.get_mut::<TelePagosState>();
         if tp
             .sale_points
             .iter()
@@ -1033,7 +1058,8 @@ async fn delete_sale_point(
     };
     sandbox.update(|store| {
         let response = match store
-            .telepagos
+            .records
+            .get_mut::<TelePagosState>()
             .sale_points
             .iter_mut()
             .find(|s| s.id == id && s.active)
@@ -1050,7 +1076,8 @@ async fn delete_sale_point(
 
 fn active_sale_point(store: &Store, id: u64) -> Option<&SalePoint> {
     store
-        .telepagos
+        .records
+        .get::<TelePagosState>()
         .sale_points
         .iter()
         .find(|s| s.id == id && s.active)
@@ -1185,7 +1212,8 @@ async fn transactions(
     };
     let store = sandbox.store();
     let matching: Vec<&Transaction> = store
-        .telepagos
+        .records
+        .get::<TelePagosState>()
         .transactions
         .iter()
         .rev()
@@ -1243,7 +1271,7 @@ async fn transaction_filters(_auth: TelePagosAuth) -> Response {
 /// Expires open QR orders and links whose time has passed.
 pub(crate) fn sweep(store: &mut Store) {
     let now = store.now();
-    for payable in &mut store.telepagos.payables {
+    for payable in &mut store.records.get_mut::<TelePagosState>().payables {
         if payable.status == PayableStatus::Open && payable.expires.is_some_and(|t| t <= now) {
             payable.status = PayableStatus::Expired;
         }
@@ -1264,9 +1292,16 @@ pub(crate) fn payer_action(
         id: id.to_string(),
     };
     let index = parse_id(id)
-        .and_then(|n| store.telepagos.payables.iter().position(|p| p.id == n))
+        .and_then(|n| {
+            store
+                .records
+                .get_mut::<TelePagosState>()
+                .payables
+                .iter()
+                .position(|p| p.id == n)
+        })
         .ok_or_else(not_found)?;
-    let payable = store.telepagos.payables[index].clone();
+    let payable = store.records.get_mut::<TelePagosState>().payables[index].clone();
     if payable.status != PayableStatus::Open {
         let state = if payable.status == PayableStatus::Paid {
             "already paid"
@@ -1281,7 +1316,8 @@ pub(crate) fn payer_action(
     }
     match action {
         PayerAction::Expire => {
-            store.telepagos.payables[index].status = PayableStatus::Expired;
+            store.records.get_mut::<TelePagosState>().payables[index].status =
+                PayableStatus::Expired;
             Ok((
                 ActionOutcome::new(Provider::TelePagos, id, "expired"),
                 Vec::new(),
@@ -1302,7 +1338,7 @@ pub(crate) fn payer_action(
                 }
                 _ => None,
             };
-            let tp = &mut store.telepagos;
+            let tp = &mut store.records.get_mut::<TelePagosState>();
             tp.balance += kept;
             let transaction_id = push_transaction(
                 tp,
@@ -1355,7 +1391,8 @@ pub(crate) fn payer_action(
 pub(crate) fn summary(store: &Store, id: &str) -> Option<(String, String, String)> {
     let n = parse_id(id)?;
     store
-        .telepagos
+        .records
+        .get::<TelePagosState>()
         .payables
         .iter()
         .find(|p| p.id == n)
@@ -1475,6 +1512,78 @@ fn voucher_pdf(lines: &[String]) -> Vec<u8> {
         objects.len() + 1
     ));
     pdf.into_bytes()
+}
+
+// ---------------------------------------------------------------------------------------
+// The simulated provider
+
+/// TelePagos (API Telepagos Empresas).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TelePagos;
+
+impl SimulatedProvider for TelePagos {
+    fn name(&self) -> &'static str {
+        "telepagos"
+    }
+
+    fn base_path(&self) -> &'static str {
+        "/telepagos"
+    }
+
+    fn records(&self, config: &SandboxConfig) -> Box<dyn Records> {
+        Box::new(TelePagosState::new(config.telepagos_initial_balance))
+    }
+
+    fn router(&self) -> Router<Arc<Sandbox>> {
+        router()
+    }
+
+    fn act(
+        &self,
+        store: &mut Store,
+        id: &str,
+        action: PayerAction,
+        amount: Option<Decimal>,
+    ) -> Result<Acted, Error> {
+        payer_action(store, id, action, amount)
+    }
+
+    fn sweep(&self, store: &mut Store) -> Vec<Outgoing> {
+        sweep(store);
+        Vec::new()
+    }
+
+    fn count(&self, store: &Store, counts: &mut RecordCounts) {
+        let (cashouts, payables, cashins) = record_counts(store);
+        counts.telepagos_cashouts = cashouts;
+        counts.telepagos_payables = payables;
+        counts.telepagos_cashins = cashins;
+    }
+
+    fn balance(&self, store: &Store) -> Option<Balance> {
+        Some(Balance {
+            amount: balance(store),
+            currency: "ARS",
+        })
+    }
+
+    fn fault_response(
+        &self,
+        status: StatusCode,
+        message: &str,
+        _route: &str,
+        _now: OffsetDateTime,
+    ) -> Response {
+        error_response(status, message)
+    }
+
+    fn checkout(&self, store: &Store, id: &str) -> Option<Checkout> {
+        summary(store, id).map(|(title, amount, status)| Checkout {
+            title,
+            amount,
+            status,
+        })
+    }
 }
 
 #[cfg(test)]
