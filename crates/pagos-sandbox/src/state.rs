@@ -243,6 +243,13 @@ impl Sandbox {
     }
 
     /// Runs `f` on the store after applying due expiries, then sends the notifications
+    /// the expiries caused (outside the lock): [`Sandbox::update`] for a change that
+    /// causes no notification of its own.
+    pub(crate) fn with_store<R>(self: &Arc<Self>, f: impl FnOnce(&mut Store) -> R) -> R {
+        self.update(|store| (f(store), Vec::new()))
+    }
+
+    /// Runs `f` on the store after applying due expiries, then sends the notifications
     /// that both caused (outside the lock).
     pub(crate) fn update<R>(
         self: &Arc<Self>,
