@@ -77,9 +77,6 @@
 //! ```
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
-// Handlers validate step by step and return the provider's error answer early as
-// `Err(Response)`; it is built at most once per request, so boxing it would only add noise.
-#![allow(clippy::result_large_err)]
 
 mod compropago;
 mod config;
