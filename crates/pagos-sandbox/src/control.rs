@@ -340,6 +340,13 @@ async fn webhooks(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &hooks)
 }
 
+/// A webhook URL as the control API accepts it: absolute, `http` or `https`.
+pub(crate) fn webhook_url(text: &str) -> Option<url::Url> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
 async fn set_webhook(
     State(sandbox): State<Arc<Sandbox>>,
     Path(name): Path<String>,
@@ -349,8 +356,7 @@ async fn set_webhook(
     let url = JsonObject::parse(&body)
         .ok()
         .and_then(|o| o.string("url").ok().flatten())
-        .and_then(|u| url::Url::parse(&u).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .and_then(|u| webhook_url(&u))
         .ok_or_else(|| Rejection::bad_request("send {\"url\": \"http://...\"}"))?;
     sandbox.store().webhooks.insert(provider, url.clone());
     Ok(json_response(

@@ -502,6 +502,19 @@ impl SandboxHandle {
         self.sandbox.store().webhooks.insert(provider, url);
     }
 
+    /// Registers a provider's webhook given as text, with the rule of
+    /// `PUT /_sandbox/webhooks/{provider}`: an absolute `http` or `https` URL. Returns the
+    /// URL as registered.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `url` is not an absolute `http` or `https` URL.
+    pub fn register_webhook(&self, provider: Provider, url: &str) -> Result<Url, Error> {
+        let url = control::webhook_url(url)
+            .ok_or_else(|| Error::Invalid(format!("not an http or https URL: {url:?}")))?;
+        self.set_webhook(provider, url.clone());
+        Ok(url)
+    }
+
     /// Removes a provider's webhook.
     pub fn remove_webhook(&self, provider: Provider) {
         self.sandbox.store().webhooks.remove(&provider);

@@ -189,3 +189,50 @@ async fn shutdown_stops_the_server() {
     sb.shutdown().await;
     assert!(reqwest::Client::new().get(&url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn handle_registers_webhooks_and_reads_balances_as_the_control_api_does() {
+    let sb = sandbox().await;
+    let control = sb.control_url();
+    // The rule of PUT /_sandbox/webhooks/{provider}: an absolute http or https URL.
+    assert!(matches!(
+        sb.register_webhook(Provider::ComproPago, "ftp://example.test/hook"),
+        Err(pagos_sandbox::Error::Invalid(_))
+    ));
+    assert!(
+        sb.register_webhook(Provider::ComproPago, "not a url")
+            .is_err()
+    );
+    assert_eq!(sb.webhook(Provider::ComproPago), None);
+    let url = sb
+        .register_webhook(Provider::ComproPago, "http://127.0.0.1:9/hook")
+        .unwrap();
+    assert_eq!(url.as_str(), "http://127.0.0.1:9/hook");
+    assert_eq!(sb.webhook(Provider::ComproPago), Some(url));
+    let (status, body) = send_json(http().get(format!("{control}/webhooks"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({ "compropago": "http://127.0.0.1:9/hook" }));
+    sb.remove_webhook(Provider::ComproPago);
+    assert_eq!(sb.webhook(Provider::ComproPago), None);
+
+    // Balances: only the providers that keep one.
+    let kashpay = sb.balance(Provider::Kashpay).unwrap();
+    assert_eq!((kashpay.amount, kashpay.currency), (dec("10000.00"), "MXN"));
+    assert_eq!(sb.kashpay_balance(), kashpay.amount);
+    let telepagos = sb.balance(Provider::TelePagos).unwrap();
+    assert_eq!(
+        (telepagos.amount, telepagos.currency),
+        (dec("100000.00"), "ARS")
+    );
+    for provider in [Provider::Khipu, Provider::Kashio, Provider::ComproPago] {
+        assert_eq!(sb.balance(provider), None, "{provider}");
+    }
+    let (status, text) = send(http().get(format!("{control}/balances")))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(
+        text,
+        r#"{"kashpay":{"balance":"10000.00","currency":"MXN"},"telepagos":{"balance":"100000.00","currency":"ARS"}}"#
+    );
+}
