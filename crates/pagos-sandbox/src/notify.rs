@@ -25,7 +25,7 @@ pub(crate) struct Outgoing {
     pub(crate) body: Vec<u8>,
     /// A record of the provider's to update once delivery ends (a KashIO event, whose
     /// `status` becomes `notified` or `failed`), passed to its
-    /// [`SimulatedProvider::delivery_ended`].
+    /// [`SimulatedProvider::delivery_ended`](crate::simulated::SimulatedProvider::delivery_ended).
     pub(crate) receipt: Option<String>,
 }
 
