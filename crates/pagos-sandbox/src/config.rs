@@ -41,25 +41,13 @@ impl Provider {
 
     /// The lowercase name used in control-API paths and JSON (`khipu`, `kashio`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Khipu => "khipu",
-            Provider::Kashio => "kashio",
-            Provider::ComproPago => "compropago",
-            Provider::Kashpay => "kashpay",
-            Provider::TelePagos => "telepagos",
-        }
+        crate::simulated::simulator(self).name()
     }
 
     /// The path under which the provider is served; a client's base URL is the sandbox
     /// address followed by this path.
     pub fn base_path(self) -> &'static str {
-        match self {
-            Provider::Khipu => "/khipu/api/2.0",
-            Provider::Kashio => "/kashio/v1/payments",
-            Provider::ComproPago => "/compropago",
-            Provider::Kashpay => "/kashpay",
-            Provider::TelePagos => "/telepagos",
-        }
+        crate::simulated::simulator(self).base_path()
     }
 
     /// The provider whose base path the request path is under.
@@ -81,9 +69,24 @@ impl fmt::Display for Provider {
 }
 
 /// The error of parsing an unknown provider name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown provider {0:?} (expected khipu, kashio, compropago, kashpay or telepagos)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownProvider(pub String);
+
+impl fmt::Display for UnknownProvider {
+    /// `unknown provider "x" (expected khipu, kashio, compropago, kashpay or telepagos)`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+        let (last, others) = names.split_last().unwrap_or((&"", &[]));
+        write!(
+            f,
+            "unknown provider {:?} (expected {} or {last})",
+            self.0,
+            others.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownProvider {}
 
 impl FromStr for Provider {
     type Err = UnknownProvider;
@@ -464,7 +467,10 @@ mod tests {
             "ComproPago".parse::<Provider>().unwrap(),
             Provider::ComproPago
         );
-        assert!("stripe".parse::<Provider>().is_err());
+        assert_eq!(
+            "stripe".parse::<Provider>().unwrap_err().to_string(),
+            "unknown provider \"stripe\" (expected khipu, kashio, compropago, kashpay or telepagos)"
+        );
         assert_eq!(
             Provider::of_path("/khipu/api/2.0/payments"),
             Some(Provider::Khipu)

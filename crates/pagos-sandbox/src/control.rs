@@ -19,11 +19,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::Error;
 use crate::config::Provider;
 use crate::faults::Fault;
+use crate::simulated::{Checkout, simulator, simulators};
 use crate::state::{Sandbox, lock};
 use crate::wire::{JsonObject, json_response, rfc3339};
-use crate::{Error, compropago, kashio, kashpay, khipu, telepagos};
 
 /// What the payer (or time) does to a payable record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +101,8 @@ pub struct ClockState {
 }
 
 /// How many records each provider holds, to check that a retried or faulted call did not
-/// create (or debit) something twice. `GET /_sandbox/records` answers it as JSON.
+/// create (or debit) something twice. `GET /_sandbox/records` answers it as JSON. Each
+/// provider fills in its own fields.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct RecordCounts {
@@ -127,18 +129,11 @@ impl Sandbox {
     /// Counts every provider's records.
     pub(crate) fn record_counts(&self) -> RecordCounts {
         let store = self.store();
-        let (telepagos_cashouts, telepagos_payables, telepagos_cashins) =
-            telepagos::record_counts(&store);
-        RecordCounts {
-            khipu_payments: khipu::payment_count(&store),
-            kashio_invoices: kashio::invoice_count(&store),
-            compropago_orders: compropago::order_count(&store),
-            compropago_accounts: compropago::account_count(&store),
-            kashpay_orders: kashpay::order_count(&store),
-            telepagos_cashouts,
-            telepagos_payables,
-            telepagos_cashins,
+        let mut counts = RecordCounts::default();
+        for provider in simulators() {
+            provider.count(&store, &mut counts);
         }
+        counts
     }
 
     /// Applies a payer action to a provider's record.
@@ -149,19 +144,12 @@ impl Sandbox {
         action: PayerAction,
         amount: Option<Decimal>,
     ) -> Result<ActionOutcome, Error> {
-        self.update(|store| {
-            let result = match provider {
-                Provider::Khipu => khipu::payer_action(store, id, action, amount),
-                Provider::Kashio => kashio::payer_action(store, id, action, amount),
-                Provider::ComproPago => compropago::payer_action(store, id, action, amount),
-                Provider::Kashpay => kashpay::payer_action(store, id, action, amount),
-                Provider::TelePagos => telepagos::payer_action(store, id, action, amount),
-            };
-            match result {
+        self.update(
+            |store| match simulator(provider).act(store, id, action, amount) {
                 Ok((outcome, outgoing)) => (Ok(outcome), outgoing),
                 Err(e) => (Err(e), Vec::new()),
-            }
-        })
+            },
+        )
     }
 
     /// Moves the clock forward, then applies the expiries that became due.
@@ -186,25 +174,76 @@ impl Sandbox {
     }
 }
 
-/// Error answers of the control API.
-fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
-    json_response(status, &json!({ "error": message.to_string() }))
+/// Why a control request was refused: `{"error": "..."}` with 400, 404 or 409, or the
+/// checkout page's own 404.
+#[derive(Debug)]
+pub(crate) enum Rejection {
+    /// `{"error": "..."}` with this status.
+    Json {
+        /// 400 (bad request), 404 (unknown provider, record or route) or 409 (the
+        /// record's state forbids it).
+        status: StatusCode,
+        /// What went wrong.
+        message: String,
+    },
+    /// The checkout page of a record that does not exist (HTML).
+    NoSuchPage,
 }
 
-impl IntoResponse for Error {
-    fn into_response(self) -> Response {
-        let status = match &self {
+impl Rejection {
+    fn new(status: StatusCode, message: impl std::fmt::Display) -> Self {
+        Rejection::Json {
+            status,
+            message: message.to_string(),
+        }
+    }
+
+    fn bad_request(message: impl std::fmt::Display) -> Self {
+        Rejection::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    fn not_found(message: impl std::fmt::Display) -> Self {
+        Rejection::new(StatusCode::NOT_FOUND, message)
+    }
+}
+
+impl From<Error> for Rejection {
+    fn from(error: Error) -> Self {
+        let status = match &error {
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::NotAllowed { .. } => StatusCode::CONFLICT,
             _ => StatusCode::BAD_REQUEST,
         };
-        error(status, self)
+        Rejection::new(status, error)
     }
 }
 
-fn provider(name: &str) -> Result<Provider, Response> {
-    name.parse::<Provider>()
-        .map_err(|e| error(StatusCode::NOT_FOUND, e))
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self {
+            Rejection::Json { status, message } => {
+                json_response(status, &json!({ "error": message }))
+            }
+            Rejection::NoSuchPage => (
+                StatusCode::NOT_FOUND,
+                Html("<!DOCTYPE html><title>No encontrado</title><p>No encontrado</p>"),
+            )
+                .into_response(),
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    /// The control API's answer to this error: `{"error": "..."}` with 404
+    /// ([`Error::NotFound`]), 409 ([`Error::NotAllowed`]) or 400.
+    fn into_response(self) -> Response {
+        Rejection::from(self).into_response()
+    }
+}
+
+/// The provider named in a control path; 404 for an unknown one.
+fn provider(name: &str) -> Result<Provider, Rejection> {
+    name.parse::<Provider>().map_err(Rejection::not_found)
 }
 
 pub(crate) fn router() -> Router<Arc<Sandbox>> {
@@ -235,64 +274,63 @@ pub(crate) fn router() -> Router<Arc<Sandbox>> {
         )
         .route("/static/{name}", get(logo))
         .route("/{provider}/{id}/{action}", post(act))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such control route") })
+        .fallback(|| async { Rejection::not_found("no such control route") })
 }
 
-async fn clock(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn clock(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &sandbox.clock_state())
 }
 
-async fn advance(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Response {
-    let object = match JsonObject::parse(&body) {
-        Ok(o) => o,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e),
-    };
+async fn advance(
+    State(sandbox): State<Arc<Sandbox>>,
+    body: Bytes,
+) -> Result<impl IntoResponse, Rejection> {
+    let object = JsonObject::parse(&body).map_err(Rejection::bad_request)?;
     let seconds = object.integer("seconds").ok().flatten().unwrap_or(0);
     let millis = object.integer("millis").ok().flatten().unwrap_or(0);
     if seconds < 0 || millis < 0 || seconds == 0 && millis == 0 {
-        return error(
-            StatusCode::BAD_REQUEST,
+        return Err(Rejection::bad_request(
             "send {\"seconds\": N} or {\"millis\": N} with N > 0",
-        );
+        ));
     }
     let by =
         Duration::from_secs(seconds.unsigned_abs()) + Duration::from_millis(millis.unsigned_abs());
-    json_response(StatusCode::OK, &sandbox.advance_clock(by))
+    Ok(json_response(StatusCode::OK, &sandbox.advance_clock(by)))
 }
 
-async fn list_faults(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn list_faults(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &lock(&sandbox.faults).list())
 }
 
-async fn inject_fault(State(sandbox): State<Arc<Sandbox>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<Fault>(&body) {
-        Ok(fault) => {
-            let id = lock(&sandbox.faults).arm(fault);
-            json_response(StatusCode::CREATED, &json!({ "id": id }))
-        }
-        Err(e) => error(StatusCode::BAD_REQUEST, format!("invalid fault: {e}")),
-    }
+async fn inject_fault(
+    State(sandbox): State<Arc<Sandbox>>,
+    body: Bytes,
+) -> Result<impl IntoResponse, Rejection> {
+    let fault = serde_json::from_slice::<Fault>(&body)
+        .map_err(|e| Rejection::bad_request(format!("invalid fault: {e}")))?;
+    let id = lock(&sandbox.faults).arm(fault);
+    Ok(json_response(StatusCode::CREATED, &json!({ "id": id })))
 }
 
-async fn clear_faults(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn clear_faults(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     lock(&sandbox.faults).clear();
-    StatusCode::NO_CONTENT.into_response()
+    StatusCode::NO_CONTENT
 }
 
-async fn requests(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn requests(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &lock(&sandbox.log).entries())
 }
 
-async fn clear_requests(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn clear_requests(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     lock(&sandbox.log).clear();
-    StatusCode::NO_CONTENT.into_response()
+    StatusCode::NO_CONTENT
 }
 
-async fn notifications(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn notifications(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &sandbox.deliveries.records())
 }
 
-async fn webhooks(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn webhooks(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     let hooks: serde_json::Map<String, serde_json::Value> = sandbox
         .store()
         .webhooks
@@ -302,58 +340,58 @@ async fn webhooks(State(sandbox): State<Arc<Sandbox>>) -> Response {
     json_response(StatusCode::OK, &hooks)
 }
 
+/// A webhook URL as the control API accepts it: absolute, `http` or `https`.
+pub(crate) fn webhook_url(text: &str) -> Option<url::Url> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+}
+
 async fn set_webhook(
     State(sandbox): State<Arc<Sandbox>>,
     Path(name): Path<String>,
     body: Bytes,
-) -> Response {
-    let provider = match provider(&name) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Result<impl IntoResponse, Rejection> {
+    let provider = provider(&name)?;
     let url = JsonObject::parse(&body)
         .ok()
         .and_then(|o| o.string("url").ok().flatten())
-        .and_then(|u| url::Url::parse(&u).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
-    match url {
-        Some(url) => {
-            sandbox.store().webhooks.insert(provider, url.clone());
-            json_response(
-                StatusCode::OK,
-                &json!({ "provider": provider, "url": url.as_str() }),
-            )
-        }
-        None => error(StatusCode::BAD_REQUEST, "send {\"url\": \"http://...\"}"),
-    }
-}
-
-async fn remove_webhook(State(sandbox): State<Arc<Sandbox>>, Path(name): Path<String>) -> Response {
-    match provider(&name) {
-        Ok(p) => {
-            sandbox.store().webhooks.remove(&p);
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(r) => r,
-    }
-}
-
-async fn balances(State(sandbox): State<Arc<Sandbox>>) -> Response {
-    let store = sandbox.store();
-    json_response(
+        .and_then(|u| webhook_url(&u))
+        .ok_or_else(|| Rejection::bad_request("send {\"url\": \"http://...\"}"))?;
+    sandbox.store().webhooks.insert(provider, url.clone());
+    Ok(json_response(
         StatusCode::OK,
-        &json!({
-            "kashpay": { "balance": kashpay::balance(&store).to_string(), "currency": "MXN" },
-            "telepagos": { "balance": telepagos::balance(&store).to_string(), "currency": "ARS" },
-        }),
-    )
+        &json!({ "provider": provider, "url": url.as_str() }),
+    ))
 }
 
-async fn records(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn remove_webhook(
+    State(sandbox): State<Arc<Sandbox>>,
+    Path(name): Path<String>,
+) -> Result<impl IntoResponse, Rejection> {
+    let provider = provider(&name)?;
+    sandbox.store().webhooks.remove(&provider);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn balances(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
+    let store = sandbox.store();
+    let balances: serde_json::Map<String, serde_json::Value> = simulators()
+        .filter_map(|p| {
+            let balance = p.balance(&store)?;
+            let value =
+                json!({ "balance": balance.amount.to_string(), "currency": balance.currency });
+            Some((p.name().to_string(), value))
+        })
+        .collect();
+    json_response(StatusCode::OK, &balances)
+}
+
+async fn records(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     json_response(StatusCode::OK, &sandbox.record_counts())
 }
 
-async fn reset(State(sandbox): State<Arc<Sandbox>>) -> Response {
+async fn reset(State(sandbox): State<Arc<Sandbox>>) -> impl IntoResponse {
     sandbox.reset();
     json_response(StatusCode::OK, &json!({ "status": "reset" }))
 }
@@ -362,57 +400,37 @@ async fn act(
     State(sandbox): State<Arc<Sandbox>>,
     Path((name, id, action)): Path<(String, String, String)>,
     body: Bytes,
-) -> Response {
-    let provider = match provider(&name) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let Some(action) = PayerAction::parse(&action) else {
-        return error(
-            StatusCode::NOT_FOUND,
-            format!("unknown action {action:?} (pay, verify, reject, expire)"),
-        );
-    };
+) -> Result<impl IntoResponse, Rejection> {
+    let provider = provider(&name)?;
+    let action = PayerAction::parse(&action).ok_or_else(|| {
+        Rejection::not_found(format!(
+            "unknown action {action:?} (pay, verify, reject, expire)"
+        ))
+    })?;
     let amount = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        match JsonObject::parse(&body)
+        JsonObject::parse(&body)
             .map_err(|e| e.to_string())
             .and_then(|o| o.decimal("amount").map_err(|e| e.message))
-        {
-            Ok(amount) => amount,
-            Err(e) => return error(StatusCode::BAD_REQUEST, e),
-        }
+            .map_err(Rejection::bad_request)?
     };
-    match sandbox.payer_action(provider, &id, action, amount) {
-        Ok(outcome) => json_response(StatusCode::OK, &outcome),
-        Err(e) => e.into_response(),
-    }
+    let outcome = sandbox.payer_action(provider, &id, action, amount)?;
+    Ok(json_response(StatusCode::OK, &outcome))
 }
 
 // ---------------------------------------------------------------------------------------
 // A minimal payer page, so `payment_url`-style links open something in a browser.
 
-fn summary(sandbox: &Sandbox, provider: Provider, id: &str) -> Option<(String, String, String)> {
-    let store = sandbox.store();
-    match provider {
-        Provider::Khipu => khipu::summary(&store, id),
-        Provider::Kashio => kashio::summary(&store, id),
-        Provider::ComproPago => compropago::summary(&store, id),
-        Provider::TelePagos => telepagos::summary(&store, id),
-        Provider::Kashpay => None,
-    }
-}
-
 /// A placeholder logo, so the `logo_url`s in answers point at something real.
-async fn logo(Path(name): Path<String>) -> Response {
+async fn logo(Path(name): Path<String>) -> impl IntoResponse {
     let label = escape(name.trim_end_matches(".svg"));
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"160\" height=\"40\">\
          <rect width=\"160\" height=\"40\" fill=\"#eee\"/>\
          <text x=\"8\" y=\"25\" font-size=\"12\">{label}</text></svg>"
     );
-    ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
+    ([(header::CONTENT_TYPE, "image/svg+xml")], svg)
 }
 
 fn escape(text: &str) -> String {
@@ -422,14 +440,20 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn page(sandbox: &Sandbox, provider: Provider, id: &str, note: &str) -> Response {
-    let Some((title, amount, status)) = summary(sandbox, provider, id) else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html("<!DOCTYPE html><title>No encontrado</title><p>No encontrado</p>"),
-        )
-            .into_response();
-    };
+/// The payer page of a record, from its provider's
+/// [`SimulatedProvider::checkout`](crate::simulated::SimulatedProvider::checkout).
+fn page(
+    sandbox: &Sandbox,
+    provider: Provider,
+    id: &str,
+    note: &str,
+) -> Result<Response, Rejection> {
+    let checkout = simulator(provider).checkout(&sandbox.store(), id);
+    let Checkout {
+        title,
+        amount,
+        status,
+    } = checkout.ok_or(Rejection::NoSuchPage)?;
     let (title, amount, status, id, note) = (
         escape(&title),
         escape(&amount),
@@ -443,28 +467,22 @@ fn page(sandbox: &Sandbox, provider: Provider, id: &str, note: &str) -> Response
          <p>Estado: <code>{status}</code></p><p>{note}</p>\
          <form method=\"post\"><button type=\"submit\">Pagar</button></form></body></html>"
     );
-    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
 async fn checkout_page(
     State(sandbox): State<Arc<Sandbox>>,
     Path((name, id)): Path<(String, String)>,
     Query(_query): Query<std::collections::BTreeMap<String, String>>,
-) -> Response {
-    match provider(&name) {
-        Ok(p) => page(&sandbox, p, &id, ""),
-        Err(r) => r,
-    }
+) -> Result<impl IntoResponse, Rejection> {
+    page(&sandbox, provider(&name)?, &id, "")
 }
 
 async fn checkout_pay(
     State(sandbox): State<Arc<Sandbox>>,
     Path((name, id)): Path<(String, String)>,
-) -> Response {
-    let provider = match provider(&name) {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Result<impl IntoResponse, Rejection> {
+    let provider = provider(&name)?;
     let note = match sandbox.payer_action(provider, &id, PayerAction::Pay, None) {
         Ok(_) => "Pago realizado.".to_string(),
         Err(e) => e.to_string(),

@@ -26,9 +26,9 @@ use serde_json::value::RawValue;
 use tokio::sync::watch;
 
 use crate::config::Provider;
+use crate::simulated::simulator;
 use crate::state::{Sandbox, lock};
 use crate::wire::rfc3339;
-use crate::{compropago, kashio, kashpay, khipu, telepagos};
 
 /// What an injected fault does to a request.
 ///
@@ -596,18 +596,7 @@ fn provider_error(
         "Error simulado por el sandbox ({})",
         status.canonical_reason().unwrap_or("fault")
     );
-    match provider {
-        Provider::Khipu => khipu::error_response(status, &message),
-        Provider::Kashio => kashio::error_response(status, "sandbox_fault", &message, None),
-        Provider::ComproPago => compropago::error_response(status, &message, route, now),
-        Provider::Kashpay => kashpay::error_response(
-            status,
-            "SandboxFaultException",
-            &message,
-            i64::from(status.as_u16()),
-        ),
-        Provider::TelePagos => telepagos::error_response(status, &message),
-    }
+    simulator(provider).fault_response(status, &message, route, now)
 }
 
 #[cfg(test)]

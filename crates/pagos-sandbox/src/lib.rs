@@ -77,9 +77,6 @@
 //! ```
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
-// Handlers validate step by step and return the provider's error answer early as
-// `Err(Response)`; it is built at most once per request, so boxing it would only add noise.
-#![allow(clippy::result_large_err)]
 
 mod compropago;
 mod config;
@@ -89,6 +86,7 @@ mod kashio;
 mod kashpay;
 mod khipu;
 mod notify;
+mod simulated;
 mod state;
 mod telepagos;
 mod wire;
@@ -114,7 +112,9 @@ pub use control::{ActionOutcome, ClockState, PayerAction, RecordCounts};
 pub use faults::{ArmedFault, Fault, FaultKind, RequestLogEntry};
 pub use khipu::khipu_signature;
 pub use notify::{DeliveryAttempt, DeliveryState, NotificationRecord};
+pub use simulated::Balance;
 
+use simulated::{simulator, simulators};
 use state::{Sandbox, lock};
 
 /// What can go wrong starting the sandbox or driving it through the handle.
@@ -239,20 +239,21 @@ pub async fn run(config: SandboxConfig) -> Result<(), Error> {
 }
 
 fn app(sandbox: Arc<Sandbox>) -> Router {
-    Router::new()
-        .nest(Provider::Khipu.base_path(), khipu::router())
-        .nest(Provider::Kashio.base_path(), kashio::router())
-        .nest(Provider::ComproPago.base_path(), compropago::router())
-        .nest(Provider::Kashpay.base_path(), kashpay::router())
-        .nest(Provider::TelePagos.base_path(), telepagos::router())
+    let providers = simulators().fold(Router::new(), |app, p| app.nest(p.base_path(), p.router()));
+    let prefixes: Vec<&str> = simulators().map(|p| p.base_path()).collect();
+    let not_found = serde_json::json!({
+        "error": format!("not a sandbox path; providers live under {}", prefixes.join(", "))
+    });
+    providers
         // Only the provider routes above are faulted and logged, not the control API.
-        .layer(axum::middleware::from_fn_with_state(Arc::clone(&sandbox), faults::observe))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&sandbox),
+            faults::observe,
+        ))
         .nest("/_sandbox", control::router())
-        .fallback(|| async {
-            wire::json_response(
-                StatusCode::NOT_FOUND,
-                &serde_json::json!({ "error": "not a sandbox path; providers live under /khipu/api/2.0, /kashio/v1/payments, /compropago, /kashpay, /telepagos" }),
-            )
+        .fallback(move || {
+            let body = not_found.clone();
+            async move { wire::json_response(StatusCode::NOT_FOUND, &body) }
         })
         .with_state(sandbox)
 }
@@ -501,19 +502,45 @@ impl SandboxHandle {
         self.sandbox.store().webhooks.insert(provider, url);
     }
 
+    /// Registers a provider's webhook given as text, with the rule of
+    /// `PUT /_sandbox/webhooks/{provider}`: an absolute `http` or `https` URL. Returns the
+    /// URL as registered.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when `url` is not an absolute `http` or `https` URL.
+    pub fn register_webhook(&self, provider: Provider, url: &str) -> Result<Url, Error> {
+        let url = control::webhook_url(url)
+            .ok_or_else(|| Error::Invalid(format!("not an http or https URL: {url:?}")))?;
+        self.set_webhook(provider, url.clone());
+        Ok(url)
+    }
+
     /// Removes a provider's webhook.
     pub fn remove_webhook(&self, provider: Provider) {
         self.sandbox.store().webhooks.remove(&provider);
     }
 
+    /// The merchant webhook registered for a provider, if any.
+    pub fn webhook(&self, provider: Provider) -> Option<Url> {
+        self.sandbox.store().webhooks.get(&provider).cloned()
+    }
+
+    /// A provider's current balance, for those that keep one (Kashpay in MXN, TelePagos
+    /// in ARS); `None` for the others.
+    pub fn balance(&self, provider: Provider) -> Option<Balance> {
+        simulator(provider).balance(&self.sandbox.store())
+    }
+
     /// Kashpay's current balance (MXN).
     pub fn kashpay_balance(&self) -> Decimal {
-        kashpay::balance(&self.sandbox.store())
+        self.balance(Provider::Kashpay)
+            .map_or(Decimal::ZERO, |b| b.amount)
     }
 
     /// TelePagos' current balance (ARS).
     pub fn telepagos_balance(&self) -> Decimal {
-        telepagos::balance(&self.sandbox.store())
+        self.balance(Provider::TelePagos)
+            .map_or(Decimal::ZERO, |b| b.amount)
     }
 
     /// Back to the initial state: records, balances, tokens, clock, ids (re-seeded),

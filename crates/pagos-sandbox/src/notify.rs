@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::config::{DeliveryPolicy, Provider};
+use crate::simulated::simulator;
 use crate::state::{Sandbox, lock};
 use crate::wire::rfc3339;
 
@@ -22,16 +23,10 @@ pub(crate) struct Outgoing {
     pub(crate) url: Url,
     pub(crate) content_type: &'static str,
     pub(crate) body: Vec<u8>,
-    pub(crate) origin: Origin,
-}
-
-/// What to update once a delivery ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Origin {
-    /// Nothing to update.
-    Plain,
-    /// A KashIO event whose `status` becomes `notified` or `failed`.
-    KashioEvent(String),
+    /// A record of the provider's to update once delivery ends (a KashIO event, whose
+    /// `status` becomes `notified` or `failed`), passed to its
+    /// [`SimulatedProvider::delivery_ended`](crate::simulated::SimulatedProvider::delivery_ended).
+    pub(crate) receipt: Option<String>,
 }
 
 /// Where a notification stands.
@@ -168,10 +163,10 @@ impl Sandbox {
         self.runtime.spawn(async move {
             let _guard = guard;
             let delivered = sandbox.deliver(id, &out).await;
-            if let Origin::KashioEvent(event_id) = &out.origin {
+            if let Some(receipt) = &out.receipt {
                 let mut store = sandbox.store();
                 if sandbox.generation.load(Ordering::SeqCst) == generation {
-                    crate::kashio::event_delivered(&mut store, event_id, delivered);
+                    simulator(out.provider).delivery_ended(&mut store, receipt, delivered);
                 }
             }
         });

@@ -1,7 +1,13 @@
 //! The shared store: every provider's records, the sandbox clock and the id generator,
 //! behind one mutex (critical sections are short and never await).
+//!
+//! The store does not name the providers: each one's records are a [`Records`] value
+//! built by its [`SimulatedProvider::records`](crate::simulated::SimulatedProvider::records),
+//! and its own code finds them by type ([`AllRecords::get`]).
 
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -12,7 +18,7 @@ use url::Url;
 use crate::config::{ClockStart, Provider, SandboxConfig};
 use crate::faults::{FaultBook, InFlight, RequestLog};
 use crate::notify::{Deliveries, Outgoing};
-use crate::{compropago, kashio, kashpay, khipu, telepagos};
+use crate::simulated::simulators;
 
 /// The sandbox clock: a start (real time or a frozen instant) plus an offset that only
 /// grows, so expiries and token lifetimes can be tested without waiting.
@@ -122,17 +128,48 @@ impl Ids {
     }
 }
 
+/// One provider's records (its payments, invoices, orders, balance, tokens...).
+pub(crate) trait Records: Any + Send + fmt::Debug {}
+
+impl<T: Any + Send + fmt::Debug> Records for T {}
+
+/// Every provider's records, each found by its type.
+#[derive(Debug)]
+pub(crate) struct AllRecords(Vec<Box<dyn Records>>);
+
+impl AllRecords {
+    /// The records of type `T`.
+    ///
+    /// # Panics
+    /// When no provider keeps records of that type: [`Store::new`] builds every
+    /// provider's records, so this is a bug in the sandbox.
+    pub(crate) fn get<T: Records>(&self) -> &T {
+        self.0
+            .iter()
+            .find_map(|records| (&**records as &dyn Any).downcast_ref::<T>())
+            .expect("every simulated provider's records are in the store")
+    }
+
+    /// The records of type `T`, to change them.
+    ///
+    /// # Panics
+    /// As [`AllRecords::get`].
+    pub(crate) fn get_mut<T: Records>(&mut self) -> &mut T {
+        self.0
+            .iter_mut()
+            .find_map(|records| (&mut **records as &mut dyn Any).downcast_mut::<T>())
+            .expect("every simulated provider's records are in the store")
+    }
+}
+
 /// Everything a reset puts back to its initial value.
 #[derive(Debug)]
 pub(crate) struct Store {
     pub(crate) clock: Clock,
     pub(crate) ids: Ids,
     pub(crate) webhooks: BTreeMap<Provider, Url>,
-    pub(crate) khipu: khipu::KhipuState,
-    pub(crate) kashio: kashio::KashioState,
-    pub(crate) compropago: compropago::ComproPagoState,
-    pub(crate) kashpay: kashpay::KashpayState,
-    pub(crate) telepagos: telepagos::TelePagosState,
+    /// Every provider's records.
+    pub(crate) records: AllRecords,
 }
 
 impl Store {
@@ -141,11 +178,7 @@ impl Store {
             clock: Clock::new(config.clock),
             ids: Ids::new(config.seed),
             webhooks: config.webhooks.clone(),
-            khipu: khipu::KhipuState::new(&config.credentials),
-            kashio: kashio::KashioState::default(),
-            compropago: compropago::ComproPagoState::default(),
-            kashpay: kashpay::KashpayState::new(config.kashpay_initial_balance),
-            telepagos: telepagos::TelePagosState::new(config.telepagos_initial_balance),
+            records: AllRecords(simulators().map(|p| p.records(config)).collect()),
         }
     }
 
@@ -154,12 +187,9 @@ impl Store {
     }
 
     /// Applies every time-based transition that is due (invoice and order expiries),
-    /// returning the notifications they cause.
+    /// returning the notifications they cause, provider by provider.
     pub(crate) fn sweep(&mut self) -> Vec<Outgoing> {
-        let mut out = kashio::sweep(self);
-        out.extend(compropago::sweep(self));
-        telepagos::sweep(self);
-        out
+        simulators().flat_map(|p| p.sweep(self)).collect()
     }
 }
 
@@ -210,6 +240,13 @@ impl Sandbox {
     /// The store, locked. Keep the guard short-lived and never hold it across `.await`.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         lock(&self.store)
+    }
+
+    /// Runs `f` on the store after applying due expiries, then sends the notifications
+    /// the expiries caused (outside the lock): [`Sandbox::update`] for a change that
+    /// causes no notification of its own.
+    pub(crate) fn with_store<R>(self: &Arc<Self>, f: impl FnOnce(&mut Store) -> R) -> R {
+        self.update(|store| (f(store), Vec::new()))
     }
 
     /// Runs `f` on the store after applying due expiries, then sends the notifications

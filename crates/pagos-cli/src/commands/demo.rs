@@ -3,9 +3,9 @@
 //!
 //! The sandbox is started with `pagos_sandbox::start`; each provider is built with
 //! `pagos::from_env_with(kind, &EnvConfig::from_fn(..the sandbox's URLs and
-//! credentials..), Some(transport))`. The payer is played through the sandbox's control
-//! API (`POST /_sandbox/{provider}/{id}/pay`, over HTTP), and confirmations go through
-//! each provider crate's own notification path:
+//! credentials..), Some(transport))`. The payer is played through the in-process
+//! sandbox's `SandboxHandle` (`pay`, `kashpay_balance`, `register_webhook`), and
+//! confirmations go through each provider crate's own notification path:
 //!
 //! | provider | life cycle |
 //! |---|---|
@@ -24,14 +24,13 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use futures_util::TryStreamExt as _;
-use pagos::transport::{Method, Request};
 use pagos::{
-    BankAccount, BaseUrl, CreatePayment, Currency, Decimal, EnvConfig, Money, Payment,
-    PaymentProvider, PayoutRequest, ProviderKind, RefundRequest, Transport,
+    BankAccount, CreatePayment, Currency, EnvConfig, Money, Payment, PaymentProvider,
+    PayoutRequest, ProviderKind, RefundRequest, Transport,
 };
-use pagos_sandbox::{SandboxConfig, SandboxHandle};
+use pagos_sandbox::{Provider, SandboxConfig, SandboxHandle};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Mutex, mpsc};
@@ -164,7 +163,8 @@ fn status_is(p: &Payment, expected: &str) -> (String, bool) {
 struct Ctx {
     vars: Vec<(&'static str, String)>,
     transport: Transport,
-    control: Control,
+    /// The in-process sandbox, which also plays the payer.
+    sandbox: SandboxHandle,
     receiver: Receiver,
 }
 
@@ -218,17 +218,13 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
         eprintln!("pagos sandbox running on {}", handle.url());
     }
     let transport = settings.local_transport()?;
-    let control = Control {
-        base: BaseUrl::parse(&handle.control_url())?,
-        transport: transport.clone(),
-    };
     let receiver = Receiver::start()
         .await
         .map_err(|e| CliError::Failed(format!("cannot start the notification receiver: {e}")))?;
     let ctx = Ctx {
         vars: sandbox_vars(&handle),
         transport,
-        control,
+        sandbox: handle,
         receiver,
     };
     let mut rec = Recorder {
@@ -252,8 +248,14 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
     if selected(ProviderKind::Telepagos) {
         let _ = telepagos(&ctx, &mut rec).await;
     }
-    let sandbox_url = handle.url().to_string();
-    drop(ctx);
+    let sandbox_url = ctx.sandbox.url().to_string();
+    let Ctx {
+        vars,
+        transport,
+        sandbox: handle,
+        receiver,
+    } = ctx;
+    drop((vars, transport, receiver));
     let _ = tokio::time::timeout(Duration::from_secs(5), handle.shutdown()).await;
     Ok(report(&rec.steps, &sandbox_url))
 }
@@ -348,10 +350,10 @@ async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     .await?;
     rec.run(
         P,
-        "payer pays (control API)",
+        "payer pays (sandbox)",
         "done/normal",
-        ctx.control.pay("khipu", &id),
-        |v, e| same(text(&v["status"]), e),
+        async { ctx.sandbox.pay(Provider::Khipu, &id) },
+        |o, e| same(o.status.clone(), e),
     )
     .await?;
     let note = rec
@@ -461,12 +463,12 @@ async fn kashio(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     .await?;
     rec.run(
         P,
-        "payer pays (control API)",
+        "payer pays (sandbox)",
         "paid",
-        ctx.control.pay("kashio", &id),
+        async { ctx.sandbox.pay(Provider::Kashio, &id) },
         // KashIO's status casing varies (`PAID`, `paid`): compare ignoring case.
-        |v, e| {
-            let got = text(&v["status"]);
+        |o, e| {
+            let got = o.status.clone();
             let ok = got.eq_ignore_ascii_case(e);
             (got, ok)
         },
@@ -559,14 +561,13 @@ async fn compropago(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     let webhook_url = format!("{}/compropago/webhook", ctx.receiver.base);
     rec.run(
         P,
-        "register webhook (control API)",
+        "register webhook (sandbox)",
         webhook_url.clone(),
-        ctx.control.call(
-            Method::PUT,
-            &["webhooks", "compropago"],
-            Some(&json!({ "url": webhook_url })),
-        ),
-        |v, e| same(text(&v["url"]), e),
+        async {
+            ctx.sandbox
+                .register_webhook(Provider::ComproPago, &webhook_url)
+        },
+        |url, e| same(url.as_str(), e),
     )
     .await?;
     let created = rec
@@ -599,10 +600,10 @@ async fn compropago(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     .await?;
     rec.run(
         P,
-        "payer pays (control API)",
+        "payer pays (sandbox)",
         "ACCEPTED",
-        ctx.control.pay("compropago", &id),
-        |v, e| same(text(&v["status"]), e),
+        async { ctx.sandbox.pay(Provider::ComproPago, &id) },
+        |o, e| same(o.status.clone(), e),
     )
     .await?;
     let hook = rec
@@ -662,9 +663,9 @@ async fn kashpay(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     let before = rec
         .run(
             P,
-            "balance (control API)",
+            "balance (sandbox)",
             "an MXN balance",
-            ctx.control.balance("kashpay"),
+            async { StepResult::Ok(ctx.sandbox.kashpay_balance()) },
             |b, _| (format!("{b} MXN"), true),
         )
         .await?;
@@ -705,9 +706,9 @@ async fn kashpay(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     .await?;
     rec.run(
         P,
-        "balance (control API)",
+        "balance (sandbox)",
         format!("{} MXN", before - amount.amount()),
-        ctx.control.balance("kashpay"),
+        async { StepResult::Ok(ctx.sandbox.kashpay_balance()) },
         |b, e| same(format!("{b} MXN"), e),
     )
     .await?;
@@ -760,13 +761,13 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     let outcome = rec
         .run(
             P,
-            "payer pays (control API)",
+            "payer pays (sandbox)",
             "paid",
-            ctx.control.pay("telepagos", &created.id),
-            |v, e| same(text(&v["status"]), e),
+            async { ctx.sandbox.pay(Provider::TelePagos, &created.id) },
+            |o, e| same(o.status.clone(), e),
         )
         .await?;
-    let cashin_id = text(&outcome["created_id"]);
+    let cashin_id = outcome.created_id.unwrap_or_default();
     // The cash-in lookup returns a record of a credit ("acreditación") with
     // `"status":"ok"`: the SDK reads that as succeeded (see pagos_telepagos::status).
     rec.run(
@@ -836,58 +837,6 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     )
     .await?;
     Ok(())
-}
-
-/// A JSON string's text, or the value's JSON text.
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-// -----------------------------------------------------------------------------------
-// The sandbox's control API, over HTTP with the SDK's transport.
-
-struct Control {
-    base: BaseUrl,
-    transport: Transport,
-}
-
-impl Control {
-    async fn call(
-        &self,
-        method: Method,
-        segments: &[&str],
-        body: Option<&Value>,
-    ) -> StepResult<Value> {
-        let mut request = Request::new(method, self.base.join(segments)?, "sandbox_control");
-        if let Some(body) = body {
-            request = request.json(body)?;
-        }
-        let response = self.transport.send("sandbox", request).await?;
-        let value: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-        if response.is_success() {
-            Ok(value)
-        } else {
-            let message = value.get("error").map_or_else(|| response.text(), text);
-            Err(format!("control API answered HTTP {}: {message}", response.status).into())
-        }
-    }
-
-    /// The payer pays `id` in full.
-    async fn pay(&self, provider: &str, id: &str) -> StepResult<Value> {
-        self.call(Method::POST, &[provider, id, "pay"], None).await
-    }
-
-    /// A provider's balance as the sandbox keeps it (`GET /_sandbox/balances`).
-    async fn balance(&self, provider: &str) -> StepResult<Decimal> {
-        let balances = self.call(Method::GET, &["balances"], None).await?;
-        let text = text(&balances[provider]["balance"]);
-        text.parse::<Decimal>()
-            .map_err(|_| format!("no {provider} balance in {balances}").into())
-    }
 }
 
 // -----------------------------------------------------------------------------------
