@@ -110,7 +110,7 @@ impl CreateAccount {
         }
     }
 
-    /// Checks the request; the client calls it before sending.
+    /// Checks the request; the endpoint's `request` calls it, so nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming `name`, `reference`, `customer.id` (blank when

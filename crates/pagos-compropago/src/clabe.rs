@@ -151,7 +151,7 @@ impl CreateClabe {
         self
     }
 
-    /// Checks the request; the client calls it before sending.
+    /// Checks the request; the endpoint's `request` calls it, so nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming `customer.id`, `customer.email`, `customer.phone`,

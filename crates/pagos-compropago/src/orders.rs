@@ -169,7 +169,8 @@ impl CreateOrder {
         self
     }
 
-    /// Checks the order as ComproPago requires it; the client calls it before sending.
+    /// Checks the order as ComproPago requires it; the endpoint's `request` calls it, so
+    /// nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming the first bad field: `product.id`, `product.name`,
