@@ -7,7 +7,7 @@ use pagos_core::{Payment, PaymentStatus};
 use pagos_fuzz::{decode, response_helpers};
 
 fuzz_target!(|body: &[u8]| {
-    const P: &str = compropago::PROVIDER_NAME;
+    const P: &str = compropago::PROVIDER;
     if let Some(o) = decode::<compropago::Order>(P, body) {
         let _ = (
             o.price(),

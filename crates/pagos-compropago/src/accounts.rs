@@ -1,5 +1,8 @@
-//! Accounts with CLABE sub-accounts: `POST /v2/createAccount`, `GET /v2/accounts`,
-//! `GET /v2/accounts/{id}` and `GET /v2/accounts/{id}/transactions`.
+//! Accounts with CLABE sub-accounts: [`CreateAccount`] (`POST /v2/createAccount`),
+//! [`ListAccounts`] (`GET /v2/accounts`), [`ListSubaccounts`]
+//! (`GET /v2/accounts/{id}`) and [`ListAccountTransactions`]
+//! (`GET /v2/accounts/{id}/transactions`), run through [`Accounts`]
+//! (`client.accounts()`).
 //!
 //! Only `createAccount` is in the ComproPago API v2 reference. The three `GET` endpoints
 //! come from ComproPago's public documentation and official SDKs; their answers are
@@ -7,16 +10,20 @@
 //! `compropago/slate` documentation repository, sections "Listar cuentas", "Listar
 //! subcuentas" and "Listar transacciones recibidas en la subcuenta"). Only the fields
 //! shown there are typed, every one optional; each item keeps its JSON in `raw` for
-//! anything else.
+//! anything else. None of the listings is paged: each returns one [`Page`] with
+//! `has_more == false`.
 
-use pagos_core::transport::Method;
-use pagos_core::{Decimal, PaymentInstructions, Result, ValidationError, validate};
+use pagos_core::endpoint::{Endpoint, PageRequest};
+use pagos_core::transport::{Idempotency, Method};
+use pagos_core::{
+    BaseUrl, Decimal, Page, PaymentInstructions, Raw, Request, Response, Result, ValidationError,
+    validate,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::clabe::ClabeDetails;
-use crate::client::{CompropagoClient, with_hint};
+use crate::client::CompropagoClient;
 use crate::envelope::{self, Shape, WithRaw};
 use crate::orders::CustomerInfo;
 use crate::status::AccountStatus;
@@ -64,7 +71,9 @@ impl AccountCustomer {
     }
 }
 
-/// A request for an account with a CLABE (`POST /v2/createAccount`).
+/// `POST /v2/createAccount`: creates an account with a CLABE (ComproPago API v2
+/// reference, "createAccount"). The endpoint value is the request; run it with
+/// [`Accounts::create`]. Sent once ([`Idempotency::NonIdempotent`]).
 ///
 /// ```
 /// use pagos_compropago::{AccountCustomer, CreateAccount};
@@ -101,7 +110,7 @@ impl CreateAccount {
         }
     }
 
-    /// Checks the request; the client calls it before sending.
+    /// Checks the request; the endpoint's `request` calls it, so nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming `name`, `reference`, `customer.id` (blank when
@@ -153,11 +162,11 @@ impl<'a> From<&'a CreateAccount> for AccountBody<'a> {
     }
 }
 
-/// An account created by [`CompropagoClient::create_account`].
+/// An account created by [`CreateAccount`].
 ///
 /// The API v2 reference's example carries no CLABE in `payment`; ComproPago's later
 /// reference does (`payment.clabe`), so it is optional. Decode from bytes or text.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Account {
@@ -180,18 +189,26 @@ pub struct Account {
     #[serde(default)]
     pub test_mode: Option<bool>,
     /// Creation time.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Last update.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub updated_at: Option<OffsetDateTime>,
-    /// The JSON as received (without the envelope).
-    #[serde(skip)]
-    pub raw: Value,
+    /// The account's JSON exactly as received: the envelope's `data`, byte for byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl WithRaw for Account {
-    fn set_raw(&mut self, raw: Value) {
+    fn set_raw(&mut self, raw: Raw) {
         self.raw = raw;
     }
 }
@@ -208,12 +225,12 @@ impl Account {
 /// The reference shows two shapes: `{"id": 169, "reference": "1-005", "name": …,
 /// "balance": 0}` and, in a later revision, `{"accountId": "ae3d…", "name": …,
 /// "balance": 0}`. Both decode; `id` is text either way.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountSummary {
     /// ComproPago's account id (a number, sent as text here), for
-    /// [`CompropagoClient::list_subaccounts`].
+    /// [`Accounts::subaccounts`].
     #[serde(default, deserialize_with = "wire::lenient_string::deserialize_option")]
     pub id: Option<String>,
     /// The account id of the later revision (`accountId`).
@@ -228,20 +245,20 @@ pub struct AccountSummary {
     /// The balance (MXN), exact.
     #[serde(default, deserialize_with = "wire::amount::deserialize_option")]
     pub balance: Option<Decimal>,
-    /// The item's JSON as received.
-    #[serde(skip)]
-    pub raw: Value,
+    /// The item's JSON exactly as received, byte for byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl AccountSummary {
-    /// The id to pass to [`CompropagoClient::list_subaccounts`]: `id`, else `accountId`.
+    /// The id to pass to [`Accounts::subaccounts`]: `id`, else `accountId`.
     pub fn key(&self) -> Option<&str> {
         self.id.as_deref().or(self.account_id.as_deref())
     }
 }
 
 /// One sub-account of `GET /v2/accounts/{id}`: a name and its CLABE.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubAccount {
     /// The sub-account's id (number or text in the reference; text here).
@@ -253,9 +270,9 @@ pub struct SubAccount {
     /// Its CLABE, as sent (not validated).
     #[serde(default)]
     pub clabe: Option<String>,
-    /// The item's JSON as received.
-    #[serde(skip)]
-    pub raw: Value,
+    /// The item's JSON exactly as received, byte for byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 /// One movement of `GET /v2/accounts/{id}/transactions`.
@@ -265,14 +282,18 @@ pub struct SubAccount {
 /// `"status": "paid"` and `date` as a string of epoch seconds. Those six fields are
 /// typed (all optional); the status is kept as text because no list of values is
 /// documented. Everything else is in [`AccountTransaction::raw`].
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountTransaction {
     /// The movement's id.
     #[serde(default, deserialize_with = "wire::lenient_string::deserialize_option")]
     pub id: Option<String>,
     /// When it happened.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub date: Option<OffsetDateTime>,
     /// The amount (MXN), exact; negative for fees and withdrawals.
     #[serde(default, deserialize_with = "wire::amount::deserialize_option")]
@@ -286,15 +307,15 @@ pub struct AccountTransaction {
     /// The transfer's tracking reference.
     #[serde(default, deserialize_with = "wire::lenient_string::deserialize_option")]
     pub reference: Option<String>,
-    /// The item's JSON as received.
-    #[serde(skip)]
-    pub raw: Value,
+    /// The item's JSON exactly as received, byte for byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 macro_rules! with_raw {
     ($($ty:ty),*) => {$(
         impl WithRaw for $ty {
-            fn set_raw(&mut self, raw: Value) {
+            fn set_raw(&mut self, raw: Raw) {
                 self.raw = raw;
             }
         }
@@ -303,74 +324,302 @@ macro_rules! with_raw {
 
 with_raw!(AccountSummary, SubAccount, AccountTransaction);
 
-impl CompropagoClient {
-    /// Creates an account with a CLABE (`POST /v2/createAccount`).
+impl Endpoint for CreateAccount {
+    type Output = Account;
+    const OPERATION: &'static str = "create_account";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// `POST {base}/v2/createAccount` with the JSON body of the API v2 reference.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] before sending (see [`CreateAccount::validate`]);
-    /// otherwise see [`pagos_core::Error`].
-    pub async fn create_account(&self, request: &CreateAccount) -> Result<Account> {
-        request.validate()?;
-        let http = self
-            .request(Method::POST, &["createAccount"], "create_account")?
-            .json(&AccountBody::from(request))?;
-        let reference = &request.reference;
-        let hint = || {
-            format!(
-                "look for reference {reference:?} with list_accounts before creating the account again"
-            )
-        };
-        let response = self.send(http).await.map_err(|e| with_hint(e, hint))?;
-        envelope::one(&response, Shape::Wrapped).map_err(|e| with_hint(e, hint))
+    /// [`pagos_core::Error::Validation`] (see [`CreateAccount::validate`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.validate()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "createAccount"])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?
+        .json(&AccountBody::from(self))?)
     }
 
-    /// Lists the merchant's accounts (`GET /v2/accounts`).
+    /// The account in the envelope's `data`.
     ///
     /// # Errors
-    /// See [`pagos_core::Error`].
-    pub async fn list_accounts(&self) -> Result<Vec<AccountSummary>> {
-        let request = self.request(Method::GET, &["accounts"], "list_accounts")?;
-        let response = self.send(request).await?;
-        envelope::list(&response)
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read.
+    fn parse(&self, response: &Response) -> Result<Account> {
+        envelope::one(response, Shape::Wrapped)
     }
 
-    /// Lists an account's sub-accounts and their CLABEs (`GET /v2/accounts/{id}`).
+    fn outcome_hint(&self) -> Option<String> {
+        Some(format!(
+            "look for reference {:?} with accounts().list() before creating the account again",
+            self.reference
+        ))
+    }
+}
+
+/// `GET /v2/accounts`: the merchant's accounts (ComproPago's published API
+/// reference, "Listar cuentas"). Run it with [`Accounts::list`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAccounts {}
+
+impl ListAccounts {
+    /// Every account of the merchant.
+    pub fn new() -> Self {
+        ListAccounts {}
+    }
+}
+
+impl Endpoint for ListAccounts {
+    type Output = Page<AccountSummary>;
+    const OPERATION: &'static str = "list_accounts";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// `GET {base}/v2/accounts`.
+    ///
+    /// # Errors
+    /// None in practice (the path is fixed).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "accounts"])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?)
+    }
+
+    /// The accounts in the envelope's `data`, one page.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read.
+    fn parse(&self, response: &Response) -> Result<Page<AccountSummary>> {
+        envelope::list(response)
+    }
+}
+
+impl PageRequest for ListAccounts {
+    type Item = AccountSummary;
+
+    /// `None`: ComproPago returns every account at once.
+    fn next_page(&self, _page: &Page<AccountSummary>) -> Option<Self> {
+        None
+    }
+}
+
+/// `GET /v2/accounts/{id}`: an account's sub-accounts and their CLABEs (ComproPago's
+/// published API reference, "Listar subcuentas"). Run it with
+/// [`Accounts::subaccounts`].
+///
+/// ```
+/// use pagos_compropago::ListSubaccounts;
+/// use pagos_core::BaseUrl;
+///
+/// let base = BaseUrl::parse("https://api.compropago.com")?;
+/// let request = pagos_core::endpoint::describe(&ListSubaccounts::new("170"), &base)?;
+/// assert_eq!(request.url().path(), "/v2/accounts/170");
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListSubaccounts {
+    /// The account id ([`AccountSummary::key`]).
+    pub account_id: String,
+}
+
+impl ListSubaccounts {
+    /// The sub-accounts of `account_id`.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        ListSubaccounts {
+            account_id: account_id.into(),
+        }
+    }
+}
+
+impl Endpoint for ListSubaccounts {
+    type Output = Page<SubAccount>;
+    const OPERATION: &'static str = "list_subaccounts";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// `GET {base}/v2/accounts/{id}`.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
-    /// change the path (see [`validate::path_id`]); otherwise see
-    /// [`pagos_core::Error`].
-    pub async fn list_subaccounts(&self, account_id: &str) -> Result<Vec<SubAccount>> {
-        validate::path_id("account_id", account_id)?;
-        let request = self.request(Method::GET, &["accounts", account_id], "list_subaccounts")?;
-        let response = self.send(request).await?;
-        envelope::list(&response)
+    /// change the path (see [`validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        validate::path_id("account_id", &self.account_id)?;
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "accounts", &self.account_id])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?)
     }
 
-    /// Lists the movements of an account (`GET /v2/accounts/{id}/transactions`),
-    /// optionally only those of one CLABE (`?clabe=`).
+    /// The sub-accounts in the envelope's `data`, one page.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read.
+    fn parse(&self, response: &Response) -> Result<Page<SubAccount>> {
+        envelope::list(response)
+    }
+}
+
+impl PageRequest for ListSubaccounts {
+    type Item = SubAccount;
+
+    /// `None`: ComproPago returns every sub-account at once.
+    fn next_page(&self, _page: &Page<SubAccount>) -> Option<Self> {
+        None
+    }
+}
+
+/// `GET /v2/accounts/{id}/transactions`: an account's movements, optionally only those
+/// of one CLABE (`?clabe=`; ComproPago's published API reference, "Listar
+/// transacciones recibidas en la subcuenta"). Run it with [`Accounts::transactions`].
+///
+/// ```
+/// use pagos_compropago::ListAccountTransactions;
+/// use pagos_core::BaseUrl;
+///
+/// let base = BaseUrl::parse("https://api.compropago.com")?;
+/// let all = ListAccountTransactions::new("186");
+/// let one_clabe = all.clone().clabe("646180146400237132");
+/// let request = pagos_core::endpoint::describe(&one_clabe, &base)?;
+/// assert_eq!(request.url().path(), "/v2/accounts/186/transactions");
+/// assert_eq!(request.query_str(), Some("clabe=646180146400237132"));
+/// assert_eq!(pagos_core::endpoint::describe(&all, &base)?.query_str(), None);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListAccountTransactions {
+    /// The account id.
+    pub account_id: String,
+    /// Only the movements of this CLABE (`?clabe=`).
+    pub clabe: Option<String>,
+}
+
+impl ListAccountTransactions {
+    /// Every movement of `account_id`.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        ListAccountTransactions {
+            account_id: account_id.into(),
+            clabe: None,
+        }
+    }
+
+    /// Only the movements of `clabe` (18 digits, checked before sending).
+    #[must_use]
+    pub fn clabe(mut self, clabe: impl Into<String>) -> Self {
+        self.clabe = Some(clabe.into());
+        self
+    }
+}
+
+impl Endpoint for ListAccountTransactions {
+    type Output = Page<AccountTransaction>;
+    const OPERATION: &'static str = "account_transactions";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// `GET {base}/v2/accounts/{id}/transactions[?clabe=…]`.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
     /// change the path (see [`validate::path_id`]), or on `clabe` when it is not a
-    /// valid CLABE (18 digits, check digit); otherwise see [`pagos_core::Error`].
-    pub async fn account_transactions(
-        &self,
-        account_id: &str,
-        clabe: Option<&str>,
-    ) -> Result<Vec<AccountTransaction>> {
-        validate::path_id("account_id", account_id)?;
-        let mut request = self.request(
+    /// valid CLABE (18 digits, check digit).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        validate::path_id("account_id", &self.account_id)?;
+        let mut request = Request::new(
             Method::GET,
-            &["accounts", account_id, "transactions"],
-            "account_transactions",
-        )?;
-        if let Some(clabe) = clabe {
+            base.join(&["v2", "accounts", &self.account_id, "transactions"])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?;
+        if let Some(clabe) = &self.clabe {
             validate::clabe("clabe", clabe)?;
             request = request.query(&[("clabe", clabe)]);
         }
-        let response = self.send(request).await?;
-        envelope::list(&response)
+        Ok(request)
+    }
+
+    /// The movements in the envelope's `data`, one page.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read.
+    fn parse(&self, response: &Response) -> Result<Page<AccountTransaction>> {
+        envelope::list(response)
+    }
+}
+
+impl PageRequest for ListAccountTransactions {
+    type Item = AccountTransaction;
+
+    /// `None`: ComproPago returns every movement at once.
+    fn next_page(&self, _page: &Page<AccountTransaction>) -> Option<Self> {
+        None
+    }
+}
+
+/// ComproPago's accounts: `client.accounts()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a> {
+    client: &'a CompropagoClient,
+}
+
+impl<'a> Accounts<'a> {
+    pub(crate) fn new(client: &'a CompropagoClient) -> Self {
+        Accounts { client }
+    }
+
+    /// Creates an account with a CLABE ([`CreateAccount`], `POST /v2/createAccount`).
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] before sending (see [`CreateAccount::validate`]);
+    /// otherwise see [`CompropagoClient::run`].
+    pub async fn create(&self, request: &CreateAccount) -> Result<Account> {
+        self.client.run(request).await
+    }
+
+    /// Lists the merchant's accounts ([`ListAccounts`], `GET /v2/accounts`).
+    ///
+    /// # Errors
+    /// See [`CompropagoClient::run`].
+    pub async fn list(&self) -> Result<Page<AccountSummary>> {
+        self.client.run(&ListAccounts::new()).await
+    }
+
+    /// Lists an account's sub-accounts and their CLABEs ([`ListSubaccounts`],
+    /// `GET /v2/accounts/{id}`).
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
+    /// change the path (see [`validate::path_id`]); otherwise see
+    /// [`CompropagoClient::run`].
+    pub async fn subaccounts(&self, account_id: &str) -> Result<Page<SubAccount>> {
+        self.client.run(&ListSubaccounts::new(account_id)).await
+    }
+
+    /// Lists the movements of an account ([`ListAccountTransactions`],
+    /// `GET /v2/accounts/{id}/transactions`), optionally only those of one CLABE.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `account_id` when it is blank or would
+    /// change the path (see [`validate::path_id`]), or on `clabe` when it is not a
+    /// valid CLABE (18 digits, check digit); otherwise see [`CompropagoClient::run`].
+    pub async fn transactions(
+        &self,
+        account_id: &str,
+        clabe: Option<&str>,
+    ) -> Result<Page<AccountTransaction>> {
+        self.client
+            .run(&ListAccountTransactions {
+                account_id: account_id.to_string(),
+                clabe: clabe.map(str::to_string),
+            })
+            .await
     }
 }
 

@@ -1,14 +1,18 @@
-//! Reusable CLABE accounts: `POST /v2/createClabe`.
+//! Reusable CLABE accounts: [`CreateClabe`] (`POST /v2/createClabe`), run through
+//! [`Clabes`] (`client.clabes()`).
 
 use std::fmt;
 
-use pagos_core::transport::Method;
-use pagos_core::{Decimal, Money, PaymentInstructions, Result, ValidationError, validate};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method};
+use pagos_core::{
+    BaseUrl, Decimal, Money, PaymentInstructions, Raw, Request, Response, Result, ValidationError,
+    validate,
+};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::client::{CompropagoClient, with_hint};
+use crate::client::CompropagoClient;
 use crate::envelope::{self, Shape, WithRaw};
 use crate::instructions::{self, Instruction};
 use crate::orders::CustomerInfo;
@@ -98,7 +102,9 @@ impl ClabeCustomer {
     }
 }
 
-/// A request for a CLABE tied to a customer (`POST /v2/createClabe`).
+/// `POST /v2/createClabe`: creates a CLABE tied to a customer id (ComproPago API v2
+/// reference, "createClabe"). The endpoint value is the request; run it with
+/// [`Clabes::create`]. Sent once ([`Idempotency::NonIdempotent`]).
 ///
 /// ```
 /// use pagos_compropago::{ClabeCustomer, CreateClabe, Frequency};
@@ -145,7 +151,7 @@ impl CreateClabe {
         self
     }
 
-    /// Checks the request; the client calls it before sending.
+    /// Checks the request; the endpoint's `request` calls it, so nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming `customer.id`, `customer.email`, `customer.phone`,
@@ -208,10 +214,10 @@ impl<'a> From<&'a CreateClabe> for ClabeBody<'a> {
     }
 }
 
-/// A CLABE created by [`CompropagoClient::create_clabe`].
+/// A CLABE created by [`CreateClabe`].
 ///
 /// Decode it from bytes or text, not from a `serde_json::Value`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClabeAccount {
@@ -228,21 +234,34 @@ pub struct ClabeAccount {
     #[serde(default)]
     pub test_mode: Option<bool>,
     /// Creation time.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Last update.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub updated_at: Option<OffsetDateTime>,
     /// Expiry; `None` when it does not expire (`expiresAt: null`).
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub expires_at: Option<OffsetDateTime>,
-    /// The JSON as received (without the envelope).
-    #[serde(skip)]
-    pub raw: Value,
+    /// The CLABE account's JSON exactly as received: the envelope's `data`, byte for
+    /// byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl WithRaw for ClabeAccount {
-    fn set_raw(&mut self, raw: Value) {
+    fn set_raw(&mut self, raw: Raw) {
         self.raw = raw;
     }
 }
@@ -255,7 +274,7 @@ impl ClabeAccount {
 }
 
 /// The `payment` object of a CLABE account (`createClabe`, `createAccount`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClabeDetails {
     /// The CLABE, as sent (not validated).
@@ -279,23 +298,60 @@ impl ClabeDetails {
     }
 }
 
-impl CompropagoClient {
-    /// Creates a CLABE tied to a customer id (`POST /v2/createClabe`).
+impl Endpoint for CreateClabe {
+    type Output = ClabeAccount;
+    const OPERATION: &'static str = "create_clabe";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// `POST {base}/v2/createClabe` with the JSON body of the API v2 reference.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] (see [`CreateClabe::validate`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.validate()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "createClabe"])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?
+        .json(&ClabeBody::from(self))?)
+    }
+
+    /// The CLABE account in the envelope's `data`.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read.
+    fn parse(&self, response: &Response) -> Result<ClabeAccount> {
+        envelope::one(response, Shape::Wrapped)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(
+            "check the ComproPago panel for a CLABE of this customer.id before creating it again"
+                .to_string(),
+        )
+    }
+}
+
+/// ComproPago's reusable CLABEs: `client.clabes()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Clabes<'a> {
+    client: &'a CompropagoClient,
+}
+
+impl<'a> Clabes<'a> {
+    pub(crate) fn new(client: &'a CompropagoClient) -> Self {
+        Clabes { client }
+    }
+
+    /// Creates a CLABE tied to a customer id ([`CreateClabe`], `POST /v2/createClabe`).
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] before sending (see [`CreateClabe::validate`]);
-    /// otherwise see [`pagos_core::Error`].
-    pub async fn create_clabe(&self, request: &CreateClabe) -> Result<ClabeAccount> {
-        request.validate()?;
-        let http = self
-            .request(Method::POST, &["createClabe"], "create_clabe")?
-            .json(&ClabeBody::from(request))?;
-        let hint = || {
-            "check the ComproPago panel for a CLABE of this customer.id before creating it again"
-                .to_string()
-        };
-        let response = self.send(http).await.map_err(|e| with_hint(e, hint))?;
-        envelope::one(&response, Shape::Wrapped).map_err(|e| with_hint(e, hint))
+    /// otherwise see [`CompropagoClient::run`].
+    pub async fn create(&self, request: &CreateClabe) -> Result<ClabeAccount> {
+        self.client.run(request).await
     }
 }
 

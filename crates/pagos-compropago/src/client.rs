@@ -1,45 +1,44 @@
 //! The ComproPago client and its builder.
 
 use std::fmt;
-use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use pagos_core::transport::Method;
-use pagos_core::{
-    BaseUrl, ConfigError, Error, ExposeSecret, Request, Response, Result, SecretString, Transport,
-};
+use pagos_core::endpoint::{Endpoint, Executor, SecretHeader};
+use pagos_core::{BaseUrl, ConfigError, Error, Response, Result, Transport};
+
+use crate::accounts::Accounts;
+use crate::clabe::Clabes;
+use crate::orders::Orders;
 
 /// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
-pub const PROVIDER_NAME: &str = "compropago";
+pub const PROVIDER: &str = "compropago";
 
 /// ComproPago's production host. API v2 paths (`/v2/orders`...) are appended to the
 /// base URL, so a simulator mounted at `http://127.0.0.1:PORT/compropago` works too.
 pub const DEFAULT_BASE_URL: &str = "https://api.compropago.com";
 
-/// A ComproPago API v2 client: SPEI orders and CLABE accounts.
+/// A ComproPago API v2 client: SPEI orders, accounts and CLABEs.
+///
+/// Each resource of the API has a handle: [`orders`](CompropagoClient::orders),
+/// [`accounts`](CompropagoClient::accounts), [`clabes`](CompropagoClient::clabes).
+/// Any endpoint value can also be run with [`CompropagoClient::run`].
 ///
 /// Cheap to clone (the state is shared behind an `Arc`); `Send + Sync`.
 ///
 /// ```no_run
 /// use pagos_compropago::CompropagoClient;
 ///
+/// # async fn run() -> pagos_core::Result<()> {
 /// let client = CompropagoClient::builder()
 ///     .private_key("sk_test_xxxxxxxxxxxxxx")
 ///     .public_key("pk_test_xxxxxxxxxxxxxx")
 ///     .build()?;
-/// # Ok::<(), pagos_core::Error>(())
+/// let order = client.orders().get("ch_ca001318-7f70-47a9-90a2-df3e755d9be3").await?;
+/// println!("{} is {}", order.id, order.status);
+/// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct CompropagoClient {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    base_url: BaseUrl,
-    transport: Transport,
-    /// The whole `Authorization` header value, `Basic base64(sk:pk)`.
-    authorization: SecretString,
+    executor: Executor<SecretHeader>,
 }
 
 impl CompropagoClient {
@@ -50,42 +49,87 @@ impl CompropagoClient {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.inner.base_url
+        self.executor.base_url()
     }
 
-    /// A request to `{base}/v2/{segments…}` (each segment percent-encoded).
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        segments: &[&str],
-        operation: &'static str,
-    ) -> Result<Request> {
-        let mut path = Vec::with_capacity(segments.len() + 1);
-        path.push("v2");
-        path.extend_from_slice(segments);
-        Ok(Request::new(
-            method,
-            self.inner.base_url.join(&path)?,
-            operation,
-        ))
+    /// The executor that runs every endpoint: HTTP Basic with the keys, ComproPago's
+    /// refusal hook ([`crate::error::refusal`]). Its
+    /// [`authorized`](Executor::authorized) shows a request exactly as it would be sent.
+    pub fn executor(&self) -> &Executor<SecretHeader> {
+        &self.executor
     }
 
-    /// Adds the credentials and sends; the answer is returned whatever its status.
-    pub(crate) async fn send(&self, request: Request) -> Result<Response> {
-        let request = request
-            .header("accept", "application/json")?
-            .sensitive_header("authorization", self.inner.authorization.expose_secret())?;
-        self.inner.transport.send(PROVIDER_NAME, request).await
+    /// Orders: `POST /v2/orders`, `GET /v2/orders/{id}`.
+    pub fn orders(&self) -> Orders<'_> {
+        Orders::new(self)
+    }
+
+    /// Accounts: `POST /v2/createAccount`, `GET /v2/accounts`, `GET /v2/accounts/{id}`,
+    /// `GET /v2/accounts/{id}/transactions`.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts::new(self)
+    }
+
+    /// Reusable CLABEs: `POST /v2/createClabe`.
+    pub fn clabes(&self) -> Clabes<'_> {
+        Clabes::new(self)
+    }
+
+    /// Runs any endpoint and returns its typed output.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pagos_compropago::CompropagoClient) -> pagos_core::Result<()> {
+    /// use pagos_compropago::GetOrder;
+    /// let order = client.run(&GetOrder::new("ch_ca001318-7f70-47a9-90a2-df3e755d9be3")).await?;
+    /// # let _ = order; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Validation`] before sending; [`Error::Provider`] for a refusal (an HTTP
+    /// error or an error envelope under HTTP 200); [`Error::NotSent`] /
+    /// [`Error::OutcomeUnknown`] from the transport or an unreadable answer, and for
+    /// an error envelope with a 5xx `code` to a create (see [`crate::error`]).
+    pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor
+            .run(endpoint)
+            .await
+            .map_err(|e| server_failure(e, endpoint))
+    }
+
+    /// Runs any endpoint and returns the accepted answer as received, unparsed (the
+    /// v2 envelope included).
+    ///
+    /// # Errors
+    /// As [`CompropagoClient::run`], except that the answer is not read.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
+        self.executor
+            .send(endpoint)
+            .await
+            .map_err(|e| server_failure(e, endpoint))
+    }
+}
+
+/// ComproPago's 5xx-`code` rule (see [`crate::error::into_error`]) for an error the
+/// executor returned, with the endpoint's hint on the unknown outcome it becomes.
+// The core's `Refusal` hook decides only whether an answer is a refusal; whether a
+// refusal under HTTP 200 is an unknown outcome is decided here.
+fn server_failure<E: Endpoint>(error: Error, endpoint: &E) -> Error {
+    match crate::error::server_failure_under_2xx(error, E::IDEMPOTENCY) {
+        Error::OutcomeUnknown(u) if u.hint.is_none() => match endpoint.outcome_hint() {
+            Some(hint) => Error::OutcomeUnknown(Box::new(u.with_hint(hint))),
+            None => Error::OutcomeUnknown(u),
+        },
+        other => other,
     }
 }
 
 impl fmt::Debug for CompropagoClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CompropagoClient")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", self.executor.base_url())
             .field("private_key", &"[REDACTED]")
             .field("public_key", &"[REDACTED]")
-            .field("transport", &self.inner.transport)
+            .field("transport", self.executor.transport())
             .finish()
     }
 }
@@ -100,22 +144,22 @@ impl fmt::Debug for CompropagoClient {
 #[derive(Default)]
 #[must_use]
 pub struct CompropagoClientBuilder {
-    private_key: Option<SecretString>,
-    public_key: Option<SecretString>,
+    private_key: Option<pagos_core::SecretString>,
+    public_key: Option<pagos_core::SecretString>,
     base_url: Option<BaseUrl>,
     transport: Option<Transport>,
 }
 
 impl CompropagoClientBuilder {
     /// Sets the private key (`sk_test_…` / `sk_live_…`), sent as the Basic-auth user.
-    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.private_key = Some(key.into());
+    pub fn private_key(mut self, key: impl Into<String>) -> Self {
+        self.private_key = Some(key.into().into());
         self
     }
 
     /// Sets the public key (`pk_test_…` / `pk_live_…`), sent as the Basic-auth password.
-    pub fn public_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.public_key = Some(key.into());
+    pub fn public_key(mut self, key: impl Into<String>) -> Self {
+        self.public_key = Some(key.into().into());
         self
     }
 
@@ -124,8 +168,8 @@ impl CompropagoClientBuilder {
     /// # Errors
     /// A [`ConfigError`] on `base_url` when the URL is malformed or plain `http` to a
     /// host that is not loopback.
-    pub fn base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.base_url = Some(BaseUrl::parse(url)?);
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.base_url = Some(BaseUrl::parse(url.as_ref())?);
         Ok(self)
     }
 
@@ -143,6 +187,7 @@ impl CompropagoClientBuilder {
     /// blank, padded with white space or looks swapped (`pk_…` as the private key),
     /// or when the default transport cannot be created.
     pub fn build(self) -> Result<CompropagoClient> {
+        use pagos_core::ExposeSecret as _;
         let private_key = self.private_key.ok_or_else(|| {
             ConfigError::new(
                 "private_key",
@@ -163,22 +208,17 @@ impl CompropagoClientBuilder {
             // The Basic-auth user ends at the first ':'.
             return Err(ConfigError::new("private_key", "must not contain ':'").into());
         }
-        let authorization =
-            SecretString::from(format!("Basic {}", STANDARD.encode(format!("{sk}:{pk}"))));
         let transport = match self.transport {
             Some(t) => t,
             None => Transport::new()?,
         };
-        Ok(CompropagoClient {
-            inner: Arc::new(Inner {
-                base_url: match self.base_url {
-                    Some(b) => b,
-                    None => BaseUrl::parse(DEFAULT_BASE_URL)?,
-                },
-                transport,
-                authorization,
-            }),
-        })
+        let base_url = match self.base_url {
+            Some(b) => b,
+            None => BaseUrl::parse(DEFAULT_BASE_URL)?,
+        };
+        let executor = Executor::new(PROVIDER, base_url, transport, SecretHeader::basic(sk, pk))
+            .with_refusal(crate::error::refusal);
+        Ok(CompropagoClient { executor })
     }
 }
 
@@ -204,7 +244,9 @@ fn check_key(setting: &'static str, key: &str, wrong_prefix: &str) -> Result<(),
 
 impl fmt::Debug for CompropagoClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set = |k: &Option<SecretString>| if k.is_some() { "[REDACTED]" } else { "None" };
+        let set = |k: &Option<pagos_core::SecretString>| {
+            if k.is_some() { "[REDACTED]" } else { "None" }
+        };
         f.debug_struct("CompropagoClientBuilder")
             .field("private_key", &set(&self.private_key))
             .field("public_key", &set(&self.public_key))
@@ -214,21 +256,14 @@ impl fmt::Debug for CompropagoClientBuilder {
     }
 }
 
-/// Adds `hint` to an [`Error::OutcomeUnknown`] that has none, so the caller knows how
-/// to find out whether a create went through before repeating it.
-pub(crate) fn with_hint(err: Error, hint: impl FnOnce() -> String) -> Error {
-    match err {
-        Error::OutcomeUnknown(mut u) if u.hint.is_none() => {
-            u.hint = Some(hint());
-            Error::OutcomeUnknown(u)
-        }
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use pagos_core::ExposeSecret as _;
+
     use super::*;
+    use crate::GetOrder;
 
     fn builder() -> CompropagoClientBuilder {
         CompropagoClient::builder()
@@ -276,7 +311,8 @@ mod tests {
             .build()
             .unwrap();
         let req = client
-            .request(Method::GET, &["orders", "ch_1/x"], "get_order")
+            .executor()
+            .describe(&GetOrder::new("ch_1/x"))
             .unwrap();
         assert_eq!(
             req.url().as_str(),
@@ -284,6 +320,19 @@ mod tests {
         );
         let default = builder().build().unwrap();
         assert_eq!(default.base_url().as_str(), DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn basic_auth_is_private_key_then_public_key() {
+        let client = builder().build().unwrap();
+        let expected = format!(
+            "Basic {}",
+            STANDARD.encode("sk_test_secret123:pk_test_public456")
+        );
+        assert_eq!(
+            client.executor().auth().value().expose_secret(),
+            expected.as_str()
+        );
     }
 
     #[test]

@@ -1,21 +1,99 @@
-//! ComproPago's error answers as [`ProviderError`]s.
+//! ComproPago's refusals: the [`refusal`] hook the client's executor is built with.
 //!
 //! ComproPago refuses a request in two ways (its public documentation, and the official
 //! SDKs' `validateResponse`, which checks both):
 //! - a non-2xx HTTP status, usually with a JSON body carrying `code` and `message`;
 //! - HTTP 200 with the v2 envelope's `code` other than 200 (`{"code":400,
-//!   "status":"error","message":"…"}`).
+//!   "status":"error","message":"…"}`), or, without a `code`, `"status":"error"`.
 //!
 //! Both become a [`ProviderError`] with the HTTP status, the envelope's `code` (as
-//! text) and `message`, and the body exactly as received. A non-JSON error body (an
-//! HTML page from a proxy) keeps a generic message and its raw body.
+//! text) and `message`, and the body as received (credentials redacted). A non-JSON
+//! error body (an HTML page from a proxy) keeps a generic message and its body.
+//!
+//! The envelope's `code` mirrors an HTTP status: a 5xx there is ComproPago failing
+//! while it handled the request, so for a request that changes state it is an unknown
+//! outcome exactly like an HTTP 5xx ([`into_error`]). The client applies that rule to
+//! everything it runs.
+//!
+//! ```
+//! use pagos_compropago::{PROVIDER, error};
+//! use pagos_core::transport::Idempotency;
+//! use pagos_core::{Error, Response};
+//!
+//! let body = r#"{"code":400,"status":"error","message":"El campo product.price es requerido"}"#;
+//! let answer = Response::new(PROVIDER, "create_order", 200, body);
+//! let refusal = error::refusal(&answer).expect("an error envelope under HTTP 200");
+//! assert_eq!(refusal.code.as_deref(), Some("400"));
+//! assert!(matches!(answer.refusal(refusal), Error::Provider(_)));
+//!
+//! let failed = r#"{"code":503,"status":"error","message":"Servicio no disponible"}"#;
+//! let answer = Response::new(PROVIDER, "create_order", 200, failed)
+//!     .with_idempotency(Idempotency::NonIdempotent);
+//! let refusal = error::refusal(&answer).unwrap();
+//! assert!(error::into_error(&answer, refusal).is_outcome_unknown());
+//! ```
 
 use pagos_core::transport::Idempotency;
-use pagos_core::{OutcomeUnknown, ProviderError, Response, UnknownCause};
+use pagos_core::{Error, OutcomeUnknown, ProviderError, Response, UnknownCause};
 use serde_json::Value;
 
-/// The error of a non-2xx answer.
-pub(crate) fn from_response(resp: &Response) -> ProviderError {
+use crate::envelope::Head;
+
+/// The refusal `response` means, or `None` for an answer to parse: every non-2xx
+/// status, and a 2xx whose v2 envelope says the call failed. Installed in the client's
+/// executor with [`pagos_core::endpoint::Executor::with_refusal`].
+pub fn refusal(response: &Response) -> Option<ProviderError> {
+    if !response.is_success() {
+        return Some(from_status(response));
+    }
+    let head = Head::read(&response.body)?;
+    if !(head.is_envelope() && head.is_error()) {
+        return None;
+    }
+    let base = response
+        .provider_error()
+        .with_message("ComproPago answered HTTP 200 with an error envelope");
+    Some(match serde_json::from_slice::<Value>(&response.body) {
+        Ok(envelope) => refine(base, &envelope),
+        Err(_) => base,
+    })
+}
+
+/// The error `refusal` of `response` is: [`Response::refusal`], and ComproPago's rule
+/// that an error envelope whose `code` is 5xx under HTTP 2xx is the provider failing
+/// while it handled the request, so for a request that changes state
+/// ([`Idempotency::NonIdempotent`]) the outcome is unknown
+/// ([`UnknownCause::ServerError`]), as after an HTTP 5xx.
+pub fn into_error(response: &Response, refusal: ProviderError) -> Error {
+    server_failure_under_2xx(response.refusal(refusal), response.idempotency())
+}
+
+/// Applies the 5xx-`code` rule of [`into_error`] to an error already made by
+/// [`Response::refusal`] for a request of `idempotency`: a definite refusal under HTTP
+/// 2xx with a 5xx envelope `code` becomes [`Error::OutcomeUnknown`] for a request
+/// that changes state. Any other error is returned as it is.
+pub(crate) fn server_failure_under_2xx(error: Error, idempotency: Idempotency) -> Error {
+    match error {
+        Error::Provider(p)
+            if idempotency == Idempotency::NonIdempotent && is_server_failure_under_2xx(&p) =>
+        {
+            OutcomeUnknown::from_refusal(*p, UnknownCause::ServerError, idempotency).into()
+        }
+        other => other,
+    }
+}
+
+/// An error envelope under HTTP 2xx whose `code` is 5xx.
+fn is_server_failure_under_2xx(p: &ProviderError) -> bool {
+    (200..300).contains(&p.http_status)
+        && p.code
+            .as_deref()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .is_some_and(|c| (500..=599).contains(&c))
+}
+
+/// The refusal of a non-2xx answer.
+fn from_status(resp: &Response) -> ProviderError {
     let base = resp.provider_error();
     match serde_json::from_slice::<Value>(&resp.body) {
         Ok(body @ Value::Object(_)) => refine(base, &body),
@@ -27,35 +105,6 @@ pub(crate) fn from_response(resp: &Response) -> ProviderError {
             resp.status
         )),
     }
-}
-
-/// The error of an HTTP 2xx answer whose envelope says the call failed.
-pub(crate) fn from_envelope(resp: &Response, envelope: &Value) -> ProviderError {
-    let base = resp
-        .provider_error()
-        .with_message("ComproPago answered HTTP 200 with an error envelope");
-    refine(base, envelope)
-}
-
-/// The error an error envelope under HTTP 2xx means. The envelope's `code` mirrors an
-/// HTTP status; a 5xx there is ComproPago failing while it handled the request, so for
-/// a request that changes state it is an unknown outcome, exactly like an HTTP 5xx.
-pub(crate) fn envelope_refusal(resp: &Response, envelope: &Value) -> pagos_core::Error {
-    let refusal = from_envelope(resp, envelope);
-    let server_failure = refusal
-        .code
-        .as_deref()
-        .and_then(|c| c.trim().parse::<u16>().ok())
-        .is_some_and(|c| (500..=599).contains(&c));
-    if server_failure && resp.idempotency() == Idempotency::NonIdempotent {
-        return OutcomeUnknown::from_refusal(
-            refusal,
-            UnknownCause::ServerError,
-            resp.idempotency(),
-        )
-        .into();
-    }
-    resp.refusal(refusal)
 }
 
 /// Fills in `code` and `message` from a JSON error body.
@@ -98,10 +147,11 @@ mod tests {
 
     #[test]
     fn json_error_body() {
-        let e = from_response(&resp(
+        let e = refusal(&resp(
             401,
             r#"{"code":401,"status":"error","message":"Invalid keys"}"#,
-        ));
+        ))
+        .unwrap();
         assert_eq!(e.http_status, 401);
         assert_eq!(e.code.as_deref(), Some("401"));
         assert_eq!(e.message, "Invalid keys");
@@ -109,17 +159,64 @@ mod tests {
 
     #[test]
     fn non_json_and_empty_bodies() {
-        let e = from_response(&resp(502, "<html>Bad gateway</html>"));
+        let e = refusal(&resp(502, "<html>Bad gateway</html>")).unwrap();
         assert_eq!(e.code, None);
         assert_eq!(e.raw_body, "<html>Bad gateway</html>");
         assert!(e.message.contains("HTTP 502"));
-        let e = from_response(&resp(500, ""));
+        let e = refusal(&resp(500, "")).unwrap();
         assert!(e.message.contains("empty body"));
     }
 
     #[test]
     fn nested_error_message() {
-        let e = from_response(&resp(400, r#"{"error":{"message":"bad price"}}"#));
+        let e = refusal(&resp(400, r#"{"error":{"message":"bad price"}}"#)).unwrap();
         assert_eq!(e.message, "bad price");
+    }
+
+    #[test]
+    fn envelope_error_codes_under_200() {
+        for body in [
+            r#"{"code":400,"status":"error","message":"bad","data":null}"#,
+            r#"{"code":"404","message":"nope"}"#,
+            r#"{"status":"error","message":"nope","data":{}}"#,
+        ] {
+            let p = refusal(&resp(200, body)).unwrap_or_else(|| panic!("{body}"));
+            assert_eq!(p.http_status, 200);
+            assert_eq!(p.raw_body, body);
+        }
+        // Successes, bare resources and bodies that are not JSON are for `parse`.
+        for body in [
+            r#"{"code":200,"status":"success","data":{"id":"a"}}"#,
+            r#"{"code":"200","data":{"id":"c"}}"#,
+            r#"{"id":"b","status":"error"}"#,
+            "<html>",
+            "[1,2]",
+        ] {
+            assert!(refusal(&resp(200, body)).is_none(), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_5xx_code_under_200_is_unknown_only_for_a_create() {
+        let body = r#"{"code":503,"status":"error","message":"down"}"#;
+        let create = resp(200, body).with_idempotency(Idempotency::NonIdempotent);
+        let e = into_error(&create, refusal(&create).unwrap());
+        let Error::OutcomeUnknown(u) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(u.cause, UnknownCause::ServerError);
+        assert_eq!(u.http_status, Some(200));
+        assert_eq!(u.code.as_deref(), Some("503"));
+        let read = resp(200, body);
+        assert!(matches!(
+            into_error(&read, refusal(&read).unwrap()),
+            Error::Provider(_)
+        ));
+        let bad = resp(200, r#"{"code":400,"status":"error","message":"bad"}"#)
+            .with_idempotency(Idempotency::NonIdempotent);
+        assert!(matches!(
+            into_error(&bad, refusal(&bad).unwrap()),
+            Error::Provider(_)
+        ));
     }
 }

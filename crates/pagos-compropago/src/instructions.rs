@@ -13,12 +13,12 @@
 //! - `steps`: the step descriptions, in step order.
 
 use pagos_core::PaymentInstructions;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::wire;
 
 /// One numbered step of ComproPago's payment instructions.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Instruction {
     /// The step number (1-based), when sent.

@@ -3,19 +3,34 @@
 //! [ComproPago](https://compropago.com) API v2 (Mexico) for
 //! [pagos](https://docs.rs/pagos): SPEI payment orders and reusable CLABE accounts.
 //!
-//! - [`CompropagoClient`] (also exported as [`Client`]): orders
-//!   ([`create_order`](CompropagoClient::create_order),
-//!   [`get_order`](CompropagoClient::get_order)), CLABEs
-//!   ([`create_clabe`](CompropagoClient::create_clabe)), accounts
-//!   ([`create_account`](CompropagoClient::create_account),
-//!   [`list_accounts`](CompropagoClient::list_accounts),
-//!   [`list_subaccounts`](CompropagoClient::list_subaccounts),
-//!   [`account_transactions`](CompropagoClient::account_transactions)) and
-//!   webhook confirmation ([`confirm_webhook`](CompropagoClient::confirm_webhook)).
+//! - [`CompropagoClient`] (also exported as [`Client`]) with one handle per resource
+//!   of the API:
+//!
+//!   | handle | method | endpoint | request |
+//!   |---|---|---|---|
+//!   | [`orders()`](CompropagoClient::orders) | [`create`](Orders::create) | [`CreateOrder`] | `POST /v2/orders` |
+//!   | | [`get`](Orders::get) | [`GetOrder`] | `GET /v2/orders/{id}` |
+//!   | [`accounts()`](CompropagoClient::accounts) | [`create`](Accounts::create) | [`CreateAccount`] | `POST /v2/createAccount` |
+//!   | | [`list`](Accounts::list) | [`ListAccounts`] | `GET /v2/accounts` |
+//!   | | [`subaccounts`](Accounts::subaccounts) | [`ListSubaccounts`] | `GET /v2/accounts/{id}` |
+//!   | | [`transactions`](Accounts::transactions) | [`ListAccountTransactions`] | `GET /v2/accounts/{id}/transactions` |
+//!   | [`clabes()`](CompropagoClient::clabes) | [`create`](Clabes::create) | [`CreateClabe`] | `POST /v2/createClabe` |
+//!
+//!   Every endpoint is a value implementing [`pagos_core::Endpoint`]: it describes
+//!   its request without I/O and reads the answer, so
+//!   [`CompropagoClient::run`] runs any of them and
+//!   `client.executor().authorized(&endpoint)` shows the request exactly as it
+//!   would be sent.
+//! - Webhooks: [`CompropagoClient::confirm_webhook`] (ComproPago does not sign them;
+//!   see [`webhook`]).
 //! - [`pagos_core::PaymentProvider`] for the unified API: `create_payment` creates a
 //!   SPEI order and returns its CLABE as
 //!   [`PaymentInstructions::BankTransfer`](pagos_core::PaymentInstructions); see
 //!   [`provider`] for the field mapping and [`status`] for the status table.
+//!
+//! Every answer keeps the provider's JSON exactly as received in its `raw` field
+//! ([`pagos_core::Raw`]): the v2 envelope's `data`, byte for byte. Refusals, including
+//! ComproPago's error envelope under HTTP 200, are read by [`error::refusal`].
 //!
 //! Authentication is HTTP Basic with the private key (`sk_…`) as the user and the
 //! public key (`pk_…`) as the password. Every input is validated before anything is
@@ -32,7 +47,8 @@
 //!     .build()?;
 //!
 //! let order = client
-//!     .create_order(&CreateOrder::new(
+//!     .orders()
+//!     .create(&CreateOrder::new(
 //!         Product::new("SMGCURL1", "SAMSUNG GOLD CURL", Money::parse("150.00", Currency::Mxn)?),
 //!         Customer::new("customer-1", "Waldix", "waldix@compropago.com").phone("5513899832"),
 //!     ))
@@ -41,7 +57,7 @@
 //!     println!("transfer {} to CLABE {account} ({bank:?})", order.product.price.unwrap_or_default());
 //! }
 //!
-//! let again = client.get_order(&order.id).await?;
+//! let again = client.orders().get(&order.id).await?;
 //! println!("{} is {}", again.id, again.status);
 //! # Ok(()) }
 //! ```
@@ -66,7 +82,7 @@ mod checks;
 mod clabe;
 mod client;
 mod envelope;
-mod error;
+pub mod error;
 pub mod instructions;
 mod orders;
 pub mod provider;
@@ -75,14 +91,15 @@ pub mod webhook;
 mod wire;
 
 pub use accounts::{
-    Account, AccountCustomer, AccountSummary, AccountTransaction, CreateAccount, SubAccount,
+    Account, AccountCustomer, AccountSummary, AccountTransaction, Accounts, CreateAccount,
+    ListAccountTransactions, ListAccounts, ListSubaccounts, SubAccount,
 };
-pub use clabe::{ClabeAccount, ClabeCustomer, ClabeDetails, CreateClabe, Frequency};
-pub use client::{CompropagoClient, CompropagoClientBuilder, DEFAULT_BASE_URL, PROVIDER_NAME};
+pub use clabe::{ClabeAccount, ClabeCustomer, ClabeDetails, Clabes, CreateClabe, Frequency};
+pub use client::{CompropagoClient, CompropagoClientBuilder, DEFAULT_BASE_URL, PROVIDER};
 pub use instructions::Instruction;
 pub use orders::{
-    CreateOrder, Customer, CustomerInfo, Exchange, Order, OrderPayment, PaymentType, Product,
-    ProductInfo,
+    CreateOrder, Customer, CustomerInfo, Exchange, GetOrder, Order, OrderPayment, Orders,
+    PaymentType, Product, ProductInfo,
 };
 pub use status::{AccountStatus, OrderStatus};
 pub use webhook::{ExpectedOrder, OrderRef, WebhookError, WebhookEvent};

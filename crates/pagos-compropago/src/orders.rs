@@ -1,12 +1,16 @@
-//! SPEI payment orders: `POST /v2/orders` and `GET /v2/orders/{id}`.
+//! SPEI payment orders: [`CreateOrder`] (`POST /v2/orders`) and [`GetOrder`]
+//! (`GET /v2/orders/{id}`), run through [`Orders`] (`client.orders()`).
 
-use pagos_core::transport::Method;
-use pagos_core::{Decimal, Money, PaymentInstructions, Result, ValidationError, validate};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method};
+use pagos_core::{
+    BaseUrl, Decimal, Money, PaymentInstructions, Raw, Request, Response, Result, ValidationError,
+    validate,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::client::{CompropagoClient, with_hint};
+use crate::client::CompropagoClient;
 use crate::envelope::{self, Shape, WithRaw};
 use crate::instructions::{self, Instruction};
 use crate::status::OrderStatus;
@@ -107,17 +111,23 @@ impl PaymentType {
     }
 }
 
-/// A request to create a SPEI order (`POST /v2/orders`).
+/// `POST /v2/orders`: creates a SPEI order (ComproPago API v2 reference, "Crear
+/// orden"). The endpoint value is the request; run it with
+/// [`Orders::create`] or [`CompropagoClient::run`].
+///
+/// Sent once ([`Idempotency::NonIdempotent`]): ComproPago takes no idempotency key.
 ///
 /// ```
 /// use pagos_compropago::{CreateOrder, Customer, Product};
-/// use pagos_core::{Currency, Money};
+/// use pagos_core::{BaseUrl, Currency, Money};
 ///
 /// let order = CreateOrder::new(
 ///     Product::new("SMGCURL1", "SAMSUNG GOLD CURL", Money::parse("150", Currency::Mxn)?),
 ///     Customer::new("cust-1", "Waldix", "waldix@compropago.com").phone("5513899832"),
 /// );
 /// assert!(order.validate().is_ok());
+/// let request = pagos_core::endpoint::describe(&order, &BaseUrl::parse("https://api.compropago.com")?)?;
+/// assert_eq!(request.url().path(), "/v2/orders");
 /// # Ok::<(), pagos_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,7 +169,8 @@ impl CreateOrder {
         self
     }
 
-    /// Checks the order as ComproPago requires it; the client calls it before sending.
+    /// Checks the order as ComproPago requires it; the endpoint's `request` calls it, so
+    /// nothing invalid is sent.
     ///
     /// # Errors
     /// A [`ValidationError`] naming the first bad field: `product.id`, `product.name`,
@@ -252,16 +263,19 @@ impl<'a> From<&'a CreateOrder> for OrderBody<'a> {
 // Response
 // ---------------------------------------------------------------------------
 
-/// A SPEI order as ComproPago reports it.
+/// A SPEI order as ComproPago reports it: the output of [`CreateOrder`] and
+/// [`GetOrder`].
 ///
 /// Every field but `id` and `status` is optional, so a sparse answer still decodes;
 /// fields this SDK does not model are in [`Order::raw`]. Decode it from bytes or text
 /// (amounts are read from their exact digits), not from a `serde_json::Value`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// Serializing it writes the typed fields (amounts as exact decimal text, times as
+/// RFC 3339) and `raw` as received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Order {
-    /// ComproPago's order id (`ch_…`), used with [`CompropagoClient::get_order`].
+    /// ComproPago's order id (`ch_…`), used with [`Orders::get`].
     pub id: String,
     /// ComproPago's short reference (`481AD8F9`).
     #[serde(default)]
@@ -284,21 +298,35 @@ pub struct Order {
     #[serde(default)]
     pub exchange: Option<Exchange>,
     /// Creation time.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub created_at: Option<OffsetDateTime>,
     /// Last update.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub updated_at: Option<OffsetDateTime>,
     /// Expiry; `None` when the order does not expire or ComproPago did not say.
-    #[serde(default, deserialize_with = "wire::epoch::deserialize_option")]
+    #[serde(
+        default,
+        deserialize_with = "wire::epoch::deserialize_option",
+        serialize_with = "wire::epoch::serialize_option_rfc3339"
+    )]
     pub expires_at: Option<OffsetDateTime>,
-    /// The order's JSON as received (without the envelope).
-    #[serde(skip)]
-    pub raw: Value,
+    /// The order's JSON exactly as received: the envelope's `data`, byte for byte
+    /// (or the whole body of a bare `GET /v2/orders/{id}` answer). `null` for an
+    /// order decoded by hand.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl WithRaw for Order {
-    fn set_raw(&mut self, raw: Value) {
+    fn set_raw(&mut self, raw: Raw) {
         self.raw = raw;
     }
 }
@@ -318,7 +346,7 @@ impl Order {
 }
 
 /// The product of an [`Order`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProductInfo {
     /// The merchant's product id (the unified `merchant_reference`).
@@ -339,7 +367,7 @@ pub struct ProductInfo {
 }
 
 /// A customer as ComproPago reports it (orders, CLABEs and accounts).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CustomerInfo {
     /// The merchant's customer id.
@@ -357,7 +385,7 @@ pub struct CustomerInfo {
 }
 
 /// The `payment` object of an [`Order`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderPayment {
     /// The payment method (`SPEI`).
@@ -379,7 +407,7 @@ pub struct OrderPayment {
 }
 
 /// The `exchange` object of an [`Order`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Exchange {
@@ -401,11 +429,124 @@ pub struct Exchange {
 }
 
 // ---------------------------------------------------------------------------
-// Calls
+// Endpoints
 // ---------------------------------------------------------------------------
 
-impl CompropagoClient {
-    /// Creates a SPEI order (`POST /v2/orders`).
+impl Endpoint for CreateOrder {
+    type Output = Order;
+    const OPERATION: &'static str = "create_order";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// `POST {base}/v2/orders` with the JSON body of the API v2 reference.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] (see [`CreateOrder::validate`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.validate()?;
+        Ok(
+            Request::new(Method::POST, base.join(&["v2", "orders"])?, Self::OPERATION)
+                .header("accept", "application/json")?
+                .json(&OrderBody::from(self))?,
+        )
+    }
+
+    /// The order in the envelope's `data`.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read; the
+    /// refusal for an error envelope.
+    fn parse(&self, response: &Response) -> Result<Order> {
+        envelope::one(response, Shape::Wrapped)
+    }
+
+    /// ComproPago cannot look an order up by the merchant's reference.
+    fn outcome_hint(&self) -> Option<String> {
+        Some(format!(
+            "ComproPago has no lookup by merchant reference: look for an order of product.id {:?} in the ComproPago panel before creating it again",
+            self.product.id
+        ))
+    }
+}
+
+/// `GET /v2/orders/{id}`: fetches an order (ComproPago API v2 reference, "Consultar
+/// orden"). Run it with [`Orders::get`].
+///
+/// Accepts the v2 envelope and, as in the API v2 reference's example, a bare order.
+///
+/// ```
+/// use pagos_compropago::GetOrder;
+/// use pagos_core::BaseUrl;
+///
+/// let base = BaseUrl::parse("https://api.compropago.com")?;
+/// let request = pagos_core::endpoint::describe(&GetOrder::new("ch_1"), &base)?;
+/// assert_eq!(request.url().as_str(), "https://api.compropago.com/v2/orders/ch_1");
+/// // An id that would change the path is refused, and nothing is sent.
+/// assert!(pagos_core::endpoint::describe(&GetOrder::new(".."), &base).is_err());
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetOrder {
+    /// ComproPago's order id (`ch_…`).
+    pub order_id: String,
+}
+
+impl GetOrder {
+    /// The order `order_id`.
+    pub fn new(order_id: impl Into<String>) -> Self {
+        GetOrder {
+            order_id: order_id.into(),
+        }
+    }
+}
+
+impl Endpoint for GetOrder {
+    type Output = Order;
+    const OPERATION: &'static str = "get_order";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// `GET {base}/v2/orders/{id}`.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `order_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        // `GET /v2/orders/..` would be `GET /v2`: refuse before anything is sent.
+        validate::path_id("order_id", &self.order_id)?;
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "orders", &self.order_id])?,
+            Self::OPERATION,
+        )
+        .header("accept", "application/json")?)
+    }
+
+    /// The order, wrapped or bare.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer cannot be read; the
+    /// refusal for an error envelope.
+    fn parse(&self, response: &Response) -> Result<Order> {
+        envelope::one(response, Shape::WrappedOrBare)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Handle
+// ---------------------------------------------------------------------------
+
+/// ComproPago's orders: `client.orders()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Orders<'a> {
+    client: &'a CompropagoClient,
+}
+
+impl<'a> Orders<'a> {
+    pub(crate) fn new(client: &'a CompropagoClient) -> Self {
+        Orders { client }
+    }
+
+    /// Creates a SPEI order ([`CreateOrder`], `POST /v2/orders`).
     ///
     /// The call is sent once (ComproPago takes no idempotency key). ComproPago cannot
     /// look an order up by the merchant's reference, so after an
@@ -414,39 +555,21 @@ impl CompropagoClient {
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] before sending (see [`CreateOrder::validate`]);
-    /// otherwise see [`pagos_core::Error`].
-    pub async fn create_order(&self, order: &CreateOrder) -> Result<Order> {
-        order.validate()?;
-        let request = self
-            .request(Method::POST, &["orders"], "create_order")?
-            .json(&OrderBody::from(order))?;
-        let product_id = &order.product.id;
-        let hint = || {
-            format!(
-                "ComproPago has no lookup by merchant reference: look for an order of product.id {product_id:?} in the ComproPago panel before creating it again"
-            )
-        };
-        let response = self.send(request).await.map_err(|e| with_hint(e, hint))?;
-        envelope::one(&response, Shape::Wrapped).map_err(|e| with_hint(e, hint))
+    /// otherwise see [`CompropagoClient::run`].
+    pub async fn create(&self, order: &CreateOrder) -> Result<Order> {
+        self.client.run(order).await
     }
 
-    /// Fetches an order (`GET /v2/orders/{id}`).
-    ///
-    /// Accepts the v2 envelope and, as in the API v2 reference's example, a bare order.
+    /// Fetches an order ([`GetOrder`], `GET /v2/orders/{id}`).
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `order_id` when the id is blank or would
-    /// change the path (see [`validate::path_id`]); otherwise see [`pagos_core::Error`]
-    /// (an unknown id is a provider error, usually HTTP 404).
-    pub async fn get_order(&self, id: &str) -> Result<Order> {
-        // `GET /v2/orders/..` would be `GET /v2`: refuse before anything is sent.
-        validate::path_id("order_id", id)?;
-        let request = self.request(Method::GET, &["orders", id], "get_order")?;
-        let response = self.send(request).await?;
-        envelope::one(&response, Shape::WrappedOrBare)
+    /// change the path (see [`validate::path_id`]); otherwise see
+    /// [`CompropagoClient::run`] (an unknown id is a provider error, usually HTTP 404).
+    pub async fn get(&self, order_id: &str) -> Result<Order> {
+        self.client.run(&GetOrder::new(order_id)).await
     }
 }
-
 #[cfg(test)]
 mod tests {
     use pagos_core::Currency;

@@ -17,14 +17,15 @@
 //! place in a v2 order and are not sent (webhooks are configured in the ComproPago
 //! panel). The resulting [`Payment`] carries the order id, `product.id` as the
 //! merchant reference, the price, the status mapped by [`crate::status`], and the
-//! CLABE as [`PaymentInstructions::BankTransfer`](pagos_core::PaymentInstructions).
+//! CLABE as [`PaymentInstructions::BankTransfer`](pagos_core::PaymentInstructions);
+//! its `raw` is the order's JSON exactly as received.
 
 use pagos_core::{
     Capabilities, CreatePayment, Operation, Payment, PaymentProvider, PaymentStatus, Result,
     ValidationError, async_trait, validate,
 };
 
-use crate::client::{CompropagoClient, PROVIDER_NAME};
+use crate::client::{CompropagoClient, PROVIDER};
 use crate::orders::{CreateOrder, Customer, Order, Product};
 
 impl TryFrom<&CreatePayment> for CreateOrder {
@@ -80,28 +81,30 @@ impl TryFrom<&CreatePayment> for CreateOrder {
 impl From<&Order> for Payment {
     fn from(order: &Order) -> Self {
         let mut payment = Payment::new(
-            PROVIDER_NAME,
+            PROVIDER,
             order.id.clone(),
             PaymentStatus::from(&order.status),
         );
         payment.merchant_reference = order.product.id.clone();
         payment.amount = order.price();
         payment.instructions = order.payment_instructions().into_iter().collect();
-        payment.raw = pagos_core::Raw::from_json(order.raw.to_string()).unwrap_or_default();
+        payment.raw = order.raw.clone();
         payment
     }
 }
 
 impl From<Order> for Payment {
     fn from(order: Order) -> Self {
-        Payment::from(&order)
+        let mut payment = Payment::from(&order);
+        payment.raw = order.raw;
+        payment
     }
 }
 
 #[async_trait]
 impl PaymentProvider for CompropagoClient {
     fn name(&self) -> &'static str {
-        PROVIDER_NAME
+        PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -110,14 +113,14 @@ impl PaymentProvider for CompropagoClient {
 
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
         let order = CreateOrder::try_from(request)?;
-        Ok(self.create_order(&order).await?.into())
+        Ok(self.orders().create(&order).await?.into())
     }
 
     /// Fetches the order; the id is ComproPago's (`ch_…`), reported as `payment_id`
     /// when it is blank or would change the path.
     async fn get_payment(&self, id: &str) -> Result<Payment> {
         validate::path_id("payment_id", id)?;
-        Ok(self.get_order(id).await?.into())
+        Ok(self.orders().get(id).await?.into())
     }
 }
 

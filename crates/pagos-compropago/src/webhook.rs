@@ -368,7 +368,7 @@ impl CompropagoClient {
     /// # Errors
     /// [`WebhookError::Invalid`] when the body or the expectation is unusable (see
     /// [`parse`], [`ExpectedOrder::validate`]), with nothing sent;
-    /// [`WebhookError::Fetch`] with the errors of [`CompropagoClient::get_order`];
+    /// [`WebhookError::Fetch`] with the errors of [`Orders::get`](crate::Orders::get);
     /// [`WebhookError::Mismatch`] when the fetched order is another order or for
     /// another amount.
     pub async fn confirm_webhook(
@@ -391,7 +391,7 @@ impl CompropagoClient {
                         actual: id,
                     });
                 }
-                let order = self.get_order(&id).await.map_err(WebhookError::Fetch)?;
+                let order = self.orders().get(&id).await.map_err(WebhookError::Fetch)?;
                 expected.check(&order)?;
                 Ok(WebhookEvent::Order(Box::new(order)))
             }

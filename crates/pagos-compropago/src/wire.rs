@@ -129,6 +129,22 @@ pub(crate) mod epoch {
         parse(raw.get()).map_err(D::Error::custom)
     }
 
+    /// Writes an optional instant of a decoded answer as RFC 3339 text (`None` as
+    /// `null`), or as epoch seconds for an instant RFC 3339 cannot write (a year before
+    /// 0, read from a negative epoch value), so serializing an answer never fails.
+    pub(crate) fn serialize_option_rfc3339<S: Serializer>(
+        t: &Option<OffsetDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => match t.format(&Rfc3339) {
+                Ok(text) => s.serialize_str(&text),
+                Err(_) => s.serialize_i64(to_seconds(t)),
+            },
+            None => s.serialize_none(),
+        }
+    }
+
     /// Writes an optional instant as epoch seconds, `None` as `null`.
     pub(crate) fn serialize_option_seconds<S: Serializer>(
         t: &Option<OffsetDateTime>,
@@ -144,20 +160,24 @@ pub(crate) mod epoch {
 /// Ids that arrive as a string in some responses and as a number in others
 /// (`"id": "1"` in `createClabe`, `"id": 169` in `GET /v2/accounts`).
 pub(crate) mod lenient_string {
-    use serde_json::Value;
-
     use super::*;
 
-    /// Reads a string or a number as text; `null` or a missing field is `None`.
+    /// Reads a string, or a number as the exact text it was sent as (an 18-digit
+    /// tracking reference sent as a number keeps every digit); `null` or a missing
+    /// field is `None`.
     pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<String>, D::Error> {
-        match Option::<Value>::deserialize(d)? {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(other) => Err(D::Error::custom(format!(
-                "expected a string or a number, got {other}"
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get().trim();
+        match text.as_bytes().first() {
+            _ if text == "null" => Ok(None),
+            Some(b'"') => serde_json::from_str(text)
+                .map(Some)
+                .map_err(D::Error::custom),
+            Some(b'-' | b'0'..=b'9') => Ok(Some(text.to_string())),
+            _ => Err(D::Error::custom(format!(
+                "expected a string or a number, got {text}"
             ))),
         }
     }
@@ -221,6 +241,48 @@ mod tests {
             at(r#"{"at": 100000000000}"#).unwrap().unix_timestamp(),
             100_000_000
         );
+    }
+
+    #[derive(Serialize)]
+    struct Out {
+        #[serde(serialize_with = "epoch::serialize_option_rfc3339")]
+        at: Option<OffsetDateTime>,
+    }
+
+    #[test]
+    fn decoded_instants_serialize_as_rfc3339() {
+        let out = |at| serde_json::to_string(&Out { at }).unwrap();
+        assert_eq!(
+            out(at(r#"{"at": 1522082069321}"#)),
+            r#"{"at":"2018-03-26T16:34:29.321Z"}"#
+        );
+        assert_eq!(out(None), r#"{"at":null}"#);
+        // Before year 0: no RFC 3339 text, so epoch seconds.
+        let ancient = OffsetDateTime::from_unix_timestamp(-63_000_000_000).unwrap();
+        assert_eq!(out(Some(ancient)), r#"{"at":-63000000000}"#);
+    }
+
+    #[derive(Deserialize)]
+    struct Id {
+        #[serde(default, deserialize_with = "lenient_string::deserialize_option")]
+        id: Option<String>,
+    }
+
+    #[test]
+    fn ids_keep_the_digits_of_a_number() {
+        let id = |json: &str| serde_json::from_str::<Id>(json).map(|i| i.id);
+        assert_eq!(id(r#"{"id": 169}"#).unwrap().as_deref(), Some("169"));
+        assert_eq!(
+            id(r#"{"id": 123456789012345678901234567890}"#)
+                .unwrap()
+                .as_deref(),
+            Some("123456789012345678901234567890")
+        );
+        assert_eq!(id(r#"{"id": "a\"b"}"#).unwrap().as_deref(), Some("a\"b"));
+        assert_eq!(id(r#"{"id": null}"#).unwrap(), None);
+        assert_eq!(id(r#"{}"#).unwrap(), None);
+        assert!(id(r#"{"id": [1]}"#).is_err());
+        assert!(id(r#"{"id": true}"#).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ fn client(server: &MockServer) -> Client {
     Client::builder()
         .private_key("sk_test_4f9c2e7a1b3d")
         .public_key("pk_test_8e1d5c0b9a7f")
-        .base_url(&server.url("/compropago"))
+        .base_url(server.url("/compropago"))
         .unwrap()
         .build()
         .unwrap()
@@ -43,10 +43,14 @@ async fn order_and_account_ids_are_checked_before_sending() {
     let any = catch_all(&server).await;
     let c = client(&server);
     for id in BAD_IDS {
-        assert_eq!(field(c.get_order(id).await), "order_id", "{id:?}");
-        assert_eq!(field(c.list_subaccounts(id).await), "account_id", "{id:?}");
+        assert_eq!(field(c.orders().get(id).await), "order_id", "{id:?}");
         assert_eq!(
-            field(c.account_transactions(id, None).await),
+            field(c.accounts().subaccounts(id).await),
+            "account_id",
+            "{id:?}"
+        );
+        assert_eq!(
+            field(c.accounts().transactions(id, None).await),
             "account_id",
             "{id:?}"
         );

@@ -514,7 +514,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = spei_order();
                 o.product.name = String::new();
-                c.compropago_api.create_order(&o).await
+                c.compropago_api.orders().create(&o).await
             }
         ),
         case!(
@@ -524,7 +524,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = spei_order();
                 o.product.url = Some("not a url".into());
-                c.compropago_api.create_order(&o).await
+                c.compropago_api.orders().create(&o).await
             }
         ),
         case!(
@@ -534,7 +534,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = spei_order();
                 o.customer.email = "waldix@@compropago.com".into();
-                c.compropago_api.create_order(&o).await
+                c.compropago_api.orders().create(&o).await
             }
         ),
         case!(
@@ -544,7 +544,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut r = clabe_request();
                 r.customer.email = "customer@".into();
-                c.compropago_api.create_clabe(&r).await
+                c.compropago_api.clabes().create(&r).await
             }
         ),
         case!(
@@ -554,7 +554,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut r = clabe_request();
                 r.customer.phone = Some("55138998321".into());
-                c.compropago_api.create_clabe(&r).await
+                c.compropago_api.clabes().create(&r).await
             }
         ),
         case!(
@@ -563,7 +563,7 @@ fn cases() -> Vec<Case> {
             "amount",
             |c| {
                 let r = clabe_request().amount(mxn("0"));
-                c.compropago_api.create_clabe(&r).await
+                c.compropago_api.clabes().create(&r).await
             }
         ),
         case!(
@@ -576,7 +576,7 @@ fn cases() -> Vec<Case> {
                     "153",
                     AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com"),
                 );
-                c.compropago_api.create_account(&r).await
+                c.compropago_api.accounts().create(&r).await
             }
         ),
         case!(
@@ -585,7 +585,8 @@ fn cases() -> Vec<Case> {
             "clabe",
             |c| {
                 c.compropago_api
-                    .account_transactions("acc_1", Some("032180000118359718"))
+                    .accounts()
+                    .transactions("acc_1", Some("032180000118359718"))
                     .await
             }
         ),
@@ -595,7 +596,8 @@ fn cases() -> Vec<Case> {
             "clabe",
             |c| {
                 c.compropago_api
-                    .account_transactions("acc_1", Some("03218000011835971"))
+                    .accounts()
+                    .transactions("acc_1", Some("03218000011835971"))
                     .await
             }
         ),

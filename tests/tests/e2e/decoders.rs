@@ -879,7 +879,7 @@ fn kashio_event(body: &[u8]) {
 
 fn compropago_order(body: &[u8]) {
     decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         compropago::Order,
         |o: &compropago::Order| {
@@ -888,17 +888,17 @@ fn compropago_order(body: &[u8]) {
             let _ = PaymentStatus::from(&o.status);
         }
     );
-    decode!(compropago::PROVIDER_NAME, body, compropago::ProductInfo);
-    decode!(compropago::PROVIDER_NAME, body, compropago::CustomerInfo);
-    decode!(compropago::PROVIDER_NAME, body, compropago::OrderPayment);
-    decode!(compropago::PROVIDER_NAME, body, compropago::Exchange);
-    decode!(compropago::PROVIDER_NAME, body, compropago::Instruction);
-    decode!(compropago::PROVIDER_NAME, body, compropago::OrderStatus);
+    decode!(compropago::PROVIDER, body, compropago::ProductInfo);
+    decode!(compropago::PROVIDER, body, compropago::CustomerInfo);
+    decode!(compropago::PROVIDER, body, compropago::OrderPayment);
+    decode!(compropago::PROVIDER, body, compropago::Exchange);
+    decode!(compropago::PROVIDER, body, compropago::Instruction);
+    decode!(compropago::PROVIDER, body, compropago::OrderStatus);
 }
 
 fn compropago_accounts(body: &[u8]) {
     decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         compropago::Account,
         |a: &compropago::Account| {
@@ -906,7 +906,7 @@ fn compropago_accounts(body: &[u8]) {
         }
     );
     decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         compropago::ClabeAccount,
         |a: &compropago::ClabeAccount| {
@@ -914,7 +914,7 @@ fn compropago_accounts(body: &[u8]) {
         }
     );
     decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         compropago::ClabeDetails,
         |d: &compropago::ClabeDetails| {
@@ -922,28 +922,20 @@ fn compropago_accounts(body: &[u8]) {
         }
     );
     decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         compropago::AccountSummary,
         |s: &compropago::AccountSummary| {
             let _ = s.key();
         }
     );
-    decode!(compropago::PROVIDER_NAME, body, compropago::SubAccount);
+    decode!(compropago::PROVIDER, body, compropago::SubAccount);
+    decode!(compropago::PROVIDER, body, compropago::AccountTransaction);
+    decode!(compropago::PROVIDER, body, compropago::AccountStatus);
+    decode!(compropago::PROVIDER, body, compropago::Frequency);
+    decode!(compropago::PROVIDER, body, Vec<compropago::AccountSummary>);
     decode!(
-        compropago::PROVIDER_NAME,
-        body,
-        compropago::AccountTransaction
-    );
-    decode!(compropago::PROVIDER_NAME, body, compropago::AccountStatus);
-    decode!(compropago::PROVIDER_NAME, body, compropago::Frequency);
-    decode!(
-        compropago::PROVIDER_NAME,
-        body,
-        Vec<compropago::AccountSummary>
-    );
-    decode!(
-        compropago::PROVIDER_NAME,
+        compropago::PROVIDER,
         body,
         Vec<compropago::AccountTransaction>
     );
@@ -1903,17 +1895,17 @@ fn compropago_client_decoders() {
         let status = answer.0;
         server.set(answer);
         rt.block_on(async {
-            outcome(status, "get_order", client.get_order("ch_1").await);
-            outcome(status, "list_accounts", client.list_accounts().await);
+            outcome(status, "get_order", client.orders().get("ch_1").await);
+            outcome(status, "list_accounts", client.accounts().list().await);
             outcome(
                 status,
                 "list_subaccounts",
-                client.list_subaccounts("acc_1").await,
+                client.accounts().subaccounts("acc_1").await,
             );
             outcome(
                 status,
                 "transactions",
-                client.account_transactions("acc_1", None).await,
+                client.accounts().transactions("acc_1", None).await,
             );
             let expected = compropago::ExpectedOrder::by_order_id(
                 pagos::Money::parse("150.00", pagos::Currency::Mxn).unwrap(),

@@ -1305,23 +1305,29 @@ async fn compropago_accounts_decode_against_the_sandbox() {
     let client = support::compropago(&sandbox);
     let account = within(
         "create account",
-        client.create_account(&pagos::compropago::CreateAccount::new(
-            "Condominio Obrera",
-            "1-006",
-            pagos::compropago::AccountCustomer::new("Departamento_101", "depa101@example.mx"),
-        )),
+        client
+            .accounts()
+            .create(&pagos::compropago::CreateAccount::new(
+                "Condominio Obrera",
+                "1-006",
+                pagos::compropago::AccountCustomer::new("Departamento_101", "depa101@example.mx"),
+            )),
     )
     .await
     .unwrap();
-    let id = account.raw["id"].as_str().unwrap().to_string();
+    let id = account.raw.to_value().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let clabe = account.payment.clabe.clone().expect("the account's CLABE");
     let deposit = sandbox
         .pay_amount(Provider::ComproPago, &id, decimal("250.50"))
         .unwrap();
 
-    let subs = within("sub-accounts", client.list_subaccounts(&id))
+    let subs = within("sub-accounts", client.accounts().subaccounts(&id))
         .await
-        .unwrap();
+        .unwrap()
+        .items;
     assert_eq!(subs.len(), 1, "{subs:?}");
     assert_eq!(subs[0].id.as_deref(), Some(id.as_str()));
     assert_eq!(subs[0].name.as_deref(), Some("Departamento_101"));
@@ -1329,10 +1335,11 @@ async fn compropago_accounts_decode_against_the_sandbox() {
 
     let movements = within(
         "transactions",
-        client.account_transactions(&id, Some(&clabe)),
+        client.accounts().transactions(&id, Some(&clabe)),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .items;
     assert_eq!(movements.len(), 1, "{movements:?}");
     let movement = &movements[0];
     assert_eq!(movement.id, deposit.created_id);
@@ -1345,7 +1352,10 @@ async fn compropago_accounts_decode_against_the_sandbox() {
     assert_eq!(movement.description.as_deref(), Some("Abono"));
     assert!(movement.reference.is_some());
 
-    let accounts = within("accounts", client.list_accounts()).await.unwrap();
+    let accounts = within("accounts", client.accounts().list())
+        .await
+        .unwrap()
+        .items;
     assert_eq!(accounts.len(), 1);
     assert_eq!(accounts[0].key(), Some(id.as_str()));
     assert_eq!(accounts[0].balance, Some(decimal("250.50")));

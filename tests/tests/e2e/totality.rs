@@ -1043,16 +1043,16 @@ fn check_compropago(f: &Form, id: &str, send: bool) -> Result<(), TestCaseError>
     }
     if send {
         let api = &clients().compropago_api;
-        refused_or_not_sent("get_order", &["order_id"], block_on(api.get_order(id)))?;
+        refused_or_not_sent("get_order", &["order_id"], block_on(api.orders().get(id)))?;
         refused_or_not_sent(
             "list_subaccounts",
             &["account_id"],
-            block_on(api.list_subaccounts(id)),
+            block_on(api.accounts().subaccounts(id)),
         )?;
         refused_or_not_sent(
             "account_transactions",
             &["account_id", "clabe"],
-            block_on(api.account_transactions("acc-1", Some(id))),
+            block_on(api.accounts().transactions("acc-1", Some(id))),
         )?;
     }
     Ok(())

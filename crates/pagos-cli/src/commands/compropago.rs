@@ -23,7 +23,7 @@ use serde_json::json;
 
 use crate::config::{Overrides, Settings};
 use crate::error::{CliError, CliResult};
-use crate::output::{Human, Output, raw_array, table_of};
+use crate::output::{Human, Output, table_of};
 use crate::parse;
 
 /// `pagos compropago`.
@@ -227,13 +227,12 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
     };
     match args.command {
         CompropagoCommand::Orders(OrderCommand::Create(a)) => {
-            let order = order_request(&a)?;
-            Ok(Output::flat_value(
-                &client()?.create_order(&order).await?.raw,
-            ))
+            let order = client()?.orders().create(&order_request(&a)?).await?;
+            Ok(Output::answer(&order, &order.raw))
         }
         CompropagoCommand::Orders(OrderCommand::Get { id }) => {
-            Ok(Output::flat_value(&client()?.get_order(&id).await?.raw))
+            let order = client()?.orders().get(&id).await?;
+            Ok(Output::answer(&order, &order.raw))
         }
         CompropagoCommand::Clabes(ClabeCommand::Create(a)) => {
             let mut customer = ClabeCustomer::new(a.customer_id.clone(), a.customer_email.clone());
@@ -247,8 +246,8 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
             if let Some(amount) = &a.amount {
                 req = req.amount(parse::money(amount, &a.currency)?);
             }
-            req.validate()?;
-            Ok(Output::flat_value(&client()?.create_clabe(&req).await?.raw))
+            let clabe = client()?.clabes().create(&req).await?;
+            Ok(Output::answer(&clabe, &clabe.raw))
         }
         CompropagoCommand::Accounts(cmd) => match cmd {
             AccountCommand::Create(a) => {
@@ -261,19 +260,14 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
                     customer = customer.phone(p.clone());
                 }
                 let req = CreateAccount::new(a.name.clone(), a.reference.clone(), customer);
-                req.validate()?;
-                Ok(Output::flat_value(
-                    &client()?.create_account(&req).await?.raw,
-                ))
+                let account = client()?.accounts().create(&req).await?;
+                Ok(Output::answer(&account, &account.raw))
             }
             AccountCommand::List => {
-                let items: Vec<String> = client()?
-                    .list_accounts()
-                    .await?
-                    .iter()
-                    .map(|a| a.raw.to_string())
-                    .collect();
+                let page = client()?.accounts().list().await?;
+                let items: Vec<String> = page.items.iter().map(|a| a.raw.get().into()).collect();
                 Ok(list(
+                    &page,
                     &items,
                     &[
                         ("ID", "id"),
@@ -285,28 +279,22 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
                 ))
             }
             AccountCommand::Subaccounts { account_id } => {
-                let items: Vec<String> = client()?
-                    .list_subaccounts(&account_id)
-                    .await?
-                    .iter()
-                    .map(|a| a.raw.to_string())
-                    .collect();
+                let page = client()?.accounts().subaccounts(&account_id).await?;
+                let items: Vec<String> = page.items.iter().map(|a| a.raw.get().into()).collect();
                 Ok(list(
+                    &page,
                     &items,
                     &[("ID", "id"), ("NAME", "name"), ("CLABE", "clabe")],
                 ))
             }
             AccountCommand::Transactions { account_id, clabe } => {
-                if let Some(c) = &clabe {
-                    pagos::validate::clabe("clabe", c)?;
-                }
-                let items: Vec<String> = client()?
-                    .account_transactions(&account_id, clabe.as_deref())
-                    .await?
-                    .iter()
-                    .map(|t| t.raw.to_string())
-                    .collect();
+                let page = client()?
+                    .accounts()
+                    .transactions(&account_id, clabe.as_deref())
+                    .await?;
+                let items: Vec<String> = page.items.iter().map(|t| t.raw.get().into()).collect();
                 Ok(list(
+                    &page,
                     &items,
                     &[
                         ("ID", "id"),
@@ -351,7 +339,7 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
                     &json!({"event": "test_ping"}),
                     Human::Text("the dashboard's test ping: nothing to confirm".into()),
                 )),
-                WebhookEvent::Order(order) => Ok(Output::flat_value(&order.raw)),
+                WebhookEvent::Order(order) => Ok(Output::answer(&order, &order.raw)),
                 other => Ok(Output::value(
                     &json!({"event": format!("{other:?}")}),
                     Human::Text(format!("{other:?}")),
@@ -394,7 +382,6 @@ fn order_request(a: &CreateOrderArgs) -> CliResult<CreateOrder> {
     if let Some(at) = &a.expires_at {
         order = order.expires_at(parse::datetime("expires_at", at)?);
     }
-    order.validate()?;
     Ok(order)
 }
 
@@ -416,6 +403,12 @@ fn read_body(body: Option<String>, file: Option<String>) -> CliResult<String> {
     }
 }
 
-fn list(items: &[String], columns: &[(&str, &str)]) -> Output {
-    Output::raw(raw_array(items), table_of(items, columns))
+/// A listing: `--json` prints the typed page (its items, and `raw`, the answer as
+/// received); the human form is a table of the items' own JSON.
+fn list<T: serde::Serialize>(
+    page: &pagos::Page<T>,
+    items: &[String],
+    columns: &[(&str, &str)],
+) -> Output {
+    Output::value(page, table_of(items, columns))
 }
