@@ -90,10 +90,7 @@ impl CompropagoClient {
     /// [`Error::OutcomeUnknown`] from the transport or an unreadable answer, and for
     /// an error envelope with a 5xx `code` to a create (see [`crate::error`]).
     pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
-        self.executor
-            .run(endpoint)
-            .await
-            .map_err(|e| server_failure(e, endpoint))
+        self.executor.run(endpoint).await
     }
 
     /// Runs any endpoint and returns the accepted answer as received, unparsed (the
@@ -102,24 +99,7 @@ impl CompropagoClient {
     /// # Errors
     /// As [`CompropagoClient::run`], except that the answer is not read.
     pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
-        self.executor
-            .send(endpoint)
-            .await
-            .map_err(|e| server_failure(e, endpoint))
-    }
-}
-
-/// ComproPago's 5xx-`code` rule (see [`crate::error::into_error`]) for an error the
-/// executor returned, with the endpoint's hint on the unknown outcome it becomes.
-// The core's `Refusal` hook decides only whether an answer is a refusal; whether a
-// refusal under HTTP 200 is an unknown outcome is decided here.
-fn server_failure<E: Endpoint>(error: Error, endpoint: &E) -> Error {
-    match crate::error::server_failure_under_2xx(error, E::IDEMPOTENCY) {
-        Error::OutcomeUnknown(u) if u.hint.is_none() => match endpoint.outcome_hint() {
-            Some(hint) => Error::OutcomeUnknown(Box::new(u.with_hint(hint))),
-            None => Error::OutcomeUnknown(u),
-        },
-        other => other,
+        self.executor.send(endpoint).await
     }
 }
 

@@ -94,7 +94,7 @@ fn payload(resp: &Response, shape: Shape) -> Result<Raw> {
     // The executor's hook has already refused these; an answer parsed by hand (a
     // recorded body) gets the same verdict.
     if let Some(refusal) = crate::error::refusal(resp) {
-        return Err(crate::error::into_error(resp, refusal));
+        return Err(resp.refusal(refusal));
     }
     if !starts_with_object(&resp.body) {
         return Err(resp.undecodable("expected a JSON object").into());

@@ -11,9 +11,9 @@
 //! error body (an HTML page from a proxy) keeps a generic message and its body.
 //!
 //! The envelope's `code` mirrors an HTTP status: a 5xx there is ComproPago failing
-//! while it handled the request, so for a request that changes state it is an unknown
-//! outcome exactly like an HTTP 5xx ([`into_error`]). The client applies that rule to
-//! everything it runs.
+//! while it handled the request, so the refusal is marked
+//! [`ProviderError::as_server_failure`] and [`Response::refusal`] makes it an unknown
+//! outcome for a request that changes state, exactly like an HTTP 5xx.
 //!
 //! ```
 //! use pagos_compropago::{PROVIDER, error};
@@ -30,11 +30,10 @@
 //! let answer = Response::new(PROVIDER, "create_order", 200, failed)
 //!     .with_idempotency(Idempotency::NonIdempotent);
 //! let refusal = error::refusal(&answer).unwrap();
-//! assert!(error::into_error(&answer, refusal).is_outcome_unknown());
+//! assert!(answer.refusal(refusal).is_outcome_unknown());
 //! ```
 
-use pagos_core::transport::Idempotency;
-use pagos_core::{Error, OutcomeUnknown, ProviderError, Response, UnknownCause};
+use pagos_core::{ProviderError, Response};
 use serde_json::Value;
 
 use crate::envelope::Head;
@@ -53,34 +52,15 @@ pub fn refusal(response: &Response) -> Option<ProviderError> {
     let base = response
         .provider_error()
         .with_message("ComproPago answered HTTP 200 with an error envelope");
-    Some(match serde_json::from_slice::<Value>(&response.body) {
+    let refusal = match serde_json::from_slice::<Value>(&response.body) {
         Ok(envelope) => refine(base, &envelope),
         Err(_) => base,
+    };
+    Some(if is_server_failure_under_2xx(&refusal) {
+        refusal.as_server_failure()
+    } else {
+        refusal
     })
-}
-
-/// The error `refusal` of `response` is: [`Response::refusal`], and ComproPago's rule
-/// that an error envelope whose `code` is 5xx under HTTP 2xx is the provider failing
-/// while it handled the request, so for a request that changes state
-/// ([`Idempotency::NonIdempotent`]) the outcome is unknown
-/// ([`UnknownCause::ServerError`]), as after an HTTP 5xx.
-pub fn into_error(response: &Response, refusal: ProviderError) -> Error {
-    server_failure_under_2xx(response.refusal(refusal), response.idempotency())
-}
-
-/// Applies the 5xx-`code` rule of [`into_error`] to an error already made by
-/// [`Response::refusal`] for a request of `idempotency`: a definite refusal under HTTP
-/// 2xx with a 5xx envelope `code` becomes [`Error::OutcomeUnknown`] for a request
-/// that changes state. Any other error is returned as it is.
-pub(crate) fn server_failure_under_2xx(error: Error, idempotency: Idempotency) -> Error {
-    match error {
-        Error::Provider(p)
-            if idempotency == Idempotency::NonIdempotent && is_server_failure_under_2xx(&p) =>
-        {
-            OutcomeUnknown::from_refusal(*p, UnknownCause::ServerError, idempotency).into()
-        }
-        other => other,
-    }
 }
 
 /// An error envelope under HTTP 2xx whose `code` is 5xx.
@@ -140,6 +120,9 @@ fn text(v: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pagos_core::Error;
+    use pagos_core::UnknownCause;
+    use pagos_core::transport::Idempotency;
 
     fn resp(status: u16, body: &'static str) -> Response {
         Response::new("compropago", "get_order", status, body)
@@ -200,7 +183,7 @@ mod tests {
     fn a_5xx_code_under_200_is_unknown_only_for_a_create() {
         let body = r#"{"code":503,"status":"error","message":"down"}"#;
         let create = resp(200, body).with_idempotency(Idempotency::NonIdempotent);
-        let e = into_error(&create, refusal(&create).unwrap());
+        let e = create.refusal(refusal(&create).unwrap());
         let Error::OutcomeUnknown(u) = &e else {
             panic!("{e:?}")
         };
@@ -209,13 +192,13 @@ mod tests {
         assert_eq!(u.code.as_deref(), Some("503"));
         let read = resp(200, body);
         assert!(matches!(
-            into_error(&read, refusal(&read).unwrap()),
+            read.refusal(refusal(&read).unwrap()),
             Error::Provider(_)
         ));
         let bad = resp(200, r#"{"code":400,"status":"error","message":"bad"}"#)
             .with_idempotency(Idempotency::NonIdempotent);
         assert!(matches!(
-            into_error(&bad, refusal(&bad).unwrap()),
+            bad.refusal(refusal(&bad).unwrap()),
             Error::Provider(_)
         ));
     }

@@ -339,6 +339,10 @@ pub struct ProviderError {
     pub attempts: u32,
     /// The wait the provider asked for in `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
+    /// The provider said it failed while handling the request, whatever the HTTP
+    /// status (ComproPago's error envelope with a 5xx `code` under HTTP 200): treated
+    /// like an HTTP 5xx by [`crate::Response::refusal`].
+    pub server_failure: bool,
 }
 
 impl ProviderError {
@@ -359,7 +363,16 @@ impl ProviderError {
             raw_body: raw_body.into(),
             attempts: 1,
             retry_after: None,
+            server_failure: false,
         }
+    }
+
+    /// Marks the refusal as the provider failing while it handled the request (see
+    /// [`ProviderError::server_failure`]).
+    #[must_use]
+    pub fn as_server_failure(mut self) -> Self {
+        self.server_failure = true;
+        self
     }
 
     /// Sets the provider's message.

@@ -454,7 +454,8 @@ impl Response {
     ///
     /// - a 5xx to a non-idempotent request is [`Error::OutcomeUnknown`]
     ///   ([`UnknownCause::ServerError`]): the provider, or a gateway in front of it,
-    ///   may have failed after acting;
+    ///   may have failed after acting; so is a refusal the provider's reading marked
+    ///   [`ProviderError::as_server_failure`] (a 5xx code inside a 200 envelope);
     /// - any refusal that answers a retry after an attempt whose outcome is unknown is
     ///   [`Error::OutcomeUnknown`] ([`UnknownCause::EarlierAttemptUnknown`]): the
     ///   first attempt may have done what was asked;
@@ -475,7 +476,8 @@ impl Response {
     /// assert!(matches!(bad_input.refusal(bad_input.provider_error()), Error::Provider(_)));
     /// ```
     pub fn refusal(&self, refusal: ProviderError) -> Error {
-        if self.status >= 500 && self.idempotency == Idempotency::NonIdempotent {
+        let failed = self.status >= 500 || refusal.server_failure;
+        if failed && self.idempotency == Idempotency::NonIdempotent {
             // No hint here: the provider crate adds one that names how to look this
             // operation up (its id, the merchant's reference).
             return OutcomeUnknown::from_refusal(
@@ -1529,6 +1531,26 @@ mod tests {
             assert_eq!(strip_url(&text), "error sending request", "{url}");
         }
         assert_eq!(strip_url("connection refused"), "connection refused");
+    }
+
+    #[test]
+    fn a_refusal_marked_as_a_server_failure_is_unknown_only_when_it_changes_state() {
+        let body = r#"{"code":503,"status":"error"}"#;
+        let create = Response::new("p", "create", 200, body)
+            .with_idempotency(Idempotency::NonIdempotent);
+        let err = create.refusal(create.provider_error().as_server_failure());
+        let Error::OutcomeUnknown(u) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(u.cause, UnknownCause::ServerError);
+        let read = Response::new("p", "get", 200, body);
+        assert!(matches!(
+            read.refusal(read.provider_error().as_server_failure()),
+            Error::Provider(_)
+        ));
+        let plain = Response::new("p", "create", 200, body)
+            .with_idempotency(Idempotency::NonIdempotent);
+        assert!(matches!(plain.refusal(plain.provider_error()), Error::Provider(_)));
     }
 
     #[test]

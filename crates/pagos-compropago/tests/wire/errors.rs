@@ -13,10 +13,10 @@ fn answer<E: Endpoint>(status: u16, body: &str) -> Response {
 }
 
 /// What the executor makes of `response`: the hook's refusal through
-/// [`Response::refusal`], with ComproPago's 5xx-`code` rule.
+/// [`Response::refusal`] (ComproPago's 5xx-`code` rule marks the refusal a server failure).
 fn refused(response: &Response) -> Error {
     let refusal = error::refusal(response).expect("a refusal");
-    error::into_error(response, refusal)
+    response.refusal(refusal)
 }
 
 #[tokio::test]
