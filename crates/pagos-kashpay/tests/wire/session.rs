@@ -36,8 +36,8 @@ async fn a_refused_authentication_sends_no_order() {
     assert_eq!(p.http_status, 200);
     assert_eq!(p.code.as_deref(), Some("401"));
     assert_eq!(p.message, "AuthenticationException: Credenciales invalidas");
-    assert_eq!(auth.calls_async().await, 1);
-    assert_eq!(orders.calls_async().await, 0);
+    auth.assert_calls_async(1).await;
+    orders.assert_calls_async(0).await;
 }
 
 #[tokio::test]
@@ -60,8 +60,8 @@ async fn token_is_reused_between_calls() {
     let client = client(&server);
     client.orders().create(&full_order()).await.unwrap();
     client.orders().create(&full_order()).await.unwrap();
-    assert_eq!(auth.calls_async().await, 1);
-    assert_eq!(orders.calls_async().await, 2);
+    auth.assert_calls_async(1).await;
+    orders.assert_calls_async(2).await;
 }
 
 async fn concurrent_orders(client: &KashpayClient, n: usize) {
@@ -84,8 +84,8 @@ async fn concurrent_calls_without_a_token_authenticate_once() {
     let orders = order_mock(&server, JWT, 200, ORDER_OK).await;
     let client = client(&server);
     concurrent_orders(&client, 200).await;
-    assert_eq!(auth.calls_async().await, 1);
-    assert_eq!(orders.calls_async().await, 200);
+    auth.assert_calls_async(1).await;
+    orders.assert_calls_async(200).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -99,12 +99,9 @@ async fn concurrent_calls_with_a_refused_token_authenticate_once() {
     for _ in 0..20 {
         client.orders().create(&full_order()).await.unwrap();
     }
-    assert_eq!(
-        first_auth.calls_async().await,
-        1,
-        "expires 0 must not renew per call"
-    );
-    assert_eq!(old_orders.calls_async().await, 20);
+    // `expires` 0 must not renew per call.
+    first_auth.assert_calls_async(1).await;
+    old_orders.assert_calls_async(20).await;
     first_auth.delete_async().await;
     old_orders.delete_async().await;
 
@@ -119,8 +116,9 @@ async fn concurrent_calls_with_a_refused_token_authenticate_once() {
     let auth = auth_mock(&server, AUTH_OK).await;
     let orders = order_mock(&server, JWT, 200, ORDER_OK).await;
     concurrent_orders(&client, 200).await;
-    assert_eq!(auth.calls_async().await, 1);
-    assert_eq!(orders.calls_async().await, 200);
+    auth.assert_calls_async(1).await;
+    orders.assert_calls_async(200).await;
+    // At least one caller sent the old token (how many depends on the interleaving).
     assert!(old_orders.calls_async().await >= 1);
 }
 
@@ -158,9 +156,9 @@ async fn a_refused_token_is_renewed_once_and_the_order_retried_once() {
         .await
         .unwrap();
     assert_eq!(order.id, "13699");
-    assert_eq!(auth.calls_async().await, 2);
-    assert_eq!(refused.calls_async().await, 1);
-    assert_eq!(accepted.calls_async().await, 1);
+    auth.assert_calls_async(2).await;
+    refused.assert_calls_async(1).await;
+    accepted.assert_calls_async(1).await;
     assert_eq!(issued.load(Ordering::SeqCst), 2);
 }
 
@@ -208,7 +206,7 @@ async fn the_retry_after_a_refused_token_sends_the_same_body() {
         .build()
         .unwrap();
     client(&server).orders().create(&order).await.unwrap();
-    assert_eq!(orders.calls_async().await, 2);
+    orders.assert_calls_async(2).await;
     let bodies = bodies.lock().unwrap();
     assert_eq!(bodies[0], bodies[1]);
 }
@@ -229,8 +227,8 @@ async fn a_second_refusal_is_returned_without_a_third_attempt() {
         assert_eq!(p.http_status, status);
         assert_eq!(p.operation, "create_order");
         assert!(p.message.contains("refused"), "{}", p.message);
-        assert_eq!(auth.calls_async().await, 2, "HTTP {status}");
-        assert_eq!(orders.calls_async().await, 2, "HTTP {status}");
+        auth.assert_calls_async(2).await;
+        orders.assert_calls_async(2).await;
     }
 }
 
@@ -245,7 +243,7 @@ async fn debug_and_errors_never_show_the_password_or_token() {
 
     // A token is cached after this call (it failed with the order refusal, not the token's).
     let err = client.orders().create(&full_order()).await.unwrap_err();
-    assert_eq!(refused.calls_async().await, 2);
+    refused.assert_calls_async(2).await;
     let _ = client.session().token().await.unwrap();
 
     let texts = [
