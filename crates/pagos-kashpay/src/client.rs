@@ -1,16 +1,15 @@
 //! [`KashpayClient`] and its builder.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
+use pagos_core::endpoint::{Endpoint, Executor, NoAuth};
 use pagos_core::token::TokenSession;
-use pagos_core::{BaseUrl, ConfigError, Error, Result, SecretString, Transport};
+use pagos_core::{BaseUrl, ConfigError, Error, Response, Result, SecretString, Transport};
 
-use crate::PROVIDER_NAME;
-use crate::auth::KashpayAuthenticator;
-use crate::error::with_hint;
-use crate::orders::{self, CreateOrder, Order, OrderDefaults};
+use crate::PROVIDER;
+use crate::auth::{Credentials, KashpayAuth, KashpayAuthenticator};
+use crate::orders::{OrderDefaults, Orders};
 
 /// Kashpay's sandbox authentication host (plain `http`, as documented).
 pub const SANDBOX_AUTH_BASE_URL: &str = "http://sdbx-polaris.kashplataforma.com";
@@ -71,9 +70,15 @@ impl Environment {
 /// Cheap to clone (clones share the token session and the connection pool);
 /// `Send + Sync`. Also available as [`crate::Client`].
 ///
+/// - [`orders`](KashpayClient::orders): `createOrder`;
+/// - [`session`](KashpayClient::session): the token session (authenticate ahead of
+///   the first call, see how long the token lives);
+/// - [`run`](KashpayClient::run) / [`send`](KashpayClient::send): any endpoint value,
+///   e.g. [`CreateOrder`](crate::CreateOrder), through the client's executor.
+///
 /// ```no_run
 /// use pagos_core::{Currency, Money};
-/// use pagos_kashpay::{AccountType, CreateOrder, Environment, KashpayClient, TransactionType};
+/// use pagos_kashpay::{AccountType, Environment, KashpayClient, OrderRequest, TransactionType};
 ///
 /// # async fn run() -> pagos_core::Result<()> {
 /// let client = KashpayClient::builder()
@@ -82,28 +87,21 @@ impl Environment {
 ///     .password(std::env::var("KASHPAY_PASSWORD").unwrap_or_default())
 ///     .environment(Environment::Sandbox)
 ///     .build()?;
-/// let order = CreateOrder::builder(TransactionType::SpeiOut, Money::parse("250", Currency::Mxn)?)
+/// let order = OrderRequest::builder(TransactionType::SpeiOut, Money::parse("250", Currency::Mxn)?)
 ///     .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
 ///     .concept("Deposito Maria")
 ///     .numeric_reference(43223123)
 ///     .alphanumeric_reference("PROVV0011712091")
 ///     .build()?;
-/// let created = client.create_order(&order).await?;
+/// let created = client.orders().create(&order).await?;
 /// println!("order {} is {:?}", created.id, created.status);
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone)]
 pub struct KashpayClient {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    orders_base: BaseUrl,
-    entity: String,
+    executor: Executor<KashpayAuth>,
     defaults: OrderDefaults,
-    transport: Transport,
-    session: TokenSession<KashpayAuthenticator>,
 }
 
 impl fmt::Debug for KashpayClient {
@@ -111,12 +109,12 @@ impl fmt::Debug for KashpayClient {
         // The session's Debug shows the authenticator (password redacted) and whether a
         // token is cached, never the token.
         f.debug_struct("KashpayClient")
-            .field("orders_base_url", &self.inner.orders_base)
-            .field("entity", &self.inner.entity)
-            .field("entity_id", &self.inner.defaults.id_entity)
-            .field("bank_id", &self.inner.defaults.id_bank)
-            .field("session", &self.inner.session)
-            .field("transport", &self.inner.transport)
+            .field("orders_base_url", self.executor.base_url())
+            .field("entity", &self.entity())
+            .field("entity_id", &self.defaults.id_entity)
+            .field("bank_id", &self.defaults.id_bank)
+            .field("session", self.session())
+            .field("transport", self.executor.transport())
             .finish()
     }
 }
@@ -127,62 +125,65 @@ impl KashpayClient {
         KashpayClientBuilder::default()
     }
 
-    /// The orders (OKPay) base URL.
+    /// The orders resource (`createOrder`).
+    pub fn orders(&self) -> Orders<'_> {
+        Orders::new(self)
+    }
+
+    /// The executor every order goes through: the orders host, the session token and
+    /// `Entity-i` ([`KashpayAuth`]), Kashpay's envelope as the refusal hook.
+    pub fn executor(&self) -> &Executor<KashpayAuth> {
+        &self.executor
+    }
+
+    /// Runs any endpoint on the orders host with the session headers and returns its
+    /// typed output.
+    ///
+    /// # Errors
+    /// As [`Executor::run`]: [`Error::Validation`] before sending, [`Error::Provider`]
+    /// for Kashpay's refusal, [`Error::NotSent`] / [`Error::OutcomeUnknown`] otherwise.
+    pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor.run(endpoint).await
+    }
+
+    /// Runs any endpoint and returns the accepted answer unparsed.
+    ///
+    /// # Errors
+    /// As [`KashpayClient::run`], except that the answer is not read.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
+        self.executor.send(endpoint).await
+    }
+
+    /// The orders (OKPay) base URL, which the client's executor joins endpoints to.
+    pub fn base_url(&self) -> &BaseUrl {
+        self.executor.base_url()
+    }
+
+    /// The orders (OKPay) base URL (the same as [`KashpayClient::base_url`]).
     pub fn orders_base_url(&self) -> &BaseUrl {
-        &self.inner.orders_base
+        self.executor.base_url()
+    }
+
+    /// The authentication base URL.
+    pub fn auth_base_url(&self) -> &BaseUrl {
+        self.session().authenticator().executor().base_url()
     }
 
     /// The entity sent as `Entity-i` (e.g. `com.cascade`).
     pub fn entity(&self) -> &str {
-        &self.inner.entity
+        self.executor.auth().entity()
     }
 
-    /// The token session: cached, single-flight, re-authenticating once on 401/403.
+    /// The `idEntity` / `idBank` sent on orders that do not set them.
+    pub fn order_defaults(&self) -> OrderDefaults {
+        self.defaults
+    }
+
+    /// The token session: cached, single-flight, renewed before it expires; the
+    /// executor re-authenticates once after a 401/403.
     /// [`TokenSession::token`] authenticates ahead of the first call, if you want to.
     pub fn session(&self) -> &TokenSession<KashpayAuthenticator> {
-        &self.inner.session
-    }
-
-    /// `POST /OKPay/createOrder`: validates `order`, then sends it with the session
-    /// token (`Authorization: Bearer …`) and `Entity-i`.
-    ///
-    /// # Errors
-    /// - [`Error::Validation`] before anything is sent (nothing goes out, not even the
-    ///   authentication);
-    /// - [`Error::Provider`] when Kashpay answers `success:false` (even with HTTP 200) or
-    ///   an HTTP error; a token refused twice comes back as a 401/403 provider error;
-    /// - [`Error::OutcomeUnknown`] when the order may have been created but the answer
-    ///   was lost or unreadable: its `hint` names the `numericReference` and
-    ///   `alphanumericReference` to check before sending the order again.
-    pub async fn create_order(&self, order: &CreateOrder) -> Result<Order> {
-        order.validate()?;
-        // Built once: both attempts below send the same bytes (same dateTransaction).
-        let body = order.to_wire(&self.inner.defaults);
-        let request = orders::create_order_request(&self.inner.orders_base, &body)?;
-        let hint = order.lookup_hint();
-        let inner = &*self.inner;
-        // createOrder is a non-idempotent POST, and the transport sends it once. The
-        // session repeats it once only after a 401/403: Kashpay refused the token, so it
-        // did not process the order, and sending it again with a fresh token cannot
-        // create a second one. Any other answer, or none, is returned as is.
-        inner
-            .session
-            .call(|token| {
-                let request = request.clone();
-                let hint = hint.as_str();
-                async move {
-                    let request = request
-                        .sensitive_header("authorization", &format!("Bearer {}", token.expose()))?
-                        .header("Entity-i", &inner.entity)?;
-                    let resp = inner
-                        .transport
-                        .send(PROVIDER_NAME, request)
-                        .await
-                        .map_err(|e| with_hint(e, Some(hint)))?;
-                    orders::parse_create_order(&resp, hint)
-                }
-            })
-            .await
+        self.executor.auth().session()
     }
 }
 
@@ -248,8 +249,8 @@ impl KashpayClientBuilder {
     ///
     /// # Errors
     /// A [`ConfigError`] on `auth_base_url` for a malformed or non-https URL.
-    pub fn auth_base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.auth_base = Some(parse_user_url(url, "auth_base_url")?);
+    pub fn auth_base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.auth_base = Some(parse_user_url(url.as_ref(), "auth_base_url")?);
         Ok(self)
     }
 
@@ -258,8 +259,8 @@ impl KashpayClientBuilder {
     ///
     /// # Errors
     /// A [`ConfigError`] on `orders_base_url` for a malformed or non-https URL.
-    pub fn orders_base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.orders_base = Some(parse_user_url(url, "orders_base_url")?);
+    pub fn orders_base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.orders_base = Some(parse_user_url(url.as_ref(), "orders_base_url")?);
         Ok(self)
     }
 
@@ -268,8 +269,8 @@ impl KashpayClientBuilder {
     ///
     /// # Errors
     /// A [`ConfigError`] on `base_url` for a malformed or non-https URL.
-    pub fn base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        let base = parse_user_url(url, "base_url")?;
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        let base = parse_user_url(url.as_ref(), "base_url")?;
         self.auth_base = Some(base.clone());
         self.orders_base = Some(base);
         Ok(self)
@@ -346,28 +347,24 @@ impl KashpayClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
+        let auth_executor = Executor::new(PROVIDER, auth_base, transport.clone(), NoAuth)
+            .with_refusal(crate::error::refusal);
         let authenticator = KashpayAuthenticator::new(
-            transport.clone(),
-            auth_base.join(&["AuthenticationService", "authenticate"])?,
-            entity.clone(),
-            user,
-            password,
-        );
+            auth_executor,
+            Credentials::from_secret(entity, user, password),
+        )?;
         // Waiting for a token is bounded like any attempt: the transport's timeout.
         let mut session = TokenSession::new(authenticator)
-            .with_provider(PROVIDER_NAME)
+            .with_provider(PROVIDER)
             .with_wait_timeout(transport.timeout());
         if let Some(margin) = self.refresh_margin {
             session = session.with_refresh_margin(margin);
         }
+        let executor = Executor::new(PROVIDER, orders_base, transport, KashpayAuth::new(session))
+            .with_refusal(crate::error::refusal);
         Ok(KashpayClient {
-            inner: Arc::new(Inner {
-                orders_base,
-                entity,
-                defaults: self.defaults,
-                transport,
-                session,
-            }),
+            executor,
+            defaults: self.defaults,
         })
     }
 }

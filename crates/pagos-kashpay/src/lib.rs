@@ -5,11 +5,17 @@
 //! `OKPay/createOrder` (SPEI transfers, cash in/out and the other operations of the
 //! [`TransactionType`] catalogue).
 //!
-//! - [`KashpayClient`] (also [`Client`]): [`create_order`](KashpayClient::create_order),
-//!   with a cached, single-flight session token that is renewed before it expires and
-//!   once more after a 401/403.
-//! - [`CreateOrder`]: every field of `createOrder`, checked before sending (CLABE check
-//!   digit, MXN amount with at most two decimals, e-mail, required texts).
+//! - [`KashpayClient`] (also [`Client`]): [`orders().create`](orders::Orders::create),
+//!   with a cached, single-flight session token ([`KashpayClient::session`]) that is
+//!   renewed before it expires and once more after a 401/403.
+//! - Endpoints as values, run by the client's executor ([`KashpayClient::run`]):
+//!   [`CreateOrder`] (`POST /OKPay/createOrder`), and [`auth::Authenticate`]
+//!   (`POST /AuthenticationService/authenticate`, run by the session's
+//!   [`KashpayAuthenticator`] on the authentication host). Describing and reading them
+//!   does no I/O.
+//! - [`OrderRequest`]: every field of `createOrder`, checked before sending (CLABE
+//!   check digit, MXN amount with at most two decimals, e-mail, required texts).
+//! - [`error::refusal`]: Kashpay's envelope (`success:false` under any HTTP status).
 //! - [`pagos_core::PaymentProvider`]: `create_payout` as a SPEI transfer.
 //!
 //! Two hosts, separately configurable: authentication (`polaris`) and orders
@@ -61,20 +67,20 @@
 
 pub mod auth;
 mod client;
-mod error;
+pub mod error;
 pub mod orders;
 pub mod provider;
 pub mod status;
 mod wire;
 
-pub use auth::KashpayAuthenticator;
+pub use auth::{KashpayAuth, KashpayAuthenticator};
 pub use client::{
     Environment, KashpayClient, KashpayClientBuilder, PRODUCTION_AUTH_BASE_URL,
     SANDBOX_AUTH_BASE_URL, SANDBOX_ORDERS_BASE_URL,
 };
 pub use orders::{
-    AccountType, CreateOrder, CreateOrderBuilder, MAX_CONCEPT_CHARS, Order, OrderStatus,
-    TransactionType,
+    AccountType, CreateOrder, MAX_CONCEPT_CHARS, Order, OrderDefaults, OrderRequest,
+    OrderRequestBuilder, OrderStatus, Orders, TransactionType,
 };
 pub use provider::numeric_reference_for;
 
@@ -82,4 +88,4 @@ pub use provider::numeric_reference_for;
 pub type Client = KashpayClient;
 
 /// The provider name used in errors and tracing: `"kashpay"`.
-pub const PROVIDER_NAME: &str = "kashpay";
+pub const PROVIDER: &str = "kashpay";

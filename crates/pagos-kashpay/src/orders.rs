@@ -6,11 +6,13 @@
 
 use std::fmt;
 
-use pagos_core::transport::{Method, Request, Response};
-use pagos_core::{BaseUrl, Currency, Decimal, Money, Result, ValidationError, validate};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method, Request, Response};
+use pagos_core::{BaseUrl, Currency, Decimal, Money, Raw, Result, ValidationError, validate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, OffsetDateTime};
 
+use crate::KashpayClient;
 use crate::wire;
 
 /// The `typeTransaction` catalogue (Kashpay's public documentation; the catalogue is
@@ -223,6 +225,13 @@ impl fmt::Display for OrderStatus {
     }
 }
 
+impl Serialize for OrderStatus {
+    /// The numeric code.
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_i64(self.code())
+    }
+}
+
 impl<'de> Deserialize<'de> for OrderStatus {
     /// A number (`25`) or a numeric string (`"25"`).
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -242,7 +251,7 @@ impl<'de> Deserialize<'de> for OrderStatus {
     }
 }
 
-/// A `createOrder` request. Build it with [`CreateOrder::builder`].
+/// A `createOrder` request. Build it with [`OrderRequest::builder`].
 ///
 /// Every field of the table under `createOrder` in the Kashpay API is here. Required: the
 /// transaction type, amount, beneficiary account and name, concept and both references.
@@ -250,9 +259,9 @@ impl<'de> Deserialize<'de> for OrderStatus {
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
-/// use pagos_kashpay::{AccountType, CreateOrder, TransactionType};
+/// use pagos_kashpay::{AccountType, OrderRequest, TransactionType};
 ///
-/// let order = CreateOrder::builder(TransactionType::SpeiOut, Money::parse("250", Currency::Mxn)?)
+/// let order = OrderRequest::builder(TransactionType::SpeiOut, Money::parse("250", Currency::Mxn)?)
 ///     .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
 ///     .concept("Deposito Maria")
 ///     .numeric_reference(43223123)
@@ -263,7 +272,7 @@ impl<'de> Deserialize<'de> for OrderStatus {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct CreateOrder {
+pub struct OrderRequest {
     /// `typeTransaction`.
     pub type_transaction: TransactionType,
     /// `amount` (pesos) and `currency` (its ISO numeric code; MXN = 484).
@@ -313,11 +322,11 @@ pub struct CreateOrder {
 /// limit; the pagos sandbox enforces the same 40).
 pub const MAX_CONCEPT_CHARS: usize = 40;
 
-impl CreateOrder {
+impl OrderRequest {
     /// Starts a builder with the transaction type and amount.
-    pub fn builder(type_transaction: TransactionType, amount: Money) -> CreateOrderBuilder {
-        CreateOrderBuilder {
-            inner: CreateOrder {
+    pub fn builder(type_transaction: TransactionType, amount: Money) -> OrderRequestBuilder {
+        OrderRequestBuilder {
+            inner: OrderRequest {
                 type_transaction,
                 amount,
                 beneficiary_account: String::new(),
@@ -351,7 +360,7 @@ impl CreateOrder {
         }
     }
 
-    /// Checks every field; [`crate::KashpayClient::create_order`] calls it before sending.
+    /// Checks every field; [`CreateOrder`] calls it before sending.
     ///
     /// Among others: the amount positive in MXN, the account valid for its type (a
     /// CLABE's check digit), `beneficiary_name` and `concept` not blank, `concept` at
@@ -429,7 +438,7 @@ impl CreateOrder {
     }
 
     /// The hint attached to an outcome-unknown `createOrder`.
-    pub(crate) fn lookup_hint(&self) -> String {
+    fn lookup_hint(&self) -> String {
         format!(
             "the order may have been created: check it with Kashpay by numericReference {} / \
              alphanumericReference {} before sending it again",
@@ -438,7 +447,7 @@ impl CreateOrder {
     }
 
     /// The wire body, with the client's defaults for `idEntity`/`idBank`.
-    pub(crate) fn to_wire(&self, defaults: &OrderDefaults) -> CreateOrderWire<'_> {
+    fn to_wire(&self, defaults: &OrderDefaults) -> CreateOrderWire<'_> {
         CreateOrderWire {
             alphanumeric_reference: &self.alphanumeric_reference,
             amount: self.amount,
@@ -467,15 +476,15 @@ impl CreateOrder {
     }
 }
 
-/// Builder for [`CreateOrder`].
+/// Builder for [`OrderRequest`].
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateOrderBuilder {
-    inner: CreateOrder,
+pub struct OrderRequestBuilder {
+    inner: OrderRequest,
     numeric_reference_set: bool,
 }
 
-impl CreateOrderBuilder {
+impl OrderRequestBuilder {
     /// Sets `beneficiaryTypeAcount`, `beneficiaryAcount` and `beneficiaryName`.
     pub fn beneficiary(
         mut self,
@@ -564,7 +573,7 @@ impl CreateOrderBuilder {
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] naming the first missing or bad field.
-    pub fn build(self) -> Result<CreateOrder> {
+    pub fn build(self) -> Result<OrderRequest> {
         if !self.numeric_reference_set {
             return Err(ValidationError::new("numeric_reference", "is required").into());
         }
@@ -573,11 +582,39 @@ impl CreateOrderBuilder {
     }
 }
 
-/// Client-level values used when an order does not set them.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct OrderDefaults {
-    pub(crate) id_entity: Option<u64>,
-    pub(crate) id_bank: Option<u64>,
+/// Client-level values sent when an order does not set them: the builder's
+/// [`entity_id`](crate::KashpayClientBuilder::entity_id) and
+/// [`bank_id`](crate::KashpayClientBuilder::bank_id) (see
+/// [`KashpayClient::order_defaults`](crate::KashpayClient::order_defaults)).
+///
+/// ```
+/// use pagos_kashpay::OrderDefaults;
+/// let defaults = OrderDefaults::default().entity_id(4177).bank_id(12);
+/// assert_eq!((defaults.id_entity, defaults.id_bank), (Some(4177), Some(12)));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrderDefaults {
+    /// `idEntity` for orders without one.
+    pub id_entity: Option<u64>,
+    /// `idBank` for orders without one.
+    pub id_bank: Option<u64>,
+}
+
+impl OrderDefaults {
+    /// The same defaults with this `idEntity`.
+    #[must_use]
+    pub fn entity_id(mut self, id: u64) -> Self {
+        self.id_entity = Some(id);
+        self
+    }
+
+    /// The same defaults with this `idBank`.
+    #[must_use]
+    pub fn bank_id(mut self, id: u64) -> Self {
+        self.id_bank = Some(id);
+        self
+    }
 }
 
 /// The JSON body of `createOrder`, in the Kashpay API's (alphabetical) order.
@@ -590,7 +627,7 @@ pub(crate) struct OrderDefaults {
 /// (Kashpay answers it as text, `"on000000011598"`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct CreateOrderWire<'a> {
+struct CreateOrderWire<'a> {
     alphanumeric_reference: &'a str,
     #[serde(serialize_with = "wire::serialize_amount")]
     amount: Money,
@@ -627,21 +664,110 @@ pub(crate) struct CreateOrderWire<'a> {
     type_transaction: TransactionType,
 }
 
-/// The `createOrder` request, without the session headers (added per attempt).
-pub(crate) fn create_order_request(
-    orders_base: &BaseUrl,
-    body: &CreateOrderWire<'_>,
-) -> Result<Request> {
-    Ok(Request::new(
-        Method::POST,
-        orders_base.join(&["OKPay", "createOrder"])?,
-        "create_order",
-    )
-    .json(body)?)
+/// `POST /OKPay/createOrder` (the Kashpay API, "createOrder"): creates an order (a
+/// SPEI transfer, a cash-in reference...).
+///
+/// [`Endpoint::request`] validates the order ([`OrderRequest::validate`]) and writes
+/// its body once, `dateTransaction` included (today in Mexico City when unset), so a
+/// second attempt after Kashpay refused the token sends the same bytes. The session
+/// headers (`Authorization: Bearer …`, `Entity-i`) are the client's [`KashpayAuth`]
+/// strategy's.
+///
+/// `createOrder` carries no idempotency reference Kashpay promises to honour, so it is
+/// [`Idempotency::NonIdempotent`]: once it may have reached Kashpay it is sent exactly
+/// once, and a lost or unreadable answer is an unknown outcome whose hint names the
+/// references to look the order up by. The only second attempt is the executor's one
+/// re-authentication after a 401/403: a refused token means Kashpay did not process
+/// the order.
+///
+/// [`KashpayAuth`]: crate::auth::KashpayAuth
+///
+/// ```
+/// use pagos_core::{BaseUrl, Currency, Endpoint, Money, Response};
+/// use pagos_kashpay::{AccountType, CreateOrder, OrderRequest, OrderStatus, TransactionType};
+///
+/// let order = OrderRequest::builder(TransactionType::SpeiOut, Money::parse("250", Currency::Mxn)?)
+///     .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
+///     .concept("Deposito Maria")
+///     .numeric_reference(43223123)
+///     .alphanumeric_reference("PROVV0011712091")
+///     .build()?;
+/// let endpoint = CreateOrder::new(&order);
+/// let base = BaseUrl::parse("https://orders.example.mx")?;
+/// let request = pagos_core::endpoint::describe(&endpoint, &base)?;
+/// assert_eq!(request.url().path(), "/OKPay/createOrder");
+///
+/// let answer = r#"{"success":true,"orderEntityResponse":{"id":"13699","status":25}}"#;
+/// let created = endpoint.parse(&Response::new(pagos_kashpay::PROVIDER, CreateOrder::OPERATION, 200, answer))?;
+/// assert_eq!(created.status, OrderStatus::Applied);
+/// assert_eq!(created.raw.get(), answer);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CreateOrder<'a> {
+    order: &'a OrderRequest,
+    defaults: OrderDefaults,
 }
 
-/// The answer to `createOrder`.
-#[derive(Debug, Clone, PartialEq)]
+impl<'a> CreateOrder<'a> {
+    /// Creates `order`, without client defaults for `idEntity`/`idBank`.
+    pub fn new(order: &'a OrderRequest) -> Self {
+        CreateOrder {
+            order,
+            defaults: OrderDefaults::default(),
+        }
+    }
+
+    /// The same endpoint sending `defaults` where the order sets no `idEntity` /
+    /// `idBank` (the client's handle passes its own).
+    #[must_use]
+    pub fn with_defaults(mut self, defaults: OrderDefaults) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// The order.
+    pub fn order(&self) -> &OrderRequest {
+        self.order
+    }
+}
+
+impl Endpoint for CreateOrder<'_> {
+    type Output = Order;
+    const OPERATION: &'static str = "create_order";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.order.validate()?;
+        let body = self.order.to_wire(&self.defaults);
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["OKPay", "createOrder"])?,
+            Self::OPERATION,
+        )
+        .json(&body)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<Order> {
+        let (mut order, raw): (Order, Raw) = crate::error::decode(response)?;
+        order.raw = raw;
+        Ok(order)
+    }
+
+    /// The order may have been created: look it up by its references before sending
+    /// it again.
+    fn outcome_hint(&self) -> Option<String> {
+        Some(self.order.lookup_hint())
+    }
+}
+
+/// The answer to `createOrder`: the envelope's `orderEntityResponse` and its counters.
+///
+/// Decoded (`Deserialize`) from Kashpay's whole answer; serialized (`Serialize`) flat,
+/// with Rust names, balances as exact JSON numbers, timestamps in RFC 3339 and `raw`
+/// as Kashpay's text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "CreateOrderEnvelope")]
 #[non_exhaustive]
 pub struct Order {
     /// `id`: Kashpay's id of the order (`"13699"`).
@@ -655,12 +781,16 @@ pub struct Order {
     /// `status`.
     pub status: OrderStatus,
     /// `initialBalance`: the account balance before the order.
+    #[serde(serialize_with = "pagos_core::wire::lenient_decimal::option::serialize")]
     pub initial_balance: Option<Decimal>,
     /// `finalBalance`: the account balance after the order.
+    #[serde(serialize_with = "pagos_core::wire::lenient_decimal::option::serialize")]
     pub final_balance: Option<Decimal>,
     /// `createdAt`, when it has a known timestamp shape.
+    #[serde(serialize_with = "time::serde::rfc3339::option::serialize")]
     pub created_at: Option<OffsetDateTime>,
     /// `uptadedAt` (sic), when it has a known timestamp shape.
+    #[serde(serialize_with = "time::serde::rfc3339::option::serialize")]
     pub updated_at: Option<OffsetDateTime>,
     /// The envelope's `totalItems`.
     pub total_items: Option<u64>,
@@ -668,8 +798,9 @@ pub struct Order {
     pub total_pages: Option<u64>,
     /// The envelope's `currentPage`.
     pub current_page: Option<u64>,
-    /// The whole response, as received.
-    pub raw: serde_json::Value,
+    /// The whole answer, byte for byte.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 #[derive(Deserialize)]
@@ -711,26 +842,62 @@ struct OrderWire {
     uptaded_at: Option<String>,
 }
 
-/// Decodes a `createOrder` answer; `hint` goes on an outcome-unknown error.
-pub(crate) fn parse_create_order(resp: &Response, hint: &str) -> Result<Order> {
-    let envelope: CreateOrderEnvelope = crate::error::decode(resp, Some(hint))?;
-    let raw = serde_json::from_slice(&resp.body).unwrap_or(serde_json::Value::Null);
-    let o = envelope.order_entity_response;
-    Ok(Order {
-        id: o.id,
-        numeric_reference: o.numeric_reference,
-        alphanumeric_reference: o.alphanumeric_reference,
-        reference_created_payment: o.reference_created_payment,
-        status: o.status,
-        initial_balance: o.initial_balance,
-        final_balance: o.final_balance,
-        created_at: o.created_at.as_deref().and_then(wire::parse_timestamp),
-        updated_at: o.uptaded_at.as_deref().and_then(wire::parse_timestamp),
-        total_items: envelope.total_items,
-        total_pages: envelope.total_pages,
-        current_page: envelope.current_page,
-        raw,
-    })
+impl From<CreateOrderEnvelope> for Order {
+    fn from(envelope: CreateOrderEnvelope) -> Self {
+        let o = envelope.order_entity_response;
+        Order {
+            id: o.id,
+            numeric_reference: o.numeric_reference,
+            alphanumeric_reference: o.alphanumeric_reference,
+            reference_created_payment: o.reference_created_payment,
+            status: o.status,
+            initial_balance: o.initial_balance,
+            final_balance: o.final_balance,
+            created_at: o.created_at.as_deref().and_then(wire::parse_timestamp),
+            updated_at: o.uptaded_at.as_deref().and_then(wire::parse_timestamp),
+            total_items: envelope.total_items,
+            total_pages: envelope.total_pages,
+            current_page: envelope.current_page,
+            raw: Raw::null(),
+        }
+    }
+}
+
+/// The orders resource: `client.orders()`.
+///
+/// ```no_run
+/// # async fn run(client: pagos_kashpay::KashpayClient, order: pagos_kashpay::OrderRequest) -> pagos_core::Result<()> {
+/// let created = client.orders().create(&order).await?;
+/// println!("order {} is {}", created.id, created.status);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Orders<'a> {
+    client: &'a KashpayClient,
+}
+
+impl<'a> Orders<'a> {
+    pub(crate) fn new(client: &'a KashpayClient) -> Self {
+        Orders { client }
+    }
+
+    /// [`CreateOrder`] with the client's [`OrderDefaults`].
+    ///
+    /// # Errors
+    /// - [`pagos_core::Error::Validation`] before anything is sent (nothing goes out,
+    ///   not even the authentication);
+    /// - [`pagos_core::Error::Provider`] when Kashpay answers `success:false` (even with
+    ///   HTTP 200) or an HTTP error; a token refused twice comes back as a 401/403
+    ///   provider error;
+    /// - [`pagos_core::Error::OutcomeUnknown`] when the order may have been created but
+    ///   the answer was lost or unreadable: its `hint` names the `numericReference` and
+    ///   `alphanumericReference` to check before sending the order again.
+    pub async fn create(&self, order: &OrderRequest) -> Result<Order> {
+        self.client
+            .run(&CreateOrder::new(order).with_defaults(self.client.order_defaults()))
+            .await
+    }
 }
 
 #[cfg(test)]
@@ -743,8 +910,8 @@ mod tests {
         Money::parse(s, Currency::Mxn).unwrap()
     }
 
-    fn order() -> CreateOrderBuilder {
-        CreateOrder::builder(TransactionType::SpeiOut, mxn("250"))
+    fn order() -> OrderRequestBuilder {
+        OrderRequest::builder(TransactionType::SpeiOut, mxn("250"))
             .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
             .concept("Deposito Maria")
             .numeric_reference(43223123)
@@ -781,7 +948,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_field() {
-        let field = |b: CreateOrderBuilder| match b.build() {
+        let field = |b: OrderRequestBuilder| match b.build() {
             Err(Error::Validation(v)) => v.field().to_string(),
             other => panic!("expected a validation error, got {other:?}"),
         };
@@ -825,7 +992,7 @@ mod tests {
             "code_institute_bank"
         );
         assert_eq!(field(order().description("  ")), "description");
-        let mut b = CreateOrder::builder(TransactionType::SpeiOut, mxn("0"));
+        let mut b = OrderRequest::builder(TransactionType::SpeiOut, mxn("0"));
         b = b
             .beneficiary(AccountType::Clabe, "032180000118359719", "X")
             .concept("c")
@@ -833,13 +1000,13 @@ mod tests {
             .alphanumeric_reference("A1");
         assert_eq!(field(b), "amount");
         let usd = Money::parse("1", Currency::Usd).unwrap();
-        let b = CreateOrder::builder(TransactionType::SpeiOut, usd)
+        let b = OrderRequest::builder(TransactionType::SpeiOut, usd)
             .beneficiary(AccountType::Clabe, "032180000118359719", "X")
             .concept("c")
             .numeric_reference(1)
             .alphanumeric_reference("A1");
         assert_eq!(field(b), "currency");
-        let b = CreateOrder::builder(TransactionType::SpeiOut, mxn("1"))
+        let b = OrderRequest::builder(TransactionType::SpeiOut, mxn("1"))
             .beneficiary(AccountType::Clabe, "032180000118359719", "X")
             .concept("c")
             .alphanumeric_reference("A1");

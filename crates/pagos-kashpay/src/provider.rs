@@ -25,9 +25,9 @@ use pagos_core::{
     Result, ValidationError, async_trait,
 };
 
-use crate::PROVIDER_NAME;
+use crate::PROVIDER;
 use crate::client::KashpayClient;
-use crate::orders::{AccountType, CreateOrder, TransactionType};
+use crate::orders::{AccountType, OrderRequest, TransactionType};
 
 /// The `numericReference` sent for a payout `reference`.
 ///
@@ -54,9 +54,41 @@ pub fn numeric_reference_for(reference: &str) -> u64 {
     hash % 9_999_999 + 1
 }
 
+/// The order [`PaymentProvider::create_payout`] sends for a payout (see the
+/// [module table](crate::provider)): a SPEI transfer (`typeTransaction` 1) to the
+/// CLABE, dated today in Mexico City.
+///
+/// ```
+/// use pagos_core::{BankAccount, Currency, Money, PayoutRequest};
+/// use pagos_kashpay::{OrderRequest, TransactionType};
+///
+/// let payout = PayoutRequest::builder(
+///     Money::parse("250.00", Currency::Mxn)?,
+///     BankAccount::Clabe("032180000118359719".into()),
+///     "PAYOUT0001",
+/// )
+/// .beneficiary_name("Florentino Eter")
+/// .build()?;
+/// let order = OrderRequest::try_from(&payout)?;
+/// assert_eq!(order.type_transaction, TransactionType::SpeiOut);
+/// assert_eq!(order.concept, "PAYOUT0001");
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+impl TryFrom<&PayoutRequest> for OrderRequest {
+    type Error = Error;
+
+    /// # Errors
+    /// [`Error::Validation`] naming the [`PayoutRequest`] field: not a CLABE, not MXN,
+    /// no beneficiary name, a reference with other than letters and digits, a concept
+    /// longer than SPEI's 40 characters...
+    fn try_from(request: &PayoutRequest) -> Result<OrderRequest> {
+        order_for_payout(request)
+    }
+}
+
 /// Builds the `createOrder` for a payout. Field names in errors are the
 /// [`PayoutRequest`]'s.
-fn order_for_payout(request: &PayoutRequest) -> Result<CreateOrder> {
+fn order_for_payout(request: &PayoutRequest) -> Result<OrderRequest> {
     request.validate()?;
     let BankAccount::Clabe(clabe) = &request.beneficiary.account else {
         return Err(ValidationError::new(
@@ -81,7 +113,7 @@ fn order_for_payout(request: &PayoutRequest) -> Result<CreateOrder> {
         .as_deref()
         .or(request.description.as_deref())
         .unwrap_or(&request.reference);
-    let mut builder = CreateOrder::builder(TransactionType::SpeiOut, request.amount)
+    let mut builder = OrderRequest::builder(TransactionType::SpeiOut, request.amount)
         .beneficiary(AccountType::Clabe, clabe.clone(), name)
         .concept(concept)
         .numeric_reference(numeric_reference_for(&request.reference))
@@ -120,7 +152,7 @@ fn order_for_payout(request: &PayoutRequest) -> Result<CreateOrder> {
 #[async_trait]
 impl PaymentProvider for KashpayClient {
     fn name(&self) -> &'static str {
-        PROVIDER_NAME
+        PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -131,15 +163,15 @@ impl PaymentProvider for KashpayClient {
     /// [module docs](crate::provider) for the field mapping.
     ///
     /// # Errors
-    /// As [`KashpayClient::create_order`]; validation errors name the
+    /// As [`Orders::create`](crate::orders::Orders::create); validation errors name the
     /// [`PayoutRequest`] field.
     async fn create_payout(&self, request: &PayoutRequest) -> Result<Payout> {
-        let order = order_for_payout(request)?;
-        let created = self.create_order(&order).await?;
-        let mut payout = Payout::new(PROVIDER_NAME, created.id, created.status.payout_status());
+        let order = OrderRequest::try_from(request)?;
+        let created = self.orders().create(&order).await?;
+        let mut payout = Payout::new(PROVIDER, created.id, created.status.payout_status());
         payout.reference = Some(request.reference.clone());
         payout.amount = Some(request.amount);
-        payout.raw = pagos_core::Raw::from_json(created.raw.to_string()).unwrap_or_default();
+        payout.raw = created.raw;
         Ok(payout)
     }
 }

@@ -164,8 +164,8 @@ fn clabe_request() -> CreateClabe {
 }
 
 /// A valid Kashpay SPEI order.
-fn kashpay_order() -> pagos::kashpay::CreateOrder {
-    pagos::kashpay::CreateOrder::builder(TransactionType::SpeiOut, mxn("250.00"))
+fn kashpay_order() -> pagos::kashpay::OrderRequest {
+    pagos::kashpay::OrderRequest::builder(TransactionType::SpeiOut, mxn("250.00"))
         .beneficiary(AccountType::Clabe, CLABE, "Florentino Eter")
         .concept("Pago de factura")
         .numeric_reference(1_234_567)
@@ -680,7 +680,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = kashpay_order();
                 o.concept = "Pago de la factura 2024-000123 de marzo!!".into();
-                c.kashpay_api.create_order(&o).await
+                c.kashpay_api.orders().create(&o).await
             }
         ),
         case!(
@@ -691,7 +691,7 @@ fn cases() -> Vec<Case> {
                 let mut o = kashpay_order();
                 o.beneficiary_account_type = AccountType::MobilePhone;
                 o.beneficiary_account = "551234567".into();
-                c.kashpay_api.create_order(&o).await
+                c.kashpay_api.orders().create(&o).await
             }
         ),
         case!(
@@ -701,7 +701,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = kashpay_order();
                 o.postal_code = Some("1234".into());
-                c.kashpay_api.create_order(&o).await
+                c.kashpay_api.orders().create(&o).await
             }
         ),
         case!(
@@ -711,7 +711,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut o = kashpay_order();
                 o.code_institute_bank = Some("BBVA".into());
-                c.kashpay_api.create_order(&o).await
+                c.kashpay_api.orders().create(&o).await
             }
         ),
         // ------------------------------------------------------------ TelePagos

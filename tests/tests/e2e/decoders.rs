@@ -943,14 +943,14 @@ fn compropago_accounts(body: &[u8]) {
 
 fn kashpay_status(body: &[u8]) {
     decode!(
-        kashpay::PROVIDER_NAME,
+        kashpay::PROVIDER,
         body,
         kashpay::OrderStatus,
         |s: &kashpay::OrderStatus| {
             let _ = (s.payout_status(), s.to_string(), s.code());
         }
     );
-    response_helpers(kashpay::PROVIDER_NAME, body, 200);
+    response_helpers(kashpay::PROVIDER, body, 200);
 }
 
 fn telepagos_transactions(body: &[u8]) {
@@ -1925,7 +1925,7 @@ fn compropago_client_decoders() {
 fn kashpay_client_decoders() {
     let server = Canned::start();
     let transport = one_attempt();
-    let order = kashpay::CreateOrder::builder(
+    let order = kashpay::OrderRequest::builder(
         kashpay::TransactionType::SpeiOut,
         pagos::Money::parse("250", pagos::Currency::Mxn).unwrap(),
     )
@@ -1958,7 +1958,7 @@ fn kashpay_client_decoders() {
                 .build()
                 .unwrap();
             rt.block_on(async {
-                outcome(status, "create_order", client.create_order(&order).await);
+                outcome(status, "create_order", client.orders().create(&order).await);
             });
         },
     );

@@ -10,7 +10,7 @@ use pagos::kashio::{
     ConfirmCheck, EventStatus, EventType, ExpectedInvoice, InvoiceStatus, ListParams,
 };
 use pagos::kashpay::{
-    AccountType, CreateOrder, OrderStatus as KashpayOrderStatus, TransactionType,
+    AccountType, OrderRequest, OrderStatus as KashpayOrderStatus, TransactionType,
 };
 use pagos::khipu::{Check, ExpectedPayment};
 use pagos::telepagos::TransactionsQuery;
@@ -613,14 +613,14 @@ async fn kashpay_provider_api_reports_the_balances() {
     let sandbox = support::start_sandbox().await;
     let client = support::kashpay(&sandbox);
     let before = sandbox.kashpay_balance();
-    let order = CreateOrder::builder(TransactionType::SpeiOut, money("250.00", Currency::Mxn))
+    let order = OrderRequest::builder(TransactionType::SpeiOut, money("250.00", Currency::Mxn))
         .beneficiary(AccountType::Clabe, CLABE, "Florentino Eter")
         .concept("Deposito Maria")
         .numeric_reference(4_322_312)
         .alphanumeric_reference("PROVV0011712091")
         .build()
         .unwrap();
-    let created = within("create order", client.create_order(&order))
+    let created = within("create order", client.orders().create(&order))
         .await
         .unwrap();
     assert_eq!(created.status, KashpayOrderStatus::Applied);

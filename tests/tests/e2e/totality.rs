@@ -1077,13 +1077,13 @@ const KASHPAY_ORDER: &[Spec] = &[
     ("reference_created_payment", "REF0001", true),
 ];
 
-fn kashpay_order(f: &Form, known: &AccountType) -> pagos::Result<pagos::kashpay::CreateOrder> {
+fn kashpay_order(f: &Form, known: &AccountType) -> pagos::Result<pagos::kashpay::OrderRequest> {
     let kind = match f.get("beneficiary_account_type") {
         t if t.is_empty() => known.clone(),
         t => AccountType::Other(t),
     };
     let reference = f.get("alphanumeric_reference");
-    let mut b = pagos::kashpay::CreateOrder::builder(
+    let mut b = pagos::kashpay::OrderRequest::builder(
         TransactionType::SpeiOut,
         money("250.00", Currency::Mxn),
     )
@@ -1123,7 +1123,7 @@ fn check_kashpay(f: &Form, known: &AccountType, send: bool) -> Result<(), TestCa
             refused_or_not_sent(
                 "kashpay create_order",
                 &fields,
-                block_on(clients().kashpay_api.create_order(&order)),
+                block_on(clients().kashpay_api.orders().create(&order)),
             )?;
         }
         // The institution code is what was set, or the account's first three bytes

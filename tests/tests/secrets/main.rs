@@ -219,7 +219,7 @@ async fn hostile(printed: &mut Printed) {
             .entity("com.cascade")
             .user("jim@cascadefintech.com")
             .password(KASHPAY_PASSWORD)
-            .base_url(&server.url("/kashpay"))
+            .base_url(server.url("/kashpay"))
             .expect("a loopback base URL")
             .transport(fast_transport())
             .build()

@@ -1,4 +1,5 @@
-//! `pagos kashpay …`: every endpoint of [`pagos::kashpay::KashpayClient`].
+//! `pagos kashpay …`: every endpoint of [`pagos::kashpay::KashpayClient`]. `--json`
+//! prints the typed answer (Kashpay's own text in its `raw`).
 //!
 //! | command | endpoint |
 //! |---|---|
@@ -6,7 +7,7 @@
 //! | `orders create` | `POST /OKPay/createOrder` |
 
 use clap::{Args, Subcommand};
-use pagos::kashpay::{AccountType, CreateOrder, KashpayClient, TransactionType};
+use pagos::kashpay::{AccountType, KashpayClient, OrderRequest, TransactionType};
 use serde_json::json;
 
 use crate::config::{Overrides, Settings};
@@ -167,8 +168,8 @@ pub async fn run(args: KashpayArgs, settings: Settings) -> CliResult<Output> {
         }
         KashpayCommand::Orders(OrderCommand::Create(a)) => {
             let order = order_request(&a)?;
-            let created = client()?.create_order(&order).await?;
-            Ok(Output::flat_value(&created.raw))
+            let created = client()?.orders().create(&order).await?;
+            Ok(Output::answer(&created, &created.raw))
         }
     }
 }
@@ -182,9 +183,9 @@ fn account_type(text: &str) -> AccountType {
     }
 }
 
-fn order_request(a: &CreateOrderArgs) -> CliResult<CreateOrder> {
+fn order_request(a: &CreateOrderArgs) -> CliResult<OrderRequest> {
     let amount = parse::money(&a.amount, &a.currency)?;
-    let mut b = CreateOrder::builder(TransactionType::from_code(a.type_transaction), amount)
+    let mut b = OrderRequest::builder(TransactionType::from_code(a.type_transaction), amount)
         .beneficiary(
             account_type(&a.account_type),
             a.account.clone(),

@@ -1,0 +1,192 @@
+//! [`PaymentProvider`] for the Kashpay client: payouts as SPEI orders.
+
+use std::sync::Arc;
+
+use pagos_core::{BankAccount, Error, Operation, PaymentProvider, PayoutRequest, PayoutStatus};
+use pagos_kashpay::{Client, CreateOrder, OrderStatus, numeric_reference_for};
+use time::OffsetDateTime;
+
+use super::*;
+
+fn payout() -> PayoutRequest {
+    PayoutRequest::builder(
+        mxn("250.00"),
+        BankAccount::Clabe("646180146400219781".into()),
+        "PAYOUT0001",
+    )
+    .beneficiary_name("Florentino Eter")
+    .beneficiary_email("testrest@gmail.com")
+    .concept("Deposito Maria")
+    .description("prueba")
+    .build()
+    .unwrap()
+}
+
+/// The body a payout's order carries, with today's date (Mexico City) checked apart.
+fn check_payout_body(body: &str) {
+    let json: serde_json::Value = serde_json::from_str(body).unwrap();
+    let date = json["dateTransaction"].as_str().unwrap().to_string();
+    let today = OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(-6))
+        .date();
+    // ddMMyy
+    let part = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
+    let parsed = Date::from_calendar_date(
+        2000 + i32::from(part(4..6)),
+        Month::try_from(part(2..4)).unwrap(),
+        part(0..2),
+    )
+    .unwrap();
+    assert!((parsed - today).whole_days().abs() <= 1, "{date}");
+    let numeric = numeric_reference_for("PAYOUT0001");
+    let expected = format!(
+        r#"{{"alphanumericReference":"PAYOUT0001","amount":250.00,"beneficiaryAcount":"646180146400219781","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"646","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"{date}","description":"prueba","email":"testrest@gmail.com","numericReference":{numeric},"typeTransaction":1}}"#
+    );
+    assert_eq!(body, expected);
+}
+
+#[tokio::test]
+async fn a_payout_is_a_spei_order() {
+    let client = Fake::new().client();
+    let order = OrderRequest::try_from(&payout()).unwrap();
+    let request = client
+        .executor()
+        .authorized(&CreateOrder::new(&order).with_defaults(client.order_defaults()))
+        .await
+        .unwrap();
+    assert_eq!(request.url().path(), ORDER_PATH);
+    assert_eq!(
+        request.header_str("authorization"),
+        Some(format!("Bearer {JWT}").as_str())
+    );
+    assert_eq!(request.header_str("entity-i"), Some(ENTITY));
+    check_payout_body(std::str::from_utf8(request.body_bytes()).unwrap());
+}
+
+#[tokio::test]
+async fn create_payout_sends_a_spei_order() {
+    let fake = Fake::new().answer(ORDER_PATH, 200, ORDER_OK);
+    let client: Arc<dyn PaymentProvider> = Arc::new(fake.client());
+
+    let payout = client.create_payout(&payout()).await.unwrap();
+    assert_eq!(fake.calls(AUTH_PATH), 1);
+    assert_eq!(fake.calls(ORDER_PATH), 1);
+    assert_eq!(payout.provider, "kashpay");
+    assert_eq!(payout.id, "13699");
+    assert_eq!(payout.status, PayoutStatus::Succeeded);
+    assert_eq!(payout.reference.as_deref(), Some("PAYOUT0001"));
+    assert_eq!(payout.amount, Some(mxn("250")));
+    // Kashpay's answer, byte for byte.
+    assert_eq!(payout.raw.get(), ORDER_OK.trim_end());
+
+    let seen = fake.seen();
+    let sent = seen.iter().find(|s| s.path == ORDER_PATH).unwrap();
+    assert_eq!(sent.authorization, Some(format!("Bearer {JWT}")));
+    assert_eq!(sent.entity.as_deref(), Some(ENTITY));
+    check_payout_body(&sent.body);
+}
+
+#[tokio::test]
+async fn invalid_payouts_send_nothing() {
+    let fake = Fake::new().answer(ORDER_PATH, 200, ORDER_OK);
+    let client = fake.client();
+
+    let cases: Vec<(&str, Mutation<PayoutRequest>)> = vec![
+        (
+            "beneficiary.account",
+            Box::new(|p| p.beneficiary.account = BankAccount::Clabe("646180585000000001".into())),
+        ),
+        (
+            "beneficiary.account",
+            Box::new(|p| p.beneficiary.account = BankAccount::Cbu("2850590940090418135201".into())),
+        ),
+        ("beneficiary.name", Box::new(|p| p.beneficiary.name = None)),
+        (
+            "beneficiary.email",
+            Box::new(|p| p.beneficiary.email = Some("x@".into())),
+        ),
+        ("amount", Box::new(|p| p.amount = mxn("0"))),
+        (
+            "amount",
+            Box::new(|p| p.amount = Money::parse("1", Currency::Ars).unwrap()),
+        ),
+        (
+            "reference",
+            Box::new(|p| p.reference = "payout-0001".into()),
+        ),
+        ("reference", Box::new(|p| p.reference = String::new())),
+    ];
+    for (field, mutate) in cases {
+        let mut request = payout();
+        mutate(&mut request);
+        let mapped = OrderRequest::try_from(&request).unwrap_err();
+        assert_eq!(mapped.validation_field(), Some(field), "{mapped:?}");
+        let err = client.create_payout(&request).await.unwrap_err();
+        assert_eq!(err.validation_field(), Some(field), "{err:?}");
+    }
+    assert!(fake.seen().is_empty(), "{:?}", fake.seen());
+}
+
+#[tokio::test]
+async fn only_create_payout_is_supported() {
+    let client: Client = Fake::new().client();
+    assert_eq!(client.name(), "kashpay");
+    assert_eq!(client.name(), pagos_kashpay::PROVIDER);
+    let caps = client.capabilities();
+    assert_eq!(
+        caps.iter().collect::<Vec<_>>(),
+        vec![Operation::CreatePayout]
+    );
+    let err = client.get_payout("13699").await.unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Unsupported {
+            provider: "kashpay",
+            operation: Operation::GetPayout
+        }
+    ));
+    let err = client.balance().await.unwrap_err();
+    assert!(matches!(err, Error::Unsupported { .. }));
+}
+
+#[test]
+fn order_status_table() {
+    let table = [
+        (25, OrderStatus::Applied, PayoutStatus::Succeeded),
+        (14, OrderStatus::Paid, PayoutStatus::Succeeded),
+        (13, OrderStatus::Pending, PayoutStatus::Pending),
+        (16, OrderStatus::ReferenceIssued, PayoutStatus::Pending),
+        (7, OrderStatus::Other(7), PayoutStatus::Unknown("7".into())),
+    ];
+    for (code, status, payout) in table {
+        assert_eq!(OrderStatus::from_code(code), status);
+        assert_eq!(status.code(), code);
+        assert_eq!(status.payout_status(), payout, "{code}");
+    }
+}
+
+#[test]
+fn transaction_type_catalogue() {
+    let table = [
+        (1, TransactionType::SpeiOut),
+        (2, TransactionType::SpeiReturn),
+        (3, TransactionType::SpeiIn),
+        (4, TransactionType::TransferBetweenAccounts),
+        (10, TransactionType::TopUp),
+        (11, TransactionType::BillPayment),
+        (19, TransactionType::PaymentOrder),
+        (20, TransactionType::WithdrawalWithReference),
+        (21, TransactionType::WithdrawalWithReference21),
+        (22, TransactionType::VisaSale),
+        (23, TransactionType::AmexSale),
+        (24, TransactionType::ReferencedSpeiSale),
+        (25, TransactionType::AcquiringRefund),
+        (26, TransactionType::AcquiringCancellation),
+        (27, TransactionType::MastercardSale),
+        (5, TransactionType::Other(5)),
+    ];
+    for (code, t) in table {
+        assert_eq!(TransactionType::from_code(code), t);
+        assert_eq!(t.code(), code);
+    }
+}
