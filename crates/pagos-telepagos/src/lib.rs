@@ -93,13 +93,17 @@
 //! | answer | error |
 //! |---|---|
 //! | (nothing sent) invalid input | `Validation`, naming the field |
-//! | any HTTP status with `{"status":"error","message":…}` | `Provider`, with the HTTP status (200 included), the `message` and the raw body |
+//! | 5xx to a call that changes state and carries no `reference_id` (QR and link generation, sale points, static QR orders), any body | `OutcomeUnknown`: TelePagos may have acted |
+//! | any other HTTP status with `{"status":"error","message":…}` | `Provider`, with the HTTP status (200 included), the `message` and the raw body |
 //! | non-2xx with any other body, JSON or not | `Provider`, with the HTTP status and the raw body |
 //! | no connection | `NotSent` |
 //! | 2xx that does not decode into the documented shape, timeout, lost connection | `OutcomeUnknown`, with the raw body when there is one |
 //!
 //! A 401/403 (the token refused) makes the client authenticate again once and repeat
-//! the call; a second refusal is returned.
+//! the call; a second refusal is returned. An unknown outcome of a call that changes
+//! state carries a hint on how to find out whether it took effect (the cash-out's: send
+//! it again with the same `reference_id`; a generated QR or link's: look for a cash-in
+//! with its concept).
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -11,7 +11,8 @@
 //! switches to string ids (or to ids beyond 2⁵³) does not break decoding.
 //!
 //! Every helper here reads the value's raw JSON text, so structs using them must be
-//! decoded from bytes (`Response::json`), never from a parsed `serde_json::Value`.
+//! decoded from the answer's text (`Response::json_with_raw`, `Raw::decode`), never
+//! from a parsed `serde_json::Value`.
 
 use pagos_core::{Currency, Decimal, Money, ValidationError};
 use serde::de::Error as _;
