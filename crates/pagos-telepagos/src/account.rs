@@ -74,7 +74,7 @@ impl Endpoint for GetBalance {
     }
 
     fn parse(&self, response: &Response) -> Result<AccountBalance> {
-        let (mut balance, raw): (AccountBalance, Raw) = response.json_with_raw()?;
+        let (mut balance, raw): (AccountBalance, Raw) = crate::wire::answer(response)?;
         balance.raw = raw;
         Ok(balance)
     }
@@ -357,7 +357,7 @@ impl Endpoint for ListTransactions {
     }
 
     fn parse(&self, response: &Response) -> Result<Page<Transaction>> {
-        let (page, raw): (TransactionsPage, Raw) = response.json_with_raw()?;
+        let (page, raw): (TransactionsPage, Raw) = crate::wire::answer(response)?;
         let current = self.current_page();
         let has_more = !page.transactions.is_empty()
             && page.pages.is_some_and(|pages| i64::from(current) < pages)
@@ -423,7 +423,7 @@ impl Endpoint for ListTransactionFilters {
     }
 
     fn parse(&self, response: &Response) -> Result<Page<OperationFilter>> {
-        let (filters, raw): (FiltersWire, Raw) = response.json_with_raw()?;
+        let (filters, raw): (FiltersWire, Raw) = crate::wire::answer(response)?;
         Ok(Page::new(filters.operations, false, raw))
     }
 }

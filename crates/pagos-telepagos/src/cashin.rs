@@ -512,7 +512,7 @@ impl Endpoint for GenerateQr {
     }
 
     fn parse(&self, response: &Response) -> Result<QrCode> {
-        let (mut code, raw): (QrCode, Raw) = response.json_with_raw()?;
+        let (mut code, raw): (QrCode, Raw) = crate::wire::answer(response)?;
         code.raw = raw;
         Ok(code)
     }
@@ -560,7 +560,7 @@ impl Endpoint for GenerateTransferLink {
     }
 
     fn parse(&self, response: &Response) -> Result<TransferLink> {
-        let (mut link, raw): (TransferLink, Raw) = response.json_with_raw()?;
+        let (mut link, raw): (TransferLink, Raw) = crate::wire::answer(response)?;
         link.raw = raw;
         Ok(link)
     }
@@ -609,7 +609,7 @@ impl Endpoint for GeneratePaymentLink {
     }
 
     fn parse(&self, response: &Response) -> Result<PaymentLink> {
-        let (mut link, raw): (PaymentLink, Raw) = response.json_with_raw()?;
+        let (mut link, raw): (PaymentLink, Raw) = crate::wire::answer(response)?;
         link.raw = raw;
         Ok(link)
     }
@@ -667,7 +667,7 @@ impl Endpoint for GetCashIn {
     }
 
     fn parse(&self, response: &Response) -> Result<CashIn> {
-        let (mut cash_in, raw): (CashIn, Raw) = response.json_with_raw()?;
+        let (mut cash_in, raw): (CashIn, Raw) = crate::wire::answer(response)?;
         cash_in.raw = raw;
         Ok(cash_in)
     }

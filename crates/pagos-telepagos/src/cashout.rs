@@ -491,7 +491,7 @@ impl Endpoint for CreateCashout {
     }
 
     fn parse(&self, response: &Response) -> Result<CashoutReceipt> {
-        let (mut receipt, raw): (CashoutReceipt, Raw) = response.json_with_raw()?;
+        let (mut receipt, raw): (CashoutReceipt, Raw) = crate::wire::answer(response)?;
         receipt.raw = raw;
         Ok(receipt)
     }
@@ -555,7 +555,7 @@ impl Endpoint for GetCashoutVoucher {
     /// [`pagos_core::Error::OutcomeUnknown`] when the answer does not decode or `voucher`
     /// is not base64.
     fn parse(&self, response: &Response) -> Result<Voucher> {
-        let (wire, raw): (VoucherWire, Raw) = response.json_with_raw()?;
+        let (wire, raw): (VoucherWire, Raw) = crate::wire::answer(response)?;
         let pdf = match wire.voucher.as_deref() {
             Some(text) if !text.trim().is_empty() => decode_voucher(text)
                 .map_err(|e| unreadable(response, format!("voucher is not base64: {e}")))?,
@@ -613,7 +613,7 @@ impl Endpoint for ListConcepts {
     }
 
     fn parse(&self, response: &Response) -> Result<Page<Raw>> {
-        let (concepts, raw): (ConceptsWire, Raw) = response.json_with_raw()?;
+        let (concepts, raw): (ConceptsWire, Raw) = crate::wire::answer(response)?;
         Ok(Page::new(concepts.concepts, false, raw))
     }
 }

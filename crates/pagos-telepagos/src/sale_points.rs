@@ -173,7 +173,7 @@ impl Endpoint for ListSalePoints {
     }
 
     fn parse(&self, response: &Response) -> Result<Page<SalePoint>> {
-        let (points, raw): (SalePointsWire, Raw) = response.json_with_raw()?;
+        let (points, raw): (SalePointsWire, Raw) = crate::wire::answer(response)?;
         Ok(Page::new(points.sale_points, false, raw))
     }
 }
@@ -243,7 +243,7 @@ impl Endpoint for GetStaticQr {
     }
 
     fn parse(&self, response: &Response) -> Result<StaticQr> {
-        let (mut qr, raw): (StaticQr, Raw) = response.json_with_raw()?;
+        let (mut qr, raw): (StaticQr, Raw) = crate::wire::answer(response)?;
         qr.raw = raw;
         Ok(qr)
     }
@@ -301,7 +301,7 @@ impl Endpoint for CreateSalePoint {
     }
 
     fn parse(&self, response: &Response) -> Result<CreatedSalePoint> {
-        let (mut created, raw): (CreatedSalePoint, Raw) = response.json_with_raw()?;
+        let (mut created, raw): (CreatedSalePoint, Raw) = crate::wire::answer(response)?;
         created.raw = raw;
         Ok(created)
     }
@@ -361,7 +361,7 @@ impl Endpoint for DeleteSalePoint {
     }
 
     fn parse(&self, response: &Response) -> Result<DeletedSalePoint> {
-        let (mut deleted, raw): (DeletedSalePoint, Raw) = response.json_with_raw()?;
+        let (mut deleted, raw): (DeletedSalePoint, Raw) = crate::wire::answer(response)?;
         deleted.raw = raw;
         Ok(deleted)
     }
@@ -419,7 +419,7 @@ impl Endpoint for CreateStaticQrOrder {
     }
 
     fn parse(&self, response: &Response) -> Result<StaticQrOrder> {
-        let (mut order, raw): (StaticQrOrder, Raw) = response.json_with_raw()?;
+        let (mut order, raw): (StaticQrOrder, Raw) = crate::wire::answer(response)?;
         order.raw = raw;
         Ok(order)
     }

@@ -159,7 +159,7 @@ impl Endpoint for GetStatistics {
     }
 
     fn parse(&self, response: &Response) -> Result<Statistics> {
-        let (wire, raw): (StatisticsWire, Raw) = response.json_with_raw()?;
+        let (wire, raw): (StatisticsWire, Raw) = crate::wire::answer(response)?;
         Ok(Statistics {
             status: wire.status,
             count_open_cvu: wire.data.count_open_cvu,
