@@ -1,12 +1,20 @@
 //! The account: balance (`GET v2/account/balance`), transactions
 //! (`GET v2/account/transactions`) and the operations they can be filtered by
 //! (`GET v2/account/transactions_filters`).
+//!
+//! | endpoint | call | handle method |
+//! |---|---|---|
+//! | [`GetBalance`] | `GET v2/account/balance` | [`AccountHandle::balance`] |
+//! | [`ListTransactions`] | `GET v2/account/transactions` | [`TransactionsHandle::list`], [`TransactionsHandle::stream`] |
+//! | [`ListTransactionFilters`] | `GET v2/account/transactions_filters` | [`TransactionsHandle::filters`] |
 
-use futures_core::Stream;
-use futures_util::{StreamExt as _, TryStreamExt as _, stream};
-use pagos_core::transport::{Method, Request};
-use pagos_core::{Decimal, PaymentStatus, PayoutStatus, Response, Result, ValidationError};
-use serde::Deserialize;
+use futures_util::stream::BoxStream;
+use pagos_core::endpoint::{Endpoint, Page, PageRequest};
+use pagos_core::transport::{Idempotency, Method, Request};
+use pagos_core::{
+    BaseUrl, Decimal, PaymentStatus, PayoutStatus, Raw, Response, Result, ValidationError,
+};
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::client::TelepagosClient;
@@ -14,7 +22,7 @@ use crate::status;
 use crate::wire::{lenient_id, lenient_int};
 
 /// The account balance.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// The answer's `status`.
@@ -25,9 +33,58 @@ pub struct AccountBalance {
     /// (number with or without decimals, or numeric string).
     #[serde(with = "pagos_core::wire::lenient_decimal")]
     pub amount: Decimal,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+/// `GET v2/account/balance`: the account balance.
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::account::GetBalance;
+///
+/// let answer = Response::new("telepagos", GetBalance::OPERATION, 200, r#"{"status":"ok","amount":150000}"#);
+/// let balance = GetBalance::new().parse(&answer)?;
+/// assert_eq!(balance.amount.to_string(), "150000");
+/// assert_eq!(balance.raw.get(), r#"{"status":"ok","amount":150000}"#);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GetBalance;
+
+impl GetBalance {
+    /// The balance request.
+    pub fn new() -> Self {
+        GetBalance
+    }
+}
+
+impl Endpoint for GetBalance {
+    type Output = AccountBalance;
+    const OPERATION: &'static str = "account_balance";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "account", "balance"])?,
+            Self::OPERATION,
+        ))
+    }
+
+    fn parse(&self, response: &Response) -> Result<AccountBalance> {
+        let (mut balance, raw): (AccountBalance, Raw) = crate::wire::answer(response)?;
+        balance.raw = raw;
+        Ok(balance)
+    }
 }
 
 /// Which transactions to list.
+///
+/// The query string is built exactly as the TelePagos API lists the parameters of
+/// `GET v2/account/transactions`: `date_from`, `date_to` (`Y-m-d`), `operation`,
+/// `paginate` (`0`/`1`) and `page`.
 ///
 /// ```
 /// use pagos_telepagos::TransactionsQuery;
@@ -45,7 +102,7 @@ pub struct TransactionsQuery {
     pub date_from: Date,
     /// Last day (`date_to`, `Y-m-d`).
     pub date_to: Date,
-    /// An operation id from [`TelepagosClient::transaction_filters`].
+    /// An operation id from [`TransactionsHandle::filters`].
     pub operation: Option<String>,
     /// `paginate`: `Some(true)` sends `1`, `Some(false)` sends `0`, `None` nothing.
     pub paginate: Option<bool>,
@@ -135,7 +192,7 @@ fn format_date(d: Date) -> String {
 }
 
 /// One account movement.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Transaction {
     /// `income` as sent (the TelePagos API types it `int`): `1` for money in, `0` for
@@ -189,8 +246,12 @@ impl Transaction {
     }
 }
 
-/// One page of transactions.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A whole answer of `GET v2/account/transactions`, with the pagination figures the
+/// TelePagos API sends "only if paginated".
+///
+/// [`ListTransactions`] returns a [`Page`] of the transactions; read the figures
+/// from the same page with [`TransactionsPage::from_page`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransactionsPage {
     /// The answer's `status`.
@@ -211,10 +272,112 @@ pub struct TransactionsPage {
     /// `pagination` as sent (paginated answers only; the TelePagos API says no more).
     #[serde(default, deserialize_with = "lenient_int::deserialize")]
     pub pagination: Option<i64>,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+impl TransactionsPage {
+    /// The whole answer behind a page [`ListTransactions`] returned: the same
+    /// transactions, and the pagination figures.
+    ///
+    /// # Errors
+    /// The JSON decoder's error when `page.raw` is not a transactions answer (never
+    /// for a page this crate returned: it was decoded the same way).
+    pub fn from_page(page: &Page<Transaction>) -> std::result::Result<Self, serde_json::Error> {
+        let mut whole: TransactionsPage = page.raw.decode()?;
+        whole.raw = page.raw.clone();
+        Ok(whole)
+    }
+}
+
+/// `GET v2/account/transactions`: one page (or, without pagination, all) of the
+/// transactions of a date range:
+/// `?date_from=…&date_to=…[&operation=…][&paginate=1&page=n]`.
+///
+/// [`Page::has_more`] is `true` when the page holds transactions and TelePagos reports
+/// more `pages` than the one asked for (the query's `page`, 1 when absent); the next
+/// page is the same query with `page + 1`, so [`Executor::stream`](pagos_core::Executor::stream)
+/// walks every page.
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::TransactionsQuery;
+/// use pagos_telepagos::account::ListTransactions;
+/// use time::macros::date;
+///
+/// let list = ListTransactions::new(TransactionsQuery::new(date!(2024-03-01), date!(2024-03-31)).page(1));
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&list, &base)?;
+/// assert_eq!(request.query_str(), Some("date_from=2024-03-01&date_to=2024-03-31&paginate=1&page=1"));
+///
+/// let answer = r#"{"status":"ok","transactions":[{"amount":"1500.50"}],"page":1,"pages":2}"#;
+/// let page = list.parse(&Response::new("telepagos", ListTransactions::OPERATION, 200, answer))?;
+/// assert_eq!(page.items[0].amount.unwrap().to_string(), "1500.50");
+/// assert!(page.has_more);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListTransactions {
+    query: TransactionsQuery,
+}
+
+impl ListTransactions {
+    /// The listing of `query`.
+    pub fn new(query: TransactionsQuery) -> Self {
+        ListTransactions { query }
+    }
+
+    /// The query.
+    pub fn query(&self) -> &TransactionsQuery {
+        &self.query
+    }
+
+    fn current_page(&self) -> u32 {
+        self.query.page.unwrap_or(1)
+    }
+}
+
+impl Endpoint for ListTransactions {
+    type Output = Page<Transaction>;
+    const OPERATION: &'static str = "transactions";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `date_from` (after `date_to`), `operation`
+    /// (blank) or `page` (0, or without pagination).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.query.validate()?;
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "account", "transactions"])?,
+            Self::OPERATION,
+        )
+        .query(&self.query.params()))
+    }
+
+    fn parse(&self, response: &Response) -> Result<Page<Transaction>> {
+        let (page, raw): (TransactionsPage, Raw) = crate::wire::answer(response)?;
+        let current = self.current_page();
+        let has_more = !page.transactions.is_empty()
+            && page.pages.is_some_and(|pages| i64::from(current) < pages)
+            && current < u32::MAX;
+        Ok(Page::new(page.transactions, has_more, raw))
+    }
+}
+
+impl PageRequest for ListTransactions {
+    type Item = Transaction;
+
+    fn next_page(&self, page: &Page<Transaction>) -> Option<Self> {
+        page.has_more.then(|| ListTransactions {
+            query: self.query.clone().page(self.current_page() + 1),
+        })
+    }
 }
 
 /// An operation type transactions can be filtered by.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OperationFilter {
     /// The id to pass as [`TransactionsQuery::operation`].
@@ -234,48 +397,86 @@ struct FiltersWire {
     operations: Vec<OperationFilter>,
 }
 
-impl TelepagosClient {
-    /// The account balance: `GET v2/account/balance`.
+/// `GET v2/account/transactions_filters`: the operation types transactions can be
+/// filtered by (`operations`), as one page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListTransactionFilters;
+
+impl ListTransactionFilters {
+    /// The filters request.
+    pub fn new() -> Self {
+        ListTransactionFilters
+    }
+}
+
+impl Endpoint for ListTransactionFilters {
+    type Output = Page<OperationFilter>;
+    const OPERATION: &'static str = "transaction_filters";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "account", "transactions_filters"])?,
+            Self::OPERATION,
+        ))
+    }
+
+    fn parse(&self, response: &Response) -> Result<Page<OperationFilter>> {
+        let (filters, raw): (FiltersWire, Raw) = crate::wire::answer(response)?;
+        Ok(Page::new(filters.operations, false, raw))
+    }
+}
+
+/// The account, from [`TelepagosClient::account`].
+#[derive(Debug, Clone, Copy)]
+pub struct AccountHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> AccountHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        AccountHandle { client }
+    }
+
+    /// The account balance: [`GetBalance`].
     ///
     /// # Errors
     /// [`pagos_core::Error::Provider`] when TelePagos refuses;
     /// [`pagos_core::Error::OutcomeUnknown`] for an unreadable answer.
-    pub async fn account_balance(&self) -> Result<AccountBalance> {
-        Ok(self.account_balance_raw().await?.0)
+    pub async fn balance(&self) -> Result<AccountBalance> {
+        self.client.run(&GetBalance::new()).await
+    }
+}
+
+/// The account's transactions, from [`TelepagosClient::transactions`].
+#[derive(Debug, Clone, Copy)]
+pub struct TransactionsHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> TransactionsHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        TransactionsHandle { client }
     }
 
-    pub(crate) async fn account_balance_raw(&self) -> Result<(AccountBalance, Response)> {
-        let http = Request::new(
-            Method::GET,
-            self.url(&["v2", "account", "balance"])?,
-            "account_balance",
-        );
-        self.send(http).await
-    }
-
-    /// One page (or, without pagination, all) of the transactions of a date range:
-    /// `GET v2/account/transactions?date_from=…&date_to=…[&operation=…][&paginate=1&page=n]`.
+    /// One page (or, without pagination, all) of the transactions of `query`:
+    /// [`ListTransactions`].
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `date_from` (after `date_to`), `operation`
     /// (blank) or `page` (0, or without pagination) before sending; otherwise as
-    /// [`account_balance`](Self::account_balance).
-    pub async fn transactions(&self, query: &TransactionsQuery) -> Result<TransactionsPage> {
-        query.validate()?;
-        let http = Request::new(
-            Method::GET,
-            self.url(&["v2", "account", "transactions"])?,
-            "transactions",
-        )
-        .query(&query.params());
-        Ok(self.send(http).await?.0)
+    /// [`AccountHandle::balance`].
+    pub async fn list(&self, query: &TransactionsQuery) -> Result<Page<Transaction>> {
+        self.client.run(&ListTransactions::new(query.clone())).await
     }
 
     /// Every transaction of the query's range, walking the pages one at a time: a
     /// page is requested only when the previous one has been consumed. Starts at the
     /// query's `page` (default 1) with `paginate=1` and stops after the last page the
     /// provider reports (`pages`), or at an empty page, or after the first page when
-    /// the answer is not paginated. The first error ends the stream.
+    /// the answer is not paginated. The first error (an invalid query included) is
+    /// the stream's last item.
     ///
     /// ```no_run
     /// use futures_util::TryStreamExt;
@@ -284,57 +485,25 @@ impl TelepagosClient {
     ///
     /// # async fn run(client: Client) -> pagos_core::Result<()> {
     /// let query = TransactionsQuery::new(date!(2024-03-01), date!(2024-03-31));
-    /// let mut all = client.transactions_stream(query)?;
+    /// let mut all = client.transactions().stream(query);
     /// while let Some(tx) = all.try_next().await? {
     ///     println!("{:?} {:?}", tx.date, tx.amount);
     /// }
     /// # Ok(()) }
     /// ```
-    ///
-    /// # Errors
-    /// The validation errors of [`transactions`](Self::transactions), before any
-    /// request; later errors come as stream items.
-    pub fn transactions_stream(
-        &self,
-        query: TransactionsQuery,
-    ) -> Result<impl Stream<Item = Result<Transaction>> + Send + Unpin + 'static> {
+    pub fn stream(&self, query: TransactionsQuery) -> BoxStream<'static, Result<Transaction>> {
         let first = query.page.unwrap_or(1);
-        let query = query.page(first);
-        query.validate()?;
-        let client = self.clone();
-        let pages = stream::try_unfold(Some(query), move |next| {
-            let client = client.clone();
-            async move {
-                let Some(query) = next else {
-                    return Ok::<_, pagos_core::Error>(None);
-                };
-                let current = query.page.unwrap_or(1);
-                let page = client.transactions(&query).await?;
-                let more = !page.transactions.is_empty()
-                    && page.pages.is_some_and(|pages| i64::from(current) < pages)
-                    && current < u32::MAX;
-                let next = more.then(|| query.page(current + 1));
-                Ok(Some((page.transactions, next)))
-            }
-        });
-        Ok(pages
-            .map_ok(|transactions| stream::iter(transactions.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed())
+        self.client
+            .executor()
+            .stream(ListTransactions::new(query.page(first)))
     }
 
-    /// The operation types transactions can be filtered by:
-    /// `GET v2/account/transactions_filters`.
+    /// The operation types transactions can be filtered by: [`ListTransactionFilters`].
     ///
     /// # Errors
-    /// As [`account_balance`](Self::account_balance).
-    pub async fn transaction_filters(&self) -> Result<Vec<OperationFilter>> {
-        let http = Request::new(
-            Method::GET,
-            self.url(&["v2", "account", "transactions_filters"])?,
-            "transaction_filters",
-        );
-        Ok(self.send::<FiltersWire>(http).await?.0.operations)
+    /// As [`AccountHandle::balance`].
+    pub async fn filters(&self) -> Result<Page<OperationFilter>> {
+        self.client.run(&ListTransactionFilters::new()).await
     }
 }
 
@@ -391,5 +560,51 @@ mod tests {
                 .validate()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn next_pages_follow_the_reported_pages() {
+        let query = TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 31));
+        let list = ListTransactions::new(query.clone().page(1));
+        let answer = |body: &'static str| {
+            list.parse(&Response::new("telepagos", "transactions", 200, body))
+                .unwrap()
+        };
+        let more = answer(r#"{"transactions":[{}],"page":1,"pages":2}"#);
+        let next = list.next_page(&more).unwrap();
+        assert_eq!(next.query().page, Some(2));
+        assert!(next.next_page(&more).is_some());
+        let last = ListTransactions::new(query.clone().page(2))
+            .parse(&Response::new(
+                "telepagos",
+                "transactions",
+                200,
+                r#"{"transactions":[{}],"page":2,"pages":2}"#,
+            ))
+            .unwrap();
+        assert!(!last.has_more);
+        // An empty page, or an answer without pagination, ends the walk.
+        assert!(!answer(r#"{"transactions":[],"pages":5}"#).has_more);
+        assert!(!answer(r#"{"transactions":[{}]}"#).has_more);
+    }
+
+    #[test]
+    fn undecodable_success_is_outcome_unknown() {
+        let resp = Response::new("telepagos", "account_balance", 200, "<html>ok</html>");
+        match GetBalance::new().parse(&resp) {
+            Err(pagos_core::Error::OutcomeUnknown(u)) => {
+                assert_eq!(u.raw_body.as_deref(), Some("<html>ok</html>"));
+                assert_eq!(u.http_status, Some(200));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A status the envelope check let through is no obstacle to reading.
+        let ok = |body: &'static str| {
+            GetBalance::new()
+                .parse(&Response::new("telepagos", "account_balance", 200, body))
+                .is_ok()
+        };
+        assert!(ok(r#"{"status":"ok","amount":1}"#));
+        assert!(ok(r#"{"status":"OK ","amount":1,"x":1}"#));
     }
 }

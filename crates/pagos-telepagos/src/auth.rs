@@ -1,15 +1,22 @@
 //! `POST v2/auth/token`: the session token every other call carries as
 //! `Authorization: Bearer <token>`.
 //!
+//! [`Authenticate`] is the endpoint; [`TelepagosAuthenticator`] runs it for the
+//! client's [`TokenSession`](pagos_core::token::TokenSession), and the client's
+//! executor sends every other call through
+//! [`Bearer`](pagos_core::endpoint::Bearer) over that session: one authentication
+//! shared by concurrent calls, the token reused until shortly before it expires, and
+//! one re-authentication when TelePagos refuses it with 401/403.
+//!
 //! # `expires_at`
-//! The TelePagos API ("API Telepagos Empresas") documents `expires_at` as a number: Unix
-//! seconds. TelePagos's public documentation adds that some clients meet `"YYYY-MM-DD
-//! HH:MM:SS"` instead. That text has no zone; this crate reads it as **UTC**. TelePagos
-//! does not document its zone (Argentina is UTC−03:00), and UTC is the reading whose
-//! mistake is harmless: if the text is really Argentine time, the token is believed valid
-//! up to 3 h longer than it is, the provider answers 401, and the session authenticates
-//! again once and repeats the call. (Reading it as Argentine time when it is UTC would
-//! instead renew the token on every call.)
+//! The TelePagos API ("API Telepagos Empresas", `POST v2/auth/token`) documents
+//! `expires_at` as a number: Unix seconds. TelePagos's public documentation adds that
+//! some clients meet `"YYYY-MM-DD HH:MM:SS"` instead. That text has no zone; this crate
+//! reads it as **UTC**. TelePagos does not document its zone (Argentina is UTC−03:00),
+//! and UTC is the reading whose mistake is harmless: if the text is really Argentine
+//! time, the token is believed valid up to 3 h longer than it is, the provider answers
+//! 401, and the session authenticates again once and repeats the call. (Reading it as
+//! Argentine time when it is UTC would instead renew the token on every call.)
 //!
 //! An expiry that is missing, unreadable, or already within the session's refresh
 //! margin (clock skew, or a zone mismatch) is treated as "valid until refused": the
@@ -19,31 +26,70 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use pagos_core::endpoint::{Endpoint, Executor, NoAuth, unreadable};
 use pagos_core::token::{AccessToken, Authenticator};
-use pagos_core::transport::{Method, Request};
-use pagos_core::{BaseUrl, Error, ExposeSecret, Result, SecretString, Transport, async_trait};
+use pagos_core::transport::{Idempotency, Method, Request};
+use pagos_core::{BaseUrl, ExposeSecret, Response, Result, SecretString, async_trait};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::PROVIDER;
-use crate::error;
 
 /// How long before `expires_at` the token is renewed.
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
-/// Obtains tokens with the API username and password.
-pub(crate) struct TelepagosAuthenticator {
-    pub(crate) transport: Transport,
-    pub(crate) base_url: BaseUrl,
-    pub(crate) username: String,
-    pub(crate) password: SecretString,
+/// `POST v2/auth/token`: obtains a session token with the API username and password.
+///
+/// A read for the transport's retry rules: obtaining a token changes nothing a second
+/// copy could double, and a 5xx is a refusal, not an unknown outcome. The output is
+/// the token with its lifetime (see the [module docs](self) for `expires_at`); an
+/// answer without a token is [`Error::OutcomeUnknown`](pagos_core::Error::OutcomeUnknown),
+/// which the session reports as "not sent" for the call that needed it.
+///
+/// The client runs it on its own; it is public so that the request can be inspected:
+///
+/// ```
+/// use pagos_core::BaseUrl;
+/// use pagos_telepagos::auth::Authenticate;
+///
+/// let base = BaseUrl::parse("https://api.homo.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&Authenticate::new("api-user", "s3cr3t"), &base)?;
+/// assert_eq!(request.url().as_str(), "https://api.homo.telepagos.com.ar/v2/auth/token");
+/// assert_eq!(request.body_bytes(), br#"{"username":"api-user","password":"s3cr3t"}"#);
+/// assert!(!format!("{:?}", Authenticate::new("api-user", "s3cr3t")).contains("s3cr3t"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Authenticate {
+    username: String,
+    password: SecretString,
 }
 
-impl fmt::Debug for TelepagosAuthenticator {
+impl Authenticate {
+    /// The token request for these API credentials (the API's, not the web
+    /// platform's).
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Authenticate::with_secret(username, SecretString::from(password.into()))
+    }
+
+    /// The same, with the password already in a [`SecretString`].
+    pub fn with_secret(username: impl Into<String>, password: SecretString) -> Self {
+        Authenticate {
+            username: username.into(),
+            password,
+        }
+    }
+
+    /// The API username.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+impl fmt::Debug for Authenticate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TelepagosAuthenticator")
-            .field("base_url", &self.base_url)
+        f.debug_struct("Authenticate")
             .field("username", &self.username)
             .field("password", &"[REDACTED]")
             .finish()
@@ -62,6 +108,78 @@ struct TokenResponse {
     token: Option<String>,
     #[serde(default, deserialize_with = "expires_at")]
     expires_at: Option<Expiry>,
+}
+
+impl Endpoint for Authenticate {
+    type Output = AccessToken;
+    const OPERATION: &'static str = "authenticate";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "auth", "token"])?,
+            Self::OPERATION,
+        )
+        .json(&TokenRequest {
+            username: &self.username,
+            password: self.password.expose_secret(),
+        })?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<AccessToken> {
+        let body: TokenResponse = response.json()?;
+        let token = body
+            .token
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| unreadable(response, "the answer has no token"))?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Ok(AccessToken::new(token, lifetime(body.expires_at, now)))
+    }
+}
+
+/// Obtains tokens for the client's session by running [`Authenticate`] (without
+/// credentials of its own, through the same transport and error envelope as every
+/// other call).
+pub struct TelepagosAuthenticator {
+    executor: Executor<NoAuth>,
+    endpoint: Authenticate,
+}
+
+impl TelepagosAuthenticator {
+    /// An authenticator that runs `endpoint` through `executor`.
+    pub(crate) fn new(executor: Executor<NoAuth>, endpoint: Authenticate) -> Self {
+        TelepagosAuthenticator { executor, endpoint }
+    }
+
+    /// The token request it sends.
+    pub fn endpoint(&self) -> &Authenticate {
+        &self.endpoint
+    }
+
+    /// The executor it sends it through.
+    pub fn executor(&self) -> &Executor<NoAuth> {
+        &self.executor
+    }
+}
+
+impl fmt::Debug for TelepagosAuthenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TelepagosAuthenticator")
+            .field("base_url", self.executor.base_url())
+            .field("username", &self.endpoint.username)
+            .field("password", &"[REDACTED]")
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Authenticator for TelepagosAuthenticator {
+    async fn authenticate(&self) -> Result<AccessToken> {
+        self.executor.run(&self.endpoint).await
+    }
 }
 
 /// `expires_at` as sent: Unix seconds, or a text date.
@@ -132,34 +250,6 @@ pub(crate) fn lifetime(expiry: Option<Expiry>, now_unix: i64) -> Option<Duration
     Some(remaining)
 }
 
-#[async_trait]
-impl Authenticator for TelepagosAuthenticator {
-    async fn authenticate(&self) -> Result<AccessToken> {
-        let request = Request::new(
-            Method::POST,
-            self.base_url.join(&["v2", "auth", "token"])?,
-            "authenticate",
-        )
-        // Obtaining a token changes nothing a second copy could double: a read for
-        // the transport's retry rules, and a 5xx is a refusal, not an unknown outcome.
-        .read_only()
-        .json(&TokenRequest {
-            username: &self.username,
-            password: self.password.expose_secret(),
-        })?;
-        let resp = self.transport.send(PROVIDER, request).await?;
-        let body: TokenResponse = error::decode(&resp)?;
-        let token = body
-            .token
-            .filter(|t| !t.trim().is_empty())
-            .ok_or_else(|| Error::from(resp.undecodable("the answer has no token")))?;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Ok(AccessToken::new(token, lifetime(body.expires_at, now)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +302,30 @@ mod tests {
         assert_eq!(r.expires_at, None);
         let r: TokenResponse = serde_json::from_str(r#"{"status":"ok","token":"abc"}"#).unwrap();
         assert_eq!(r.expires_at, None);
+    }
+
+    #[test]
+    fn the_token_answer_is_read() {
+        let ok = Response::new(
+            PROVIDER,
+            "authenticate",
+            200,
+            r#"{"status":"ok","token":"tok-1","expires_at":4102444800}"#,
+        );
+        let token = Authenticate::new("u", "p").parse(&ok).unwrap();
+        assert_eq!(token.expose(), "tok-1");
+        assert!(token.lifetime().is_some());
+        for body in [
+            r#"{"status":"ok"}"#,
+            r#"{"status":"ok","token":" "}"#,
+            "<html>",
+        ] {
+            let answer = Response::new(PROVIDER, "authenticate", 200, body);
+            let err = Authenticate::new("u", "p").parse(&answer).unwrap_err();
+            assert!(
+                matches!(err, pagos_core::Error::OutcomeUnknown(_)),
+                "{body}: {err:?}"
+            );
+        }
     }
 }

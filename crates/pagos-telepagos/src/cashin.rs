@@ -3,16 +3,26 @@
 //! (`POST v2/payment/cashin/link/generate`), and reading a credited payment
 //! (`GET v2/payment/cashin/{id}`).
 //!
+//! | endpoint | call | handle method |
+//! |---|---|---|
+//! | [`GenerateQr`] | `POST v2/payment/cashin/qr/generate` | [`CashinsHandle::qr`] (and [`CashinsHandle::qr_payment`]) |
+//! | [`GenerateTransferLink`] | `POST v2/payment/cashin/transfer/generate` | [`CashinsHandle::transfer_link`] |
+//! | [`GeneratePaymentLink`] | `POST v2/payment/cashin/link/generate` | [`CashinsHandle::payment_link`] |
+//! | [`GetCashIn`] | `GET v2/payment/cashin/{id}` | [`CashinsHandle::get`] |
+//!
 //! None of these `POST`s carries an idempotency reference, so each is sent exactly once:
 //! after an unknown outcome, look the operation up (e.g. in
-//! [`TelepagosClient::transactions`]) before creating another.
+//! [`TransactionsHandle::list`](crate::account::TransactionsHandle::list)) before
+//! creating another.
 //!
 //! The cash-in `concept` is free text (the TelePagos API types it `string` and the link
 //! generator has no other text field), unlike the cash-out's BCRA motive code.
 
-use pagos_core::transport::{Method, Request};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method, Request};
 use pagos_core::{
-    Decimal, Error, Money, PaymentStatus, Response, Result, ValidationError, validate,
+    BaseUrl, CreatePayment, Decimal, Money, Payment, PaymentStatus, Raw, Response, Result,
+    ValidationError, validate,
 };
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
@@ -84,7 +94,7 @@ struct AmountConceptWire<'a> {
 }
 
 /// A generated QR code.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QrCode {
     /// The answer's `status`.
@@ -95,6 +105,9 @@ pub struct QrCode {
     /// TelePagos' id of the QR order.
     #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
     pub qr_order_id: Option<String>,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 /// A transfer request: TelePagos generates a link the payer completes by transfer.
@@ -162,7 +175,7 @@ struct TransferWire<'a> {
 }
 
 /// A generated transfer link.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TransferLink {
     /// The answer's `status`.
@@ -170,6 +183,9 @@ pub struct TransferLink {
     pub status: Option<String>,
     /// The link.
     pub payment_link: String,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 /// One share of a payment link's amount credited to another CVU.
@@ -332,7 +348,7 @@ struct DistributionWire<'a> {
 }
 
 /// A generated payment link.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentLink {
     /// The answer's `status`.
@@ -343,10 +359,13 @@ pub struct PaymentLink {
     /// TelePagos' id of the link.
     #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
     pub link_id: Option<String>,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 /// Who paid a cash-in.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Buyer {
     /// The payer's CUIT.
@@ -358,7 +377,7 @@ pub struct Buyer {
 }
 
 /// A credited payment (acreditación).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CashIn {
     /// The answer's `status`.
@@ -385,6 +404,9 @@ pub struct CashIn {
     /// The payment link paid, when paid by link.
     #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
     pub link_id: Option<String>,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl CashIn {
@@ -429,118 +451,296 @@ fn buyer<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Buyer>, 
     }
 }
 
-/// Adds to an [`Error::OutcomeUnknown`] of a `generate` call the hint the caller needs:
-/// the call carries no idempotency reference and TelePagos has no query for an unpaid QR
-/// code or link, so the caller must neither assume it failed nor simply repeat it.
-/// Other errors, and an unknown outcome that already has a hint, pass unchanged.
-fn generate_hint(err: Error, what: &str, concept: &str) -> Error {
-    match err {
-        Error::OutcomeUnknown(mut u) if u.hint.is_none() => {
-            u.hint = Some(format!(
-                "the {what} with concept {concept:?} may have been generated: TelePagos cannot \
-                 look up an unpaid one, but a payment through it is credited as a cash-in with \
-                 that concept (see transactions); generate another only if two payable \
-                 {what}s are acceptable"
-            ));
-            Error::OutcomeUnknown(u)
-        }
-        other => other,
+/// The hint on an unknown outcome of a `generate` call: the call carries no
+/// idempotency reference and TelePagos has no query for an unpaid QR code or link, so
+/// the caller must neither assume it failed nor simply repeat it.
+fn generate_hint(what: &str, concept: &str) -> String {
+    format!(
+        "the {what} with concept {concept:?} may have been generated: TelePagos cannot \
+         look up an unpaid one, but a payment through it is credited as a cash-in with \
+         that concept (see transactions); generate another only if two payable \
+         {what}s are acceptable"
+    )
+}
+
+/// `POST v2/payment/cashin/qr/generate`: a QR code for an amount. Sent once (no
+/// idempotency reference); an unknown outcome carries a hint naming the concept.
+///
+/// ```
+/// use pagos_core::{Currency, Endpoint, Money};
+/// use pagos_telepagos::QrRequest;
+/// use pagos_telepagos::cashin::GenerateQr;
+///
+/// let qr = GenerateQr::new(QrRequest::new(Money::parse("250", Currency::Ars)?, "Pedido 42"));
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&qr, &base)?;
+/// assert_eq!(request.body_bytes(), br#"{"amount":250.00,"concept":"Pedido 42","description":"Pedido 42"}"#);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateQr {
+    qr: QrRequest,
+}
+
+impl GenerateQr {
+    /// Generates the QR code `qr` describes.
+    pub fn new(qr: QrRequest) -> Self {
+        GenerateQr { qr }
+    }
+
+    /// What it asks for.
+    pub fn qr(&self) -> &QrRequest {
+        &self.qr
     }
 }
 
-impl TelepagosClient {
-    /// Generates a QR code for an amount: `POST v2/payment/cashin/qr/generate`.
-    /// Sent once (no idempotency reference).
+impl Endpoint for GenerateQr {
+    type Output = QrCode;
+    const OPERATION: &'static str = "generate_qr";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `amount` or `concept`.
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let wire = self.qr.wire()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "payment", "cashin", "qr", "generate"])?,
+            Self::OPERATION,
+        )
+        .json(&wire)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<QrCode> {
+        let (mut code, raw): (QrCode, Raw) = crate::wire::answer(response)?;
+        code.raw = raw;
+        Ok(code)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(generate_hint("QR code", &self.qr.concept))
+    }
+}
+
+/// `POST v2/payment/cashin/transfer/generate`: a link the payer completes by transfer.
+/// Sent once (no idempotency reference); an unknown outcome carries a hint naming the
+/// concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenerateTransferLink {
+    transfer: TransferRequest,
+}
+
+impl GenerateTransferLink {
+    /// Generates the link `transfer` describes.
+    pub fn new(transfer: TransferRequest) -> Self {
+        GenerateTransferLink { transfer }
+    }
+
+    /// What it asks for.
+    pub fn transfer(&self) -> &TransferRequest {
+        &self.transfer
+    }
+}
+
+impl Endpoint for GenerateTransferLink {
+    type Output = TransferLink;
+    const OPERATION: &'static str = "generate_transfer_link";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `cvu`, `cuit`, `amount` or `concept`.
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let wire = self.transfer.wire()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "payment", "cashin", "transfer", "generate"])?,
+            Self::OPERATION,
+        )
+        .json(&wire)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<TransferLink> {
+        let (mut link, raw): (TransferLink, Raw) = crate::wire::answer(response)?;
+        link.raw = raw;
+        Ok(link)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(generate_hint("transfer link", &self.transfer.concept))
+    }
+}
+
+/// `POST v2/payment/cashin/link/generate`: a payment link (link de cobro). Sent once
+/// (no idempotency reference); an unknown outcome carries a hint naming the concept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratePaymentLink {
+    link: PaymentLinkRequest,
+}
+
+impl GeneratePaymentLink {
+    /// Generates the link `link` describes.
+    pub fn new(link: PaymentLinkRequest) -> Self {
+        GeneratePaymentLink { link }
+    }
+
+    /// What it asks for.
+    pub fn link(&self) -> &PaymentLinkRequest {
+        &self.link
+    }
+}
+
+impl Endpoint for GeneratePaymentLink {
+    type Output = PaymentLink;
+    const OPERATION: &'static str = "generate_payment_link";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `expiration_date` (not in the future),
+    /// `amount`, `concept`, `distribution.cvu` or `distribution.amount` (shares above
+    /// the amount).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let wire = self.link.wire()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "payment", "cashin", "link", "generate"])?,
+            Self::OPERATION,
+        )
+        .json(&wire)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<PaymentLink> {
+        let (mut link, raw): (PaymentLink, Raw) = crate::wire::answer(response)?;
+        link.raw = raw;
+        Ok(link)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(generate_hint("payment link", &self.link.concept))
+    }
+}
+
+/// `GET v2/payment/cashin/{id}`: a credited payment (acreditación).
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::cashin::GetCashIn;
+///
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&GetCashIn::new("555001"), &base)?;
+/// assert_eq!(request.url().path(), "/v2/payment/cashin/555001");
+/// let err = pagos_core::endpoint::describe(&GetCashIn::new(".."), &base).unwrap_err();
+/// assert_eq!(err.validation_field(), Some("cashin_id"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetCashIn {
+    id: String,
+}
+
+impl GetCashIn {
+    /// The cash-in `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetCashIn { id: id.into() }
+    }
+
+    /// The id, as given.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Endpoint for GetCashIn {
+    type Output = CashIn;
+    const OPERATION: &'static str = "cashin";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `cashin_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        validate::path_id("cashin_id", &self.id)?;
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "payment", "cashin", self.id.trim()])?,
+            Self::OPERATION,
+        ))
+    }
+
+    fn parse(&self, response: &Response) -> Result<CashIn> {
+        let (mut cash_in, raw): (CashIn, Raw) = crate::wire::answer(response)?;
+        cash_in.raw = raw;
+        Ok(cash_in)
+    }
+}
+
+/// Cash-in, from [`TelepagosClient::cashins`].
+#[derive(Debug, Clone, Copy)]
+pub struct CashinsHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> CashinsHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        CashinsHandle { client }
+    }
+
+    /// Generates a QR code for an amount: [`GenerateQr`]. Sent once.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `amount` or `concept` before sending;
     /// [`pagos_core::Error::Provider`] when TelePagos refuses;
     /// [`pagos_core::Error::OutcomeUnknown`] for a lost or unreadable answer, with a hint
     /// (naming the concept) on how to find out whether the code was generated.
-    pub async fn generate_qr(&self, request: &QrRequest) -> Result<QrCode> {
-        Ok(self.generate_qr_raw(request).await?.0)
+    pub async fn qr(&self, qr: &QrRequest) -> Result<QrCode> {
+        self.client.run(&GenerateQr::new(qr.clone())).await
     }
 
-    pub(crate) async fn generate_qr_raw(&self, request: &QrRequest) -> Result<(QrCode, Response)> {
-        let wire = request.wire()?;
-        let http = Request::new(
-            Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "generate"])?,
-            "generate_qr",
-        )
-        .json(&wire)?;
-        self.send(http)
-            .await
-            .map_err(|e| generate_hint(e, "QR code", &request.concept))
+    /// Like [`create_payment`](pagos_core::PaymentProvider::create_payment), but with a
+    /// QR code instead of a link: [`GenerateQr`]. The [`Payment::id`] is the
+    /// `qr_order_id`, the instructions a
+    /// [`PaymentInstructions::Qr`](pagos_core::PaymentInstructions::Qr) with the text to
+    /// encode, the raw the answer as received; the subject is the `concept` and the
+    /// description (or the subject) the `description`. `expires_at` is not supported by
+    /// this call and is ignored.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] before sending (the request's checks, ARS
+    /// only); otherwise as [`qr`](Self::qr), and
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer has no `qr_order_id`.
+    pub async fn qr_payment(&self, request: &CreatePayment) -> Result<Payment> {
+        crate::provider::create_qr_payment(self.client, request).await
     }
 
-    /// Generates a transfer link: `POST v2/payment/cashin/transfer/generate`.
-    /// Sent once (no idempotency reference).
+    /// Generates a transfer link: [`GenerateTransferLink`]. Sent once.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `cvu`, `cuit`, `amount` or `concept`
-    /// before sending; otherwise as [`generate_qr`](Self::generate_qr).
-    pub async fn generate_transfer_link(&self, request: &TransferRequest) -> Result<TransferLink> {
-        let wire = request.wire()?;
-        let http = Request::new(
-            Method::POST,
-            self.url(&["v2", "payment", "cashin", "transfer", "generate"])?,
-            "generate_transfer_link",
-        )
-        .json(&wire)?;
-        let (link, _) = self
-            .send(http)
+    /// before sending; otherwise as [`qr`](Self::qr).
+    pub async fn transfer_link(&self, transfer: &TransferRequest) -> Result<TransferLink> {
+        self.client
+            .run(&GenerateTransferLink::new(transfer.clone()))
             .await
-            .map_err(|e| generate_hint(e, "transfer link", &request.concept))?;
-        Ok(link)
     }
 
-    /// Generates a payment link: `POST v2/payment/cashin/link/generate`.
-    /// Sent once (no idempotency reference).
+    /// Generates a payment link: [`GeneratePaymentLink`]. Sent once.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `expiration_date` (not in the future),
     /// `amount`, `concept`, `distribution.cvu` or `distribution.amount` (shares above
-    /// the amount) before sending; otherwise as [`generate_qr`](Self::generate_qr).
-    pub async fn generate_payment_link(&self, request: &PaymentLinkRequest) -> Result<PaymentLink> {
-        Ok(self.generate_payment_link_raw(request).await?.0)
-    }
-
-    pub(crate) async fn generate_payment_link_raw(
-        &self,
-        request: &PaymentLinkRequest,
-    ) -> Result<(PaymentLink, Response)> {
-        let wire = request.wire()?;
-        let http = Request::new(
-            Method::POST,
-            self.url(&["v2", "payment", "cashin", "link", "generate"])?,
-            "generate_payment_link",
-        )
-        .json(&wire)?;
-        self.send(http)
+    /// the amount) before sending; otherwise as [`qr`](Self::qr).
+    pub async fn payment_link(&self, link: &PaymentLinkRequest) -> Result<PaymentLink> {
+        self.client
+            .run(&GeneratePaymentLink::new(link.clone()))
             .await
-            .map_err(|e| generate_hint(e, "payment link", &request.concept))
     }
 
-    /// Reads a credited payment: `GET v2/payment/cashin/{id}`.
+    /// Reads a credited payment: [`GetCashIn`].
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `cashin_id` when the id is blank or would
-    /// change the path (see [`validate::path_id`]); otherwise as
-    /// [`generate_qr`](Self::generate_qr).
-    pub async fn cashin(&self, id: &str) -> Result<CashIn> {
-        Ok(self.cashin_raw(id).await?.0)
-    }
-
-    pub(crate) async fn cashin_raw(&self, id: &str) -> Result<(CashIn, Response)> {
-        // Before the session is asked for a token: a bad id sends nothing at all.
-        validate::path_id("cashin_id", id)?;
-        let http = Request::new(
-            Method::GET,
-            self.url(&["v2", "payment", "cashin", id.trim()])?,
-            "cashin",
-        );
-        self.send(http).await
+    /// change the path (see [`validate::path_id`]); otherwise as [`qr`](Self::qr).
+    pub async fn get(&self, id: &str) -> Result<CashIn> {
+        self.client.run(&GetCashIn::new(id)).await
     }
 }
 
@@ -550,30 +750,44 @@ mod tests {
 
     #[test]
     fn unknown_outcome_of_a_generate_call_says_how_to_find_out() {
-        let resp = Response::new("telepagos", "generate_payment_link", 200, "<html>");
-        let err = generate_hint(
-            resp.undecodable("expected value").into(),
-            "payment link",
-            "Cuota 3",
-        );
-        let Error::OutcomeUnknown(unknown) = err else {
-            panic!("expected an unknown outcome, got {err:?}");
-        };
-        let hint = unknown.hint.as_deref().unwrap_or_default();
+        let at = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        let link = GeneratePaymentLink::new(PaymentLinkRequest::new(ars("1"), "Cuota 3", at));
+        let hint = link.outcome_hint().unwrap_or_default();
         assert!(hint.contains("payment link"), "{hint}");
         assert!(hint.contains(r#""Cuota 3""#), "{hint}");
         assert!(hint.contains("transactions"), "{hint}");
-        assert_eq!(unknown.raw_body.as_deref(), Some("<html>"));
-        // A refusal is no unknown outcome; an existing hint is kept.
-        let refused = generate_hint(resp.provider_error().into(), "QR code", "x");
-        assert!(matches!(refused, Error::Provider(_)), "{refused:?}");
-        let hinted = generate_hint(
-            resp.undecodable("x").with_hint("already said").into(),
-            "QR code",
-            "x",
-        );
+        let qr = GenerateQr::new(QrRequest::new(ars("1"), "x"));
+        assert!(qr.outcome_hint().unwrap_or_default().contains("QR code"));
+        let transfer = GenerateTransferLink::new(TransferRequest::new(
+            "2850590940090418135201",
+            "20267565393",
+            ars("1"),
+            "y",
+        ));
         assert!(
-            matches!(&hinted, Error::OutcomeUnknown(u) if u.hint.as_deref() == Some("already said")),
+            transfer
+                .outcome_hint()
+                .unwrap_or_default()
+                .contains(r#"transfer link with concept "y""#)
+        );
+        // How the hint is applied: to an unknown outcome without one, keeping its raw
+        // body; a refusal is no unknown outcome; an existing hint is kept.
+        let resp = Response::new("telepagos", "generate_payment_link", 200, "<html>");
+        let err = crate::client::with_hint(resp.undecodable("expected value").into(), &link);
+        let pagos_core::Error::OutcomeUnknown(unknown) = err else {
+            panic!("expected an unknown outcome, got {err:?}");
+        };
+        assert_eq!(unknown.hint, Some(hint));
+        assert_eq!(unknown.raw_body.as_deref(), Some("<html>"));
+        let refused = crate::client::with_hint(resp.provider_error().into(), &qr);
+        assert!(
+            matches!(refused, pagos_core::Error::Provider(_)),
+            "{refused:?}"
+        );
+        let hinted =
+            crate::client::with_hint(resp.undecodable("x").with_hint("already said").into(), &qr);
+        assert!(
+            matches!(&hinted, pagos_core::Error::OutcomeUnknown(u) if u.hint.as_deref() == Some("already said")),
             "{hinted:?}"
         );
     }

@@ -2,6 +2,12 @@
 //! vouchers (`GET v2/payment/cashout/{id}`) and the transfer concepts
 //! (`GET v2/payment/concepts`).
 //!
+//! | endpoint | call | idempotency | handle method |
+//! |---|---|---|---|
+//! | [`CreateCashout`] | `POST v2/payment/cashout` | keyed (`reference_id`) | [`CashoutsHandle::create`] |
+//! | [`GetCashoutVoucher`] | `GET v2/payment/cashout/{id}` | read | [`CashoutsHandle::voucher`] |
+//! | [`ListConcepts`] | `GET v2/payment/concepts` | read | [`CashoutsHandle::concepts`] |
+//!
 //! # Safe retries
 //! `reference_id` is unique per transfer, and TelePagos documents that repeating a
 //! transfer with the same data and the same `reference_id` is how to retry it or learn
@@ -14,8 +20,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine as _;
-use pagos_core::transport::{Method, Request};
-use pagos_core::{BankAccount, Error, Money, PayoutStatus, Result, ValidationError, validate};
+use pagos_core::endpoint::{Endpoint, Page, unreadable};
+use pagos_core::transport::{Idempotency, Method, Request};
+use pagos_core::{
+    BankAccount, BaseUrl, Money, PayoutStatus, Raw, Response, Result, ValidationError, validate,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::client::TelepagosClient;
@@ -24,7 +33,7 @@ use crate::wire::{WireAmount, lenient_id};
 /// A transfer concept: the BCRA motive code of a transfer.
 ///
 /// The authoritative list is `GET v2/payment/concepts`
-/// ([`TelepagosClient::concepts`]); the variants are the motives TelePagos's public
+/// ([`CashoutsHandle::concepts`]); the variants are the motives TelePagos's public
 /// documentation lists,
 /// and [`Concept::Other`] sends any other code as given.
 ///
@@ -130,8 +139,8 @@ impl FromStr for Concept {
 
 /// A transfer to a CVU/CBU or an alias.
 ///
-/// Built with [`CashoutRequest::builder`]; [`TelepagosClient::cashout`] checks it again
-/// before sending.
+/// Built with [`CashoutRequest::builder`]; [`CreateCashout`] checks it again before
+/// sending.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
@@ -279,7 +288,7 @@ impl CashoutRequestBuilder {
     /// Checks the request and returns it.
     ///
     /// # Errors
-    /// [`Error::Validation`] as [`CashoutRequest::validate`] describes.
+    /// [`pagos_core::Error::Validation`] as [`CashoutRequest::validate`] describes.
     pub fn build(self) -> Result<CashoutRequest> {
         self.inner.validate()?;
         Ok(self.inner)
@@ -300,15 +309,18 @@ struct CashoutWire<'a> {
 }
 
 /// TelePagos' answer to a cash-out.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CashoutReceipt {
     /// The answer's `status` (`"ok"` on success).
     #[serde(default)]
     pub status: Option<String>,
-    /// TelePagos' id of the transfer, for [`TelepagosClient::cashout_voucher`].
+    /// TelePagos' id of the transfer, for [`CashoutsHandle::voucher`].
     #[serde(deserialize_with = "lenient_id::deserialize")]
     pub id: String,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl CashoutReceipt {
@@ -329,14 +341,20 @@ impl CashoutReceipt {
 }
 
 /// A cash-out's voucher (comprobante).
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Serialized without `pdf`: its `raw` holds the document as TelePagos sent it
+/// (base64 in `voucher`).
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Voucher {
     /// The answer's `status`.
     pub status: Option<String>,
     /// The voucher document (a PDF), decoded from base64; empty when the answer
     /// carried none.
+    #[serde(skip)]
     pub pdf: Vec<u8>,
+    /// The answer as TelePagos sent it.
+    pub raw: Raw,
 }
 
 impl Voucher {
@@ -360,22 +378,30 @@ impl Voucher {
         crate::status::looked_up_payout(self.status.as_deref(), !self.pdf.is_empty())
     }
 
-    /// A voucher as TelePagos answers it: the `status` text and the decoded document.
+    /// A voucher as TelePagos answers it: the `status` text and the decoded document
+    /// (its `raw` is `null`: it was built by hand).
     ///
     /// ```
     /// let v = pagos_telepagos::Voucher::new(Some("ok".into()), Vec::new());
     /// assert!(v.pdf.is_empty());
+    /// assert!(v.raw.is_null());
     /// ```
     pub fn new(status: Option<String>, pdf: Vec<u8>) -> Self {
-        Voucher { status, pdf }
+        Voucher {
+            status,
+            pdf,
+            raw: Raw::null(),
+        }
     }
 }
 
 impl fmt::Debug for Voucher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The document (and its base64 in the raw answer) would flood any log.
         f.debug_struct("Voucher")
             .field("status", &self.status)
             .field("pdf_len", &self.pdf.len())
+            .field("raw_len", &self.raw.get().len())
             .finish()
     }
 }
@@ -405,103 +431,234 @@ pub(crate) fn decode_voucher(text: &str) -> std::result::Result<Vec<u8>, base64:
     ENGINE.decode(compact)
 }
 
-#[derive(Deserialize)]
-struct ConceptsWire {
-    #[serde(default)]
-    concepts: Vec<serde_json::Value>,
+/// `POST v2/payment/cashout`: sends money to a CVU/CBU or alias.
+///
+/// [`Idempotency::Keyed`]: the request carries `reference_id`, so the transport may
+/// repeat it with the byte-identical body after a transient failure (see the
+/// [module docs](crate::cashout)); an unknown outcome's hint says to send the same
+/// cash-out again.
+///
+/// ```
+/// use pagos_core::{Currency, Endpoint, Money};
+/// use pagos_core::transport::Idempotency;
+/// use pagos_telepagos::CashoutRequest;
+/// use pagos_telepagos::cashout::CreateCashout;
+///
+/// let transfer = CashoutRequest::builder(Money::parse("10", Currency::Ars)?, "20267565393", "payout-1")
+///     .alias("mi.alias.mp")
+///     .build()?;
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&CreateCashout::new(transfer), &base)?;
+/// assert_eq!(request.idempotency(), Idempotency::Keyed);
+/// assert_eq!(
+///     request.body_bytes(),
+///     br#"{"alias":"mi.alias.mp","cuit":"20267565393","amount":10.00,"reference_id":"payout-1","concept":"VAR","description":"payout-1"}"#
+/// );
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateCashout {
+    cashout: CashoutRequest,
 }
 
-impl TelepagosClient {
-    /// Sends money to a CVU/CBU or alias: `POST v2/payment/cashout`.
-    ///
-    /// Sent as an idempotent request (see the [module docs](crate::cashout)): the
-    /// transport may repeat it with the identical body after a transient failure.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] before sending (see [`CashoutRequest::validate`]);
-    /// [`Error::Provider`] when TelePagos refuses it; [`Error::OutcomeUnknown`] when
-    /// the answer was lost, whose hint says to repeat the same request.
-    pub async fn cashout(&self, request: &CashoutRequest) -> Result<CashoutReceipt> {
-        Ok(self.cashout_raw(request).await?.0)
+impl CreateCashout {
+    /// Sends the transfer `cashout` describes.
+    pub fn new(cashout: CashoutRequest) -> Self {
+        CreateCashout { cashout }
     }
 
-    pub(crate) async fn cashout_raw(
-        &self,
-        request: &CashoutRequest,
-    ) -> Result<(CashoutReceipt, pagos_core::Response)> {
-        let wire = request.wire()?;
-        let http = Request::new(
+    /// What it sends.
+    pub fn cashout(&self) -> &CashoutRequest {
+        &self.cashout
+    }
+}
+
+impl Endpoint for CreateCashout {
+    type Output = CashoutReceipt;
+    const OPERATION: &'static str = "cashout";
+    const IDEMPOTENCY: Idempotency = Idempotency::Keyed;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] as [`CashoutRequest::validate`] describes.
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let wire = self.cashout.wire()?;
+        Ok(Request::new(
             Method::POST,
-            self.url(&["v2", "payment", "cashout"])?,
-            "cashout",
+            base.join(&["v2", "payment", "cashout"])?,
+            Self::OPERATION,
         )
-        .json(&wire)?
-        .idempotent();
-        match self.send::<CashoutReceipt>(http).await {
-            Ok(answer) => Ok(answer),
-            Err(Error::OutcomeUnknown(u)) => {
-                Err(Error::OutcomeUnknown(Box::new(u.with_hint(format!(
-                    "send the same cash-out again with reference_id {:?} and the same data: \
-                     TelePagos treats it as the same transfer",
-                    request.reference_id
-                )))))
-            }
-            Err(e) => Err(e),
-        }
+        .json(&wire)?)
     }
 
-    /// Fetches a cash-out's voucher: `GET v2/payment/cashout/{id}`.
-    ///
+    fn parse(&self, response: &Response) -> Result<CashoutReceipt> {
+        let (mut receipt, raw): (CashoutReceipt, Raw) = crate::wire::answer(response)?;
+        receipt.raw = raw;
+        Ok(receipt)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(format!(
+            "send the same cash-out again with reference_id {:?} and the same data: \
+             TelePagos treats it as the same transfer",
+            self.cashout.reference_id
+        ))
+    }
+}
+
+/// `GET v2/payment/cashout/{id}`: a cash-out's voucher (comprobante), its `voucher`
+/// decoded from base64.
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::cashout::GetCashoutVoucher;
+///
+/// let voucher = GetCashoutVoucher::new("98765");
+/// let answer = Response::new("telepagos", GetCashoutVoucher::OPERATION, 200, r#"{"status":"ok","voucher":"JVBERi0xLjQK"}"#);
+/// assert_eq!(voucher.parse(&answer)?.pdf, b"%PDF-1.4\n");
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetCashoutVoucher {
+    id: String,
+}
+
+impl GetCashoutVoucher {
+    /// The voucher of cash-out `id` (the `id` of its [`CashoutReceipt`]).
+    pub fn new(id: impl Into<String>) -> Self {
+        GetCashoutVoucher { id: id.into() }
+    }
+
+    /// The id, as given.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Endpoint for GetCashoutVoucher {
+    type Output = Voucher;
+    const OPERATION: &'static str = "cashout_voucher";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
     /// # Errors
-    /// [`Error::Validation`] on `cashout_id` when the id is blank or would change the
-    /// path (see [`validate::path_id`]); [`Error::Provider`] when TelePagos refuses;
-    /// [`Error::OutcomeUnknown`] when `voucher` is not base64.
-    pub async fn cashout_voucher(&self, id: &str) -> Result<Voucher> {
-        Ok(self.cashout_voucher_raw(id).await?.0)
-    }
-
-    pub(crate) async fn cashout_voucher_raw(
-        &self,
-        id: &str,
-    ) -> Result<(Voucher, pagos_core::Response)> {
-        // Before the session is asked for a token: a bad id sends nothing at all.
-        validate::path_id("cashout_id", id)?;
-        let http = Request::new(
+    /// [`pagos_core::Error::Validation`] on `cashout_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        validate::path_id("cashout_id", &self.id)?;
+        Ok(Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashout", id.trim()])?,
-            "cashout_voucher",
-        );
-        let (wire, resp) = self.send::<VoucherWire>(http).await?;
-        let pdf = match wire.voucher.as_deref() {
-            Some(text) if !text.trim().is_empty() => decode_voucher(text).map_err(|e| {
-                Error::from(resp.undecodable(format!("voucher is not base64: {e}")))
-            })?,
-            _ => Vec::new(),
-        };
-        Ok((
-            Voucher {
-                status: wire.status,
-                pdf,
-            },
-            resp,
+            base.join(&["v2", "payment", "cashout", self.id.trim()])?,
+            Self::OPERATION,
         ))
     }
 
-    /// Lists the transfer concepts TelePagos accepts: `GET v2/payment/concepts`.
-    ///
-    /// The TelePagos API documents `concepts` only as an array, so the entries are
-    /// returned as JSON, unchanged.
+    /// # Errors
+    /// [`pagos_core::Error::OutcomeUnknown`] when the answer does not decode or `voucher`
+    /// is not base64.
+    fn parse(&self, response: &Response) -> Result<Voucher> {
+        let (wire, raw): (VoucherWire, Raw) = crate::wire::answer(response)?;
+        let pdf = match wire.voucher.as_deref() {
+            Some(text) if !text.trim().is_empty() => decode_voucher(text)
+                .map_err(|e| unreadable(response, format!("voucher is not base64: {e}")))?,
+            _ => Vec::new(),
+        };
+        Ok(Voucher {
+            status: wire.status,
+            pdf,
+            raw,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct ConceptsWire {
+    #[serde(default)]
+    concepts: Vec<Raw>,
+}
+
+/// `GET v2/payment/concepts`: the transfer concepts TelePagos accepts, as one page.
+///
+/// The TelePagos API documents `concepts` only as an array, so each entry is kept as
+/// TelePagos sent it (a [`Raw`]: `"VAR"`, or an object), unchanged.
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::cashout::ListConcepts;
+///
+/// let answer = Response::new("telepagos", ListConcepts::OPERATION, 200, r#"{"status":"ok","concepts":["ALQ","VAR"]}"#);
+/// let concepts = ListConcepts::new().parse(&answer)?;
+/// assert_eq!(concepts.items[1].get(), r#""VAR""#);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListConcepts;
+
+impl ListConcepts {
+    /// The concepts request.
+    pub fn new() -> Self {
+        ListConcepts
+    }
+}
+
+impl Endpoint for ListConcepts {
+    type Output = Page<Raw>;
+    const OPERATION: &'static str = "concepts";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::GET,
+            base.join(&["v2", "payment", "concepts"])?,
+            Self::OPERATION,
+        ))
+    }
+
+    fn parse(&self, response: &Response) -> Result<Page<Raw>> {
+        let (concepts, raw): (ConceptsWire, Raw) = crate::wire::answer(response)?;
+        Ok(Page::new(concepts.concepts, false, raw))
+    }
+}
+
+/// Cash-out, from [`TelepagosClient::cashouts`].
+#[derive(Debug, Clone, Copy)]
+pub struct CashoutsHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> CashoutsHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        CashoutsHandle { client }
+    }
+
+    /// Sends money to a CVU/CBU or alias: [`CreateCashout`]. The transport may repeat
+    /// it with the identical body after a transient failure.
     ///
     /// # Errors
-    /// [`Error::Provider`] when TelePagos refuses; [`Error::OutcomeUnknown`] for an
-    /// unreadable answer.
-    pub async fn concepts(&self) -> Result<Vec<serde_json::Value>> {
-        let http = Request::new(
-            Method::GET,
-            self.url(&["v2", "payment", "concepts"])?,
-            "concepts",
-        );
-        Ok(self.send::<ConceptsWire>(http).await?.0.concepts)
+    /// [`pagos_core::Error::Validation`] before sending (see
+    /// [`CashoutRequest::validate`]); [`pagos_core::Error::Provider`] when TelePagos
+    /// refuses it; [`pagos_core::Error::OutcomeUnknown`] when the answer was lost, whose
+    /// hint says to repeat the same request.
+    pub async fn create(&self, cashout: &CashoutRequest) -> Result<CashoutReceipt> {
+        self.client.run(&CreateCashout::new(cashout.clone())).await
+    }
+
+    /// Fetches a cash-out's voucher: [`GetCashoutVoucher`].
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `cashout_id` when the id is blank or would
+    /// change the path (see [`validate::path_id`]); [`pagos_core::Error::Provider`] when
+    /// TelePagos refuses; [`pagos_core::Error::OutcomeUnknown`] when `voucher` is not
+    /// base64.
+    pub async fn voucher(&self, id: &str) -> Result<Voucher> {
+        self.client.run(&GetCashoutVoucher::new(id)).await
+    }
+
+    /// Lists the transfer concepts TelePagos accepts: [`ListConcepts`].
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Provider`] when TelePagos refuses;
+    /// [`pagos_core::Error::OutcomeUnknown`] for an unreadable answer.
+    pub async fn concepts(&self) -> Result<Page<Raw>> {
+        self.client.run(&ListConcepts::new()).await
     }
 }
 
@@ -602,13 +759,10 @@ mod tests {
 
     #[test]
     fn voucher_debug_hides_the_document() {
-        let v = Voucher {
-            status: Some("ok".into()),
-            pdf: b"%PDF-1.4".to_vec(),
-        };
+        let v = Voucher::new(Some("ok".into()), b"%PDF-1.4".to_vec());
         assert_eq!(
             format!("{v:?}"),
-            r#"Voucher { status: Some("ok"), pdf_len: 8 }"#
+            r#"Voucher { status: Some("ok"), pdf_len: 8, raw_len: 4 }"#
         );
     }
 }

@@ -1,16 +1,19 @@
-//! The TelePagos client, its builder and the authenticated request plumbing.
+//! The TelePagos client, its builder and its resource handles.
 
 use std::fmt;
-use std::sync::Arc;
 
+use pagos_core::endpoint::{Bearer, Endpoint, Executor, NoAuth};
 use pagos_core::token::TokenSession;
-use pagos_core::transport::Request;
 use pagos_core::{BaseUrl, ConfigError, Error, Response, Result, SecretString, Transport};
-use serde::de::DeserializeOwned;
 
 use crate::PROVIDER;
-use crate::auth::{REFRESH_MARGIN, TelepagosAuthenticator};
+use crate::account::{AccountHandle, TransactionsHandle};
+use crate::auth::{Authenticate, REFRESH_MARGIN, TelepagosAuthenticator};
+use crate::cashin::CashinsHandle;
+use crate::cashout::CashoutsHandle;
 use crate::error;
+use crate::sale_points::SalePointsHandle;
+use crate::statistics::StatisticsHandle;
 
 /// A TelePagos environment: which host the client talks to.
 ///
@@ -39,12 +42,30 @@ impl Environment {
     }
 }
 
+/// How the client authenticates: `Authorization: Bearer <token>` from the session
+/// [`TelepagosAuthenticator`] keeps.
+pub type TelepagosAuth = Bearer<TelepagosAuthenticator>;
+
 /// A TelePagos ("API Telepagos Empresas") client.
 ///
 /// Cheap to clone: clones share the connection pool and the session token. The token
 /// is obtained on first use with `POST v2/auth/token`, reused until shortly before it
 /// expires, shared by concurrent calls (one authentication for all of them), and
-/// renewed once when the provider refuses it with 401/403.
+/// renewed once when the provider refuses it with 401/403 (the executor's
+/// [`Bearer`] strategy).
+///
+/// Every endpoint is a value ([`account::GetBalance`](crate::account::GetBalance),
+/// [`cashout::CreateCashout`](crate::cashout::CreateCashout)…) that the resource
+/// handles run for you:
+///
+/// | handle | methods |
+/// |---|---|
+/// | [`account()`](Self::account) | `balance` |
+/// | [`transactions()`](Self::transactions) | `list`, `stream`, `filters` |
+/// | [`cashins()`](Self::cashins) | `qr`, `qr_payment`, `transfer_link`, `payment_link`, `get` |
+/// | [`cashouts()`](Self::cashouts) | `create`, `voucher`, `concepts` |
+/// | [`sale_points()`](Self::sale_points) | `list`, `create`, `delete`, `static_qr`, `static_qr_order` |
+/// | [`statistics()`](Self::statistics) | `get` |
 ///
 /// ```no_run
 /// use pagos_telepagos::{Client, Environment};
@@ -55,19 +76,15 @@ impl Environment {
 ///     .password("api-password")
 ///     .environment(Environment::Homologation)
 ///     .build()?;
-/// let balance = client.account_balance().await?;
+/// let balance = client.account().balance().await?;
 /// println!("{}", balance.amount);
+/// // The same call as a value:
+/// let balance = client.run(&pagos_telepagos::account::GetBalance::new()).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct TelepagosClient {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) transport: Transport,
-    pub(crate) base_url: BaseUrl,
-    pub(crate) session: TokenSession<TelepagosAuthenticator>,
+    executor: Executor<TelepagosAuth>,
 }
 
 impl fmt::Debug for TelepagosClient {
@@ -75,8 +92,8 @@ impl fmt::Debug for TelepagosClient {
         // The session's Debug shows whether a token is held, never the token; the
         // authenticator's shows the username and `[REDACTED]` for the password.
         f.debug_struct("TelepagosClient")
-            .field("base_url", &self.inner.base_url)
-            .field("session", &self.inner.session)
+            .field("base_url", self.executor.base_url())
+            .field("session", self.executor.auth().session())
             .finish_non_exhaustive()
     }
 }
@@ -89,41 +106,103 @@ impl TelepagosClient {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.inner.base_url
+        self.executor.base_url()
     }
 
-    /// The URL of a path under the base URL; each segment is percent-encoded.
-    pub(crate) fn url(&self, segments: &[&str]) -> Result<url::Url> {
-        Ok(self.inner.base_url.join(segments)?)
+    /// The executor every call goes through: its [`describe`](Executor::describe) and
+    /// [`authorized`](Executor::authorized) show a request exactly as it would be sent.
+    pub fn executor(&self) -> &Executor<TelepagosAuth> {
+        &self.executor
     }
 
-    /// Sends `request` with the session token and decodes the answer as `T` after the
-    /// envelope check of [`crate::error`]. Returns the answer too, for its raw body.
-    pub(crate) async fn send<T: DeserializeOwned>(
+    /// The session token's state (how many authentications it took, its authenticator).
+    pub fn session(&self) -> &TokenSession<TelepagosAuthenticator> {
+        self.executor.auth().session()
+    }
+
+    /// Runs any TelePagos endpoint and returns its typed answer.
+    ///
+    /// ```no_run
+    /// # async fn run(client: pagos_telepagos::Client) -> pagos_core::Result<()> {
+    /// use pagos_telepagos::cashin::GetCashIn;
+    /// let cash_in = client.run(&GetCashIn::new("555001")).await?;
+    /// println!("{:?} {}", cash_in.amount, cash_in.raw.get());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Validation`] before sending; [`Error::Provider`] when TelePagos refuses
+    /// (the error envelope, whatever the HTTP status); [`Error::NotSent`] when no
+    /// token could be obtained or the request never left; [`Error::OutcomeUnknown`]
+    /// for a lost or unreadable answer, with the endpoint's hint.
+    pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor.run(endpoint).await
+    }
+
+    /// Runs any TelePagos endpoint and returns the accepted answer unparsed (it has
+    /// passed the error-envelope check).
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), except that the answer is not read.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
+        self.executor.send(endpoint).await
+    }
+
+    /// Runs `endpoint` and keeps the answer beside its typed output, for the unified
+    /// values whose own checks need it (an `OutcomeUnknown` built from the answer).
+    pub(crate) async fn run_with_response<E: Endpoint>(
         &self,
-        request: Request,
-    ) -> Result<(T, Response)> {
-        let resp = self.send_raw(request).await?;
-        let value = resp.json::<T>()?;
-        Ok((value, resp))
+        endpoint: &E,
+    ) -> Result<(E::Output, Response)> {
+        let response = self.executor.send(endpoint).await?;
+        let output = endpoint
+            .parse(&response)
+            .map_err(|e| with_hint(e, endpoint))?;
+        Ok((output, response))
     }
 
-    /// Sends `request` with the session token; the answer has passed the envelope check.
-    pub(crate) async fn send_raw(&self, request: Request) -> Result<Response> {
-        let inner = &self.inner;
-        inner
-            .session
-            .call(|token| {
-                let request = request
-                    .clone()
-                    .sensitive_header("authorization", &format!("Bearer {}", token.expose()));
-                async move {
-                    let resp = inner.transport.send(PROVIDER, request?).await?;
-                    error::check(&resp)?;
-                    Ok(resp)
-                }
-            })
-            .await
+    /// The account: its balance.
+    pub fn account(&self) -> AccountHandle<'_> {
+        AccountHandle::new(self)
+    }
+
+    /// The account's transactions and the operations they can be filtered by.
+    pub fn transactions(&self) -> TransactionsHandle<'_> {
+        TransactionsHandle::new(self)
+    }
+
+    /// Cash-in: collecting money by QR, transfer link and payment link, and the
+    /// credited payments.
+    pub fn cashins(&self) -> CashinsHandle<'_> {
+        CashinsHandle::new(self)
+    }
+
+    /// Cash-out: transfers to a CVU/CBU or alias, their vouchers, the transfer
+    /// concepts.
+    pub fn cashouts(&self) -> CashoutsHandle<'_> {
+        CashoutsHandle::new(self)
+    }
+
+    /// Sale points and their static QR codes.
+    pub fn sale_points(&self) -> SalePointsHandle<'_> {
+        SalePointsHandle::new(self)
+    }
+
+    /// The collecting account's statistics.
+    pub fn statistics(&self) -> StatisticsHandle<'_> {
+        StatisticsHandle::new(self)
+    }
+}
+
+/// The endpoint's hint on an unknown outcome that has none yet, as the executor adds
+/// it to the errors of [`Executor::run`].
+pub(crate) fn with_hint<E: Endpoint>(error: Error, endpoint: &E) -> Error {
+    match error {
+        Error::OutcomeUnknown(u) if u.hint.is_none() => match endpoint.outcome_hint() {
+            Some(hint) => Error::OutcomeUnknown(Box::new(u.with_hint(hint))),
+            None => Error::OutcomeUnknown(u),
+        },
+        other => other,
     }
 }
 
@@ -192,10 +271,10 @@ impl TelepagosClientBuilder {
     /// (`v2/...`) are joined to it. Overrides [`environment`](Self::environment).
     ///
     /// # Errors
-    /// [`Error::Config`] on `base_url` for a malformed URL or plain `http` to a
+    /// A [`ConfigError`] on `base_url` for a malformed URL or plain `http` to a
     /// non-loopback host.
-    pub fn base_url(mut self, base_url: &str) -> Result<Self> {
-        self.base_url = Some(BaseUrl::parse(base_url)?);
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.base_url = Some(BaseUrl::parse(url.as_ref())?);
         Ok(self)
     }
 
@@ -222,30 +301,29 @@ impl TelepagosClientBuilder {
             .ok_or_else(|| ConfigError::new("password", "the API password is required"))?;
         let base_url = match self.base_url {
             Some(url) => url,
-            None => BaseUrl::parse(self.environment.base_url()).map_err(Error::from)?,
+            None => BaseUrl::parse(self.environment.base_url())?,
         };
         let transport = match self.transport {
             Some(t) => t,
             None => Transport::new()?,
         };
         let wait_timeout = transport.timeout();
-        let authenticator = TelepagosAuthenticator {
-            transport: transport.clone(),
-            base_url: base_url.clone(),
-            username,
-            password,
-        };
-        Ok(TelepagosClient {
-            inner: Arc::new(Inner {
-                transport,
-                base_url,
-                // Waiting for a token is bounded like any attempt: the transport's timeout.
-                session: TokenSession::new(authenticator)
-                    .with_refresh_margin(REFRESH_MARGIN)
-                    .with_provider(PROVIDER)
-                    .with_wait_timeout(wait_timeout),
-            }),
-        })
+        // The token request goes through the same transport and error envelope,
+        // without credentials of its own.
+        let token_executor = Executor::new(PROVIDER, base_url.clone(), transport.clone(), NoAuth)
+            .with_refusal(error::refusal);
+        let authenticator = TelepagosAuthenticator::new(
+            token_executor,
+            Authenticate::with_secret(username, password),
+        );
+        // Waiting for a token is bounded like any attempt: the transport's timeout.
+        let session = TokenSession::new(authenticator)
+            .with_refresh_margin(REFRESH_MARGIN)
+            .with_provider(PROVIDER)
+            .with_wait_timeout(wait_timeout);
+        let executor = Executor::new(PROVIDER, base_url, transport, Bearer::new(session))
+            .with_refusal(error::refusal);
+        Ok(TelepagosClient { executor })
     }
 }
 
@@ -283,7 +361,21 @@ mod tests {
             .unwrap();
         assert_eq!(c.base_url().as_str(), "https://api.telepagos.com.ar");
         assert_eq!(
-            c.url(&["v2", "auth", "token"]).unwrap().as_str(),
+            c.executor()
+                .describe(&crate::account::GetBalance::new())
+                .unwrap()
+                .url()
+                .as_str(),
+            "https://api.telepagos.com.ar/v2/account/balance"
+        );
+        let token = c.session().authenticator();
+        assert_eq!(
+            token
+                .executor()
+                .describe(token.endpoint())
+                .unwrap()
+                .url()
+                .as_str(),
             "https://api.telepagos.com.ar/v2/auth/token"
         );
         let c = TelepagosClient::builder()
@@ -296,7 +388,7 @@ mod tests {
         let err = TelepagosClient::builder()
             .base_url("http://api.telepagos.com.ar")
             .unwrap_err();
-        assert!(matches!(err, Error::Config(c) if c.setting() == "base_url"));
+        assert_eq!(err.setting(), "base_url");
     }
 
     #[test]
@@ -309,5 +401,7 @@ mod tests {
         let text = format!("{c:?}");
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("[REDACTED]"), "{text}");
+        let text = format!("{:?}", c.executor());
+        assert!(!text.contains("hunter2"), "{text}");
     }
 }

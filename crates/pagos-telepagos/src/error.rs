@@ -1,24 +1,43 @@
-//! The TelePagos error envelope and the ONE place every answer is checked.
+//! The TelePagos error envelope: the refusal hook every answer goes through.
 //!
-//! TelePagos answers errors as `{"status":"error","message":"…"}`, and (its public
-//! documentation) possibly with a 2xx HTTP status. [`decode`] therefore looks at the
-//! body's `status` on every answer, whatever the HTTP status, before decoding the success
-//! shape:
+//! TelePagos answers errors as `{"status":"error","message":"…"}` (TelePagos API, "API
+//! Telepagos Empresas": the error answer of every endpoint), and its public
+//! documentation warns that the envelope may come with a 2xx HTTP status. [`refusal`]
+//! therefore looks at the body's `status` on every answer, whatever the HTTP status,
+//! before an endpoint reads the success shape. The client's executor installs it with
+//! [`Executor::with_refusal`](pagos_core::Executor::with_refusal), and
+//! [`Response::refusal`] turns what it finds into the [`Error`](pagos_core::Error):
 //!
 //! | answer | result |
 //! |---|---|
-//! | 5xx to a request that changes state without `reference_id`, any body | [`Error::OutcomeUnknown`] (TelePagos may have acted) |
-//! | any other HTTP status, body `status` = `"error"` | [`Error::Provider`] with the HTTP status and the `message` |
-//! | other non-2xx, any other body (JSON or not) | [`Error::Provider`] with the HTTP status |
-//! | 2xx that does not decode into the expected shape | [`Error::OutcomeUnknown`] with the raw body |
+//! | 5xx to a request that changes state without `reference_id`, any body | [`Error::OutcomeUnknown`](pagos_core::Error::OutcomeUnknown) (TelePagos may have acted) |
+//! | any other HTTP status, body `status` = `"error"` | [`Error::Provider`](pagos_core::Error::Provider) with the HTTP status and the `message` |
+//! | other non-2xx, any other body (JSON or not) | [`Error::Provider`](pagos_core::Error::Provider) with the HTTP status |
+//! | 2xx that does not decode into the expected shape | [`Error::OutcomeUnknown`](pagos_core::Error::OutcomeUnknown) with the raw body (the endpoint's `parse`) |
 //! | 2xx that decodes | the value |
 //!
-//! A refusal of the token (401/403) keeps its HTTP status, which is what makes
-//! `TokenSession::call` authenticate again.
+//! A refusal of the token (401/403) keeps its HTTP status, which is what makes the
+//! executor authenticate again once.
+//!
+//! ```
+//! use pagos_core::{Error, Response};
+//!
+//! let answer = Response::new(
+//!     pagos_telepagos::PROVIDER,
+//!     "cashout",
+//!     200,
+//!     r#"{"status":"error","message":"Saldo insuficiente"}"#,
+//! );
+//! let refused = pagos_telepagos::error::refusal(&answer).expect("an error envelope");
+//! assert_eq!(refused.message, "Saldo insuficiente");
+//! assert!(matches!(answer.refusal(refused), Error::Provider(p) if p.http_status == 200));
+//!
+//! let ok = Response::new(pagos_telepagos::PROVIDER, "cashout", 200, r#"{"status":"ok","id":1}"#);
+//! assert!(pagos_telepagos::error::refusal(&ok).is_none());
+//! ```
 
-use pagos_core::{Error, FieldError, Response};
+use pagos_core::{FieldError, ProviderError, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 /// The fields of the error envelope; everything else is ignored.
 #[derive(Debug, Deserialize)]
@@ -29,32 +48,25 @@ struct Envelope {
     message: Option<serde_json::Value>,
 }
 
-/// Checks an answer for the error envelope and a non-2xx status, then decodes the
-/// success shape `T`.
+/// TelePagos' reading of an answer: `Some` refusal for the error envelope (whatever
+/// the HTTP status) and for any non-2xx answer, `None` for an answer to parse.
 ///
-/// # Errors
-/// See the [module docs](self).
-pub(crate) fn decode<T: DeserializeOwned>(resp: &Response) -> Result<T, Error> {
-    check(resp)?;
-    resp.json::<T>()
-}
-
-/// The error check of [`decode`], for answers whose success shape is read separately.
-///
-/// # Errors
-/// [`Error::Provider`] for the error envelope or a non-2xx status.
-pub(crate) fn check(resp: &Response) -> Result<(), Error> {
+/// The refusal carries the HTTP status, the redacted body, the `Retry-After` wait and
+/// the envelope's `message`: a text, or Laravel-style field messages
+/// (`{"cvu": ["…"]}`) as [`FieldError`]s. Hand it to [`Response::refusal`] for the
+/// [`Error`](pagos_core::Error) it means (the executor does).
+pub fn refusal(response: &Response) -> Option<ProviderError> {
     // A body that is not a JSON object (HTML from a proxy, plain text) has no envelope.
-    let envelope = serde_json::from_slice::<Envelope>(&resp.body).ok();
+    let envelope = serde_json::from_slice::<Envelope>(&response.body).ok();
     let said_error = envelope
         .as_ref()
         .and_then(|e| e.status.as_ref())
         .and_then(serde_json::Value::as_str)
         .is_some_and(|s| s.trim().eq_ignore_ascii_case("error"));
-    if !said_error && resp.is_success() {
-        return Ok(());
+    if !said_error && response.is_success() {
+        return None;
     }
-    let mut err = resp.provider_error();
+    let mut err = response.provider_error();
     match envelope.and_then(|e| e.message) {
         Some(serde_json::Value::String(message)) if !message.trim().is_empty() => {
             err = err.with_message(message);
@@ -80,17 +92,16 @@ pub(crate) fn check(resp: &Response) -> Result<(), Error> {
         Some(serde_json::Value::Null) | None => {
             let what = if said_error {
                 "error without a message"
-            } else if serde_json::from_slice::<serde_json::Value>(&resp.body).is_ok() {
+            } else if serde_json::from_slice::<serde::de::IgnoredAny>(&response.body).is_ok() {
                 "error"
             } else {
                 "error with a non-JSON body"
             };
-            err = err.with_message(format!("HTTP {} {what}", resp.status));
+            err = err.with_message(format!("HTTP {} {what}", response.status));
         }
         Some(other) => err = err.with_message(text(&other)),
     }
-    // `refusal` turns a 5xx to a state-changing call into an unknown outcome.
-    Err(resp.refusal(err))
+    Some(err)
 }
 
 fn text(v: &serde_json::Value) -> String {
@@ -103,30 +114,31 @@ fn text(v: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Debug, Deserialize)]
-    struct Ok {
-        #[allow(dead_code)]
-        status: String,
-    }
+    use pagos_core::Error;
+    use pagos_core::transport::Idempotency;
 
     fn resp(status: u16, body: &'static str) -> Response {
         Response::new("telepagos", "op", status, body)
     }
 
-    fn provider(r: Result<Ok, Error>) -> pagos_core::ProviderError {
-        match r {
-            Err(Error::Provider(p)) => *p,
+    /// The error the executor returns for this answer.
+    fn error(r: &Response) -> Option<Error> {
+        refusal(r).map(|p| r.refusal(p))
+    }
+
+    fn provider(r: &Response) -> pagos_core::ProviderError {
+        match error(r) {
+            Some(Error::Provider(p)) => *p,
             other => panic!("expected a provider error, got {other:?}"),
         }
     }
 
     #[test]
     fn error_envelope_with_200_is_an_error() {
-        let p = provider(decode(&resp(
+        let p = provider(&resp(
             200,
             r#"{"status":"error","message":"Saldo insuficiente"}"#,
-        )));
+        ));
         assert_eq!(p.http_status, 200);
         assert_eq!(p.message, "Saldo insuficiente");
         assert_eq!(
@@ -137,20 +149,20 @@ mod tests {
 
     #[test]
     fn error_envelope_keeps_the_http_status() {
-        let p = provider(decode(&resp(
+        let p = provider(&resp(
             401,
             r#"{"status":"error","message":"Unauthenticated."}"#,
-        )));
+        ));
         assert!(p.is_unauthorized());
         assert_eq!(p.message, "Unauthenticated.");
     }
 
     #[test]
     fn field_messages_become_field_errors() {
-        let p = provider(decode(&resp(
+        let p = provider(&resp(
             422,
             r#"{"status":"error","message":{"cvu":["El cvu es inválido"],"amount":"requerido"}}"#,
-        )));
+        ));
         assert_eq!(p.field_errors.len(), 2);
         assert!(
             p.field_errors
@@ -161,24 +173,37 @@ mod tests {
 
     #[test]
     fn non_json_error_bodies() {
-        let p = provider(decode(&resp(502, "<html>Bad gateway</html>")));
+        let p = provider(&resp(502, "<html>Bad gateway</html>"));
         assert_eq!(p.http_status, 502);
         assert_eq!(p.message, "HTTP 502 error with a non-JSON body");
         assert_eq!(p.raw_body, "<html>Bad gateway</html>");
-        let p = provider(decode(&resp(500, r#"{"status":"error"}"#)));
+        let p = provider(&resp(500, r#"{"status":"error"}"#));
         assert_eq!(p.message, "HTTP 500 error without a message");
+        let p = provider(&resp(404, r#""no such page""#));
+        assert_eq!(p.message, "HTTP 404 error");
     }
 
     #[test]
-    fn undecodable_success_is_outcome_unknown() {
-        match decode::<Ok>(&resp(200, "<html>ok</html>")) {
-            Err(Error::OutcomeUnknown(u)) => {
-                assert_eq!(u.raw_body.as_deref(), Some("<html>ok</html>"));
-                assert_eq!(u.http_status, Some(200));
+    fn a_5xx_to_a_state_changing_call_is_an_unknown_outcome() {
+        let r = resp(
+            503,
+            r#"{"status":"error","message":"Servicio no disponible"}"#,
+        )
+        .with_idempotency(Idempotency::NonIdempotent);
+        match error(&r) {
+            Some(Error::OutcomeUnknown(u)) => {
+                assert_eq!(u.message.as_deref(), Some("Servicio no disponible"));
             }
             other => panic!("{other:?}"),
         }
-        assert!(decode::<Ok>(&resp(200, r#"{"status":"ok"}"#)).is_ok());
-        assert!(decode::<Ok>(&resp(200, r#"{"status":"OK ","x":1}"#)).is_ok());
+    }
+
+    #[test]
+    fn success_answers_are_no_refusal() {
+        // Whatever their shape: reading it is the endpoint's business.
+        assert!(refusal(&resp(200, "<html>ok</html>")).is_none());
+        assert!(refusal(&resp(200, r#"{"status":"ok"}"#)).is_none());
+        assert!(refusal(&resp(200, r#"{"status":"OK ","x":1}"#)).is_none());
+        assert!(refusal(&resp(204, "")).is_none());
     }
 }

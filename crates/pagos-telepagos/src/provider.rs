@@ -2,7 +2,7 @@
 //!
 //! | unified operation | TelePagos call | notes |
 //! |---|---|---|
-//! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is the `link_id`, the instructions a `Redirect` to the link. For a QR instead, call [`TelepagosClient::create_qr_payment`] |
+//! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is the `link_id`, the instructions a `Redirect` to the link. For a QR instead, call [`CashinsHandle::qr_payment`](crate::cashin::CashinsHandle::qr_payment) |
 //! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the status is the record's `status` read through [`crate::status`] (`"ok"` on this record of a credit is `Succeeded`) |
 //! | `create_payout` | `POST v2/payment/cashout` | sent idempotently thanks to `reference_id`; `Processing` unless the answer's `status` names a state |
 //! | `get_payout` | `GET v2/payment/cashout/{id}` | the answer's `status` read through [`crate::status`], whether or not there is a voucher; the PDF voucher, when there is one, is the receipt |
@@ -11,18 +11,23 @@
 //! `create_payment` and `get_payment` do not share an id: TelePagos has no "payment
 //! link by id" query. The cash-in record of a paid link carries its `link_id` (and a QR
 //! payment its `qr_order_id`); find the cash-in ids in
-//! [`TelepagosClient::transactions`] or in TelePagos' notifications.
+//! [`TransactionsHandle::list`](crate::account::TransactionsHandle::list) or in
+//! TelePagos' notifications.
+//!
+//! Every unified value keeps the TelePagos answer it was read from, byte for byte, in
+//! its `raw`.
 
 use pagos_core::{
     BankAccount, Capabilities, CreatePayment, Currency, Error, Money, Operation, Payment,
-    PaymentInstructions, PaymentProvider, Payout, PayoutRequest, Response, Result, ValidationError,
+    PaymentInstructions, PaymentProvider, Payout, PayoutRequest, Result, ValidationError,
     async_trait, validate,
 };
 use time::OffsetDateTime;
 
 use crate::PROVIDER;
-use crate::cashin::{PaymentLinkRequest, QrRequest};
-use crate::cashout::{CashoutRequest, Concept};
+use crate::account::GetBalance;
+use crate::cashin::{GeneratePaymentLink, GenerateQr, GetCashIn, PaymentLinkRequest, QrRequest};
+use crate::cashout::{CashoutRequest, Concept, CreateCashout, GetCashoutVoucher};
 use crate::client::TelepagosClient;
 use crate::status;
 use crate::wire::ars;
@@ -39,10 +44,6 @@ pub const CAPABILITIES: Capabilities = Capabilities::of(&[
 /// How long a payment link created by `create_payment` lives when the request has no
 /// `expires_at`: 24 hours.
 pub const DEFAULT_LINK_LIFETIME: time::Duration = time::Duration::hours(24);
-
-fn raw(resp: &Response) -> pagos_core::Raw {
-    resp.raw().unwrap_or_default()
-}
 
 fn ars_only(request: &CreatePayment) -> std::result::Result<(), ValidationError> {
     if request.amount.currency() == Currency::Ars {
@@ -127,36 +128,29 @@ fn cashout_request(request: &PayoutRequest) -> Result<CashoutRequest> {
     })
 }
 
-impl TelepagosClient {
-    /// Like `create_payment`, but with a QR code instead of a link:
-    /// `POST v2/payment/cashin/qr/generate`. The [`Payment::id`] is the `qr_order_id`,
-    /// the instructions a [`PaymentInstructions::Qr`] with the text to encode; the
-    /// subject is the `concept` and the description (or the subject) the
-    /// `description`. `expires_at` is not supported by this call and is ignored.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] before sending (the request's checks, ARS only);
-    /// otherwise as [`TelepagosClient::generate_qr`], and
-    /// [`Error::OutcomeUnknown`] when the answer has no `qr_order_id`.
-    pub async fn create_qr_payment(&self, request: &CreatePayment) -> Result<Payment> {
-        request.validate()?;
-        ars_only(request)?;
-        let mut qr = QrRequest::new(request.amount, request.subject.clone());
-        if let Some(d) = &request.description {
-            qr = qr.description(d.clone());
-        }
-        let (code, resp) = self.generate_qr_raw(&qr).await?;
-        let id = code
-            .qr_order_id
-            .ok_or_else(|| Error::from(resp.undecodable("the answer has no qr_order_id")))?;
-        let mut payment = Payment::new(PROVIDER, id, status::generated_payment());
-        payment.amount = Some(request.amount);
-        payment.instructions = vec![PaymentInstructions::Qr {
-            payload: code.qr_code,
-        }];
-        payment.raw = raw(&resp);
-        Ok(payment)
+/// [`CashinsHandle::qr_payment`](crate::cashin::CashinsHandle::qr_payment): a QR
+/// code as a unified [`Payment`].
+pub(crate) async fn create_qr_payment(
+    client: &TelepagosClient,
+    request: &CreatePayment,
+) -> Result<Payment> {
+    request.validate()?;
+    ars_only(request)?;
+    let mut qr = QrRequest::new(request.amount, request.subject.clone());
+    if let Some(d) = &request.description {
+        qr = qr.description(d.clone());
     }
+    let (code, resp) = client.run_with_response(&GenerateQr::new(qr)).await?;
+    let id = code
+        .qr_order_id
+        .ok_or_else(|| Error::from(resp.undecodable("the answer has no qr_order_id")))?;
+    let mut payment = Payment::new(PROVIDER, id, status::generated_payment());
+    payment.amount = Some(request.amount);
+    payment.instructions = vec![PaymentInstructions::Qr {
+        payload: code.qr_code,
+    }];
+    payment.raw = code.raw;
+    Ok(payment)
 }
 
 #[async_trait]
@@ -173,7 +167,9 @@ impl PaymentProvider for TelepagosClient {
     /// expires at `expires_at`, or after [`DEFAULT_LINK_LIFETIME`].
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
         let link = link_request(request)?;
-        let (answer, resp) = self.generate_payment_link_raw(&link).await?;
+        let (answer, resp) = self
+            .run_with_response(&GeneratePaymentLink::new(link))
+            .await?;
         let id = answer.link_id.ok_or_else(|| {
             Error::from(
                 resp.undecodable("the answer has no link_id")
@@ -186,7 +182,7 @@ impl PaymentProvider for TelepagosClient {
             url: answer.link,
             app_url: None,
         }];
-        payment.raw = raw(&resp);
+        payment.raw = answer.raw;
         Ok(payment)
     }
 
@@ -195,10 +191,10 @@ impl PaymentProvider for TelepagosClient {
     async fn get_payment(&self, id: &str) -> Result<Payment> {
         // Under the unified name: the caller of the trait passed a payment id.
         validate::path_id("payment_id", id)?;
-        let (cash_in, resp) = self.cashin_raw(id).await?;
+        let cash_in = self.run(&GetCashIn::new(id)).await?;
         let mut payment = Payment::new(PROVIDER, id.trim(), cash_in.payment_status());
         payment.amount = cash_in.amount.and_then(ars);
-        payment.raw = raw(&resp);
+        payment.raw = cash_in.raw;
         Ok(payment)
     }
 
@@ -207,12 +203,12 @@ impl PaymentProvider for TelepagosClient {
     /// `concept` a BCRA motive code (default `VAR`).
     async fn create_payout(&self, request: &PayoutRequest) -> Result<Payout> {
         let cashout = cashout_request(request)?;
-        let (receipt, resp) = self.cashout_raw(&cashout).await?;
+        let receipt = self.run(&CreateCashout::new(cashout)).await?;
         let status = receipt.payout_status();
         let mut payout = Payout::new(PROVIDER, receipt.id, status);
         payout.reference = Some(request.reference.clone());
         payout.amount = Some(request.amount);
-        payout.raw = raw(&resp);
+        payout.raw = receipt.raw;
         Ok(payout)
     }
 
@@ -221,19 +217,19 @@ impl PaymentProvider for TelepagosClient {
     /// when there is one, is the receipt (it proves nothing about the state).
     async fn get_payout(&self, id: &str) -> Result<Payout> {
         validate::path_id("payout_id", id)?;
-        let (voucher, resp) = self.cashout_voucher_raw(id).await?;
+        let voucher = self.run(&GetCashoutVoucher::new(id)).await?;
         let mut payout = Payout::new(PROVIDER, id.trim(), voucher.payout_status());
         payout.receipt = (!voucher.pdf.is_empty()).then_some(voucher.pdf);
-        payout.raw = raw(&resp);
+        payout.raw = voucher.raw;
         Ok(payout)
     }
 
     async fn balance(&self) -> Result<pagos_core::Balance> {
-        let (balance, resp) = self.account_balance_raw().await?;
+        let (balance, resp) = self.run_with_response(&GetBalance::new()).await?;
         let available = Money::new(balance.amount, Currency::Ars).map_err(|e| {
             Error::from(resp.undecodable(format!("balance amount: {}", e.message())))
         })?;
-        Ok(pagos_core::Balance::new(PROVIDER, available, raw(&resp)))
+        Ok(pagos_core::Balance::new(PROVIDER, available, balance.raw))
     }
 }
 

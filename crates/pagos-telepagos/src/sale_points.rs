@@ -2,11 +2,22 @@
 //! `GET`/`POST`/`DELETE v2/payment/cashin/qr/sale-point`,
 //! `GET v2/payment/cashin/qr/sale-point/static` and
 //! `POST v2/payment/cashin/qr/static/order`.
+//!
+//! | endpoint | call | handle method |
+//! |---|---|---|
+//! | [`ListSalePoints`] | `GET v2/payment/cashin/qr/sale-point` | [`SalePointsHandle::list`] |
+//! | [`CreateSalePoint`] | `POST v2/payment/cashin/qr/sale-point` | [`SalePointsHandle::create`] |
+//! | [`DeleteSalePoint`] | `DELETE v2/payment/cashin/qr/sale-point` | [`SalePointsHandle::delete`] |
+//! | [`GetStaticQr`] | `GET v2/payment/cashin/qr/sale-point/static` | [`SalePointsHandle::static_qr`] |
+//! | [`CreateStaticQrOrder`] | `POST v2/payment/cashin/qr/static/order` | [`SalePointsHandle::static_qr_order`] |
+//!
+//! The `POST`s and the `DELETE` carry no idempotency reference and are sent once.
 
 use std::fmt;
 
-use pagos_core::transport::{Method, Request};
-use pagos_core::{Money, Result, ValidationError, validate};
+use pagos_core::endpoint::{Endpoint, Page};
+use pagos_core::transport::{Idempotency, Method, Request};
+use pagos_core::{BaseUrl, Money, Raw, Response, Result, ValidationError, validate};
 use serde::{Deserialize, Serialize};
 
 use crate::cashin::description_or;
@@ -14,7 +25,7 @@ use crate::client::TelepagosClient;
 use crate::wire::{WireAmount, lenient_id, sale_point_id};
 
 /// A sale point.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SalePoint {
     /// Its id.
@@ -33,7 +44,7 @@ pub struct SalePoint {
 #[non_exhaustive]
 pub enum QrAmountType {
     /// `closed`: the QR pays the order created with
-    /// [`TelepagosClient::create_static_qr_order`].
+    /// [`SalePointsHandle::static_qr_order`].
     Closed,
     /// `open`: the payer types the amount.
     Open,
@@ -113,10 +124,8 @@ struct SalePointsWire {
     sale_points: Vec<SalePoint>,
 }
 
-#[derive(Deserialize)]
-struct StaticQrWire {
-    qr_code: String,
-}
+/// The path of the sale points (`GET` lists, `POST` creates, `DELETE` deletes).
+const SALE_POINT_PATH: [&str; 5] = ["v2", "payment", "cashin", "qr", "sale-point"];
 
 /// The longest sale point name sent. The TelePagos API documents only `"name":
 /// string`; the pagos sandbox, the project's second reading of the TelePagos documents,
@@ -134,113 +143,349 @@ struct NameWire<'a> {
     name: &'a str,
 }
 
-#[derive(Deserialize)]
-struct CreatedWire {
-    #[serde(deserialize_with = "sale_point_id::deserialize")]
-    sale_point_id: u64,
-}
-
 #[derive(Serialize)]
 struct IdWire {
     sale_point_id: u64,
 }
 
-#[derive(Deserialize)]
-struct StatusWire {}
+/// `GET v2/payment/cashin/qr/sale-point`: the sale points, as one page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListSalePoints;
 
-#[derive(Deserialize)]
-struct OrderWire {
-    #[serde(deserialize_with = "lenient_id::deserialize")]
-    qr_order_id: String,
+impl ListSalePoints {
+    /// The sale points request.
+    pub fn new() -> Self {
+        ListSalePoints
+    }
 }
 
-impl TelepagosClient {
-    /// Lists the sale points: `GET v2/payment/cashin/qr/sale-point`.
-    ///
-    /// # Errors
-    /// [`pagos_core::Error::Provider`] when TelePagos refuses;
-    /// [`pagos_core::Error::OutcomeUnknown`] for an unreadable answer.
-    pub async fn sale_points(&self) -> Result<Vec<SalePoint>> {
-        let http = Request::new(
+impl Endpoint for ListSalePoints {
+    type Output = Page<SalePoint>;
+    const OPERATION: &'static str = "sale_points";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
-            "sale_points",
-        );
-        Ok(self.send::<SalePointsWire>(http).await?.0.sale_points)
+            base.join(&SALE_POINT_PATH)?,
+            Self::OPERATION,
+        ))
     }
 
-    /// A sale point's static QR text: `GET v2/payment/cashin/qr/sale-point/static`.
-    ///
-    /// The TelePagos API lists `type_amount` and `sale_point_id` as a JSON body of this
-    /// `GET`.
-    /// A body on a `GET` has no defined meaning in HTTP (RFC 9110 §9.3.1) and is
-    /// dropped by some servers, proxies and HTTP clients, so the two values are sent as
-    /// query parameters: `?type_amount=closed&sale_point_id=7`.
-    ///
-    /// # Errors
-    /// [`pagos_core::Error::Provider`] when TelePagos refuses;
-    /// [`pagos_core::Error::OutcomeUnknown`] for an unreadable answer.
-    pub async fn static_qr(&self, sale_point_id: u64, type_amount: QrAmountType) -> Result<String> {
-        let http = Request::new(
+    fn parse(&self, response: &Response) -> Result<Page<SalePoint>> {
+        let (points, raw): (SalePointsWire, Raw) = crate::wire::answer(response)?;
+        Ok(Page::new(points.sale_points, false, raw))
+    }
+}
+
+/// A sale point's static QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StaticQr {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The text to encode in the QR image.
+    pub qr_code: String,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+/// `GET v2/payment/cashin/qr/sale-point/static`: a sale point's static QR text.
+///
+/// The TelePagos API lists `type_amount` and `sale_point_id` as a JSON body of this
+/// `GET`. A body on a `GET` has no defined meaning in HTTP (RFC 9110 §9.3.1) and is
+/// dropped by some servers, proxies and HTTP clients, so the two values are sent as
+/// query parameters: `?type_amount=closed&sale_point_id=7`.
+///
+/// ```
+/// use pagos_telepagos::QrAmountType;
+/// use pagos_telepagos::sale_points::GetStaticQr;
+///
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&GetStaticQr::new(7, QrAmountType::Closed), &base)?;
+/// assert_eq!(request.query_str(), Some("type_amount=closed&sale_point_id=7"));
+/// assert!(request.body_bytes().is_empty());
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GetStaticQr {
+    sale_point_id: u64,
+    type_amount: QrAmountType,
+}
+
+impl GetStaticQr {
+    /// The static QR of sale point `sale_point_id`, closed or open.
+    pub fn new(sale_point_id: u64, type_amount: QrAmountType) -> Self {
+        GetStaticQr {
+            sale_point_id,
+            type_amount,
+        }
+    }
+}
+
+impl Endpoint for GetStaticQr {
+    type Output = StaticQr;
+    const OPERATION: &'static str = "static_qr";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
             Method::GET,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point", "static"])?,
-            "static_qr",
+            base.join(&["v2", "payment", "cashin", "qr", "sale-point", "static"])?,
+            Self::OPERATION,
         )
         .query(&[
-            ("type_amount", type_amount.as_str().to_string()),
-            ("sale_point_id", sale_point_id.to_string()),
-        ]);
-        Ok(self.send::<StaticQrWire>(http).await?.0.qr_code)
+            ("type_amount", self.type_amount.as_str().to_string()),
+            ("sale_point_id", self.sale_point_id.to_string()),
+        ]))
     }
 
-    /// Creates a sale point and returns its id: `POST v2/payment/cashin/qr/sale-point`.
-    /// Sent once (no idempotency reference).
+    fn parse(&self, response: &Response) -> Result<StaticQr> {
+        let (mut qr, raw): (StaticQr, Raw) = crate::wire::answer(response)?;
+        qr.raw = raw;
+        Ok(qr)
+    }
+}
+
+/// The answer to the creation of a sale point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreatedSalePoint {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The new sale point's id.
+    #[serde(deserialize_with = "sale_point_id::deserialize")]
+    pub sale_point_id: u64,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+/// `POST v2/payment/cashin/qr/sale-point` with `{"name": …}`: creates a sale point.
+/// Sent once (no idempotency reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateSalePoint {
+    name: String,
+}
+
+impl CreateSalePoint {
+    /// A sale point named `name` (not blank, at most [`MAX_SALE_POINT_NAME_CHARS`]
+    /// characters).
+    pub fn new(name: impl Into<String>) -> Self {
+        CreateSalePoint { name: name.into() }
+    }
+
+    /// The name, as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Endpoint for CreateSalePoint {
+    type Output = CreatedSalePoint;
+    const OPERATION: &'static str = "create_sale_point";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `name` when blank or longer than
+    /// [`MAX_SALE_POINT_NAME_CHARS`].
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        check_sale_point_name(&self.name)?;
+        Ok(
+            Request::new(Method::POST, base.join(&SALE_POINT_PATH)?, Self::OPERATION)
+                .json(&NameWire { name: &self.name })?,
+        )
+    }
+
+    fn parse(&self, response: &Response) -> Result<CreatedSalePoint> {
+        let (mut created, raw): (CreatedSalePoint, Raw) = crate::wire::answer(response)?;
+        created.raw = raw;
+        Ok(created)
+    }
+}
+
+/// The answer to the deletion of a sale point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeletedSalePoint {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+/// `DELETE v2/payment/cashin/qr/sale-point` with the JSON body
+/// `{"sale_point_id": …}`, as the TelePagos API documents it: deletes a sale point.
+/// Sent once.
+///
+/// ```
+/// use pagos_telepagos::sale_points::DeleteSalePoint;
+///
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&DeleteSalePoint::new(14), &base)?;
+/// assert_eq!(request.method().as_str(), "DELETE");
+/// assert_eq!(request.body_bytes(), br#"{"sale_point_id":14}"#);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteSalePoint {
+    sale_point_id: u64,
+}
+
+impl DeleteSalePoint {
+    /// Deletes sale point `sale_point_id`.
+    pub fn new(sale_point_id: u64) -> Self {
+        DeleteSalePoint { sale_point_id }
+    }
+}
+
+impl Endpoint for DeleteSalePoint {
+    type Output = DeletedSalePoint;
+    const OPERATION: &'static str = "delete_sale_point";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        Ok(Request::new(
+            Method::DELETE,
+            base.join(&SALE_POINT_PATH)?,
+            Self::OPERATION,
+        )
+        .json(&IdWire {
+            sale_point_id: self.sale_point_id,
+        })?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<DeletedSalePoint> {
+        let (mut deleted, raw): (DeletedSalePoint, Raw) = crate::wire::answer(response)?;
+        deleted.raw = raw;
+        Ok(deleted)
+    }
+}
+
+/// The answer to the creation of a static QR order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StaticQrOrder {
+    /// The answer's `status`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// TelePagos' id of the QR order.
+    #[serde(deserialize_with = "lenient_id::deserialize")]
+    pub qr_order_id: String,
+    /// The answer as TelePagos sent it.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
+}
+
+/// `POST v2/payment/cashin/qr/static/order`: an order for a sale point's closed static
+/// QR. Sent once (no idempotency reference).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateStaticQrOrder {
+    order: StaticQrOrderRequest,
+}
+
+impl CreateStaticQrOrder {
+    /// Creates the order `order` describes.
+    pub fn new(order: StaticQrOrderRequest) -> Self {
+        CreateStaticQrOrder { order }
+    }
+
+    /// What it asks for.
+    pub fn order(&self) -> &StaticQrOrderRequest {
+        &self.order
+    }
+}
+
+impl Endpoint for CreateStaticQrOrder {
+    type Output = StaticQrOrder;
+    const OPERATION: &'static str = "create_static_qr_order";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `amount` or `concept`.
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let wire = self.order.wire()?;
+        Ok(Request::new(
+            Method::POST,
+            base.join(&["v2", "payment", "cashin", "qr", "static", "order"])?,
+            Self::OPERATION,
+        )
+        .json(&wire)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<StaticQrOrder> {
+        let (mut order, raw): (StaticQrOrder, Raw) = crate::wire::answer(response)?;
+        order.raw = raw;
+        Ok(order)
+    }
+}
+
+/// Sale points, from [`TelepagosClient::sale_points`].
+#[derive(Debug, Clone, Copy)]
+pub struct SalePointsHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> SalePointsHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        SalePointsHandle { client }
+    }
+
+    /// Lists the sale points: [`ListSalePoints`].
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Provider`] when TelePagos refuses;
+    /// [`pagos_core::Error::OutcomeUnknown`] for an unreadable answer.
+    pub async fn list(&self) -> Result<Page<SalePoint>> {
+        self.client.run(&ListSalePoints::new()).await
+    }
+
+    /// Creates a sale point: [`CreateSalePoint`]. Sent once.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `name` when blank or longer than
-    /// [`MAX_SALE_POINT_NAME_CHARS`]; otherwise as [`sale_points`](Self::sale_points).
-    pub async fn create_sale_point(&self, name: &str) -> Result<u64> {
-        check_sale_point_name(name)?;
-        let http = Request::new(
-            Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
-            "create_sale_point",
-        )
-        .json(&NameWire { name })?;
-        Ok(self.send::<CreatedWire>(http).await?.0.sale_point_id)
+    /// [`MAX_SALE_POINT_NAME_CHARS`]; otherwise as [`list`](Self::list).
+    pub async fn create(&self, name: &str) -> Result<CreatedSalePoint> {
+        self.client.run(&CreateSalePoint::new(name)).await
     }
 
-    /// Deletes a sale point: `DELETE v2/payment/cashin/qr/sale-point` with the JSON
-    /// body `{"sale_point_id": …}`, as the TelePagos API documents it.
+    /// Deletes a sale point: [`DeleteSalePoint`]. Sent once.
     ///
     /// # Errors
-    /// As [`sale_points`](Self::sale_points).
-    pub async fn delete_sale_point(&self, sale_point_id: u64) -> Result<()> {
-        let http = Request::new(
-            Method::DELETE,
-            self.url(&["v2", "payment", "cashin", "qr", "sale-point"])?,
-            "delete_sale_point",
-        )
-        .json(&IdWire { sale_point_id })?;
-        self.send::<StatusWire>(http).await?;
-        Ok(())
+    /// As [`list`](Self::list).
+    pub async fn delete(&self, sale_point_id: u64) -> Result<DeletedSalePoint> {
+        self.client.run(&DeleteSalePoint::new(sale_point_id)).await
     }
 
-    /// Creates an order for a sale point's closed static QR and returns the
-    /// `qr_order_id`: `POST v2/payment/cashin/qr/static/order`. Sent once.
+    /// A sale point's static QR text: [`GetStaticQr`].
+    ///
+    /// # Errors
+    /// As [`list`](Self::list).
+    pub async fn static_qr(
+        &self,
+        sale_point_id: u64,
+        type_amount: QrAmountType,
+    ) -> Result<StaticQr> {
+        self.client
+            .run(&GetStaticQr::new(sale_point_id, type_amount))
+            .await
+    }
+
+    /// Creates an order for a sale point's closed static QR: [`CreateStaticQrOrder`].
+    /// Sent once.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `amount` or `concept` before sending;
-    /// otherwise as [`sale_points`](Self::sale_points).
-    pub async fn create_static_qr_order(&self, request: &StaticQrOrderRequest) -> Result<String> {
-        let wire = request.wire()?;
-        let http = Request::new(
-            Method::POST,
-            self.url(&["v2", "payment", "cashin", "qr", "static", "order"])?,
-            "create_static_qr_order",
-        )
-        .json(&wire)?;
-        Ok(self.send::<OrderWire>(http).await?.0.qr_order_id)
+    /// otherwise as [`list`](Self::list).
+    pub async fn static_qr_order(&self, order: &StaticQrOrderRequest) -> Result<StaticQrOrder> {
+        self.client
+            .run(&CreateStaticQrOrder::new(order.clone()))
+            .await
     }
 }
 

@@ -14,17 +14,22 @@
 //! in `data` (groups may also be bare objects), and keeps the whole answer in
 //! [`Statistics::raw`] for anything else. The API does not say what `period`
 //! looks like, so it is passed through as given (percent-encoded as one path segment).
+//!
+//! | endpoint | call | handle method |
+//! |---|---|---|
+//! | [`GetStatistics`] | `GET v2/whitelabel/statics/{period}` | [`StatisticsHandle::get`] |
 
-use pagos_core::transport::{Method, Request};
-use pagos_core::{Decimal, Result, validate};
-use serde::{Deserialize, Deserializer};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method, Request};
+use pagos_core::{BaseUrl, Decimal, Raw, Response, Result, validate};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
 use crate::client::TelepagosClient;
 use crate::wire::lenient_int;
 
 /// Statistics for a period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Statistics {
     /// The answer's `status`.
@@ -32,15 +37,17 @@ pub struct Statistics {
     /// `count_open_cvu`: CVUs opened.
     pub count_open_cvu: Option<i64>,
     /// `total_cashout`: ARS sent out (`null` when there was none).
+    #[serde(serialize_with = "pagos_core::wire::lenient_decimal::option::serialize")]
     pub total_cashout: Option<Decimal>,
     /// `total_cashin`: ARS received (`null` when there was none).
+    #[serde(serialize_with = "pagos_core::wire::lenient_decimal::option::serialize")]
     pub total_cashin: Option<Decimal>,
     /// `count_payments_services`: service payments.
     pub count_payments_services: Option<i64>,
     /// `count_sent_sms`: text messages sent.
     pub count_sent_sms: Option<i64>,
-    /// The whole answer, as received.
-    pub raw: serde_json::Value,
+    /// The whole answer, as TelePagos sent it.
+    pub raw: Raw,
 }
 
 /// One object of `data`; every figure optional.
@@ -96,25 +103,63 @@ fn figures<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Figures, D::E
     Ok(all)
 }
 
-impl TelepagosClient {
-    /// Statistics for `period`: `GET v2/whitelabel/statics/{period}`.
-    ///
+/// `GET v2/whitelabel/statics/{period}`: statistics for `period`. Only users related
+/// to the collecting account may call it.
+///
+/// ```
+/// use pagos_core::{Endpoint, Response};
+/// use pagos_telepagos::statistics::GetStatistics;
+///
+/// let stats = GetStatistics::new("2024-03");
+/// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+/// let request = pagos_core::endpoint::describe(&stats, &base)?;
+/// assert_eq!(request.url().path(), "/v2/whitelabel/statics/2024-03");
+/// let body = r#"{"status":"ok","data":[[{"count_open_cvu":2}],[{"total_cashin":0.10}]]}"#;
+/// let read = stats.parse(&Response::new("telepagos", GetStatistics::OPERATION, 200, body))?;
+/// assert_eq!(read.count_open_cvu, Some(2));
+/// assert_eq!(read.total_cashin.unwrap().to_string(), "0.10");
+/// assert_eq!(read.raw.get(), body);
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetStatistics {
+    period: String,
+}
+
+impl GetStatistics {
+    /// The statistics of `period`, as TelePagos names it (e.g. a month, `2024-03`).
+    pub fn new(period: impl Into<String>) -> Self {
+        GetStatistics {
+            period: period.into(),
+        }
+    }
+
+    /// The period, as given.
+    pub fn period(&self) -> &str {
+        &self.period
+    }
+}
+
+impl Endpoint for GetStatistics {
+    type Output = Statistics;
+    const OPERATION: &'static str = "statistics";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
     /// # Errors
     /// [`pagos_core::Error::Validation`] on `period` when it is blank or would change
-    /// the path (see [`validate::path_id`]);
-    /// [`pagos_core::Error::Provider`] when TelePagos refuses (e.g. a user not related to
-    /// the collecting account); [`pagos_core::Error::OutcomeUnknown`] for an unreadable
-    /// answer.
-    pub async fn statistics(&self, period: &str) -> Result<Statistics> {
+    /// the path (see [`validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
         // The period is a path segment: `..` would ask for another resource.
-        validate::path_id("period", period)?;
-        let http = Request::new(
+        validate::path_id("period", &self.period)?;
+        Ok(Request::new(
             Method::GET,
-            self.url(&["v2", "whitelabel", "statics", period.trim()])?,
-            "statistics",
-        );
-        let (wire, resp) = self.send::<StatisticsWire>(http).await?;
-        let raw = resp.json::<serde_json::Value>()?;
+            base.join(&["v2", "whitelabel", "statics", self.period.trim()])?,
+            Self::OPERATION,
+        ))
+    }
+
+    fn parse(&self, response: &Response) -> Result<Statistics> {
+        let (wire, raw): (StatisticsWire, Raw) = crate::wire::answer(response)?;
         Ok(Statistics {
             status: wire.status,
             count_open_cvu: wire.data.count_open_cvu,
@@ -124,6 +169,30 @@ impl TelepagosClient {
             count_sent_sms: wire.data.count_sent_sms,
             raw,
         })
+    }
+}
+
+/// Statistics, from [`TelepagosClient::statistics`].
+#[derive(Debug, Clone, Copy)]
+pub struct StatisticsHandle<'a> {
+    client: &'a TelepagosClient,
+}
+
+impl<'a> StatisticsHandle<'a> {
+    pub(crate) fn new(client: &'a TelepagosClient) -> Self {
+        StatisticsHandle { client }
+    }
+
+    /// Statistics for `period`: [`GetStatistics`].
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] on `period` when it is blank or would change
+    /// the path (see [`validate::path_id`]);
+    /// [`pagos_core::Error::Provider`] when TelePagos refuses (e.g. a user not related to
+    /// the collecting account); [`pagos_core::Error::OutcomeUnknown`] for an unreadable
+    /// answer.
+    pub async fn get(&self, period: &str) -> Result<Statistics> {
+        self.client.run(&GetStatistics::new(period)).await
     }
 }
 

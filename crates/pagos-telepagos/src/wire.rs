@@ -10,13 +10,31 @@
 //! the TelePagos API; they are read as text from a number or a string, so a provider that
 //! switches to string ids (or to ids beyond 2⁵³) does not break decoding.
 //!
+//! **Answers** are read in ONE place, [`answer`]: the body kept as a [`Raw`] (its exact
+//! text, checked once) and decoded once from that text into the typed answer.
+//!
 //! Every helper here reads the value's raw JSON text, so structs using them must be
-//! decoded from bytes (`Response::json`), never from a parsed `serde_json::Value`.
+//! decoded from the answer's text ([`answer`], `Raw::decode`), never from a parsed
+//! `serde_json::Value`.
 
-use pagos_core::{Currency, Decimal, Money, ValidationError};
+use pagos_core::{Currency, Decimal, Money, Raw, Response, ValidationError};
+use serde::de::DeserializeOwned;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+/// A successful answer as `T` and as its exact text.
+///
+/// # Errors
+/// [`pagos_core::Error::OutcomeUnknown`] (the raw body kept) when the body is not JSON
+/// or not a `T`: a success the SDK cannot read means it cannot tell what happened.
+pub(crate) fn answer<T: DeserializeOwned>(response: &Response) -> pagos_core::Result<(T, Raw)> {
+    let raw = response.raw()?;
+    let typed = raw
+        .decode()
+        .map_err(|e| pagos_core::Error::from(response.undecodable(e.to_string())))?;
+    Ok((typed, raw))
+}
 
 /// The decimals TelePagos amounts carry on the wire (ARS cents).
 const WIRE_DECIMALS: u32 = 2;

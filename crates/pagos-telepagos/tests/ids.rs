@@ -15,7 +15,7 @@ fn client(server: &MockServer) -> TelepagosClient {
     Client::builder()
         .username("api-user")
         .password("api-pass-s3cr3t")
-        .base_url(&server.url("/telepagos"))
+        .base_url(server.url("/telepagos"))
         .unwrap()
         .build()
         .unwrap()
@@ -40,11 +40,15 @@ async fn ids_and_periods_are_checked_before_authenticating() {
         .await;
     let c = client(&server);
     for id in BAD_IDS {
-        assert_eq!(field(c.cashout_voucher(id).await), "cashout_id", "{id:?}");
-        assert_eq!(field(c.cashin(id).await), "cashin_id", "{id:?}");
-        assert_eq!(field(c.statistics(id).await), "period", "{id:?}");
+        assert_eq!(
+            field(c.cashouts().voucher(id).await),
+            "cashout_id",
+            "{id:?}"
+        );
+        assert_eq!(field(c.cashins().get(id).await), "cashin_id", "{id:?}");
+        assert_eq!(field(c.statistics().get(id).await), "period", "{id:?}");
         assert_eq!(field(c.get_payment(id).await), "payment_id", "{id:?}");
         assert_eq!(field(c.get_payout(id).await), "payout_id", "{id:?}");
     }
-    assert_eq!(any.calls_async().await, 0);
+    any.assert_calls_async(0).await;
 }

@@ -807,7 +807,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut r = cashout();
                 r.alias = Some("mi.alias.mp".into());
-                c.telepagos_api.cashout(&r).await
+                c.telepagos_api.cashouts().create(&r).await
             }
         ),
         case!(
@@ -817,13 +817,13 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut r = cashout();
                 r.cvu = None;
-                c.telepagos_api.cashout(&r).await
+                c.telepagos_api.cashouts().create(&r).await
             }
         ),
         case!(TelePagos, "telepagos: cash-out of zero", "amount", |c| {
             let mut r = cashout();
             r.amount = ars("0");
-            c.telepagos_api.cashout(&r).await
+            c.telepagos_api.cashouts().create(&r).await
         }),
         case!(
             TelePagos,
@@ -832,7 +832,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut r = cashout();
                 r.reference_id = "  ".into();
-                c.telepagos_api.cashout(&r).await
+                c.telepagos_api.cashouts().create(&r).await
             }
         ),
         case!(
@@ -841,7 +841,7 @@ fn cases() -> Vec<Case> {
             "cuit",
             |c| {
                 let r = TransferRequest::new(CVU, "202675653931", ars("100.00"), "Cuota marzo");
-                c.telepagos_api.generate_transfer_link(&r).await
+                c.telepagos_api.cashins().transfer_link(&r).await
             }
         ),
         case!(
@@ -850,7 +850,7 @@ fn cases() -> Vec<Case> {
             "concept",
             |c| {
                 let r = QrRequest::new(ars("100.00"), " ");
-                c.telepagos_api.generate_qr(&r).await
+                c.telepagos_api.cashins().qr(&r).await
             }
         ),
         case!(
@@ -859,7 +859,7 @@ fn cases() -> Vec<Case> {
             "expiration_date",
             |c| {
                 let r = PaymentLinkRequest::new(ars("100.00"), "Cuota marzo", an_hour_ago());
-                c.telepagos_api.generate_payment_link(&r).await
+                c.telepagos_api.cashins().payment_link(&r).await
             }
         ),
         case!(
@@ -873,7 +873,7 @@ fn cases() -> Vec<Case> {
                     OffsetDateTime::now_utc() + Duration::days(1),
                 )
                 .distribute("2850590940090418135202", ars("10.00"));
-                c.telepagos_api.generate_payment_link(&r).await
+                c.telepagos_api.cashins().payment_link(&r).await
             }
         ),
         case!(
@@ -887,7 +887,7 @@ fn cases() -> Vec<Case> {
                     OffsetDateTime::now_utc() + Duration::days(1),
                 )
                 .distribute(CVU, ars("100.01"));
-                c.telepagos_api.generate_payment_link(&r).await
+                c.telepagos_api.cashins().payment_link(&r).await
             }
         ),
         case!(
@@ -896,7 +896,7 @@ fn cases() -> Vec<Case> {
             "amount",
             |c| {
                 let r = StaticQrOrderRequest::new(ars("0"), "Cuota marzo", 1);
-                c.telepagos_api.create_static_qr_order(&r).await
+                c.telepagos_api.sale_points().static_qr_order(&r).await
             }
         ),
         case!(
@@ -905,21 +905,21 @@ fn cases() -> Vec<Case> {
             "date_from",
             |c| {
                 let q = TransactionsQuery::new(date!(2024 - 03 - 31), date!(2024 - 03 - 01));
-                c.telepagos_api.transactions(&q).await
+                c.telepagos_api.transactions().list(&q).await
             }
         ),
         case!(TelePagos, "telepagos: transactions page 0", "page", |c| {
             let q = TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 31)).page(0);
-            c.telepagos_api.transactions(&q).await
+            c.telepagos_api.transactions().list(&q).await
         }),
         case!(
             TelePagos,
             "telepagos: sale point name of 51 characters",
             "name",
-            |c| c.telepagos_api.create_sale_point(&"x".repeat(51)).await
+            |c| c.telepagos_api.sale_points().create(&"x".repeat(51)).await
         ),
         case!(TelePagos, "telepagos: blank sale point name", "name", |c| {
-            c.telepagos_api.create_sale_point("").await
+            c.telepagos_api.sale_points().create("").await
         }),
     ]
 }

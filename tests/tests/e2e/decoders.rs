@@ -1990,25 +1990,29 @@ fn telepagos_client_decoders() {
                 .build()
                 .unwrap();
             rt.block_on(async {
-                outcome(status, "balance", client.account_balance().await);
-                outcome(status, "filters", client.transaction_filters().await);
-                outcome(status, "cashin", client.cashin("1").await);
-                outcome(status, "voucher", client.cashout_voucher("1").await);
-                outcome(status, "concepts", client.concepts().await);
-                outcome(status, "sale_points", client.sale_points().await);
+                outcome(status, "balance", client.account().balance().await);
+                outcome(status, "filters", client.transactions().filters().await);
+                outcome(status, "cashin", client.cashins().get("1").await);
+                outcome(status, "voucher", client.cashouts().voucher("1").await);
+                outcome(status, "concepts", client.cashouts().concepts().await);
+                outcome(status, "sale_points", client.sale_points().list().await);
                 let open = telepagos::QrAmountType::Open;
-                outcome(status, "static_qr", client.static_qr(1, open).await);
+                outcome(
+                    status,
+                    "static_qr",
+                    client.sale_points().static_qr(1, open).await,
+                );
                 outcome(
                     status,
                     "create_sale_point",
-                    client.create_sale_point("Caja 1").await,
+                    client.sale_points().create("Caja 1").await,
                 );
                 outcome(
                     status,
                     "delete_sale_point",
-                    client.delete_sale_point(1).await,
+                    client.sale_points().delete(1).await,
                 );
-                outcome(status, "statistics", client.statistics("month").await);
+                outcome(status, "statistics", client.statistics().get("month").await);
                 outcome(status, "get_payment", client.get_payment("1").await);
                 outcome(status, "get_payout", client.get_payout("1").await);
                 outcome(status, "unified balance", client.balance().await);

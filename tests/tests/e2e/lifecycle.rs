@@ -730,11 +730,11 @@ async fn telepagos_cash_out_has_a_voucher_and_is_idempotent_by_reference() {
     );
     let page = within(
         "transactions",
-        support::telepagos(&sandbox).transactions(&query),
+        support::telepagos(&sandbox).transactions().list(&query),
     )
     .await
     .unwrap();
-    match page.transactions.as_slice() {
+    match page.items.as_slice() {
         [sent] => {
             assert_eq!(sent.is_income(), Some(false), "{sent:?}");
             assert_eq!(sent.amount, Some(decimal("2000.00")));

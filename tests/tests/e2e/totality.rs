@@ -1207,13 +1207,13 @@ fn check_telepagos(f: &Form, send: bool) -> Result<(), TestCaseError> {
     let ars = money("100.00", Currency::Ars);
     let description = f.opt("description").unwrap_or_default();
     let qr = QrRequest::new(ars, concept.clone()).description(description.clone());
-    refused_or_not_sent("generate_qr", &["concept"], block_on(api.generate_qr(&qr)))?;
+    refused_or_not_sent("generate_qr", &["concept"], block_on(api.cashins().qr(&qr)))?;
     let transfer = TransferRequest::new(f.get("cvu"), f.get("cuit"), ars, concept.clone())
         .description(description.clone());
     refused_or_not_sent(
         "generate_transfer_link",
         &["cvu", "cuit", "concept"],
-        block_on(api.generate_transfer_link(&transfer)),
+        block_on(api.cashins().transfer_link(&transfer)),
     )?;
     let tomorrow = OffsetDateTime::now_utc() + time::Duration::days(1);
     let link = PaymentLinkRequest::new(ars, concept.clone(), tomorrow)
@@ -1221,33 +1221,37 @@ fn check_telepagos(f: &Form, send: bool) -> Result<(), TestCaseError> {
     refused_or_not_sent(
         "generate_payment_link",
         &["concept", "distribution.cvu"],
-        block_on(api.generate_payment_link(&link)),
+        block_on(api.cashins().payment_link(&link)),
     )?;
     let order = StaticQrOrderRequest::new(ars, concept.clone(), 1).description(description);
     refused_or_not_sent(
         "create_static_qr_order",
         &["concept"],
-        block_on(api.create_static_qr_order(&order)),
+        block_on(api.sale_points().static_qr_order(&order)),
     )?;
     let name = f.get("name");
     refused_or_not_sent(
         "create_sale_point",
         &["name"],
-        block_on(api.create_sale_point(&name)),
+        block_on(api.sale_points().create(&name)),
     )?;
-    refused_or_not_sent("statistics", &["period"], block_on(api.statistics(&name)))?;
-    refused_or_not_sent("cashin", &["cashin_id"], block_on(api.cashin(&name)))?;
+    refused_or_not_sent(
+        "statistics",
+        &["period"],
+        block_on(api.statistics().get(&name)),
+    )?;
+    refused_or_not_sent("cashin", &["cashin_id"], block_on(api.cashins().get(&name)))?;
     refused_or_not_sent(
         "cashout_voucher",
         &["cashout_id"],
-        block_on(api.cashout_voucher(&name)),
+        block_on(api.cashouts().voucher(&name)),
     )?;
     let query =
         TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 31)).operation(name);
     refused_or_not_sent(
         "transactions",
         &["operation"],
-        block_on(api.transactions(&query)),
+        block_on(api.transactions().list(&query)),
     )?;
     Ok(())
 }
@@ -1313,7 +1317,10 @@ fn check_client_builders(a: &str, b: &str, url: &str) -> Result<(), TestCaseErro
     configured(
         "TelepagosClient",
         &["username", "password", "base_url"],
-        telepagos.base_url(url).and_then(|b| b.build()),
+        telepagos
+            .base_url(url)
+            .map_err(Error::from)
+            .and_then(|b| b.build()),
     )?;
 
     // The facade reads the same text from the environment; unset names fall back to

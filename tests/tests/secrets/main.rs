@@ -187,7 +187,7 @@ async fn hostile(printed: &mut Printed) {
         let client = pagos::telepagos::TelepagosClient::builder()
             .username("api-user")
             .password(TELEPAGOS_PASSWORD)
-            .base_url(&server.url("/telepagos"))
+            .base_url(server.url("/telepagos"))
             .expect("a loopback base URL")
             .transport(fast_transport())
             .build()
@@ -305,7 +305,8 @@ async fn hostile(printed: &mut Printed) {
         errors.extend(
             pagos::telepagos::TelepagosClient::builder()
                 .base_url(url)
-                .err(),
+                .err()
+                .map(config),
         );
         assert_eq!(errors.len(), 7, "every builder refuses {url:?}");
         for (kind, variables) in [

@@ -21,6 +21,10 @@
 //!
 //! `POST v2/auth/token` is called by every command (the session token is never
 //! printed).
+//!
+//! `--json` prints the SDK's typed answer with serde: its fields, and under `raw` the
+//! answer exactly as TelePagos sent it (listings: the page's `items`, `has_more` and
+//! `raw`).
 
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt as _;
@@ -28,11 +32,11 @@ use pagos::telepagos::{
     CashoutRequest, Concept, PaymentLinkRequest, QrAmountType, QrRequest, StaticQrOrderRequest,
     TelepagosClient, Transaction, TransactionsQuery, TransferRequest,
 };
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::config::{Overrides, Settings};
 use crate::error::{CliError, CliResult};
-use crate::output::{Human, Obj, Output, raw_array, table_of};
+use crate::output::{Human, Output, table_of};
 use crate::parse;
 
 /// `pagos telepagos`.
@@ -267,25 +271,34 @@ pub async fn run(args: TelepagosArgs, settings: Settings) -> CliResult<Output> {
         TelepagosCommand::Cashout(cmd) => cashout(cmd, client).await,
         TelepagosCommand::SalePoints(cmd) => sale_points(cmd, client).await,
         TelepagosCommand::Statistics { period } => {
-            let stats = client()?.statistics(&period).await?;
-            let human = Human::Fields(vec![
-                ("status".into(), stats.status.clone().unwrap_or_default()),
-                ("count_open_cvu".into(), opt(stats.count_open_cvu)),
-                ("total_cashout".into(), opt(stats.total_cashout)),
-                ("total_cashin".into(), opt(stats.total_cashin)),
-                (
-                    "count_payments_services".into(),
-                    opt(stats.count_payments_services),
-                ),
-                ("count_sent_sms".into(), opt(stats.count_sent_sms)),
-            ]);
-            Ok(Output::raw(stats.raw.to_string(), human))
+            let stats = client()?.statistics().get(&period).await?;
+            Ok(Output::answer(&stats, &stats.raw))
         }
     }
 }
 
-fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map_or_else(String::new, |v| v.to_string())
+/// Each item serialized, for a table of their fields.
+fn json_items<T: Serialize>(items: &[T]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| serde_json::to_string(item).unwrap_or_default())
+        .collect()
+}
+
+const TRANSACTION_COLUMNS: &[(&str, &str)] = &[
+    ("DATE", "date"),
+    ("INCOME", "income"),
+    ("AMOUNT", "amount"),
+    ("OPERATION", "operation"),
+    ("STATUS", "status"),
+    ("HOLDER", "holder"),
+    ("CVU_CBU", "cvu_cbu"),
+];
+
+/// Every transaction of `account transactions --all`.
+#[derive(Serialize)]
+struct AllTransactions {
+    transactions: Vec<Transaction>,
 }
 
 async fn account(
@@ -294,12 +307,8 @@ async fn account(
 ) -> CliResult<Output> {
     match cmd {
         AccountCommand::Balance => {
-            let balance = client()?.account_balance().await?;
-            Ok(Obj::new()
-                .opt_str("status", balance.status.as_deref())
-                .num("amount", Some(balance.amount))
-                .str("currency", "ARS")
-                .output())
+            let balance = client()?.account().balance().await?;
+            Ok(Output::answer(&balance, &balance.raw))
         }
         AccountCommand::Transactions {
             from,
@@ -317,71 +326,26 @@ async fn account(
                 query = query.page(p);
             }
             let client = client()?;
-            let (transactions, page_info) = if all {
-                let all: Vec<Transaction> =
-                    client.transactions_stream(query)?.try_collect().await?;
-                (all, Obj::new())
+            if all {
+                let transactions: Vec<Transaction> =
+                    client.transactions().stream(query).try_collect().await?;
+                let table = table_of(&json_items(&transactions), TRANSACTION_COLUMNS);
+                Ok(Output::value(&AllTransactions { transactions }, table))
             } else {
-                let page = client.transactions(&query).await?;
-                let info = Obj::new()
-                    .num("number_of_results", page.number_of_results)
-                    .num("page", page.page)
-                    .num("pages", page.pages);
-                (page.transactions, info)
-            };
-            let items: Vec<String> = transactions
-                .iter()
-                .map(|t| transaction(t).build())
-                .collect();
-            let json = page_info.raw("transactions", raw_array(&items)).build();
-            Ok(Output::raw(
-                json,
-                table_of(
-                    &items,
-                    &[
-                        ("DATE", "date"),
-                        ("INCOME", "income"),
-                        ("AMOUNT", "amount"),
-                        ("OPERATION", "operation"),
-                        ("STATUS", "status"),
-                        ("HOLDER", "holder"),
-                        ("CVU_CBU", "cvu_cbu"),
-                    ],
-                ),
-            ))
+                let page = client.transactions().list(&query).await?;
+                let table = table_of(&json_items(&page.items), TRANSACTION_COLUMNS);
+                Ok(Output::value(&page, table))
+            }
         }
         AccountCommand::Filters => {
-            let items: Vec<String> = client()?
-                .transaction_filters()
-                .await?
-                .iter()
-                .map(|f| {
-                    Obj::new()
-                        .str("id", &f.id)
-                        .opt_str("name", f.name.as_deref())
-                        .opt_str("type", f.kind.as_deref())
-                        .build()
-                })
-                .collect();
-            Ok(Output::raw(
-                raw_array(&items),
-                table_of(&items, &[("ID", "id"), ("NAME", "name"), ("TYPE", "type")]),
-            ))
+            let filters = client()?.transactions().filters().await?;
+            let table = table_of(
+                &json_items(&filters.items),
+                &[("ID", "id"), ("NAME", "name"), ("TYPE", "type")],
+            );
+            Ok(Output::value(&filters, table))
         }
     }
-}
-
-fn transaction(t: &Transaction) -> Obj {
-    Obj::new()
-        .num("income", t.income)
-        .opt_str("date", t.date.as_deref())
-        .num("amount", t.amount)
-        .opt_str("operation", t.operation.as_deref())
-        .opt_str("holder", t.holder.as_deref())
-        .opt_str("cuit", t.cuit.as_deref())
-        .opt_str("cvu_cbu", t.cvu_cbu.as_deref())
-        .opt_str("status", t.status.as_deref())
-        .opt_str("sale_point_name", t.sale_point_name.as_deref())
 }
 
 async fn cashin(
@@ -394,12 +358,8 @@ async fn cashin(
             if let Some(d) = a.description {
                 req = req.description(d);
             }
-            let qr = client()?.generate_qr(&req).await?;
-            Ok(Obj::new()
-                .opt_str("status", qr.status.as_deref())
-                .str("qr_code", &qr.qr_code)
-                .opt_str("qr_order_id", qr.qr_order_id.as_deref())
-                .output())
+            let qr = client()?.cashins().qr(&req).await?;
+            Ok(Output::answer(&qr, &qr.raw))
         }
         CashinCommand::TransferLink { cvu, cuit, amount } => {
             let money = parse::money(&amount.amount, &amount.currency)?;
@@ -407,11 +367,8 @@ async fn cashin(
             if let Some(d) = amount.description {
                 req = req.description(d);
             }
-            let link = client()?.generate_transfer_link(&req).await?;
-            Ok(Obj::new()
-                .opt_str("status", link.status.as_deref())
-                .str("payment_link", &link.payment_link)
-                .output())
+            let link = client()?.cashins().transfer_link(&req).await?;
+            Ok(Output::answer(&link, &link.raw))
         }
         CashinCommand::PaymentLink {
             amount,
@@ -429,34 +386,12 @@ async fn cashin(
                     .map_err(|e| e.for_field("distribute"))?;
                 req = req.distribute(cvu, share_amount);
             }
-            let link = client()?.generate_payment_link(&req).await?;
-            Ok(Obj::new()
-                .opt_str("status", link.status.as_deref())
-                .str("link", &link.link)
-                .opt_str("link_id", link.link_id.as_deref())
-                .output())
+            let link = client()?.cashins().payment_link(&req).await?;
+            Ok(Output::answer(&link, &link.raw))
         }
         CashinCommand::Get { id } => {
-            let c = client()?.cashin(&id).await?;
-            let buyer = c.buyer.as_ref().map_or_else(
-                || "null".to_string(),
-                |b| {
-                    Obj::new()
-                        .opt_str("cuit", b.cuit.as_deref())
-                        .opt_str("cvu", b.cvu.as_deref())
-                        .build()
-                },
-            );
-            Ok(Obj::new()
-                .opt_str("status", c.status.as_deref())
-                .raw("buyer", buyer)
-                .num("amount", c.amount)
-                .opt_str("concept", c.concept.as_deref())
-                .opt_str("description", c.description.as_deref())
-                .opt_str("transaction_id", c.transaction_id.as_deref())
-                .opt_str("qr_order_id", c.qr_order_id.as_deref())
-                .opt_str("link_id", c.link_id.as_deref())
-                .output())
+            let cash_in = client()?.cashins().get(&id).await?;
+            Ok(Output::answer(&cash_in, &cash_in.raw))
         }
     }
 }
@@ -484,15 +419,11 @@ async fn cashout(
                 b = b.description(d.clone());
             }
             let request = b.build()?;
-            let receipt = client()?.cashout(&request).await?;
-            Ok(Obj::new()
-                .opt_str("status", receipt.status.as_deref())
-                .str("id", &receipt.id)
-                .str("reference_id", &a.reference_id)
-                .output())
+            let receipt = client()?.cashouts().create(&request).await?;
+            Ok(Output::answer(&receipt, &receipt.raw))
         }
         CashoutCommand::Voucher { id, output } => {
-            let voucher = client()?.cashout_voucher(&id).await?;
+            let voucher = client()?.cashouts().voucher(&id).await?;
             let saved = match &output {
                 Some(path) => {
                     std::fs::write(path, &voucher.pdf).map_err(|e| {
@@ -502,30 +433,38 @@ async fn cashout(
                 }
                 None => None,
             };
-            Ok(Obj::new()
-                .str("id", &id)
-                .opt_str("status", voucher.status.as_deref())
-                .num("pdf_bytes", Some(voucher.pdf.len()))
-                .raw("is_pdf", voucher.pdf.starts_with(b"%PDF").to_string())
-                .opt_str("saved_to", saved.as_deref())
-                .output())
+            // The document itself is base64 in the answer: a summary reads better.
+            let mut fields = vec![
+                ("id".to_string(), id),
+                (
+                    "status".to_string(),
+                    voucher.status.clone().unwrap_or_default(),
+                ),
+                ("pdf_bytes".to_string(), voucher.pdf.len().to_string()),
+                (
+                    "is_pdf".to_string(),
+                    voucher.pdf.starts_with(b"%PDF").to_string(),
+                ),
+            ];
+            if let Some(saved) = saved {
+                fields.push(("saved_to".to_string(), saved));
+            }
+            Ok(Output::value(&voucher, Human::Fields(fields)))
         }
         CashoutCommand::Concepts => {
-            let concepts: Vec<Value> = client()?.concepts().await?;
-            let items: Vec<String> = concepts.iter().map(Value::to_string).collect();
-            let human = if concepts.iter().all(Value::is_object) {
+            let concepts = client()?.cashouts().concepts().await?;
+            let items: Vec<String> = concepts.items.iter().map(|c| c.get().to_string()).collect();
+            let human = if items.iter().all(|c| c.trim_start().starts_with('{')) {
                 table_of(&items, &[("ID", "id"), ("NAME", "name")])
             } else {
                 let lines: Vec<String> = concepts
+                    .items
                     .iter()
-                    .map(|c| match c {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    })
+                    .map(|c| c.decode::<String>().unwrap_or_else(|_| c.get().to_string()))
                     .collect();
                 Human::Text(lines.join("\n"))
             };
-            Ok(Output::raw(raw_array(&items), human))
+            Ok(Output::value(&concepts, human))
         }
     }
 }
@@ -536,48 +475,28 @@ async fn sale_points(
 ) -> CliResult<Output> {
     match cmd {
         SalePointCommand::List => {
-            let items: Vec<String> = client()?
-                .sale_points()
-                .await?
-                .iter()
-                .map(|p| {
-                    Obj::new()
-                        .num("id", Some(p.id))
-                        .opt_str("name", p.name.as_deref())
-                        .opt_str("status", p.status.as_deref())
-                        .build()
-                })
-                .collect();
-            Ok(Output::raw(
-                raw_array(&items),
-                table_of(
-                    &items,
-                    &[("ID", "id"), ("NAME", "name"), ("STATUS", "status")],
-                ),
-            ))
+            let points = client()?.sale_points().list().await?;
+            let table = table_of(
+                &json_items(&points.items),
+                &[("ID", "id"), ("NAME", "name"), ("STATUS", "status")],
+            );
+            Ok(Output::value(&points, table))
         }
         SalePointCommand::Create { name } => {
-            let id = client()?.create_sale_point(&name).await?;
-            Ok(Obj::new().num("sale_point_id", Some(id)).output())
+            let created = client()?.sale_points().create(&name).await?;
+            Ok(Output::answer(&created, &created.raw))
         }
         SalePointCommand::Delete { id } => {
-            client()?.delete_sale_point(id).await?;
-            Ok(Obj::new()
-                .num("sale_point_id", Some(id))
-                .bool("deleted", true)
-                .output())
+            let deleted = client()?.sale_points().delete(id).await?;
+            Ok(Output::answer(&deleted, &deleted.raw))
         }
         SalePointCommand::StaticQr { id, type_amount } => {
             let kind = match type_amount {
                 AmountType::Closed => QrAmountType::Closed,
                 AmountType::Open => QrAmountType::Open,
             };
-            let qr = client()?.static_qr(id, kind).await?;
-            Ok(Obj::new()
-                .num("sale_point_id", Some(id))
-                .str("type_amount", kind.as_str())
-                .str("qr_code", &qr)
-                .output())
+            let qr = client()?.sale_points().static_qr(id, kind).await?;
+            Ok(Output::answer(&qr, &qr.raw))
         }
         SalePointCommand::Order {
             sale_point_id,
@@ -588,8 +507,8 @@ async fn sale_points(
             if let Some(d) = amount.description {
                 req = req.description(d);
             }
-            let order_id = client()?.create_static_qr_order(&req).await?;
-            Ok(Obj::new().str("qr_order_id", &order_id).output())
+            let order = client()?.sale_points().static_qr_order(&req).await?;
+            Ok(Output::answer(&order, &order.raw))
         }
     }
 }
