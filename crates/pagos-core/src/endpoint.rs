@@ -384,7 +384,23 @@ impl<A: Authorize> Executor<A> {
             Ok(response) => endpoint.parse(&response),
             Err(e) => Err(e),
         };
-        result.map_err(|e| with_hint(e, endpoint))
+        result.map_err(|e| with_outcome_hint(e, endpoint))
+    }
+
+    /// Runs `endpoint` and returns its typed output together with the answer it was
+    /// read from (for a caller that needs the answer to build its own error).
+    ///
+    /// # Errors
+    /// As [`Executor::run`].
+    pub async fn run_with_response<E: Endpoint + ?Sized>(
+        &self,
+        endpoint: &E,
+    ) -> Result<(E::Output, Response)> {
+        let result = match self.send_inner(endpoint).await {
+            Ok(response) => endpoint.parse(&response).map(|output| (output, response)),
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| with_outcome_hint(e, endpoint))
     }
 
     /// Runs `endpoint` and returns the accepted answer as received, unparsed.
@@ -394,7 +410,7 @@ impl<A: Authorize> Executor<A> {
     pub async fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Response> {
         self.send_inner(endpoint)
             .await
-            .map_err(|e| with_hint(e, endpoint))
+            .map_err(|e| with_outcome_hint(e, endpoint))
     }
 
     async fn send_inner<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Response> {
@@ -457,7 +473,10 @@ impl<A: Authorize + 'static> Executor<A> {
     }
 }
 
-fn with_hint<E: Endpoint + ?Sized>(error: Error, endpoint: &E) -> Error {
+/// `error` with `endpoint`'s [`Endpoint::outcome_hint`] when it is an unknown outcome
+/// without a hint of its own: what the executor does to every error it returns, for
+/// errors a caller builds after running an endpoint.
+pub fn with_outcome_hint<E: Endpoint + ?Sized>(error: Error, endpoint: &E) -> Error {
     match error {
         Error::OutcomeUnknown(u) => match endpoint.outcome_hint() {
             Some(hint) if u.hint.is_none() => Error::OutcomeUnknown(Box::new(u.with_hint(hint))),

@@ -1536,8 +1536,8 @@ mod tests {
     #[test]
     fn a_refusal_marked_as_a_server_failure_is_unknown_only_when_it_changes_state() {
         let body = r#"{"code":503,"status":"error"}"#;
-        let create = Response::new("p", "create", 200, body)
-            .with_idempotency(Idempotency::NonIdempotent);
+        let create =
+            Response::new("p", "create", 200, body).with_idempotency(Idempotency::NonIdempotent);
         let err = create.refusal(create.provider_error().as_server_failure());
         let Error::OutcomeUnknown(u) = &err else {
             panic!("{err:?}")
@@ -1548,9 +1548,12 @@ mod tests {
             read.refusal(read.provider_error().as_server_failure()),
             Error::Provider(_)
         ));
-        let plain = Response::new("p", "create", 200, body)
-            .with_idempotency(Idempotency::NonIdempotent);
-        assert!(matches!(plain.refusal(plain.provider_error()), Error::Provider(_)));
+        let plain =
+            Response::new("p", "create", 200, body).with_idempotency(Idempotency::NonIdempotent);
+        assert!(matches!(
+            plain.refusal(plain.provider_error()),
+            Error::Provider(_)
+        ));
     }
 
     #[test]

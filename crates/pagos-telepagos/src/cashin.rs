@@ -773,19 +773,24 @@ mod tests {
         // How the hint is applied: to an unknown outcome without one, keeping its raw
         // body; a refusal is no unknown outcome; an existing hint is kept.
         let resp = Response::new("telepagos", "generate_payment_link", 200, "<html>");
-        let err = crate::client::with_hint(resp.undecodable("expected value").into(), &link);
+        let err = pagos_core::endpoint::with_outcome_hint(
+            resp.undecodable("expected value").into(),
+            &link,
+        );
         let pagos_core::Error::OutcomeUnknown(unknown) = err else {
             panic!("expected an unknown outcome, got {err:?}");
         };
         assert_eq!(unknown.hint, Some(hint));
         assert_eq!(unknown.raw_body.as_deref(), Some("<html>"));
-        let refused = crate::client::with_hint(resp.provider_error().into(), &qr);
+        let refused = pagos_core::endpoint::with_outcome_hint(resp.provider_error().into(), &qr);
         assert!(
             matches!(refused, pagos_core::Error::Provider(_)),
             "{refused:?}"
         );
-        let hinted =
-            crate::client::with_hint(resp.undecodable("x").with_hint("already said").into(), &qr);
+        let hinted = pagos_core::endpoint::with_outcome_hint(
+            resp.undecodable("x").with_hint("already said").into(),
+            &qr,
+        );
         assert!(
             matches!(&hinted, pagos_core::Error::OutcomeUnknown(u) if u.hint.as_deref() == Some("already said")),
             "{hinted:?}"

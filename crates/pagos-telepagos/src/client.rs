@@ -4,7 +4,7 @@ use std::fmt;
 
 use pagos_core::endpoint::{Bearer, Endpoint, Executor, NoAuth};
 use pagos_core::token::TokenSession;
-use pagos_core::{BaseUrl, ConfigError, Error, Response, Result, SecretString, Transport};
+use pagos_core::{BaseUrl, ConfigError, Response, Result, SecretString, Transport};
 
 use crate::PROVIDER;
 use crate::account::{AccountHandle, TransactionsHandle};
@@ -154,11 +154,7 @@ impl TelepagosClient {
         &self,
         endpoint: &E,
     ) -> Result<(E::Output, Response)> {
-        let response = self.executor.send(endpoint).await?;
-        let output = endpoint
-            .parse(&response)
-            .map_err(|e| with_hint(e, endpoint))?;
-        Ok((output, response))
+        self.executor.run_with_response(endpoint).await
     }
 
     /// The account: its balance.
@@ -191,18 +187,6 @@ impl TelepagosClient {
     /// The collecting account's statistics.
     pub fn statistics(&self) -> StatisticsHandle<'_> {
         StatisticsHandle::new(self)
-    }
-}
-
-/// The endpoint's hint on an unknown outcome that has none yet, as the executor adds
-/// it to the errors of [`Executor::run`].
-pub(crate) fn with_hint<E: Endpoint>(error: Error, endpoint: &E) -> Error {
-    match error {
-        Error::OutcomeUnknown(u) if u.hint.is_none() => match endpoint.outcome_hint() {
-            Some(hint) => Error::OutcomeUnknown(Box::new(u.with_hint(hint))),
-            None => Error::OutcomeUnknown(u),
-        },
-        other => other,
     }
 }
 
