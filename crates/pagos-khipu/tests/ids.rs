@@ -9,6 +9,7 @@ use httpmock::MockServer;
 use pagos_core::{Currency, Error, Money, PaymentProvider, RefundRequest};
 use pagos_khipu::KhipuClient;
 use pagos_khipu::notification::{ExpectedPayment, NotificationError};
+use pagos_khipu::payments::{ConfirmPayment, DeletePayment, GetPayment, RefundPayment};
 
 /// Ids the URL standard would resolve (`.`, `..`, their encoded forms), blank ids and
 /// ids with control characters.
@@ -19,7 +20,7 @@ async fn setup() -> (MockServer, KhipuClient) {
     let client = KhipuClient::builder()
         .receiver_id("985101")
         .secret("abc123")
-        .base_url(&server.url("/khipu/api/2.0"))
+        .base_url(server.url("/khipu/api/2.0"))
         .unwrap()
         .build()
         .unwrap();
@@ -73,11 +74,25 @@ async fn payment_ids_are_checked_before_signing_or_sending() {
             "payment_id",
             "partial refund {id:?}"
         );
-        // The describe-only twins refuse too: nothing signed for a bad id.
-        assert_eq!(field(payments.prepare_get(id)), "payment_id");
-        assert_eq!(field(payments.prepare_delete(id)), "payment_id");
-        assert_eq!(field(payments.prepare_confirm(id)), "payment_id");
-        assert_eq!(field(payments.prepare_refund(id, None)), "payment_id");
+        // The endpoints refuse to describe it: nothing is signed for a bad id.
+        let executor = client.executor();
+        assert_eq!(field(executor.describe(&GetPayment::new(id))), "payment_id");
+        assert_eq!(
+            field(executor.describe(&DeletePayment::new(id))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.describe(&ConfirmPayment::new(id))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.describe(&RefundPayment::new(id, None))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.authorized(&GetPayment::new(id)).await),
+            "payment_id"
+        );
     }
     assert_eq!(any.calls_async().await, 0);
 }
