@@ -66,7 +66,6 @@ impl Output {
     /// A typed answer: `--json` is the answer serialized (plain serde; its `raw` field
     /// writes the provider's text as received, so amounts keep their digits), and the
     /// human form is the provider's answer flattened into fields.
-    #[allow(dead_code)] // until the provider commands print typed answers
     pub fn answer<T: Serialize + ?Sized>(answer: &T, raw: &pagos::Raw) -> Output {
         Output::value(answer, Human::Fields(flatten(raw.get())))
     }
