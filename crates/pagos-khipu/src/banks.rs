@@ -1,6 +1,7 @@
 //! Banks: `GET /banks` ("Obtener listado de bancos", `banksGet` in Khipu's REST API
 //! 2.0 reference).
 
+use futures_util::stream::BoxStream;
 use pagos_core::endpoint::{Endpoint, Page, PageRequest};
 use pagos_core::transport::{Idempotency, Method};
 use pagos_core::{BaseUrl, Decimal, Raw, Request, Response, Result};
@@ -120,5 +121,12 @@ impl<'a> Banks<'a> {
     /// See [`pagos_core::Error`].
     pub async fn list(&self) -> Result<Page<BankItem>> {
         self.client.run(&ListBanks::new()).await
+    }
+
+    /// The banks one at a time ([`ListBanks`] through
+    /// [`Executor::stream`](pagos_core::Executor::stream)): one request, since Khipu
+    /// sends the list whole. The stream ends after the last bank or the first error.
+    pub fn stream(&self) -> BoxStream<'static, Result<BankItem>> {
+        self.client.executor().stream(ListBanks::new())
     }
 }

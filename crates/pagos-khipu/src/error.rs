@@ -15,12 +15,12 @@
 //! the raw body kept.
 
 use pagos_core::{FieldError, ProviderError, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::de;
 
 /// One field Khipu rejected (`ErrorItem` in the API reference).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorItem {
     /// The form field with the error.
@@ -32,8 +32,9 @@ pub struct ErrorItem {
 }
 
 /// Khipu's error body: the API reference's `ValidationError` (with `errors`),
-/// `AuthorizationError` and `ServiceError` (without).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `AuthorizationError` and `ServiceError` (without). The refusal keeps the body as
+/// received in [`ProviderError::raw_body`] (redacted), so this type carries no `raw`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Khipu's error code (the HTTP status, as text: it may arrive as a number or string).

@@ -25,7 +25,7 @@
 //!   exactly as it would be sent, signature included, without sending it.
 //! - **Resource handles**: [`payments`](KhipuClient::payments) (`create`, `get`,
 //!   `get_by_notification_token`, `delete`, `confirm`, `refund`),
-//!   [`banks`](KhipuClient::banks) (`list`), [`receivers`](KhipuClient::receivers)
+//!   [`banks`](KhipuClient::banks) (`list`, `stream`), [`receivers`](KhipuClient::receivers)
 //!   (`create`), [`merchants`](KhipuClient::merchants) (`payment_methods`).
 //! - The unified [`PaymentProvider`](pagos_core::PaymentProvider) API: create, get,
 //!   cancel (delete a pending payment) and refund.

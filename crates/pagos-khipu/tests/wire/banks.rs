@@ -53,12 +53,18 @@ async fn the_handle_and_the_stream_read_the_one_page() {
     assert_eq!(page.items.len(), 2);
     assert_eq!(page.raw.get(), BANKS.trim_end());
     let ids: Vec<String> = client
-        .executor()
-        .stream(ListBanks::new())
+        .banks()
+        .stream()
         .map(|bank| bank.unwrap().bank_id)
         .collect()
         .await;
     assert_eq!(ids, ["SDdGj", "Bawdf"]);
     // One request for the list, one for the stream: the list has no next page.
     assert_eq!(fake.calls(), 2);
+    // A refusal ends the stream with the error.
+    let (client, fake) = fake_client();
+    fake.route("GET", "/banks", 403, ERROR_403);
+    let all: Vec<_> = client.banks().stream().collect().await;
+    assert_eq!(all.len(), 1);
+    assert!(provider_error(all.into_iter().next().unwrap().unwrap_err()).is_unauthorized());
 }
