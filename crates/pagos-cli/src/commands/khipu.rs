@@ -313,9 +313,9 @@ pub struct SignArgs {
     /// HTTP method (any case).
     #[arg(long, default_value = "GET")]
     pub method: String,
-    /// The request URL as sent, e.g. https://khipu.com/api/2.0/payments (signed as
-    /// given; a query string is not part of the signed URL, its parameters are signed
-    /// as parameters). A path starting with `/` is appended to the base URL.
+    /// The request URL, e.g. https://khipu.com/api/2.0/payments, as pagos-khipu would
+    /// send it (a query string is not part of the signed URL: its parameters are
+    /// signed as parameters). A path starting with `/` is appended to the base URL.
     #[arg(long)]
     pub url: String,
     /// A query or form parameter, KEY=VALUE (repeatable).
