@@ -1,67 +1,63 @@
 //! [`KhipuClient`] and its builder.
 
 use std::fmt;
-use std::sync::Arc;
 
-use pagos_core::transport::Method;
 use pagos_core::{
-    BaseUrl, ConfigError, Error, ExposeSecret, Request, Response, SecretString, Transport,
+    BaseUrl, ConfigError, Endpoint, Executor, ExposeSecret, Response, Result, SecretString,
+    Transport,
 };
-use serde::de::DeserializeOwned;
 
+use crate::PROVIDER;
 use crate::banks::Banks;
 use crate::merchants::Merchants;
 use crate::payments::Payments;
 use crate::receivers::Receivers;
-use crate::signature;
+use crate::signature::KhipuSignature;
 
-/// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
-pub const PROVIDER: &str = "khipu";
-
-/// Khipu's documented production base URL. Development accounts use the same host.
+/// Khipu's documented production base URL (Khipu's REST API 2.0 reference). Development
+/// accounts use the same host.
 pub const DEFAULT_BASE_URL: &str = "https://khipu.com/api/2.0";
-
-const FORM: &str = "application/x-www-form-urlencoded";
 
 /// A Khipu REST API 2.0 client: cheap to clone (one `Arc` inside), `Send + Sync`.
 ///
-/// Every call is signed with the receiver's secret (see [`crate::signature`]).
-/// Endpoints are grouped by resource: [`payments`](Self::payments),
-/// [`banks`](Self::banks), [`receivers`](Self::receivers),
-/// [`merchants`](Self::merchants); the unified API is the
+/// Every call is signed with the receiver's secret ([`KhipuSignature`]). Endpoints are
+/// values ([`crate::payments::GetPayment`], [`crate::banks::ListBanks`]...) that
+/// [`run`](Self::run) sends; the resource handles [`payments`](Self::payments),
+/// [`banks`](Self::banks), [`receivers`](Self::receivers) and
+/// [`merchants`](Self::merchants) run them in one call. The unified API is the
 /// [`PaymentProvider`](pagos_core::PaymentProvider) implementation.
 ///
 /// ```no_run
 /// # async fn run() -> pagos_core::Result<()> {
 /// use pagos_khipu::KhipuClient;
+/// use pagos_khipu::payments::GetPayment;
 ///
 /// let client = KhipuClient::builder()
-///     .receiver_id(1234u64)
+///     .receiver_id("1234")
 ///     .secret("my-secret")
 ///     .build()?;
 /// let banks = client.banks().list().await?;
-/// println!("{} banks", banks.banks.len());
+/// println!("{} banks", banks.items.len());
+/// // The same call as a value, e.g. to inspect the signed request first:
+/// let endpoint = GetPayment::new("gqzdy6chjne9");
+/// let signed = client.executor().authorized(&endpoint).await?;
+/// println!("{:?}", signed.header_str("authorization").is_some());
+/// let payment = client.run(&endpoint).await?;
+/// # let _ = payment;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct KhipuClient {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    receiver_id: String,
-    secret: SecretString,
-    base_url: BaseUrl,
-    transport: Transport,
+    executor: Executor<KhipuSignature>,
 }
 
 impl fmt::Debug for KhipuClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KhipuClient")
-            .field("receiver_id", &self.inner.receiver_id)
+            .field("receiver_id", &self.receiver_id())
             .field("secret", &"[REDACTED]")
-            .field("base_url", &self.inner.base_url)
-            .field("transport", &self.inner.transport)
+            .field("base_url", self.base_url())
+            .field("transport", self.executor.transport())
             .finish()
     }
 }
@@ -74,12 +70,40 @@ impl KhipuClient {
 
     /// The receiver (collection account) id the client signs as.
     pub fn receiver_id(&self) -> &str {
-        &self.inner.receiver_id
+        self.executor.auth().receiver_id()
     }
 
     /// The base URL the client sends to (and signs over).
     pub fn base_url(&self) -> &BaseUrl {
-        &self.inner.base_url
+        self.executor.base_url()
+    }
+
+    /// The executor that describes, signs and sends every endpoint: use
+    /// [`Executor::describe`] or [`Executor::authorized`] to see a request exactly as
+    /// it would be sent.
+    pub fn executor(&self) -> &Executor<KhipuSignature> {
+        &self.executor
+    }
+
+    /// Runs any endpoint and returns its typed answer.
+    ///
+    /// # Errors
+    /// [`Error::Validation`](pagos_core::Error::Validation) before anything is signed or
+    /// sent; [`Error::Provider`](pagos_core::Error::Provider) for Khipu's refusal (its
+    /// error envelope decoded, see [`crate::error`]);
+    /// [`Error::NotSent`](pagos_core::Error::NotSent) /
+    /// [`Error::OutcomeUnknown`](pagos_core::Error::OutcomeUnknown) from the transport or
+    /// an unreadable answer, with the endpoint's hint.
+    pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor.run(endpoint).await
+    }
+
+    /// Runs any endpoint and returns the accepted answer as received, unparsed.
+    ///
+    /// # Errors
+    /// As [`run`](Self::run), except that the answer is not read.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
+        self.executor.send(endpoint).await
     }
 
     /// Payments: create, get (by id or notification token), delete, confirm, refund.
@@ -101,78 +125,6 @@ impl KhipuClient {
     pub fn merchants(&self) -> Merchants<'_> {
         Merchants::new(self)
     }
-
-    /// Describes a signed call without sending it: the URL is the base URL plus the
-    /// (percent-encoded) `segments`, `query` goes in the query string, `form` in a
-    /// form-encoded body (POST only). Every request carries
-    /// `Content-Type: application/x-www-form-urlencoded`, `Accept: application/json` and
-    /// `Authorization: <receiver_id>:<signature>` over exactly the strings sent.
-    pub(crate) fn signed_request(
-        &self,
-        method: Method,
-        segments: &[&str],
-        operation: &'static str,
-        query: &[(&'static str, String)],
-        form: &[(&'static str, String)],
-    ) -> Result<Request, Error> {
-        let url = self.inner.base_url.join(segments)?;
-        let params: Vec<(&str, Option<&str>)> = query
-            .iter()
-            .chain(form)
-            .map(|(k, v)| (*k, Some(v.as_str())))
-            .collect();
-        let authorization = signature::authorization(
-            &self.inner.receiver_id,
-            self.inner.secret.expose_secret(),
-            method.as_str(),
-            url.as_str(),
-            &params,
-        );
-        let has_body = method == Method::POST || method == Method::PUT || !form.is_empty();
-        let mut request = Request::new(method, url, operation).query(query);
-        if has_body {
-            request = request.form(form);
-        } else {
-            // Khipu documents the form content type for every call, GET and DELETE too.
-            request.set_content_type(FORM);
-        }
-        Ok(request
-            .header("accept", "application/json")?
-            .sensitive_header("authorization", &authorization)?)
-    }
-
-    /// Sends a request described by one of the `prepare_*` methods and returns the
-    /// 2xx answer.
-    ///
-    /// # Errors
-    /// [`Error::Provider`] for a non-2xx answer (Khipu's error envelope decoded, raw body
-    /// kept); [`Error::NotSent`] / [`Error::OutcomeUnknown`] from the transport.
-    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
-        let response = self.inner.transport.send(PROVIDER, request).await?;
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(response.refusal(crate::error::provider_error(&response)))
-        }
-    }
-
-    /// Sends a request and decodes the 2xx JSON answer, also returning it as a
-    /// `serde_json::Value` for [`pagos_core::Payment::raw`].
-    pub(crate) async fn execute_json<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<(T, pagos_core::Raw), Error> {
-        let response = self.execute(request).await?;
-        decode(&response)
-    }
-}
-
-/// Decodes a success body into `T` (undecodable => `OutcomeUnknown` with the raw body)
-/// and into a `Value`.
-pub(crate) fn decode<T: DeserializeOwned>(
-    response: &Response,
-) -> Result<(T, pagos_core::Raw), Error> {
-    response.json_with_raw()
 }
 
 /// Builder for [`KhipuClient`].
@@ -197,9 +149,9 @@ impl fmt::Debug for KhipuClientBuilder {
 }
 
 impl KhipuClientBuilder {
-    /// The receiver (collection account) id, a number: `1234u64` or `"1234"`.
-    pub fn receiver_id(mut self, receiver_id: impl fmt::Display) -> Self {
-        self.receiver_id = Some(receiver_id.to_string().trim().to_string());
+    /// The receiver (collection account) id, a number written in digits (`"1234"`).
+    pub fn receiver_id(mut self, receiver_id: impl Into<String>) -> Self {
+        self.receiver_id = Some(receiver_id.into().trim().to_string());
         self
     }
 
@@ -214,8 +166,8 @@ impl KhipuClientBuilder {
     ///
     /// # Errors
     /// A [`ConfigError`] on `base_url` unless it is `https`, or `http` on a loopback host.
-    pub fn base_url(mut self, base_url: &str) -> Result<Self, ConfigError> {
-        self.base_url = Some(BaseUrl::parse(base_url)?);
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.base_url = Some(BaseUrl::parse(url.as_ref())?);
         Ok(self)
     }
 
@@ -228,9 +180,10 @@ impl KhipuClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] naming `receiver_id` or `secret` when missing or malformed (a
-    /// receiver id is a number), or from [`Transport::new`] when no transport was given.
-    pub fn build(self) -> Result<KhipuClient, Error> {
+    /// [`Error::Config`](pagos_core::Error::Config) naming `receiver_id` or `secret` when
+    /// missing or malformed (a receiver id is a number), or from [`Transport::new`] when
+    /// no transport was given.
+    pub fn build(self) -> Result<KhipuClient> {
         let receiver_id = self
             .receiver_id
             .ok_or_else(|| ConfigError::new("receiver_id", "missing: set the Khipu receiver id"))?;
@@ -255,24 +208,22 @@ impl KhipuClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
-        Ok(KhipuClient {
-            inner: Arc::new(Inner {
-                receiver_id,
-                secret,
-                base_url,
-                transport,
-            }),
-        })
+        let signer = KhipuSignature::new(receiver_id, secret.expose_secret());
+        let executor = Executor::new(PROVIDER, base_url, transport, signer)
+            .with_refusal(crate::error::refusal);
+        Ok(KhipuClient { executor })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::banks::ListBanks;
+    use pagos_core::Error;
 
     fn client() -> KhipuClient {
         KhipuClient::builder()
-            .receiver_id(1234u64)
+            .receiver_id("1234")
             .secret("abc123")
             .build()
             .unwrap()
@@ -294,13 +245,13 @@ mod tests {
             matches!(&e, Error::Config(c) if c.setting() == "receiver_id"),
             "{e}"
         );
-        let e = KhipuClient::builder().receiver_id(1).build().unwrap_err();
+        let e = KhipuClient::builder().receiver_id("1").build().unwrap_err();
         assert!(
             matches!(&e, Error::Config(c) if c.setting() == "secret"),
             "{e}"
         );
         let e = KhipuClient::builder()
-            .receiver_id(1)
+            .receiver_id("1")
             .secret("")
             .build()
             .unwrap_err();
@@ -313,8 +264,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.setting(), "base_url");
         let c = KhipuClient::builder()
-            .receiver_id("985101")
+            .receiver_id(" 985101 ")
             .secret("s")
+            .base_url(String::from("https://khipu.com/api/2.0/"))
+            .unwrap()
             .build()
             .unwrap();
         assert_eq!(c.receiver_id(), "985101");
@@ -335,17 +288,20 @@ mod tests {
         let dbg = format!("{c:?}");
         assert!(dbg.contains("[REDACTED]") && dbg.contains("1234"), "{dbg}");
         assert!(!dbg.contains("abc123"), "{dbg}");
+        assert!(!format!("{:?}", c.executor()).contains("abc123"));
         let b = KhipuClient::builder().secret("abc123");
         assert!(!format!("{b:?}").contains("abc123"));
     }
 
-    #[test]
-    fn get_requests_carry_form_content_type_and_no_body() {
+    #[tokio::test]
+    async fn get_requests_carry_form_content_type_and_no_body() {
         let req = client()
-            .signed_request(Method::GET, &["banks"], "list_banks", &[], &[])
+            .executor()
+            .authorized(&ListBanks::new())
+            .await
             .unwrap();
         assert_eq!(req.url().as_str(), "https://khipu.com/api/2.0/banks");
-        assert_eq!(req.headers()["content-type"], FORM);
+        assert_eq!(req.headers()["content-type"], crate::request::FORM);
         assert_eq!(req.headers()["accept"], "application/json");
         assert!(req.body_bytes().is_empty());
         assert!(req.headers()["authorization"].is_sensitive());

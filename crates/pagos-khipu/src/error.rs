@@ -15,12 +15,12 @@
 //! the raw body kept.
 
 use pagos_core::{FieldError, ProviderError, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::de;
 
 /// One field Khipu rejected (`ErrorItem` in the API reference).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorItem {
     /// The form field with the error.
@@ -32,8 +32,9 @@ pub struct ErrorItem {
 }
 
 /// Khipu's error body: the API reference's `ValidationError` (with `errors`),
-/// `AuthorizationError` and `ServiceError` (without).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `AuthorizationError` and `ServiceError` (without). The refusal keeps the body as
+/// received in [`ProviderError::raw_body`] (redacted), so this type carries no `raw`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// Khipu's error code (the HTTP status, as text: it may arrive as a number or string).
@@ -47,8 +48,31 @@ pub struct ErrorBody {
     pub errors: Vec<ErrorItem>,
 }
 
+/// Khipu's reading of an answer, installed as the client's refusal hook
+/// ([`pagos_core::Executor::with_refusal`]): every non-2xx answer is a refusal, decoded
+/// as in the [module docs](self); a 2xx answer is `None` (an answer to parse). The
+/// executor hands the refusal to [`Response::refusal`], which decides between a definite
+/// [`pagos_core::Error::Provider`] and an unknown outcome (a 5xx to a call that
+/// changes state).
+///
+/// ```
+/// use pagos_core::{Error, Response};
+/// use pagos_core::transport::Idempotency;
+///
+/// let answer = Response::new("khipu", "create_payment", 400,
+///     r#"{"status":400,"message":"Datos inválidos","errors":[{"field":"amount","message":"debe ser mayor que 0"}]}"#)
+///     .with_idempotency(Idempotency::NonIdempotent);
+/// let refusal = pagos_khipu::error::refusal(&answer).expect("a 400 is a refusal");
+/// assert_eq!(refusal.field_errors[0].field, "amount");
+/// assert!(matches!(answer.refusal(refusal), Error::Provider(_)));
+/// assert!(pagos_khipu::error::refusal(&Response::new("khipu", "get_payment", 200, "{}")).is_none());
+/// ```
+pub fn refusal(response: &Response) -> Option<ProviderError> {
+    (!response.is_success()).then(|| provider_error(response))
+}
+
 /// Maps a non-2xx Khipu answer to a [`ProviderError`], keeping the raw body.
-pub(crate) fn provider_error(resp: &Response) -> ProviderError {
+fn provider_error(resp: &Response) -> ProviderError {
     let base = resp.provider_error();
     match serde_json::from_slice::<ErrorBody>(&resp.body) {
         Ok(body) if body.message.is_some() || body.status.is_some() || !body.errors.is_empty() => {

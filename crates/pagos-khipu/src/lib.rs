@@ -1,21 +1,42 @@
 //! # pagos-khipu
 //!
 //! A client for [Khipu](https://khipu.com)'s REST API 2.0 (Chile): bank-transfer
-//! payments, refunds, banks, receivers, with every request HMAC-signed.
+//! payments, refunds, banks, receivers, with every request HMAC-signed, and the
+//! notifications of Khipu's notification API 1.3.
 //!
 //! - [`KhipuClient`] (also exported as [`Client`]): built with
-//!   `KhipuClient::builder().receiver_id(..).secret(..).build()?`; endpoints grouped by
-//!   resource: [`payments`](KhipuClient::payments), [`banks`](KhipuClient::banks),
-//!   [`receivers`](KhipuClient::receivers), [`merchants`](KhipuClient::merchants).
-//!   Each call has a `prepare_*` twin that only describes the signed [`Request`]
-//!   (to inspect the `Authorization` header or send it later with
-//!   [`KhipuClient::execute`]).
+//!   `KhipuClient::builder().receiver_id(..).secret(..).build()?`.
+//! - **Endpoints as values**: every call of the API is a type implementing
+//!   [`pagos_core::Endpoint`], in the module of its resource:
+//!
+//!   | endpoint | call | idempotency |
+//!   |---|---|---|
+//!   | [`payments::CreatePayment`] | `POST /payments` | once |
+//!   | [`payments::GetPayment`] | `GET /payments/{id}` | read |
+//!   | [`payments::GetPaymentByNotificationToken`] | `GET /payments?notification_token=…` | read |
+//!   | [`payments::DeletePayment`] | `DELETE /payments/{id}` | once |
+//!   | [`payments::ConfirmPayment`] | `POST /payments/{id}/confirm` | once |
+//!   | [`payments::RefundPayment`] | `POST /payments/{id}/refunds` | once |
+//!   | [`banks::ListBanks`] | `GET /banks` | read |
+//!   | [`receivers::CreateReceiver`] | `POST /receivers` | once |
+//!   | [`merchants::ListPaymentMethods`] | `GET /merchants/{id}/paymentMethods` | read |
+//!
+//!   [`KhipuClient::run`] sends any of them; [`KhipuClient::executor`] describes one
+//!   exactly as it would be sent, signature included, without sending it.
+//! - **Resource handles**: [`payments`](KhipuClient::payments) (`create`, `get`,
+//!   `get_by_notification_token`, `delete`, `confirm`, `refund`),
+//!   [`banks`](KhipuClient::banks) (`list`, `stream`), [`receivers`](KhipuClient::receivers)
+//!   (`create`), [`merchants`](KhipuClient::merchants) (`payment_methods`).
 //! - The unified [`PaymentProvider`](pagos_core::PaymentProvider) API: create, get,
 //!   cancel (delete a pending payment) and refund.
-//! - [`signature`]: the signing algorithm, public to debug mismatches.
+//! - [`signature`]: the signing algorithm and [`KhipuSignature`], the client's
+//!   authentication strategy; [`request`]: the shape of every Khipu request.
 //! - [`notification`]: verifying the notifications Khipu posts to `notify_url`.
-//! - [`amount`]: the one place that writes amounts for Khipu.
-//! - [`status`]: the one table from Khipu's statuses to [`PaymentStatus`](pagos_core::PaymentStatus).
+//! - [`error`]: Khipu's error envelopes; [`amount`]: the one place that writes amounts
+//!   for Khipu; [`status`]: the one table from Khipu's statuses to
+//!   [`PaymentStatus`](pagos_core::PaymentStatus).
+//!
+//! Every answer type keeps Khipu's JSON exactly as received in its `raw` field.
 //!
 //! ```no_run
 //! # async fn run() -> pagos_core::Result<()> {
@@ -23,7 +44,7 @@
 //! use pagos_khipu::{CreatePaymentRequest, KhipuClient};
 //!
 //! let client = KhipuClient::builder()
-//!     .receiver_id(1234u64)
+//!     .receiver_id("1234")
 //!     .secret(std::env::var("KHIPU_SECRET").unwrap_or_default())
 //!     .build()?;
 //!
@@ -46,7 +67,7 @@
 //!     .build()?;
 //! let created = client.payments().create(&khipu).await?;
 //! let now = client.payments().get(&created.payment_id).await?;
-//! println!("{:?}", now.unified_status());
+//! println!("{:?} {}", now.unified_status(), now.raw.get());
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
@@ -75,21 +96,28 @@ pub mod notification;
 pub mod payments;
 mod provider;
 pub mod receivers;
+pub mod request;
 pub mod signature;
 pub mod status;
 
-pub use banks::{BankItem, Banks, BanksResponse};
-pub use client::{DEFAULT_BASE_URL, KhipuClient, KhipuClientBuilder, PROVIDER};
-pub use merchants::{MerchantPaymentMethod, Merchants, PaymentMethodsResponse};
+/// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
+pub const PROVIDER: &str = "khipu";
+
+pub use banks::{BankItem, Banks, BanksResponse, ListBanks};
+pub use client::{DEFAULT_BASE_URL, KhipuClient, KhipuClientBuilder};
+pub use merchants::{ListPaymentMethods, MerchantPaymentMethod, Merchants, PaymentMethodsResponse};
 pub use notification::{Check, ExpectedOrder, ExpectedPayment, Notification, NotificationError};
 pub use pagos_core::Request;
 pub use payments::{
-    CreatePaymentRequest, CreatePaymentRequestBuilder, KhipuStatus, PaymentMethod, Payments,
-    PaymentsCreateResponse, PaymentsResponse, StatusDetail, SuccessResponse,
+    ConfirmPayment, CreatePayment, CreatePaymentRequest, CreatePaymentRequestBuilder,
+    DeletePayment, GetPayment, GetPaymentByNotificationToken, KhipuStatus, PaymentMethod, Payments,
+    PaymentsCreateResponse, PaymentsResponse, RefundPayment, StatusDetail, SuccessResponse,
 };
 pub use receivers::{
-    CreateReceiverRequest, CreateReceiverRequestBuilder, Receivers, ReceiversCreateResponse,
+    CreateReceiver, CreateReceiverRequest, CreateReceiverRequestBuilder, Receivers,
+    ReceiversCreateResponse,
 };
+pub use signature::KhipuSignature;
 
 /// The Khipu client, under the name every pagos provider crate uses.
 pub use client::KhipuClient as Client;

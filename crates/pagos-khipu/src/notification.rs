@@ -51,7 +51,7 @@ use std::fmt;
 use pagos_core::{Currency, Error, Money, PaymentStatus, ValidationError, validate};
 
 use crate::client::KhipuClient;
-use crate::payments::{NOTIFY_API_VERSION, PaymentsResponse};
+use crate::payments::{GetPaymentByNotificationToken, NOTIFY_API_VERSION, PaymentsResponse};
 
 /// A parsed notification body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,7 +380,8 @@ impl NotificationError {
 
 impl KhipuClient {
     /// Verifies a notification: parses the raw POST body, fetches the payment by its
-    /// token (signed `GET /payments?notification_token=…`) and checks it against
+    /// token ([`GetPaymentByNotificationToken`], a signed
+    /// `GET /payments?notification_token=…`) and checks it against
     /// `expected` and this client's receiver id. See the [module docs](crate::notification).
     ///
     /// Returns the confirmed payment. A pure read: repeating it for a repeated
@@ -399,8 +400,9 @@ impl KhipuClient {
         expected.validate().map_err(NotificationError::Invalid)?;
         let notification = Notification::parse(body)?;
         let payment = self
-            .payments()
-            .get_by_notification_token(&notification.notification_token)
+            .run(&GetPaymentByNotificationToken::new(
+                &notification.notification_token,
+            ))
             .await
             .map_err(NotificationError::Fetch)?;
         expected.check(self.receiver_id(), &payment)?;

@@ -1,19 +1,35 @@
-//! Payments: `POST /payments`, `GET /payments`, `GET|DELETE /payments/{id}`,
-//! `POST /payments/{id}/confirm`, `POST /payments/{id}/refunds`.
+//! Payments (Khipu's REST API 2.0 reference, methods `paymentsPost`, `paymentsGet`,
+//! `paymentsIdGet`, `paymentsIdDelete`, `paymentsIdConfirmPost`,
+//! `paymentsIdRefundsPost`):
+//!
+//! | endpoint | call | idempotency |
+//! |---|---|---|
+//! | [`CreatePayment`] | `POST /payments` | once |
+//! | [`GetPayment`] | `GET /payments/{id}` | read |
+//! | [`GetPaymentByNotificationToken`] | `GET /payments?notification_token=…` | read |
+//! | [`DeletePayment`] | `DELETE /payments/{id}` | once |
+//! | [`ConfirmPayment`] | `POST /payments/{id}/confirm` | once |
+//! | [`RefundPayment`] | `POST /payments/{id}/refunds` | once |
+//!
+//! "Once": Khipu documents no idempotency key, so a call that changes state is never
+//! sent again once it may have reached Khipu (see [`pagos_core::transport`]).
 
 use std::fmt;
 
-use pagos_core::transport::Method;
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method};
 use pagos_core::{
-    Currency, Decimal, Error, Money, PaymentStatus, Request, Response, ValidationError, validate,
+    BaseUrl, Currency, Decimal, Error, Money, PaymentStatus, Raw, Request, Response, Result,
+    ValidationError, validate,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::amount;
 use crate::client::KhipuClient;
 use crate::de;
+use crate::request::form_request;
 
 /// The notification API version this crate asks for and understands.
 pub const NOTIFY_API_VERSION: &str = "1.3";
@@ -68,6 +84,13 @@ macro_rules! wire_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl Serialize for $name {
+            /// The text Khipu uses, unknown values as they were sent.
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
     };
 }
 
@@ -116,7 +139,9 @@ wire_enum! {
 /// A payment as Khipu reports it (`PaymentsResponse` in Khipu's REST API 2.0
 /// reference, plus `funds_source` and `discount`). Every field but `payment_id` may be
 /// missing.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Serializing it writes the typed fields and, under `raw`, Khipu's answer as received.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentsResponse {
     /// Khipu's id of the payment (12 alphanumeric characters).
@@ -238,6 +263,10 @@ pub struct PaymentsResponse {
     /// An amount deducted from the value paid.
     #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub discount: Option<Decimal>,
+    /// Khipu's answer exactly as received (set by the endpoint that read it; `null`
+    /// for a value decoded by hand).
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl PaymentsResponse {
@@ -270,7 +299,7 @@ fn parse_time(text: &str) -> Option<OffsetDateTime> {
 
 /// Khipu's answer to `POST /payments` (`PaymentsCreateResponse` in the API reference,
 /// plus `webpay_url`, `hites_url` and `payme_url`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentsCreateResponse {
     /// Khipu's id of the new payment.
@@ -299,23 +328,39 @@ pub struct PaymentsCreateResponse {
     /// A PayMe URL, when enabled for the account.
     #[serde(default)]
     pub payme_url: Option<String>,
+    /// Khipu's answer exactly as received.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
-/// Khipu's plain success answer (`SuccessResponse` in the API reference).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// Khipu's plain success answer (`SuccessResponse` in the API reference), to
+/// `DELETE /payments/{id}`, `POST /payments/{id}/confirm` and
+/// `POST /payments/{id}/refunds`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SuccessResponse {
     /// A message to show the user.
     #[serde(default)]
     pub message: Option<String>,
+    /// Khipu's answer exactly as received; `null` when the body was empty (a success
+    /// without a message).
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
-/// Decodes a [`SuccessResponse`]; an empty body is a success without a message.
-pub(crate) fn decode_success(resp: &Response) -> Result<(SuccessResponse, pagos_core::Raw), Error> {
-    if resp.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok((SuccessResponse::default(), pagos_core::Raw::null()));
+impl SuccessResponse {
+    /// Reads a success answer: an empty (or blank) body is a success without a message.
+    ///
+    /// # Errors
+    /// [`Error::OutcomeUnknown`] for a body that is neither blank nor the JSON object.
+    pub fn parse(response: &Response) -> Result<SuccessResponse> {
+        if response.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(SuccessResponse::default());
+        }
+        let (mut answer, raw): (SuccessResponse, Raw) = response.json_with_raw()?;
+        answer.raw = raw;
+        Ok(answer)
     }
-    crate::client::decode(resp)
 }
 
 /// The form parameters of `POST /payments`, every field in the API reference.
@@ -676,16 +721,6 @@ impl CreatePaymentRequestBuilder {
     }
 }
 
-/// The payments endpoints. Get one with [`KhipuClient::payments`].
-///
-/// Each call has a `prepare_*` method that only describes the signed request (for
-/// inspection, or to send later with [`KhipuClient::execute`]) and a method that sends
-/// it and decodes the answer.
-#[derive(Debug, Clone, Copy)]
-pub struct Payments<'a> {
-    client: &'a KhipuClient,
-}
-
 /// Checks a payment id before it becomes a path segment: a blank id, a dot segment
 /// (`..` would turn `DELETE /payments/{id}` into `DELETE /`) or a control character is
 /// refused under the caller's name for it, before anything is signed or sent.
@@ -694,211 +729,349 @@ fn payment_id(id: &str) -> Result<&str, ValidationError> {
     Ok(id)
 }
 
+/// Reads a payment answer, keeping it as received.
+fn parse_payment(response: &Response) -> Result<PaymentsResponse> {
+    let (mut payment, raw): (PaymentsResponse, Raw) = response.json_with_raw()?;
+    payment.raw = raw;
+    Ok(payment)
+}
+
+/// No query or form parameters.
+const NONE: &[(&str, &str)] = &[];
+
+/// `POST /payments` ("Crear un pago", `paymentsPost`): creates a payment; send the
+/// payer to its `payment_url`.
+///
+/// Sent once, never retried after it may have reached Khipu: Khipu documents no
+/// idempotency key and does not deduplicate `transaction_id`. When the outcome is
+/// unknown (timeout, lost connection, 5xx, undecodable answer) the error's hint says
+/// how to find the payment by `transaction_id` before creating it again.
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// use pagos_khipu::payments::CreatePayment;
+/// use pagos_khipu::{CreatePaymentRequest, KhipuClient};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let client = KhipuClient::builder().receiver_id("1234").secret("abc123").build()?;
+/// let request = CreatePaymentRequest::builder("Test", Money::parse("1000", Currency::Clp)?).build()?;
+/// // The request exactly as it would be sent, signature included; nothing is sent.
+/// let signed = client.executor().authorized(&CreatePayment::new(&request)).await?;
+/// assert_eq!(signed.url().as_str(), "https://khipu.com/api/2.0/payments");
+/// assert_eq!(signed.body_bytes(), b"subject=Test&currency=CLP&amount=1000");
+/// assert_eq!(
+///     signed.header_str("authorization"),
+///     Some("1234:59f94d3543de7b6fe9913e016124d456733425564be65409102ee3c2a094b659")
+/// );
+/// // Sending it: `client.run(&CreatePayment::new(&request)).await?`,
+/// // or `client.payments().create(&request).await?`.
+/// # Ok::<(), pagos_core::Error>(()) }).unwrap();
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct CreatePayment<'a> {
+    request: &'a CreatePaymentRequest,
+}
+
+impl<'a> CreatePayment<'a> {
+    /// Creates `request` (validated again when described, so a request changed after
+    /// `build()` is still checked).
+    pub fn new(request: &'a CreatePaymentRequest) -> Self {
+        CreatePayment { request }
+    }
+}
+
+impl Endpoint for CreatePayment<'_> {
+    type Output = PaymentsCreateResponse;
+    const OPERATION: &'static str = "create_payment";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let form = self.request.to_form()?;
+        let url = base.join(&["payments"])?;
+        Ok(form_request(
+            Method::POST,
+            url,
+            Self::OPERATION,
+            NONE,
+            &form,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<PaymentsCreateResponse> {
+        let (mut created, raw): (PaymentsCreateResponse, Raw) = response.json_with_raw()?;
+        created.raw = raw;
+        Ok(created)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(outcome_hint(self.request.transaction_id.as_deref()))
+    }
+}
+
+/// `GET /payments/{id}` ("Obtener información de un pago", `paymentsIdGet`): a payment
+/// by Khipu's id.
+#[derive(Debug, Clone, Copy)]
+pub struct GetPayment<'a> {
+    id: &'a str,
+}
+
+impl<'a> GetPayment<'a> {
+    /// Fetches the payment `id`.
+    pub fn new(id: &'a str) -> Self {
+        GetPayment { id }
+    }
+}
+
+impl Endpoint for GetPayment<'_> {
+    type Output = PaymentsResponse;
+    const OPERATION: &'static str = "get_payment";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// # Errors
+    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change
+    /// the path (see [`pagos_core::validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let url = base.join(&["payments", payment_id(self.id)?])?;
+        Ok(form_request(Method::GET, url, Self::OPERATION, NONE, NONE)?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<PaymentsResponse> {
+        parse_payment(response)
+    }
+}
+
+/// `GET /payments?notification_token=…` ("Obtener información de un pago",
+/// `paymentsGet`): a payment by the token Khipu posted to `notify_url` (notification
+/// API 1.3). See also [`KhipuClient::verify_notification`].
+#[derive(Debug, Clone, Copy)]
+pub struct GetPaymentByNotificationToken<'a> {
+    token: &'a str,
+}
+
+impl<'a> GetPaymentByNotificationToken<'a> {
+    /// Fetches the payment notified with `token`.
+    pub fn new(token: &'a str) -> Self {
+        GetPaymentByNotificationToken { token }
+    }
+}
+
+impl Endpoint for GetPaymentByNotificationToken<'_> {
+    type Output = PaymentsResponse;
+    const OPERATION: &'static str = "get_payment_by_notification_token";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    /// # Errors
+    /// [`Error::Validation`] on `notification_token` for a blank token, a dot segment
+    /// or a control character.
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        // A query value cannot change the path, but the token usually comes from an
+        // unauthenticated POST: a blank, dot-only or control-character token is no
+        // token Khipu issues, so it is refused before anything is signed or sent.
+        validate::path_id("notification_token", self.token)?;
+        let url = base.join(&["payments"])?;
+        let query = [("notification_token", self.token)];
+        Ok(form_request(
+            Method::GET,
+            url,
+            Self::OPERATION,
+            &query,
+            NONE,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<PaymentsResponse> {
+        parse_payment(response)
+    }
+}
+
+/// `DELETE /payments/{id}` ("Borrar un pago", `paymentsIdDelete`): deletes a payment
+/// that is still pending; Khipu refuses to delete any other. It cannot be undone.
+///
+/// Sent once: a resent delete after a lost answer is refused although the first one
+/// worked.
+#[derive(Debug, Clone, Copy)]
+pub struct DeletePayment<'a> {
+    id: &'a str,
+}
+
+impl<'a> DeletePayment<'a> {
+    /// Deletes the payment `id`.
+    pub fn new(id: &'a str) -> Self {
+        DeletePayment { id }
+    }
+}
+
+impl Endpoint for DeletePayment<'_> {
+    type Output = SuccessResponse;
+    const OPERATION: &'static str = "delete_payment";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`Error::Validation`] on `payment_id` (see [`pagos_core::validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let url = base.join(&["payments", payment_id(self.id)?])?;
+        Ok(form_request(
+            Method::DELETE,
+            url,
+            Self::OPERATION,
+            NONE,
+            NONE,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<SuccessResponse> {
+        SuccessResponse::parse(response)
+    }
+}
+
+/// `POST /payments/{id}/confirm` ("Confirmar el pago", `paymentsIdConfirmPost`):
+/// confirms a payment so it is settled the next day. Sent once.
+#[derive(Debug, Clone, Copy)]
+pub struct ConfirmPayment<'a> {
+    id: &'a str,
+}
+
+impl<'a> ConfirmPayment<'a> {
+    /// Confirms the payment `id`.
+    pub fn new(id: &'a str) -> Self {
+        ConfirmPayment { id }
+    }
+}
+
+impl Endpoint for ConfirmPayment<'_> {
+    type Output = SuccessResponse;
+    const OPERATION: &'static str = "confirm_payment";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`Error::Validation`] on `payment_id` (see [`pagos_core::validate::path_id`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let url = base.join(&["payments", payment_id(self.id)?, "confirm"])?;
+        Ok(form_request(
+            Method::POST,
+            url,
+            Self::OPERATION,
+            NONE,
+            NONE,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<SuccessResponse> {
+        SuccessResponse::parse(response)
+    }
+}
+
+/// `POST /payments/{id}/refunds` ("Reembolsar total o parcialmente un pago",
+/// `paymentsIdRefundsPost`): refunds a payment in full (no amount) or in part. Only for
+/// merchants collecting in a Khipu account, before the funds are settled.
+///
+/// Sent once: Khipu does not deduplicate refunds, so a resend could refund twice.
+#[derive(Debug, Clone, Copy)]
+pub struct RefundPayment<'a> {
+    id: &'a str,
+    amount: Option<&'a Money>,
+}
+
+impl<'a> RefundPayment<'a> {
+    /// Refunds `amount` of the payment `id`, or all of it when `amount` is `None`.
+    pub fn new(id: &'a str, amount: Option<&'a Money>) -> Self {
+        RefundPayment { id, amount }
+    }
+}
+
+impl Endpoint for RefundPayment<'_> {
+    type Output = SuccessResponse;
+    const OPERATION: &'static str = "refund_payment";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`Error::Validation`] on `payment_id` (see [`pagos_core::validate::path_id`]) or
+    /// on `amount` for an amount Khipu cannot take ([`crate::amount`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let url = base.join(&["payments", payment_id(self.id)?, "refunds"])?;
+        let form = match self.amount {
+            Some(m) => vec![("amount", amount::to_wire("amount", m)?)],
+            None => Vec::new(),
+        };
+        Ok(form_request(
+            Method::POST,
+            url,
+            Self::OPERATION,
+            NONE,
+            &form,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<SuccessResponse> {
+        SuccessResponse::parse(response)
+    }
+}
+
+/// The payments resource. Get one with [`KhipuClient::payments`]; each method runs one
+/// endpoint of this module.
+#[derive(Debug, Clone, Copy)]
+pub struct Payments<'a> {
+    client: &'a KhipuClient,
+}
+
 impl<'a> Payments<'a> {
     pub(crate) fn new(client: &'a KhipuClient) -> Self {
         Payments { client }
     }
 
-    /// Describes `POST /payments` after validating `request`.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] for a bad request; nothing is sent.
-    pub fn prepare_create(&self, request: &CreatePaymentRequest) -> Result<Request, Error> {
-        let form = request.to_form()?;
-        self.client
-            .signed_request(Method::POST, &["payments"], "create_payment", &[], &form)
-    }
-
-    /// Creates a payment (`POST /payments`); send the payer to `payment_url`.
-    ///
-    /// The call is sent once, never retried. When its outcome is unknown (timeout, lost
-    /// connection, undecodable answer) the error's hint says how to find the payment by
-    /// `transaction_id` before creating it again.
+    /// Creates a payment ([`CreatePayment`]); send the payer to `payment_url`.
     ///
     /// # Errors
     /// [`Error::Validation`] before sending; [`Error::Provider`] when Khipu refuses;
-    /// [`Error::OutcomeUnknown`] with a hint as above.
-    pub async fn create(
-        &self,
-        request: &CreatePaymentRequest,
-    ) -> Result<PaymentsCreateResponse, Error> {
-        self.create_with_raw(request).await.map(|(r, _)| r)
+    /// [`Error::OutcomeUnknown`] with a hint to look the payment up by
+    /// `transaction_id`.
+    pub async fn create(&self, request: &CreatePaymentRequest) -> Result<PaymentsCreateResponse> {
+        self.client.run(&CreatePayment::new(request)).await
     }
 
-    pub(crate) async fn create_with_raw(
-        &self,
-        request: &CreatePaymentRequest,
-    ) -> Result<(PaymentsCreateResponse, pagos_core::Raw), Error> {
-        let prepared = self.prepare_create(request)?;
-        let result = async {
-            let response = self.client.execute(prepared).await?;
-            crate::client::decode(&response)
-        }
-        .await;
-        result.map_err(|e| match e {
-            Error::OutcomeUnknown(u) => {
-                let hint = outcome_hint(request.transaction_id.as_deref());
-                Error::OutcomeUnknown(Box::new(u.with_hint(hint)))
-            }
-            other => other,
-        })
-    }
-
-    /// Describes `GET /payments/{id}`.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `payment_id` for a blank id, a dot segment or a control
-    /// character.
-    pub fn prepare_get(&self, id: &str) -> Result<Request, Error> {
-        let id = payment_id(id)?;
-        self.client
-            .signed_request(Method::GET, &["payments", id], "get_payment", &[], &[])
-    }
-
-    /// Fetches a payment by Khipu's id (`GET /payments/{id}`).
+    /// Fetches a payment by Khipu's id ([`GetPayment`]).
     ///
     /// # Errors
     /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
-    pub async fn get(&self, id: &str) -> Result<PaymentsResponse, Error> {
-        self.get_with_raw(id).await.map(|(r, _)| r)
-    }
-
-    pub(crate) async fn get_with_raw(
-        &self,
-        id: &str,
-    ) -> Result<(PaymentsResponse, pagos_core::Raw), Error> {
-        self.client.execute_json(self.prepare_get(id)?).await
-    }
-
-    /// Describes `GET /payments?notification_token=…`.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `notification_token` for a blank token, a dot segment
-    /// or a control character.
-    pub fn prepare_get_by_notification_token(&self, token: &str) -> Result<Request, Error> {
-        // A query value cannot change the path, but the token usually comes from an
-        // unauthenticated POST: a blank, dot-only or control-character token is no
-        // token Khipu issues, so it is refused before anything is signed or sent.
-        validate::path_id("notification_token", token)?;
-        self.client.signed_request(
-            Method::GET,
-            &["payments"],
-            "get_payment_by_notification_token",
-            &[("notification_token", token.to_string())],
-            &[],
-        )
+    /// path; otherwise see [`Error`].
+    pub async fn get(&self, id: &str) -> Result<PaymentsResponse> {
+        self.client.run(&GetPayment::new(id)).await
     }
 
     /// Fetches a payment by the token Khipu sent to `notify_url`
-    /// (`GET /payments?notification_token=…`). See also
+    /// ([`GetPaymentByNotificationToken`]). See also
     /// [`KhipuClient::verify_notification`].
     ///
     /// # Errors
-    /// [`Error::Validation`] on `notification_token` (see
-    /// [`pagos_core::validate::path_id`]); otherwise see [`Error`].
-    pub async fn get_by_notification_token(&self, token: &str) -> Result<PaymentsResponse, Error> {
-        let (payment, _) = self
-            .client
-            .execute_json(self.prepare_get_by_notification_token(token)?)
-            .await?;
-        Ok(payment)
+    /// [`Error::Validation`] on `notification_token`; otherwise see [`Error`].
+    pub async fn get_by_notification_token(&self, token: &str) -> Result<PaymentsResponse> {
+        self.client
+            .run(&GetPaymentByNotificationToken::new(token))
+            .await
     }
 
-    /// Describes `DELETE /payments/{id}`.
+    /// Deletes a pending payment ([`DeletePayment`]).
     ///
     /// # Errors
-    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path (see [`pagos_core::validate::path_id`]).
-    pub fn prepare_delete(&self, id: &str) -> Result<Request, Error> {
-        let id = payment_id(id)?;
-        self.client.signed_request(
-            Method::DELETE,
-            &["payments", id],
-            "delete_payment",
-            &[],
-            &[],
-        )
+    /// [`Error::Validation`] on `payment_id`; otherwise see [`Error`].
+    pub async fn delete(&self, id: &str) -> Result<SuccessResponse> {
+        self.client.run(&DeletePayment::new(id)).await
     }
 
-    /// Deletes a payment that is still pending (`DELETE /payments/{id}`); Khipu refuses
-    /// to delete any other. It cannot be undone.
+    /// Confirms a payment so it is settled ([`ConfirmPayment`]).
     ///
     /// # Errors
-    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
-    pub async fn delete(&self, id: &str) -> Result<SuccessResponse, Error> {
-        let response = self.client.execute(self.prepare_delete(id)?).await?;
-        decode_success(&response).map(|(r, _)| r)
+    /// [`Error::Validation`] on `payment_id`; otherwise see [`Error`].
+    pub async fn confirm(&self, id: &str) -> Result<SuccessResponse> {
+        self.client.run(&ConfirmPayment::new(id)).await
     }
 
-    /// Describes `POST /payments/{id}/confirm`.
+    /// Refunds a payment in full (`amount` `None`) or in part ([`RefundPayment`]).
     ///
     /// # Errors
-    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path (see [`pagos_core::validate::path_id`]).
-    pub fn prepare_confirm(&self, id: &str) -> Result<Request, Error> {
-        let id = payment_id(id)?;
-        self.client.signed_request(
-            Method::POST,
-            &["payments", id, "confirm"],
-            "confirm_payment",
-            &[],
-            &[],
-        )
-    }
-
-    /// Confirms a payment so it is settled the next day (`POST /payments/{id}/confirm`).
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path (see [`pagos_core::validate::path_id`]); otherwise see [`Error`].
-    pub async fn confirm(&self, id: &str) -> Result<SuccessResponse, Error> {
-        let response = self.client.execute(self.prepare_confirm(id)?).await?;
-        decode_success(&response).map(|(r, _)| r)
-    }
-
-    /// Describes `POST /payments/{id}/refunds`; `amount` `None` refunds everything.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `payment_id` for an id that is blank or would change the
-    /// path, or on `amount` for a bad amount.
-    pub fn prepare_refund(&self, id: &str, amount: Option<&Money>) -> Result<Request, Error> {
-        let id = payment_id(id)?;
-        let form = match amount {
-            Some(m) => vec![("amount", amount::to_wire("amount", m)?)],
-            None => Vec::new(),
-        };
-        self.client.signed_request(
-            Method::POST,
-            &["payments", id, "refunds"],
-            "refund_payment",
-            &[],
-            &form,
-        )
-    }
-
-    /// Refunds a payment in full (`amount` `None`) or in part
-    /// (`POST /payments/{id}/refunds`). Only for merchants collecting in a Khipu account,
-    /// before the funds are settled.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `payment_id` (see [`pagos_core::validate::path_id`]) or
-    /// `amount`; otherwise see [`Error`].
-    pub async fn refund(&self, id: &str, amount: Option<&Money>) -> Result<SuccessResponse, Error> {
-        self.refund_with_raw(id, amount).await.map(|(r, _)| r)
-    }
-
-    pub(crate) async fn refund_with_raw(
-        &self,
-        id: &str,
-        amount: Option<&Money>,
-    ) -> Result<(SuccessResponse, pagos_core::Raw), Error> {
-        let response = self
-            .client
-            .execute(self.prepare_refund(id, amount)?)
-            .await?;
-        decode_success(&response)
+    /// [`Error::Validation`] on `payment_id` or `amount`; otherwise see [`Error`].
+    pub async fn refund(&self, id: &str, amount: Option<&Money>) -> Result<SuccessResponse> {
+        self.client.run(&RefundPayment::new(id, amount)).await
     }
 }
 
@@ -923,7 +1096,7 @@ mod tests {
         Money::parse(s, Currency::Clp).unwrap()
     }
 
-    fn field(r: Result<CreatePaymentRequest, Error>) -> String {
+    fn field(r: Result<CreatePaymentRequest>) -> String {
         match r {
             Err(Error::Validation(v)) => v.field().to_string(),
             other => panic!("expected a validation error, got {other:?}"),

@@ -6,7 +6,8 @@ use pagos_core::{
     PaymentStatus, Refund, RefundRequest, Result, ValidationError, async_trait,
 };
 
-use crate::client::{KhipuClient, PROVIDER};
+use crate::PROVIDER;
+use crate::client::KhipuClient;
 use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResponse};
 
 /// Maps the unified request to Khipu's form:
@@ -104,7 +105,8 @@ fn instructions(
 }
 
 impl From<&PaymentsCreateResponse> for Payment {
-    /// A just-created payment: `Pending`, with redirect instructions.
+    /// A just-created payment: `Pending`, with redirect instructions and Khipu's answer
+    /// as its `raw`.
     fn from(r: &PaymentsCreateResponse) -> Self {
         let mut payment = Payment::new(PROVIDER, r.payment_id.clone(), PaymentStatus::Pending);
         payment.instructions = instructions(
@@ -113,18 +115,21 @@ impl From<&PaymentsCreateResponse> for Payment {
             r.transfer_url.as_ref(),
             r.app_url.as_ref(),
         );
+        payment.raw = r.raw.clone();
         payment
     }
 }
 
 impl From<&PaymentsResponse> for Payment {
-    /// A payment as Khipu reports it; the status follows [`crate::status`]. Redirect
-    /// instructions are kept only while the payer can still pay (`Pending`).
+    /// A payment as Khipu reports it; the status follows [`crate::status`], `raw` is
+    /// Khipu's answer. Redirect instructions are kept only while the payer can still
+    /// pay (`Pending`).
     fn from(r: &PaymentsResponse) -> Self {
         let status = r.unified_status();
         let mut payment = Payment::new(PROVIDER, r.payment_id.clone(), status.clone());
         payment.merchant_reference = r.transaction_id.clone().filter(|t| !t.is_empty());
         payment.amount = r.money();
+        payment.raw = r.raw.clone();
         if status == PaymentStatus::Pending {
             payment.instructions = instructions(
                 r.payment_url.as_ref(),
@@ -156,20 +161,17 @@ impl PaymentProvider for KhipuClient {
     /// unknown outcome carries a hint to look the payment up by `transaction_id`.
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
         let khipu = CreatePaymentRequest::try_from(request)?;
-        let (created, raw) = self.payments().create_with_raw(&khipu).await?;
+        let created = self.payments().create(&khipu).await?;
         let mut payment = Payment::from(&created);
         payment.merchant_reference = request.merchant_reference.clone();
         payment.amount = Some(request.amount);
-        payment.raw = raw;
         Ok(payment)
     }
 
     /// `GET /payments/{id}`.
     async fn get_payment(&self, id: &str) -> Result<Payment> {
-        let (found, raw) = self.payments().get_with_raw(id).await?;
-        let mut payment = Payment::from(&found);
-        payment.raw = raw;
-        Ok(payment)
+        let found = self.payments().get(id).await?;
+        Ok(Payment::from(&found))
     }
 
     /// `DELETE /payments/{id}`: Khipu deletes only payments still pending and refuses
@@ -178,16 +180,17 @@ impl PaymentProvider for KhipuClient {
         self.payments().delete(id).await.map(|_| ())
     }
 
-    /// `POST /payments/{id}/refunds`, in full (no amount) or in part.
+    /// `POST /payments/{id}/refunds`, in full (no amount) or in part. The refund's `raw`
+    /// is Khipu's answer (`null` when the body was empty).
     async fn refund_payment(&self, request: &RefundRequest) -> Result<Refund> {
-        let (answer, raw) = self
+        let answer = self
             .payments()
-            .refund_with_raw(&request.payment_id, request.amount.as_ref())
+            .refund(&request.payment_id, request.amount.as_ref())
             .await?;
         let mut refund = Refund::new(PROVIDER, request.payment_id.clone());
         refund.amount = request.amount;
         refund.message = answer.message;
-        refund.raw = raw;
+        refund.raw = answer.raw;
         Ok(refund)
     }
 }

@@ -1,31 +1,48 @@
-//! Receivers: `POST /receivers` (creating collection accounts under an integrator).
+//! Receivers: `POST /receivers` ("Crear una nueva cuenta de cobro", `receiversPost` in
+//! Khipu's REST API 2.0 reference): creating collection accounts under an integrator.
 
 use std::fmt;
 
-use pagos_core::transport::Method;
-use pagos_core::{Error, Request, SecretString, ValidationError, validate};
-use serde::{Deserialize, Deserializer};
+use pagos_core::endpoint::Endpoint;
+use pagos_core::transport::{Idempotency, Method};
+use pagos_core::{
+    BaseUrl, Error, ExposeSecret, Raw, Request, Response, Result, SecretString, ValidationError,
+    validate,
+};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::client::KhipuClient;
 use crate::de;
+use crate::request::form_request;
 
 /// Khipu's answer to `POST /receivers` (`ReceiversCreateResponse` in the API reference).
 ///
 /// The new account's `secret` signs its requests: it is a [`SecretString`], and `Debug`
-/// shows `[REDACTED]`.
-#[derive(Clone, Deserialize)]
+/// shows `[REDACTED]` for it and for the `secret` member of [`raw`](Self::raw) (the
+/// core [`Raw`]'s `Debug` redacts credential-like members, `secret` among them).
+/// Serializing the answer writes the secret: it is what the answer is for, so keep
+/// what you serialize it into safe.
+#[derive(Clone, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ReceiversCreateResponse {
     /// The new receiver's id, as text.
     #[serde(deserialize_with = "de::text")]
     pub receiver_id: String,
     /// The new receiver's secret.
-    #[serde(deserialize_with = "secret")]
+    #[serde(deserialize_with = "secret", serialize_with = "expose")]
     pub secret: SecretString,
+    /// Khipu's answer exactly as received, secret included (`null` for a value
+    /// decoded by hand).
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<SecretString, D::Error> {
     String::deserialize(d).map(SecretString::from)
+}
+
+fn expose<S: Serializer>(secret: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(secret.expose_secret())
 }
 
 impl fmt::Debug for ReceiversCreateResponse {
@@ -33,6 +50,7 @@ impl fmt::Debug for ReceiversCreateResponse {
         f.debug_struct("ReceiversCreateResponse")
             .field("receiver_id", &self.receiver_id)
             .field("secret", &"[REDACTED]")
+            .field("raw", &self.raw)
             .finish()
     }
 }
@@ -285,7 +303,50 @@ impl CreateReceiverRequestBuilder {
     }
 }
 
-/// The receivers endpoint. Get one with [`KhipuClient::receivers`].
+/// `POST /receivers`: creates a receiver (collection account), signed with the
+/// integrator's credentials. Sent once, never retried after it may have reached Khipu:
+/// a second copy would create a second account with its own secret.
+#[derive(Debug, Clone, Copy)]
+pub struct CreateReceiver<'a> {
+    request: &'a CreateReceiverRequest,
+}
+
+impl<'a> CreateReceiver<'a> {
+    /// Creates `request` (validated again when described).
+    pub fn new(request: &'a CreateReceiverRequest) -> Self {
+        CreateReceiver { request }
+    }
+}
+
+impl Endpoint for CreateReceiver<'_> {
+    type Output = ReceiversCreateResponse;
+    const OPERATION: &'static str = "create_receiver";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    /// # Errors
+    /// [`Error::Validation`] naming the first bad field (see
+    /// [`CreateReceiverRequest::validate`]).
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        let form = self.request.to_form()?;
+        let none: &[(&str, &str)] = &[];
+        let url = base.join(&["receivers"])?;
+        Ok(form_request(
+            Method::POST,
+            url,
+            Self::OPERATION,
+            none,
+            &form,
+        )?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<ReceiversCreateResponse> {
+        let (mut created, raw): (ReceiversCreateResponse, Raw) = response.json_with_raw()?;
+        created.raw = raw;
+        Ok(created)
+    }
+}
+
+/// The receivers resource. Get one with [`KhipuClient::receivers`].
 #[derive(Debug, Clone, Copy)]
 pub struct Receivers<'a> {
     client: &'a KhipuClient,
@@ -296,37 +357,18 @@ impl<'a> Receivers<'a> {
         Receivers { client }
     }
 
-    /// Describes `POST /receivers` after validating `request`.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] for a bad request; nothing is sent.
-    pub fn prepare_create(&self, request: &CreateReceiverRequest) -> Result<Request, Error> {
-        let form = request.to_form()?;
-        self.client
-            .signed_request(Method::POST, &["receivers"], "create_receiver", &[], &form)
-    }
-
-    /// Creates a receiver (`POST /receivers`), signed with the integrator's credentials.
-    /// Sent once, never retried.
+    /// Creates a receiver ([`CreateReceiver`]).
     ///
     /// # Errors
     /// [`Error::Validation`] before sending; otherwise see [`Error`].
-    pub async fn create(
-        &self,
-        request: &CreateReceiverRequest,
-    ) -> Result<ReceiversCreateResponse, Error> {
-        let (created, _) = self
-            .client
-            .execute_json(self.prepare_create(request)?)
-            .await?;
-        Ok(created)
+    pub async fn create(&self, request: &CreateReceiverRequest) -> Result<ReceiversCreateResponse> {
+        self.client.run(&CreateReceiver::new(request)).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pagos_core::ExposeSecret;
 
     pub(crate) fn full() -> CreateReceiverRequestBuilder {
         CreateReceiverRequest::builder()
@@ -347,7 +389,7 @@ mod tests {
             .contact_phone("+56912345678")
     }
 
-    fn field(r: Result<CreateReceiverRequest, Error>) -> String {
+    fn field(r: Result<CreateReceiverRequest>) -> String {
         match r {
             Err(Error::Validation(v)) => v.field().to_string(),
             other => panic!("expected a validation error, got {other:?}"),

@@ -27,8 +27,16 @@
 //!     "1234:59f94d3543de7b6fe9913e016124d456733425564be65409102ee3c2a094b659"
 //! );
 //! ```
+//!
+//! [`KhipuSignature`] is the client's authentication strategy: it signs a described
+//! [`Request`] (method, URL without its query, the query pairs and the form body pairs)
+//! and adds the `Authorization` header.
+
+use std::fmt;
 
 use hmac::{Hmac, Mac};
+use pagos_core::endpoint::{Authorize, Authorized};
+use pagos_core::{ExposeSecret, Request, SecretString};
 use sha2::Sha256;
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -118,6 +126,112 @@ pub fn authorization(
 ) -> String {
     let hex = sign(secret, &string_to_sign(method, url, params));
     format!("{receiver_id}:{hex}")
+}
+
+/// The parameters Khipu signs for a described request: its query pairs, then its form
+/// body pairs (when the body is `application/x-www-form-urlencoded`), decoded, in the
+/// order they are sent.
+pub fn request_params(request: &Request) -> Vec<(String, String)> {
+    let mut params: Vec<(String, String)> = request.url().query_pairs().into_owned().collect();
+    let form = request
+        .header_str("content-type")
+        .is_some_and(|c| c.starts_with(crate::request::FORM));
+    if form {
+        params.extend(url::form_urlencoded::parse(request.body_bytes()).into_owned());
+    }
+    params
+}
+
+/// The string Khipu signs for a described request: [`string_to_sign`] over its method,
+/// its URL without the query string, and [`request_params`].
+///
+/// ```
+/// use pagos_khipu::{request, signature};
+///
+/// let r = request::parse_request("GET", "https://khipu.com/api/2.0/payments?notification_token=XYZ", &[] as &[(&str, &str)])?;
+/// assert_eq!(
+///     signature::request_string_to_sign(&r),
+///     "GET&https%3A%2F%2Fkhipu.com%2Fapi%2F2.0%2Fpayments&notification_token=XYZ"
+/// );
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+pub fn request_string_to_sign(request: &Request) -> String {
+    let params = request_params(request);
+    let refs: Vec<(&str, Option<&str>)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), Some(v.as_str())))
+        .collect();
+    string_to_sign(request.method().as_str(), request.url().as_str(), &refs)
+}
+
+/// Khipu's request signature as an authentication strategy: every request gets
+/// `Authorization: <receiver_id>:<hex>` computed from the request as described
+/// (see the [module docs](self)). `Debug` never shows the secret.
+///
+/// ```
+/// use pagos_khipu::{request, signature::KhipuSignature};
+///
+/// let signer = KhipuSignature::new("1234", "abc123");
+/// let r = request::parse_request("POST", "https://khipu.com/api/2.0/payments",
+///     &[("subject", "Test"), ("currency", "CLP"), ("amount", "1000")])?;
+/// assert_eq!(
+///     signer.authorization(&r),
+///     "1234:59f94d3543de7b6fe9913e016124d456733425564be65409102ee3c2a094b659"
+/// );
+/// assert!(!format!("{signer:?}").contains("abc123"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct KhipuSignature {
+    receiver_id: String,
+    secret: SecretString,
+}
+
+impl KhipuSignature {
+    /// Signs as `receiver_id` with its `secret`.
+    pub fn new(receiver_id: impl Into<String>, secret: impl Into<String>) -> Self {
+        KhipuSignature {
+            receiver_id: receiver_id.into(),
+            secret: SecretString::from(secret.into()),
+        }
+    }
+
+    /// The receiver (collection account) id it signs as.
+    pub fn receiver_id(&self) -> &str {
+        &self.receiver_id
+    }
+
+    /// The lowercase hex HMAC-SHA256 of [`request_string_to_sign`].
+    pub fn signature(&self, request: &Request) -> String {
+        sign(
+            self.secret.expose_secret(),
+            &request_string_to_sign(request),
+        )
+    }
+
+    /// The `Authorization` value for `request`: `<receiver_id>:<signature>`.
+    pub fn authorization(&self, request: &Request) -> String {
+        format!("{}:{}", self.receiver_id, self.signature(request))
+    }
+}
+
+impl fmt::Debug for KhipuSignature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KhipuSignature")
+            .field("receiver_id", &self.receiver_id)
+            .field("secret", &"[REDACTED]")
+            .finish()
+    }
+}
+
+#[pagos_core::async_trait]
+impl Authorize for KhipuSignature {
+    async fn authorize(&self, request: Request) -> pagos_core::Result<Authorized> {
+        let authorization = self.authorization(&request);
+        Ok(Authorized::new(
+            request.sensitive_header("authorization", &authorization)?,
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +414,89 @@ mod tests {
             "d49f7455610efd42cf14aa51e69a2ed00a8d4d94a79233121e52b82251b67660"
         );
         assert_ne!(hex, sign("clave", "GET&x"));
+    }
+
+    /// Every reference vector above, signed from a described request instead of from
+    /// the parts.
+    #[test]
+    fn reference_vectors_from_the_described_request() {
+        let signer = KhipuSignature::new("1234", "abc123");
+        let none: &[(&str, &str)] = &[];
+        let post = |subject: &str| {
+            crate::request::parse_request(
+                "POST",
+                &format!("{BASE}/payments"),
+                &[
+                    ("subject", subject),
+                    ("currency", "CLP"),
+                    ("amount", "1000"),
+                ],
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            signer.authorization(&post("Test")),
+            "1234:59f94d3543de7b6fe9913e016124d456733425564be65409102ee3c2a094b659"
+        );
+        assert_eq!(
+            signer.authorization(&post("ejemplo de compra")),
+            "1234:7a1c8e431b41b4546140f03d7e818633519d699f6bd095afeae3a9a352091377"
+        );
+        let get = crate::request::parse_request("GET", &format!("{BASE}/payments/abc123xyz"), none)
+            .unwrap();
+        assert_eq!(
+            signer.authorization(&get),
+            "1234:1b01c7a5841ff0ce39e1ee0563aeeca0531793df1d4ab5ca22bf28c054b7d4dc"
+        );
+        let by_token = crate::request::parse_request(
+            "GET",
+            &format!("{BASE}/payments?notification_token=XYZ"),
+            none,
+        )
+        .unwrap();
+        assert_eq!(
+            request_string_to_sign(&by_token),
+            "GET&https%3A%2F%2Fkhipu.com%2Fapi%2F2.0%2Fpayments&notification_token=XYZ"
+        );
+        assert_eq!(
+            signer.authorization(&by_token),
+            "1234:1b8a311b0ae3de5db79964400a7b4936a4f7007ae82c440fa16027c389ef095d"
+        );
+        // The edge-case values survive the form encoding of the body and the query.
+        let url = "http://127.0.0.1:8080/khipu/api/2.0/payments";
+        let params = [
+            ("subject", "Compra de café en Ñuñoa"),
+            ("body", "línea 1\nlínea 2"),
+            ("custom", "{\"a\":\"1&b=2+3/4?5%6!7*8'9(0)~\"}"),
+            ("amount", "12.5"),
+            ("transaction_id", ""),
+            ("currency", "CLF"),
+            ("picture_url", "https://x.cl/€.png"),
+        ];
+        let r = crate::request::parse_request("post", url, &params).unwrap();
+        assert_eq!(
+            signer.authorization(&r),
+            "1234:37ebcd1de4216183bb1d884885fa34c176c933288d3d2bb5a3ffe9f2f884932a"
+        );
+    }
+
+    #[tokio::test]
+    async fn authorize_adds_a_sensitive_authorization_header() {
+        let signer = KhipuSignature::new("1234", "abc123");
+        let r = crate::request::parse_request(
+            "GET",
+            &format!("{BASE}/payments/abc123xyz"),
+            &[] as &[(&str, &str)],
+        )
+        .unwrap();
+        let authorized = signer.authorize(r).await.unwrap().request;
+        let header = &authorized.headers()["authorization"];
+        assert!(header.is_sensitive());
+        assert_eq!(
+            header.to_str().unwrap(),
+            "1234:1b01c7a5841ff0ce39e1ee0563aeeca0531793df1d4ab5ca22bf28c054b7d4dc"
+        );
+        assert!(!format!("{authorized:?}").contains("1b01c7a5"));
     }
 }
 

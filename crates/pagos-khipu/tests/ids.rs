@@ -2,36 +2,51 @@
 //! from an unauthenticated notification body, is checked under its own field name
 //! before anything is signed or sent.
 //!
-//! A catch-all httpmock server stands in for Khipu: whatever the call, it must have
-//! received nothing.
+//! A catch-all sender stands in for Khipu (no socket): whatever the call, it must
+//! have been handed nothing.
 
-use httpmock::MockServer;
-use pagos_core::{Currency, Error, Money, PaymentProvider, RefundRequest};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
+use pagos_core::{Currency, Error, Money, PaymentProvider, RefundRequest, Transport};
 use pagos_khipu::KhipuClient;
 use pagos_khipu::notification::{ExpectedPayment, NotificationError};
+use pagos_khipu::payments::{ConfirmPayment, DeletePayment, GetPayment, RefundPayment};
 
 /// Ids the URL standard would resolve (`.`, `..`, their encoded forms), blank ids and
 /// ids with control characters.
 const BAD_IDS: [&str; 6] = ["", ".", "..", ".\n.", "%2e%2e", "a\u{0}b"];
 
-async fn setup() -> (MockServer, KhipuClient) {
-    let server = MockServer::start_async().await;
+/// Answers every attempt with 200 and counts them.
+#[derive(Debug, Clone, Default)]
+struct CatchAll(Arc<AtomicUsize>);
+
+impl CatchAll {
+    fn calls(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[pagos_core::async_trait]
+impl HttpSend for CatchAll {
+    async fn send(&self, _request: &Request, _limit: usize) -> Result<HttpAnswer, SendError> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(HttpAnswer::new(200, r#"{"message":"ok"}"#))
+    }
+}
+
+fn setup() -> (CatchAll, KhipuClient) {
+    let any = CatchAll::default();
     let client = KhipuClient::builder()
         .receiver_id("985101")
         .secret("abc123")
-        .base_url(&server.url("/khipu/api/2.0"))
+        .base_url("http://127.0.0.1:9/khipu/api/2.0")
         .unwrap()
+        .transport(Transport::builder().sender(any.clone()).build().unwrap())
         .build()
         .unwrap();
-    (server, client)
-}
-
-async fn catch_all(server: &MockServer) -> httpmock::Mock<'_> {
-    server
-        .mock_async(|_when, then| {
-            then.status(200).body(r#"{"message":"ok"}"#);
-        })
-        .await
+    (any, client)
 }
 
 fn clp(s: &str) -> Money {
@@ -48,8 +63,7 @@ fn field<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
 
 #[tokio::test]
 async fn payment_ids_are_checked_before_signing_or_sending() {
-    let (server, client) = setup().await;
-    let any = catch_all(&server).await;
+    let (any, client) = setup();
     let payments = client.payments();
     for id in BAD_IDS {
         assert_eq!(field(payments.get(id).await), "payment_id", "get {id:?}");
@@ -73,19 +87,35 @@ async fn payment_ids_are_checked_before_signing_or_sending() {
             "payment_id",
             "partial refund {id:?}"
         );
-        // The describe-only twins refuse too: nothing signed for a bad id.
-        assert_eq!(field(payments.prepare_get(id)), "payment_id");
-        assert_eq!(field(payments.prepare_delete(id)), "payment_id");
-        assert_eq!(field(payments.prepare_confirm(id)), "payment_id");
-        assert_eq!(field(payments.prepare_refund(id, None)), "payment_id");
+        // The endpoints refuse to describe it: nothing is signed for a bad id.
+        let executor = client.executor();
+        assert_eq!(field(executor.describe(&GetPayment::new(id))), "payment_id");
+        assert_eq!(
+            field(executor.describe(&DeletePayment::new(id))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.describe(&ConfirmPayment::new(id))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.describe(&RefundPayment::new(id, None))),
+            "payment_id"
+        );
+        assert_eq!(
+            field(executor.authorized(&GetPayment::new(id)).await),
+            "payment_id"
+        );
     }
-    assert_eq!(any.calls_async().await, 0);
+    assert_eq!(any.calls(), 0);
+    // The stand-in does count: a valid id reaches it.
+    payments.confirm("gqzdy6chjne9").await.unwrap();
+    assert_eq!(any.calls(), 1);
 }
 
 #[tokio::test]
 async fn merchant_ids_and_tokens_are_checked_before_sending() {
-    let (server, client) = setup().await;
-    let any = catch_all(&server).await;
+    let (any, client) = setup();
     for id in BAD_IDS {
         assert_eq!(
             field(client.merchants().payment_methods(id).await),
@@ -98,13 +128,12 @@ async fn merchant_ids_and_tokens_are_checked_before_sending() {
             "{id:?}"
         );
     }
-    assert_eq!(any.calls_async().await, 0);
+    assert_eq!(any.calls(), 0);
 }
 
 #[tokio::test]
 async fn unified_calls_check_the_payment_id() {
-    let (server, client) = setup().await;
-    let any = catch_all(&server).await;
+    let (any, client) = setup();
     for id in BAD_IDS {
         assert_eq!(field(client.get_payment(id).await), "payment_id", "{id:?}");
         assert_eq!(
@@ -118,13 +147,12 @@ async fn unified_calls_check_the_payment_id() {
             "{id:?}"
         );
     }
-    assert_eq!(any.calls_async().await, 0);
+    assert_eq!(any.calls(), 0);
 }
 
 #[tokio::test]
 async fn a_forged_notification_token_fetches_nothing() {
-    let (server, client) = setup().await;
-    let any = catch_all(&server).await;
+    let (any, client) = setup();
     let expected = ExpectedPayment::by_transaction_id(clp("1000"), "orden-42");
     for token in BAD_IDS {
         // Form-encoded exactly as a forger would post it, so the token Khipu's parser
@@ -145,5 +173,5 @@ async fn a_forged_notification_token_fetches_nothing() {
         }
         assert!(!e.should_retry(), "{token:?}");
     }
-    assert_eq!(any.calls_async().await, 0);
+    assert_eq!(any.calls(), 0);
 }

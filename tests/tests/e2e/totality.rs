@@ -786,8 +786,13 @@ fn khipu_receiver(f: &Form) -> pagos::Result<CreateReceiverRequest> {
     b.build()
 }
 
-/// Khipu's builders, their signed requests, and the `prepare_*` calls that take text.
+/// Khipu's builders, their signed requests, and the endpoints that take text.
 fn check_khipu(payment: &Form, receiver: &Form, id: &str) -> Result<(), TestCaseError> {
+    use pagos::khipu::payments::{
+        ConfirmPayment, CreatePayment, DeletePayment, GetPayment, GetPaymentByNotificationToken,
+        RefundPayment,
+    };
+    use pagos::khipu::{CreateReceiver, ListPaymentMethods};
     let api = &clients().khipu_api;
     let fields = khipu_payment_fields();
     if let Some(request) = validated(
@@ -796,8 +801,8 @@ fn check_khipu(payment: &Form, receiver: &Form, id: &str) -> Result<(), TestCase
         khipu_payment(payment),
     )? {
         // Built means valid: describing the signed request cannot fail on it.
-        let prepared = api.payments().prepare_create(&request);
-        prop_assert!(prepared.is_ok(), "prepare_create: {:?}", prepared.err());
+        let prepared = block_on(api.executor().authorized(&CreatePayment::new(&request)));
+        prop_assert!(prepared.is_ok(), "CreatePayment: {:?}", prepared.err());
     }
     let fields: Vec<&str> = KHIPU_RECEIVER.iter().map(|s| s.0).collect();
     if let Some(request) = validated(
@@ -805,28 +810,42 @@ fn check_khipu(payment: &Form, receiver: &Form, id: &str) -> Result<(), TestCase
         &fields,
         khipu_receiver(receiver),
     )? {
-        let prepared = api.receivers().prepare_create(&request);
-        prop_assert!(
-            prepared.is_ok(),
-            "receivers prepare_create: {:?}",
-            prepared.err()
-        );
+        let prepared = block_on(api.executor().authorized(&CreateReceiver::new(&request)));
+        prop_assert!(prepared.is_ok(), "CreateReceiver: {:?}", prepared.err());
     }
-    let payments = api.payments();
     let pid = &["payment_id"];
-    validated("prepare_get", pid, payments.prepare_get(id))?;
-    validated("prepare_delete", pid, payments.prepare_delete(id))?;
-    validated("prepare_confirm", pid, payments.prepare_confirm(id))?;
-    validated("prepare_refund", pid, payments.prepare_refund(id, None))?;
     validated(
-        "prepare_get_by_notification_token",
-        &["notification_token"],
-        payments.prepare_get_by_notification_token(id),
+        "GetPayment",
+        pid,
+        block_on(api.executor().authorized(&GetPayment::new(id))),
     )?;
     validated(
-        "prepare_payment_methods",
+        "DeletePayment",
+        pid,
+        block_on(api.executor().authorized(&DeletePayment::new(id))),
+    )?;
+    validated(
+        "ConfirmPayment",
+        pid,
+        block_on(api.executor().authorized(&ConfirmPayment::new(id))),
+    )?;
+    validated(
+        "RefundPayment",
+        pid,
+        block_on(api.executor().authorized(&RefundPayment::new(id, None))),
+    )?;
+    validated(
+        "GetPaymentByNotificationToken",
+        &["notification_token"],
+        block_on(
+            api.executor()
+                .authorized(&GetPaymentByNotificationToken::new(id)),
+        ),
+    )?;
+    validated(
+        "ListPaymentMethods",
         &["merchant_id"],
-        api.merchants().prepare_payment_methods(id),
+        block_on(api.executor().authorized(&ListPaymentMethods::new(id))),
     )?;
     // The signature encodes any text, to ASCII.
     let encoded = pagos::khipu::signature::percent_encode(id);

@@ -247,7 +247,7 @@ async fn hostile(printed: &mut Printed) {
         let client = pagos::khipu::KhipuClient::builder()
             .receiver_id("985101")
             .secret(KHIPU_SECRET)
-            .base_url(&server.url("/khipu/api/2.0"))
+            .base_url(server.url("/khipu/api/2.0"))
             .expect("a loopback base URL")
             .transport(fast_transport())
             .build()

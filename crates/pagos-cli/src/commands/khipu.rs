@@ -20,14 +20,15 @@ use std::io::Read as _;
 use clap::{Args, Subcommand};
 use pagos::khipu::notification::{ExpectedOrder, ExpectedPayment, NotificationError};
 use pagos::khipu::{
-    BanksResponse, CreatePaymentRequest, CreateReceiverRequest, KhipuClient,
-    PaymentMethodsResponse, PaymentsResponse, SuccessResponse, signature,
+    CreatePaymentRequest, CreateReceiverRequest, KhipuClient, KhipuSignature, PaymentsResponse,
+    SuccessResponse, signature,
 };
-use pagos::{ExposeSecret as _, Request, ValidationError};
+use pagos::{Request, ValidationError};
+use serde::Serialize;
 
 use crate::config::{Overrides, Settings};
 use crate::error::{CliError, CliResult};
-use crate::output::{Human, Obj, Output, table_of};
+use crate::output::{Human, Obj, Output, flatten, table_of};
 use crate::parse;
 
 /// `pagos khipu`.
@@ -312,9 +313,9 @@ pub struct SignArgs {
     /// HTTP method (any case).
     #[arg(long, default_value = "GET")]
     pub method: String,
-    /// The request URL as sent, e.g. https://khipu.com/api/2.0/payments (signed as
-    /// given; a query string is not part of the signed URL, its parameters are signed
-    /// as parameters). A path starting with `/` is appended to the base URL.
+    /// The request URL, e.g. https://khipu.com/api/2.0/payments, as pagos-khipu would
+    /// send it (a query string is not part of the signed URL: its parameters are
+    /// signed as parameters). A path starting with `/` is appended to the base URL.
     #[arg(long)]
     pub url: String,
     /// A query or form parameter, KEY=VALUE (repeatable).
@@ -335,67 +336,31 @@ pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
     match args.command {
         KhipuCommand::Payments(cmd) => payments(cmd, client).await,
         KhipuCommand::Banks(BankCommand::List) => {
-            let client = client()?;
-            let (raw, banks) =
-                send::<BanksResponse>(&client, client.banks().prepare_list()?).await?;
-            let items: Vec<String> = banks
-                .banks
-                .iter()
-                .map(|b| {
-                    Obj::new()
-                        .str("bank_id", &b.bank_id)
-                        .opt_str("name", b.name.as_deref())
-                        .num("min_amount", b.min_amount)
-                        .opt_str("type", b.bank_type.as_deref())
-                        .build()
-                })
-                .collect();
-            Ok(Output::raw(
-                raw,
-                table_of(
-                    &items,
-                    &[
-                        ("BANK_ID", "bank_id"),
-                        ("NAME", "name"),
-                        ("MIN_AMOUNT", "min_amount"),
-                        ("TYPE", "type"),
-                    ],
-                ),
-            ))
+            let page = client()?.banks().list().await?;
+            let table = table_of(
+                &rows(&page.items)?,
+                &[
+                    ("BANK_ID", "bank_id"),
+                    ("NAME", "name"),
+                    ("MIN_AMOUNT", "min_amount"),
+                    ("TYPE", "type"),
+                ],
+            );
+            Ok(Output::value(&page, table))
         }
         KhipuCommand::Receivers(ReceiverCommand::Create(a)) => {
             let request = receiver_request(&a)?;
+            // The answer holds the new receiver's secret: printing it is the point.
             let created = client()?.receivers().create(&request).await?;
-            Ok(Obj::new()
-                .str("receiver_id", &created.receiver_id)
-                .str("secret", created.secret.expose_secret())
-                .output())
+            Ok(Output::answer(&created, &created.raw))
         }
         KhipuCommand::Merchants(MerchantCommand::PaymentMethods { merchant_id }) => {
-            let client = client()?;
-            let (raw, methods) = send::<PaymentMethodsResponse>(
-                &client,
-                client.merchants().prepare_payment_methods(&merchant_id)?,
-            )
-            .await?;
-            let items: Vec<String> = methods
-                .payment_methods
-                .iter()
-                .map(|m| {
-                    Obj::new()
-                        .str("id", &m.id)
-                        .opt_str("name", m.name.as_deref())
-                        .opt_str("logo_url", m.logo_url.as_deref())
-                        .build()
-                })
-                .collect();
-            Ok(Output::raw(
-                raw,
-                table_of(
-                    &items,
-                    &[("ID", "id"), ("NAME", "name"), ("LOGO", "logo_url")],
-                ),
-            ))
+            let methods = client()?.merchants().payment_methods(&merchant_id).await?;
+            let table = table_of(
+                &rows(&methods.payment_methods)?,
+                &[("ID", "id"), ("NAME", "name"), ("LOGO", "logo_url")],
+            );
+            Ok(Output::value(&methods, table))
         }
         KhipuCommand::Notification(NotificationCommand::Verify {
             body,
@@ -423,63 +388,68 @@ pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
                 .verify_notification(body.as_bytes(), &expected)
                 .await
                 .map_err(notification_error)?;
-            Ok(payment_obj(&payment).raw("verified", "true").output())
+            let verified = Verified {
+                verified: true,
+                unified_status: payment.unified_status().to_string(),
+                payment: &payment,
+            };
+            let mut fields = vec![
+                ("verified".to_string(), "true".to_string()),
+                (
+                    "unified_status".to_string(),
+                    verified.unified_status.clone(),
+                ),
+            ];
+            fields.extend(flatten(payment.raw.get()));
+            Ok(Output::value(&verified, Human::Fields(fields)))
         }
         KhipuCommand::Sign(a) => sign(&a, &overrides),
     }
+}
+
+/// What `notification verify` prints: the verified payment, as Khipu sent it.
+#[derive(Debug, Serialize)]
+struct Verified<'a> {
+    verified: bool,
+    unified_status: String,
+    payment: &'a PaymentsResponse,
+}
+
+/// Each item serialized, for [`table_of`].
+fn rows<T: Serialize>(items: &[T]) -> CliResult<Vec<String>> {
+    items
+        .iter()
+        .map(|item| {
+            serde_json::to_string(item)
+                .map_err(|e| CliError::Failed(format!("cannot print the answer: {e}")))
+        })
+        .collect()
 }
 
 async fn payments(
     cmd: PaymentCommand,
     client: impl Fn() -> CliResult<KhipuClient>,
 ) -> CliResult<Output> {
-    match cmd {
+    let answer = match cmd {
         PaymentCommand::Create(a) => {
             let request = payment_request(&a)?;
             // The SDK's create adds a lookup hint to an outcome-unknown error.
             let created = client()?.payments().create(&request).await?;
-            Ok(Obj::new()
-                .str("payment_id", &created.payment_id)
-                .opt_str("payment_url", created.payment_url.as_deref())
-                .opt_str(
-                    "simplified_transfer_url",
-                    created.simplified_transfer_url.as_deref(),
-                )
-                .opt_str("transfer_url", created.transfer_url.as_deref())
-                .opt_str("app_url", created.app_url.as_deref())
-                .raw(
-                    "ready_for_terminal",
-                    created
-                        .ready_for_terminal
-                        .map_or("null".to_string(), |b| b.to_string()),
-                )
-                .opt_str("webpay_url", created.webpay_url.as_deref())
-                .opt_str("hites_url", created.hites_url.as_deref())
-                .opt_str("payme_url", created.payme_url.as_deref())
-                .output())
+            return Ok(Output::answer(&created, &created.raw));
         }
         PaymentCommand::Get { id } => {
-            let client = client()?;
-            let (raw, _) =
-                send::<PaymentsResponse>(&client, client.payments().prepare_get(&id)?).await?;
-            Ok(Output::flat(raw))
+            let payment = client()?.payments().get(&id).await?;
+            return Ok(Output::answer(&payment, &payment.raw));
         }
         PaymentCommand::GetByToken { token } => {
-            let client = client()?;
-            let request = client
+            let payment = client()?
                 .payments()
-                .prepare_get_by_notification_token(&token)?;
-            let (raw, _) = send::<PaymentsResponse>(&client, request).await?;
-            Ok(Output::flat(raw))
+                .get_by_notification_token(&token)
+                .await?;
+            return Ok(Output::answer(&payment, &payment.raw));
         }
-        PaymentCommand::Delete { id } => {
-            let client = client()?;
-            success(&client, client.payments().prepare_delete(&id)?).await
-        }
-        PaymentCommand::Confirm { id } => {
-            let client = client()?;
-            success(&client, client.payments().prepare_confirm(&id)?).await
-        }
+        PaymentCommand::Delete { id } => client()?.payments().delete(&id).await?,
+        PaymentCommand::Confirm { id } => client()?.payments().confirm(&id).await?,
         PaymentCommand::Refund {
             id,
             amount,
@@ -489,52 +459,20 @@ async fn payments(
                 (Some(a), Some(c)) => Some(parse::money(&a, &c)?),
                 _ => None,
             };
-            let client = client()?;
-            let request = client.payments().prepare_refund(&id, amount.as_ref())?;
-            success(&client, request).await
+            client()?.payments().refund(&id, amount.as_ref()).await?
         }
+    };
+    Ok(success(&answer))
+}
+
+/// Khipu's `SuccessResponse`; one read from an empty body (a success without a
+/// message, `raw` null) is shown as `result ok`.
+fn success(answer: &SuccessResponse) -> Output {
+    if answer.raw.is_null() {
+        let human = Human::Fields(vec![("result".into(), "ok".into())]);
+        return Output::value(answer, human);
     }
-}
-
-/// Sends a prepared request; returns the body as received and its typed decoding
-/// (an undecodable success is an outcome-unknown error, as in the SDK's own calls).
-async fn send<T: serde::de::DeserializeOwned>(
-    client: &KhipuClient,
-    request: Request,
-) -> CliResult<(String, T)> {
-    let response = client.execute(request).await?;
-    let typed = response.json::<T>()?;
-    Ok((response.text(), typed))
-}
-
-/// Sends a request answered with Khipu's `SuccessResponse` (an empty body is a
-/// success without a message).
-async fn success(client: &KhipuClient, request: Request) -> CliResult<Output> {
-    let response = client.execute(request).await?;
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Output::raw(
-            "{}",
-            Human::Fields(vec![("result".into(), "ok".into())]),
-        ));
-    }
-    let _: SuccessResponse = response.json()?;
-    Ok(Output::flat(response.text()))
-}
-
-fn payment_obj(p: &PaymentsResponse) -> Obj {
-    Obj::new()
-        .str("payment_id", &p.payment_id)
-        .opt_str("receiver_id", p.receiver_id.as_deref())
-        .opt_str("transaction_id", p.transaction_id.as_deref())
-        .opt_str("subject", p.subject.as_deref())
-        .num("amount", p.amount)
-        .opt_str("currency", p.currency.as_deref())
-        .opt_str("status", p.status.as_ref().map(|s| s.as_str()))
-        .opt_str(
-            "status_detail",
-            p.status_detail.as_ref().map(|s| s.as_str()),
-        )
-        .str("unified_status", p.unified_status().to_string())
+    Output::answer(answer, &answer.raw)
 }
 
 fn payment_request(a: &CreatePaymentArgs) -> CliResult<CreatePaymentRequest> {
@@ -621,11 +559,12 @@ fn receiver_request(a: &CreateReceiverArgs) -> CliResult<CreateReceiverRequest> 
 }
 
 /// `pagos khipu sign`: the string to sign, the hex signature and the `Authorization`
-/// value, computed with pagos-khipu's public signature module.
+/// value of the request pagos-khipu would send (described with
+/// [`pagos::khipu::request::parse_request`], signed with [`KhipuSignature`]).
 fn sign(a: &SignArgs, overrides: &Overrides) -> CliResult<Output> {
     let config = overrides.env_config();
     let receiver_id = config.required("PAGOS_KHIPU_RECEIVER_ID")?;
-    let secret = pagos::SecretString::from(config.required("PAGOS_KHIPU_SECRET")?);
+    let signer = KhipuSignature::new(receiver_id, config.required("PAGOS_KHIPU_SECRET")?);
     let url = if a.url.starts_with('/') {
         let base = config
             .optional("PAGOS_KHIPU_BASE_URL")
@@ -634,64 +573,35 @@ fn sign(a: &SignArgs, overrides: &Overrides) -> CliResult<Output> {
     } else {
         a.url.clone()
     };
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(ValidationError::new("url", "expected an http(s) URL or a /path").into());
-    }
-    let mut params: Vec<(String, String)> = Vec::new();
-    // Query parameters are signed as parameters, not as part of the URL.
-    let (path, query) = match url.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q.to_string())),
-        None => (url.clone(), None),
-    };
-    if let Some(q) = query {
-        for pair in q.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            params.push((percent_decode(k), percent_decode(v)));
-        }
-    }
-    for p in &a.params {
-        params.push(parse::key_value("param", p)?);
-    }
-    let refs: Vec<(&str, Option<&str>)> = params
+    let params = a
+        .params
         .iter()
-        .map(|(k, v)| (k.as_str(), Some(v.as_str())))
-        .collect();
-    let method = a.method.trim().to_ascii_uppercase();
-    let to_sign = signature::string_to_sign(&method, &path, &refs);
-    let hex = signature::sign(secret.expose_secret(), &to_sign);
-    let authorization = format!("{receiver_id}:{hex}");
+        .map(|p| parse::key_value("param", p))
+        .collect::<Result<Vec<(String, String)>, _>>()?;
+    let request = signed_request(&a.method, &url, &params)?;
     Ok(Obj::new()
-        .str("method", &method)
-        .str("url", &path)
-        .str("string_to_sign", &to_sign)
-        .str("signature", &hex)
-        .str("authorization", &authorization)
+        .str("method", request.method().as_str())
+        .str("url", unsigned_url(&request))
+        .str(
+            "string_to_sign",
+            signature::request_string_to_sign(&request),
+        )
+        .str("signature", signer.signature(&request))
+        .str("authorization", signer.authorization(&request))
         .output())
 }
 
-/// Decodes `%XX` and `+` in a query component.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The request `sign` signs: `url`'s query string as query parameters, `params` as
+/// form parameters.
+fn signed_request(method: &str, url: &str, params: &[(String, String)]) -> CliResult<Request> {
+    Ok(pagos::khipu::request::parse_request(method, url, params)?)
+}
+
+/// The URL as signed: without its query string.
+fn unsigned_url(request: &Request) -> String {
+    let mut url = request.url().clone();
+    url.set_query(None);
+    url.to_string()
 }
 
 fn notification_error(e: NotificationError) -> CliError {
@@ -727,8 +637,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decoding_query_components() {
-        assert_eq!(percent_decode("a%20b+c%2B"), "a b c+");
-        assert_eq!(percent_decode("100%"), "100%");
+    fn query_components_are_decoded_before_signing() {
+        let params = [("f".to_string(), "x y".to_string())];
+        let request =
+            signed_request("post", "https://x.cl/p?q=a%20b+c%2B&r=100%", &params).unwrap();
+        let to_sign = signature::request_string_to_sign(&request);
+        assert_eq!(
+            to_sign,
+            "POST&https%3A%2F%2Fx.cl%2Fp&f=x%20y&q=a%20b%20c%2B&r=100%25"
+        );
+        assert_eq!(unsigned_url(&request), "https://x.cl/p");
+        assert!(signed_request("GET", "x.cl/p", &[]).is_err());
     }
 }
