@@ -123,7 +123,8 @@ pub(crate) fn request(
     segments: &[&str],
     operation: &'static str,
 ) -> Result<Request> {
-    Ok(Request::new(method, base.join(segments)?, operation).header("accept", "application/json")?)
+    Ok(Request::new(method, base.join(segments)?, operation)
+        .header("accept", "application/json")?)
 }
 
 /// Builder for [`KashioClient`].
@@ -214,8 +215,8 @@ impl KashioClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
-        let executor = Executor::new(PROVIDER, base_url, transport, auth)
-            .with_refusal(crate::error::refusal);
+        let executor =
+            Executor::new(PROVIDER, base_url, transport, auth).with_refusal(crate::error::refusal);
         Ok(KashioClient { executor })
     }
 }
@@ -247,7 +248,10 @@ mod tests {
             "https://api.kashio.net/v1/payments/invoices/inv_1"
         );
         // Described without credentials.
-        let described = client.executor().describe(&GetInvoice::new("inv_1")).unwrap();
+        let described = client
+            .executor()
+            .describe(&GetInvoice::new("inv_1"))
+            .unwrap();
         assert!(described.header_str("authorization").is_none());
     }
 

@@ -536,8 +536,10 @@ impl Endpoint for ListEvents {
 
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         self.params.validate()?;
-        Ok(request(Method::GET, base, &["events"], Self::OPERATION)?
-            .query(&self.params.to_query()))
+        Ok(
+            request(Method::GET, base, &["events"], Self::OPERATION)?
+                .query(&self.params.to_query()),
+        )
     }
 
     /// Reads the page; each event keeps its own part of the page as its `raw`.

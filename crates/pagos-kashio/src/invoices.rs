@@ -16,9 +16,7 @@
 use futures_util::stream::BoxStream;
 use pagos_core::endpoint::{Endpoint, PageRequest};
 use pagos_core::transport::{Idempotency, Method, Request, Response};
-use pagos_core::{
-    BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate,
-};
+use pagos_core::{BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -611,7 +609,8 @@ impl Endpoint for CreateInvoice {
 
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         self.invoice.validate()?;
-        Ok(request(Method::POST, base, &["invoices"], Self::OPERATION)?.json(&self.invoice.wire())?)
+        Ok(request(Method::POST, base, &["invoices"], Self::OPERATION)?
+            .json(&self.invoice.wire())?)
     }
 
     fn parse(&self, response: &Response) -> Result<Invoice> {
@@ -696,10 +695,13 @@ impl Endpoint for UpdateInvoice {
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         check_id(&self.id)?;
         self.update.validate()?;
-        Ok(
-            request(Method::PATCH, base, &["invoices", &self.id], Self::OPERATION)?
-                .json(&self.update.wire())?,
-        )
+        Ok(request(
+            Method::PATCH,
+            base,
+            &["invoices", &self.id],
+            Self::OPERATION,
+        )?
+        .json(&self.update.wire())?)
     }
 
     fn parse(&self, response: &Response) -> Result<Invoice> {
@@ -731,7 +733,12 @@ impl Endpoint for VoidInvoice {
 
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         check_id(&self.id)?;
-        request(Method::DELETE, base, &["invoices", &self.id], Self::OPERATION)
+        request(
+            Method::DELETE,
+            base,
+            &["invoices", &self.id],
+            Self::OPERATION,
+        )
     }
 
     fn parse(&self, response: &Response) -> Result<Invoice> {

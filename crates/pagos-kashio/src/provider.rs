@@ -9,9 +9,9 @@ use serde_json::Value;
 use crate::PROVIDER;
 use crate::client::KashioClient;
 use crate::invoices::{Customer, Invoice, NewInvoice, VoidInvoice, kashio_datetime};
-use pagos_core::Endpoint as _;
 use crate::status::InvoiceStatus;
 use crate::wire::datetime;
+use pagos_core::Endpoint as _;
 
 /// Metadata key KashIO's API document example uses for the order's name; receives
 /// [`CreatePayment::subject`] unless the caller's metadata already has it.
@@ -195,11 +195,13 @@ impl PaymentProvider for KashioClient {
             )
             .with_hint("fetch the invoice with get_payment to see its status")
             .into()),
-            other => Err(
-                ProviderError::new(PROVIDER, VoidInvoice::OPERATION, 200, invoice.raw.get())
-                    .with_message(format!("invoice {} is {other}, not voided", invoice.id))
-                    .into(),
-            ),
+            other => {
+                Err(
+                    ProviderError::new(PROVIDER, VoidInvoice::OPERATION, 200, invoice.raw.get())
+                        .with_message(format!("invoice {} is {other}, not voided", invoice.id))
+                        .into(),
+                )
+            }
         }
     }
 }

@@ -64,7 +64,6 @@ pub(crate) mod amount {
     pub(crate) fn serialize<S: Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         json_number::serialize(&to_wire(*amount), s)
     }
-
 }
 
 /// KashIO timestamps: `yyyy-MM-ddThh:mm:ss`, without a zone.
@@ -146,7 +145,10 @@ pub(crate) mod datetime {
     }
 
     /// Writes a timestamp as `yyyy-MM-ddThh:mm:ss` (answer types derive `Serialize`).
-    pub(crate) fn serialize<S: Serializer>(at: &PrimitiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(
+        at: &PrimitiveDateTime,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format(at))
     }
 
