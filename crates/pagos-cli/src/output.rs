@@ -66,7 +66,6 @@ impl Output {
     /// A typed answer: `--json` is the answer serialized (plain serde; its `raw` field
     /// writes the provider's text as received, so amounts keep their digits), and the
     /// human form is the provider's answer flattened into fields.
-    #[allow(dead_code)] // until the provider commands print typed answers
     pub fn answer<T: Serialize + ?Sized>(answer: &T, raw: &pagos::Raw) -> Output {
         Output::value(answer, Human::Fields(flatten(raw.get())))
     }
@@ -289,14 +288,6 @@ pub fn raw_array(items: &[String]) -> String {
     s
 }
 
-/// `{"object":"list","has_more":…,"data":[…]}` from raw JSON items.
-pub fn raw_list(items: &[String], has_more: bool) -> String {
-    format!(
-        r#"{{"object":"list","has_more":{has_more},"data":{}}}"#,
-        raw_array(items)
-    )
-}
-
 /// Builds a JSON object member by member, in order, for responses the SDK does not
 /// keep as JSON. Decimals are written from their exact text (never through `f64`).
 #[derive(Debug, Default)]
@@ -424,9 +415,6 @@ mod tests {
             human.render(),
             "ID    STATUS\n----  ------\na     paid\nbbbb\n"
         );
-        assert_eq!(
-            raw_list(&[r#"{"a":1.10}"#.to_string()], true),
-            r#"{"object":"list","has_more":true,"data":[{"a":1.10}]}"#
-        );
+        assert_eq!(raw_array(&[r#"{"a":1.10}"#.to_string()]), r#"[{"a":1.10}]"#);
     }
 }
