@@ -226,8 +226,8 @@ pub struct ConfirmedEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvoiceRef {
-    /// KashIO's id of the invoice (`inv_…`, [`Invoice::id`]), returned when it was
-    /// created.
+    /// KashIO's id of the invoice (`inv_…`, [`Invoice::id`](Invoice#structfield.id)),
+    /// returned when it was created.
     Id(String),
     /// The merchant's own invoice number (`invoice_id`, [`Invoice::invoice_id`]), the
     /// unified `merchant_reference`.
