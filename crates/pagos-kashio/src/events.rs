@@ -595,8 +595,8 @@ impl<'a> Events<'a> {
     pub fn stream(&self, params: ListParams) -> BoxStream<'static, Result<Event>> {
         pagination::stream(
             self.client.executor(),
-            &params,
-            ListEvents::new(params.clone()),
+            ListEvents::new(params),
+            ListEvents::params,
         )
     }
 

@@ -908,8 +908,8 @@ impl<'a> Invoices<'a> {
     pub fn stream(&self, params: ListParams) -> BoxStream<'static, Result<Invoice>> {
         pagination::stream(
             self.client.executor(),
-            &params,
-            ListInvoices::new(params.clone()),
+            ListInvoices::new(params),
+            ListInvoices::params,
         )
     }
 }

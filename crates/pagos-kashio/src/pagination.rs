@@ -241,17 +241,18 @@ pub(crate) fn next_params<T: Listed>(params: &ListParams, page: &Page<T>) -> Opt
     Some(params.clone().starting_after(last.id()))
 }
 
-/// Every item from `first` on, through [`Executor::stream`]; a stream of params with
-/// `ending_before` is refused (one error, nothing sent): streams walk forward.
+/// Every item from `first` on, through [`Executor::stream`]; a stream whose params
+/// (`params_of(&first)`) have `ending_before` is refused (one error, nothing sent):
+/// streams walk forward.
 pub(crate) fn stream<E>(
     executor: &Executor<SecretHeader>,
-    params: &ListParams,
     first: E,
+    params_of: fn(&E) -> &ListParams,
 ) -> BoxStream<'static, Result<E::Item, Error>>
 where
     E: PageRequest + 'static,
 {
-    if params.ending_before.is_some() {
+    if params_of(&first).ending_before.is_some() {
         let refused: Error = ValidationError::new(
             "ending_before",
             "the stream walks forward with starting_after; \
