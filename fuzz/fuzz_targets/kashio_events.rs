@@ -3,19 +3,28 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use pagos_core::{Endpoint, Response};
 use pagos_fuzz::decode;
 use pagos_kashio::{self as kashio, EventStatus, EventType};
 
 fuzz_target!(|body: &[u8]| {
-    const P: &str = kashio::PROVIDER_NAME;
+    const P: &str = kashio::PROVIDER;
     if let Some(e) = decode::<kashio::Event>(P, body) {
         check_event(&e);
     }
     decode::<EventType>(P, body).map(|t| t.to_string());
     decode::<EventStatus>(P, body).map(|s| s.to_string());
-    if let Some(page) = decode::<kashio::Page<kashio::Event>>(P, body) {
-        let _ = (page.first_id(), page.last_id());
-        for e in &page.data {
+    let get = kashio::GetEvent::new("eve_1");
+    if let Ok(e) = get.parse(&Response::new(P, "get_event", 200, body.to_vec())) {
+        check_event(&e);
+    }
+    let list = kashio::ListEvents::new(kashio::ListParams::new());
+    if let Ok(page) = list.parse(&Response::new(P, "list_events", 200, body.to_vec())) {
+        let _ = (
+            page.items.first().map(|e| &e.id),
+            page.items.last().map(|e| &e.id),
+        );
+        for e in &page.items {
             check_event(e);
         }
     }

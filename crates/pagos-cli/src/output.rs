@@ -288,14 +288,6 @@ pub fn raw_array(items: &[String]) -> String {
     s
 }
 
-/// `{"object":"list","has_more":…,"data":[…]}` from raw JSON items.
-pub fn raw_list(items: &[String], has_more: bool) -> String {
-    format!(
-        r#"{{"object":"list","has_more":{has_more},"data":{}}}"#,
-        raw_array(items)
-    )
-}
-
 /// Builds a JSON object member by member, in order, for responses the SDK does not
 /// keep as JSON. Decimals are written from their exact text (never through `f64`).
 #[derive(Debug, Default)]
@@ -424,9 +416,6 @@ mod tests {
             human.render(),
             "ID    STATUS\n----  ------\na     paid\nbbbb\n"
         );
-        assert_eq!(
-            raw_list(&[r#"{"a":1.10}"#.to_string()], true),
-            r#"{"object":"list","has_more":true,"data":[{"a":1.10}]}"#
-        );
+        assert_eq!(raw_array(&[r#"{"a":1.10}"#.to_string()]), r#"[{"a":1.10}]"#);
     }
 }

@@ -117,9 +117,16 @@ async fn success_prints_one_json_document() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(stdout(&out).starts_with("ID "), "{}", stdout(&out));
     assert!(stdout(&out).contains(&id));
+    // Every item of every page: the typed invoices, each with KashIO's text as `raw`.
     let out = pagos(&["--json", "kashio", "invoices", "list", "--all"], &env).await;
     let list: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(list["data"][0]["id"], id.as_str());
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["raw"]["id"], id.as_str());
+    // One page: the typed page, and KashIO's page as received.
+    let out = pagos(&["--json", "kashio", "invoices", "list"], &env).await;
+    let page: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(page["items"][0]["id"], id.as_str());
+    assert_eq!(page["raw"]["data"][0]["id"], id.as_str());
 }
 
 #[tokio::test(flavor = "multi_thread")]

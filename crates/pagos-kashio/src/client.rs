@@ -1,17 +1,14 @@
-//! The KashIO client and its builder.
+//! The KashIO client, its builder, and how a request is described and authorized.
 
 use std::fmt;
-use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
+use pagos_core::endpoint::{Endpoint, Executor, SecretHeader};
 use pagos_core::transport::{Method, Request, Response};
-use pagos_core::{BaseUrl, ConfigError, Error, ExposeSecret, SecretString, Transport};
+use pagos_core::{BaseUrl, ConfigError, Error, ExposeSecret, Result, SecretString, Transport};
 
-use crate::error::provider_error;
-
-/// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
-pub const PROVIDER_NAME: &str = "kashio";
+use crate::PROVIDER;
+use crate::events::Events;
+use crate::invoices::Invoices;
 
 /// KashIO's production host. One host serves test and live mode: the secret key
 /// (`sk_test_…` or `sk_live_…`) chooses.
@@ -22,7 +19,11 @@ pub const CERT_BASE_URL: &str = "https://cert-api.kashio.net/v1/payments";
 
 /// A KashIO Payments client: invoices (payment orders) and events.
 ///
-/// Cheap to clone (an `Arc` inside); `Send + Sync`. Also exported as [`crate::Client`].
+/// Each resource of KashIO's API document has a handle: [`KashioClient::invoices`] and
+/// [`KashioClient::events`]. Every endpoint is also a value (see [`crate::invoices`],
+/// [`crate::events`]) that [`KashioClient::run`] runs.
+///
+/// Cheap to clone (an `Arc` inside); `Send + Sync`.
 ///
 /// ```
 /// use pagos_kashio::{KashioClient, CERT_BASE_URL};
@@ -37,22 +38,15 @@ pub const CERT_BASE_URL: &str = "https://cert-api.kashio.net/v1/payments";
 /// ```
 #[derive(Clone)]
 pub struct KashioClient {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    base_url: BaseUrl,
-    /// `Basic base64("sk_…:")`, computed once.
-    authorization: SecretString,
-    transport: Transport,
+    executor: Executor<SecretHeader>,
 }
 
 impl fmt::Debug for KashioClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KashioClient")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", self.executor.base_url())
             .field("secret_key", &"[REDACTED]")
-            .field("transport", &self.inner.transport)
+            .field("transport", self.executor.transport())
             .finish()
     }
 }
@@ -65,44 +59,79 @@ impl KashioClient {
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &BaseUrl {
-        &self.inner.base_url
+        self.executor.base_url()
     }
 
-    /// A request to `base_url/segments…` carrying the credentials.
+    /// The executor every endpoint runs through: HTTP Basic with the secret key, the
+    /// transport, and KashIO's refusal reading ([`crate::error::refusal`]). Wire tests
+    /// use [`Executor::authorized`] to see a request exactly as it would be sent.
+    pub fn executor(&self) -> &Executor<SecretHeader> {
+        &self.executor
+    }
+
+    /// Runs any endpoint value and returns its typed answer.
     ///
-    /// Authentication is HTTP Basic with the secret key as user name and an empty
-    /// password (`curl -u sk_…:`). The API document's prose also shows
-    /// `Authorization: basic your_private_api_key` (the bare key, not base64); that is
-    /// shorthand for the same Basic scheme, which is what the curl example really
-    /// sends, so the standard `Basic base64("sk_…:")` form is used.
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        segments: &[&str],
-        operation: &'static str,
-    ) -> Result<Request, Error> {
-        let url = self.inner.base_url.join(segments)?;
-        Ok(Request::new(method, url, operation)
-            .sensitive_header("authorization", self.inner.authorization.expose_secret())?
-            .header("accept", "application/json")?)
+    /// ```no_run
+    /// # async fn run(client: pagos_kashio::KashioClient) -> Result<(), pagos_core::Error> {
+    /// use pagos_kashio::invoices::GetInvoice;
+    ///
+    /// let invoice = client.run(&GetInvoice::new("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")).await?;
+    /// println!("{} {}", invoice.id, invoice.status);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Validation`] before sending; [`Error::Provider`] when KashIO refuses;
+    /// [`Error::NotSent`] / [`Error::OutcomeUnknown`] from the transport or an
+    /// unreadable answer (with the endpoint's hint); see [`Error`].
+    pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor.run(endpoint).await
     }
 
-    /// Sends a request; any non-2xx answer becomes an [`Error::Provider`].
-    pub(crate) async fn send(&self, request: Request) -> Result<Response, Error> {
-        let response = self.inner.transport.send(PROVIDER_NAME, request).await?;
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(provider_error(&response))
-        }
+    /// Runs any endpoint value and returns KashIO's accepted answer unparsed.
+    ///
+    /// # Errors
+    /// As [`KashioClient::run`], except that the answer is not read.
+    pub async fn send<E: Endpoint>(&self, endpoint: &E) -> Result<Response> {
+        self.executor.send(endpoint).await
     }
+
+    /// Invoices ("Órdenes de Pago"): create, get, update, void, list, stream.
+    pub fn invoices(&self) -> Invoices<'_> {
+        Invoices::new(self)
+    }
+
+    /// Events (an invoice was paid or expired): get, list, stream, and the
+    /// confirmation of a notified event.
+    pub fn events(&self) -> Events<'_> {
+        Events::new(self)
+    }
+}
+
+/// The request every endpoint describes: `base/segments…` with `Accept:
+/// application/json`, credentials left to the executor.
+///
+/// Authentication is HTTP Basic with the secret key as user name and an empty password
+/// (`curl -u sk_…:`), added by [`SecretHeader::basic`]. The prose of KashIO's API
+/// document ("Autenticación") also shows `Authorization: basic your_private_api_key`
+/// (the bare key, not base64); that is shorthand for the same Basic scheme, which is
+/// what its curl examples really send, so the standard `Basic base64("sk_…:")` form is
+/// used.
+pub(crate) fn request(
+    method: Method,
+    base: &BaseUrl,
+    segments: &[&str],
+    operation: &'static str,
+) -> Result<Request> {
+    Ok(Request::new(method, base.join(segments)?, operation)
+        .header("accept", "application/json")?)
 }
 
 /// Builder for [`KashioClient`].
 ///
 /// ```
-/// use pagos_kashio::Client;
-/// let err = Client::builder().build().unwrap_err();
+/// use pagos_kashio::KashioClient;
+/// let err = KashioClient::builder().build().unwrap_err();
 /// assert_eq!(err.to_string(), "configuration error in secret_key: missing: set the KashIO secret API key (sk_…)");
 /// ```
 #[derive(Default)]
@@ -128,8 +157,8 @@ impl fmt::Debug for KashioClientBuilder {
 
 impl KashioClientBuilder {
     /// The secret API key (`sk_test_…`, `sk_live_…` or `sk_cert_…`). Required.
-    pub fn secret_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.secret_key = Some(key.into());
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.secret_key = Some(SecretString::from(key.into()));
         self
     }
 
@@ -138,8 +167,8 @@ impl KashioClientBuilder {
     ///
     /// # Errors
     /// A [`ConfigError`] on `base_url` for a malformed or plain-http non-loopback URL.
-    pub fn base_url(mut self, url: &str) -> Result<Self, ConfigError> {
-        self.base_url = Some(BaseUrl::parse(url)?);
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.base_url = Some(BaseUrl::parse(url.as_ref())?);
         Ok(self)
     }
 
@@ -177,8 +206,7 @@ impl KashioClientBuilder {
             )
             .into());
         }
-        let authorization =
-            SecretString::from(format!("Basic {}", STANDARD.encode(format!("{key_text}:"))));
+        let auth = SecretHeader::basic(key_text, "");
         let base_url = match self.base_url {
             Some(url) => url,
             None => BaseUrl::parse(DEFAULT_BASE_URL)?,
@@ -187,28 +215,27 @@ impl KashioClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
-        Ok(KashioClient {
-            inner: Arc::new(Inner {
-                base_url,
-                authorization,
-                transport,
-            }),
-        })
+        let executor =
+            Executor::new(PROVIDER, base_url, transport, auth).with_refusal(crate::error::refusal);
+        Ok(KashioClient { executor })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::invoices::GetInvoice;
 
-    #[test]
-    fn basic_header_is_key_and_empty_password() {
+    #[tokio::test]
+    async fn basic_header_is_key_and_empty_password() {
         let client = KashioClient::builder()
             .secret_key("sk_test_abc")
             .build()
             .unwrap();
         let req = client
-            .request(Method::GET, &["invoices", "inv_1"], "get_invoice")
+            .executor()
+            .authorized(&GetInvoice::new("inv_1"))
+            .await
             .unwrap();
         assert_eq!(
             req.headers()["authorization"],
@@ -220,6 +247,12 @@ mod tests {
             req.url().as_str(),
             "https://api.kashio.net/v1/payments/invoices/inv_1"
         );
+        // Described without credentials.
+        let described = client
+            .executor()
+            .describe(&GetInvoice::new("inv_1"))
+            .unwrap();
+        assert!(described.header_str("authorization").is_none());
     }
 
     #[test]

@@ -1,9 +1,9 @@
-//! KashIO error answers → [`ProviderError`].
+//! KashIO's refusals: how a non-2xx answer becomes a [`ProviderError`].
 //!
-//! KashIO's API document (1.0.1.a) lists the HTTP statuses (400, 401, 404, 500) and an
-//! `error: Error[]` member of the invoice object, but no error body shape. The raw body
-//! is always kept ([`ProviderError::raw_body`]); when the body is JSON with a
-//! recognizable message it is lifted into [`ProviderError::message`], looking in this
+//! KashIO's API document (1.0.1.a, "Errores") lists the HTTP statuses (400, 401, 404,
+//! 500) and an `error: Error[]` member of the invoice object, but no error body shape.
+//! The raw body is always kept ([`ProviderError::raw_body`]); when the body is JSON with
+//! a recognizable message it is lifted into [`ProviderError::message`], looking in this
 //! order at:
 //!
 //! - `message` (string);
@@ -15,15 +15,36 @@
 //!
 //! A top-level JSON array is read like `errors`. Anything else gets a generic message
 //! for the status.
+//!
+//! [`refusal`] is the client's [`pagos_core::endpoint::Refusal`] hook; the executor hands
+//! what it returns to [`Response::refusal`], which decides between a definite refusal
+//! and an unknown outcome (a 5xx to a create).
+//!
+//! ```
+//! use pagos_core::{Error, Response};
+//!
+//! let answer = Response::new(pagos_kashio::PROVIDER, "get_invoice", 404,
+//!     r#"{"error":{"code":"resource_missing","message":"No such invoice"}}"#);
+//! let refusal = pagos_kashio::error::refusal(&answer).expect("a 404 is a refusal");
+//! assert_eq!(refusal.message, "No such invoice");
+//! assert!(matches!(answer.refusal(refusal), Error::Provider(_)));
+//! let ok = Response::new(pagos_kashio::PROVIDER, "get_invoice", 200, "{}");
+//! assert!(pagos_kashio::error::refusal(&ok).is_none());
+//! ```
 
 use pagos_core::transport::Response;
-use pagos_core::{Error, FieldError};
+use pagos_core::{FieldError, ProviderError};
 use serde_json::{Map, Value};
 
-/// The error for a non-2xx answer.
-pub(crate) fn provider_error(resp: &Response) -> Error {
-    let mut err = resp.provider_error();
-    let lifted = serde_json::from_slice::<Value>(&resp.body)
+/// KashIO's reading of an answer: `None` for a 2xx (an answer to parse), otherwise the
+/// refusal with the message, code and field errors lifted from the body (see the
+/// [module docs](self)), the redacted body and the `Retry-After` wait.
+pub fn refusal(response: &Response) -> Option<ProviderError> {
+    if response.is_success() {
+        return None;
+    }
+    let mut err = response.provider_error();
+    let lifted = serde_json::from_slice::<Value>(&response.body)
         .map(|v| lift(&v))
         .unwrap_or_default();
     let message = lifted
@@ -34,14 +55,14 @@ pub(crate) fn provider_error(resp: &Response) -> Error {
                 .first()
                 .map(|f| format!("{}: {}", f.field, f.message))
         })
-        .unwrap_or_else(|| generic_message(resp.status).to_string());
+        .unwrap_or_else(|| generic_message(response.status).to_string());
     err = err
         .with_message(message)
         .with_field_errors(lifted.field_errors);
     if let Some(code) = lifted.code {
         err = err.with_code(code);
     }
-    resp.refusal(err)
+    Some(err)
 }
 
 fn generic_message(status: u16) -> &'static str {
@@ -152,8 +173,8 @@ mod tests {
 
     fn err(status: u16, body: &str) -> pagos_core::ProviderError {
         let resp = Response::new("kashio", "get_invoice", status, body.to_string());
-        match provider_error(&resp) {
-            Error::Provider(p) => *p,
+        match resp.refusal(refusal(&resp).expect("a refusal")) {
+            pagos_core::Error::Provider(p) => *p,
             other => panic!("{other:?}"),
         }
     }

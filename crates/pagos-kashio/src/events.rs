@@ -1,18 +1,25 @@
-//! Events: get, list, and confirmation of a notified event.
+//! Events: the endpoints of KashIO's API document ("Eventos": consultar un evento,
+//! consultar lista de eventos) as values, the [`Events`] handle, and the confirmation of
+//! a notified event ([`Events::confirm`]).
+//!
+//! | endpoint | request | idempotency |
+//! |---|---|---|
+//! | [`GetEvent`] | `GET /events/{id}` | read |
+//! | [`ListEvents`] | `GET /events` | read |
 
 use std::fmt;
 
-use futures_core::stream::BoxStream;
-use pagos_core::transport::Method;
-use pagos_core::{Currency, Error, Money, ValidationError, validate};
-use serde::{Deserialize, Deserializer};
+use futures_util::stream::BoxStream;
+use pagos_core::endpoint::{Endpoint, PageRequest};
+use pagos_core::transport::{Idempotency, Method, Request, Response};
+use pagos_core::{BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
-use serde_json::value::RawValue;
 use time::PrimitiveDateTime;
 
-use crate::client::KashioClient;
-use crate::invoices::Invoice;
-use crate::pagination::{self, HasId, ListParams, Page};
+use crate::client::{KashioClient, request};
+use crate::invoices::{GetInvoice, Invoice};
+use crate::pagination::{self, ListParams, Listed};
 use crate::wire::{datetime, eq_ci};
 
 /// What happened (`type`), parsed ignoring case.
@@ -55,8 +62,14 @@ impl fmt::Display for EventType {
     }
 }
 
+impl Serialize for EventType {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for EventType {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         Ok(EventType::parse(&String::deserialize(d)?))
     }
 }
@@ -106,14 +119,21 @@ impl fmt::Display for EventStatus {
     }
 }
 
+impl Serialize for EventStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for EventStatus {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         Ok(EventStatus::parse(&String::deserialize(d)?))
     }
 }
 
-/// Something that happened in KashIO, e.g. an invoice was paid.
-#[derive(Debug, Clone, Deserialize)]
+/// Something that happened in KashIO, e.g. an invoice was paid: the answer of
+/// [`GetEvent`], and an item of [`ListEvents`]' pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Event {
     /// KashIO's id (`eve_…`).
@@ -125,7 +145,7 @@ pub struct Event {
     #[serde(default)]
     pub livemode: Option<bool>,
     /// When it happened (UTC).
-    #[serde(deserialize_with = "datetime::deserialize")]
+    #[serde(with = "datetime")]
     pub created: PrimitiveDateTime,
     /// What happened (`type`).
     #[serde(rename = "type")]
@@ -135,9 +155,13 @@ pub struct Event {
     pub status: Option<EventStatus>,
     /// The related object, exactly as sent: `{"url": "//invoices/inv_…", "invoice":
     /// {…}}`. The embedded invoice may be partial; use [`Event::invoice_id`] and fetch
-    /// it (or call [`KashioClient::confirm_event`]).
+    /// it (or call [`Events::confirm`]).
     #[serde(default)]
-    pub data: Option<Box<RawValue>>,
+    pub data: Option<Raw>,
+    /// The event's JSON exactly as KashIO sent it (for a list item: its part of the
+    /// page). Filled by the endpoints; `null` for an event decoded with plain serde.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl Event {
@@ -176,15 +200,19 @@ fn invoice_id_from_url(url: &str) -> Option<String> {
     })
 }
 
-impl HasId for Event {
+impl Listed for Event {
     fn id(&self) -> &str {
         &self.id
+    }
+    fn set_raw(&mut self, raw: Raw) {
+        self.raw = raw;
     }
 }
 
 /// An event fetched from KashIO, with the invoice it points to fetched too, checked
-/// against the invoice the merchant expected.
-#[derive(Debug, Clone)]
+/// against the invoice the merchant expected: what [`Events::confirm`] returns. Each
+/// part keeps its own raw answer.
+#[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct ConfirmedEvent {
     /// The event, as KashIO reports it.
@@ -198,8 +226,8 @@ pub struct ConfirmedEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvoiceRef {
-    /// KashIO's id of the invoice (`inv_…`, [`Invoice::id`]), returned when it was
-    /// created.
+    /// KashIO's id of the invoice (`inv_…`, [`Invoice::id`](Invoice#structfield.id)),
+    /// returned when it was created.
     Id(String),
     /// The merchant's own invoice number (`invoice_id`, [`Invoice::invoice_id`]), the
     /// unified `merchant_reference`.
@@ -269,7 +297,7 @@ impl ExpectedInvoice {
     ///
     /// # Errors
     /// A [`ValidationError`] on `expected.id` or `expected.invoice_id` when blank.
-    pub fn validate(&self) -> Result<(), ValidationError> {
+    pub fn validate(&self) -> std::result::Result<(), ValidationError> {
         let field = match self.invoice {
             InvoiceRef::Id(_) => "expected.id",
             InvoiceRef::InvoiceId(_) => "expected.invoice_id",
@@ -297,7 +325,7 @@ impl ExpectedInvoice {
     ///
     /// # Errors
     /// [`ConfirmError::Mismatch`] naming the first check that failed.
-    pub fn check(&self, invoice: &Invoice) -> Result<(), ConfirmError> {
+    pub fn check(&self, invoice: &Invoice) -> std::result::Result<(), ConfirmError> {
         let absent = || "(absent)".to_string();
         let expected = self.invoice.value();
         let actual = match &self.invoice {
@@ -332,7 +360,7 @@ impl ExpectedInvoice {
     }
 }
 
-/// The check of [`KashioClient::confirm_event`] that failed.
+/// The check of [`Events::confirm`] that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfirmCheck {
@@ -436,42 +464,140 @@ impl ConfirmError {
     }
 }
 
-impl KashioClient {
-    /// Fetches an event (`GET /events/{id}`).
+/// Fetches an event: `GET /events/{id}` ("Consultar un Evento").
+///
+/// The path is `/events/{id}`, as the endpoint table of KashIO's API document
+/// (1.0.1.a) and KashIO's public documentation say; the document's curl example shows
+/// `/event/{id}`, which is a typo.
+///
+/// ```
+/// use pagos_core::endpoint::Endpoint;
+/// use pagos_core::BaseUrl;
+/// use pagos_kashio::GetEvent;
+///
+/// let base = BaseUrl::parse(pagos_kashio::DEFAULT_BASE_URL)?;
+/// let request = GetEvent::new("eve_6hxCf5yj6jAHep3").request(&base)?;
+/// assert_eq!(request.url().path(), "/v1/payments/events/eve_6hxCf5yj6jAHep3");
+/// assert_eq!(GetEvent::new("").request(&base).unwrap_err().validation_field(), Some("event_id"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct GetEvent {
+    id: String,
+}
+
+impl GetEvent {
+    /// The endpoint for KashIO's event `id` (`eve_…`).
+    pub fn new(id: impl Into<String>) -> Self {
+        GetEvent { id: id.into() }
+    }
+}
+
+impl Endpoint for GetEvent {
+    type Output = Event;
+    const OPERATION: &'static str = "get_event";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        validate::path_id("event_id", &self.id)?;
+        request(Method::GET, base, &["events", &self.id], Self::OPERATION)
+    }
+
+    fn parse(&self, response: &Response) -> Result<Event> {
+        let (mut event, raw): (Event, Raw) = response.json_with_raw()?;
+        event.raw = raw;
+        Ok(event)
+    }
+}
+
+/// One page of events: `GET /events` ("Consultar Lista de Eventos"), with the same
+/// filters and cursors as invoices ([`ListParams`]).
+#[derive(Debug, Clone)]
+pub struct ListEvents {
+    params: ListParams,
+}
+
+impl ListEvents {
+    /// The endpoint for the page `params` select.
+    pub fn new(params: ListParams) -> Self {
+        ListEvents { params }
+    }
+
+    /// The filters and cursor.
+    pub fn params(&self) -> &ListParams {
+        &self.params
+    }
+}
+
+impl Endpoint for ListEvents {
+    type Output = Page<Event>;
+    const OPERATION: &'static str = "list_events";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.params.validate()?;
+        Ok(
+            request(Method::GET, base, &["events"], Self::OPERATION)?
+                .query(&self.params.to_query()),
+        )
+    }
+
+    /// Reads the page; each event keeps its own part of the page as its `raw`.
     ///
-    /// The path is `/events/{id}`, as the endpoint table of KashIO's API document
-    /// (1.0.1.a) and KashIO's public documentation say; the document's curl example shows
-    /// `/event/{id}`, which is a typo.
+    /// # Errors
+    /// [`Error::OutcomeUnknown`] for an unreadable page, or one that contains the
+    /// cursor object.
+    fn parse(&self, response: &Response) -> Result<Page<Event>> {
+        pagination::parse_page(response, &self.params)
+    }
+}
+
+impl PageRequest for ListEvents {
+    type Item = Event;
+
+    fn next_page(&self, page: &Page<Event>) -> Option<Self> {
+        pagination::next_params(&self.params, page).map(ListEvents::new)
+    }
+}
+
+/// The event endpoints of a [`KashioClient`]: `client.events()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Events<'a> {
+    client: &'a KashioClient,
+}
+
+impl<'a> Events<'a> {
+    pub(crate) fn new(client: &'a KashioClient) -> Self {
+        Events { client }
+    }
+
+    /// Fetches an event ([`GetEvent`]).
     ///
     /// # Errors
     /// [`Error::Validation`] on `event_id` for an id that is blank or would change the
     /// path (see [`validate::path_id`]); otherwise see [`Error`].
-    pub async fn get_event(&self, id: &str) -> Result<Event, Error> {
-        validate::path_id("event_id", id)?;
-        let request = self.request(Method::GET, &["events", id], "get_event")?;
-        self.send(request).await?.json()
+    pub async fn get(&self, id: impl Into<String>) -> Result<Event> {
+        self.client.run(&GetEvent::new(id)).await
     }
 
-    /// Lists one page of events (`GET /events`).
+    /// One page of events ([`ListEvents`]).
     ///
     /// # Errors
     /// [`Error::Validation`] for bad parameters (see [`ListParams`]);
     /// [`Error::OutcomeUnknown`] when the page contains the cursor object; otherwise
     /// see [`Error`].
-    pub async fn list_events(&self, params: &ListParams) -> Result<Page<Event>, Error> {
-        params.validate()?;
-        let request = self.request(Method::GET, &["events"], "list_events")?;
-        pagination::fetch_page(self, request, params).await
+    pub async fn list(&self, params: ListParams) -> Result<Page<Event>> {
+        self.client.run(&ListEvents::new(params)).await
     }
 
     /// Every event matching `params`, page by page (see
-    /// [`KashioClient::invoices_stream`]).
-    pub fn events_stream(&self, params: ListParams) -> BoxStream<'static, Result<Event, Error>> {
-        let client = self.clone();
-        pagination::walk(params, move |p| {
-            let client = client.clone();
-            async move { client.list_events(&p).await }
-        })
+    /// [`Invoices::stream`](crate::invoices::Invoices::stream)).
+    pub fn stream(&self, params: ListParams) -> BoxStream<'static, Result<Event>> {
+        pagination::stream(
+            self.client.executor(),
+            ListEvents::new(params),
+            ListEvents::params,
+        )
     }
 
     /// Confirms an event the merchant was told about, for the invoice it expects.
@@ -483,13 +609,13 @@ impl KashioClient {
     /// invoice's status.
     ///
     /// ```no_run
-    /// # async fn run(client: pagos_kashio::Client, posted_event_id: &str) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn run(client: pagos_kashio::KashioClient, posted_event_id: &str) -> Result<(), Box<dyn std::error::Error>> {
     /// use pagos_core::{Currency, Money};
     /// use pagos_kashio::{ExpectedInvoice, InvoiceStatus};
     ///
     /// // The order the merchant is waiting for.
     /// let expected = ExpectedInvoice::by_invoice_id(Money::parse("15.00", Currency::Pen)?, "INV-000001-001");
-    /// match client.confirm_event(posted_event_id, &expected).await {
+    /// match client.events().confirm(posted_event_id, &expected).await {
     ///     Ok(confirmed) if confirmed.invoice.status == InvoiceStatus::Paid => {
     ///         // fulfil order INV-000001-001
     ///     }
@@ -507,15 +633,16 @@ impl KashioClient {
     /// [`ConfirmError::Mismatch`] when the event points to no invoice
     /// ([`ConfirmCheck::Invoice`]) or to another invoice, or the invoice's currency or
     /// amount differs.
-    pub async fn confirm_event(
+    pub async fn confirm(
         &self,
         event_id: &str,
         expected: &ExpectedInvoice,
-    ) -> Result<ConfirmedEvent, ConfirmError> {
+    ) -> std::result::Result<ConfirmedEvent, ConfirmError> {
         expected.validate().map_err(ConfirmError::Invalid)?;
         validate::path_id("event_id", event_id).map_err(ConfirmError::Invalid)?;
         let event = self
-            .get_event(event_id)
+            .client
+            .run(&GetEvent::new(event_id))
             .await
             .map_err(ConfirmError::Fetch)?;
         let Some(invoice_id) = event.invoice_id() else {
@@ -536,10 +663,11 @@ impl KashioClient {
                 actual: invoice_id,
             });
         }
-        // The id comes from KashIO's answer, and get_invoice checks it like any other
+        // The id comes from KashIO's answer, and GetInvoice checks it like any other
         // (an event naming `..` fetches nothing).
         let invoice = self
-            .get_invoice(&invoice_id)
+            .client
+            .run(&GetInvoice::new(invoice_id))
             .await
             .map_err(ConfirmError::Fetch)?;
         expected.check(&invoice)?;

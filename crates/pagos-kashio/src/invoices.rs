@@ -1,17 +1,29 @@
-//! Invoices ("Órdenes de Pago"): create, get, void, update, list.
+//! Invoices ("Órdenes de Pago"): the request and answer types, the endpoints of KashIO's
+//! API document ("Órdenes de Pago": crear, consultar, actualizar, anular, consultar
+//! lista) as values, and the [`Invoices`] handle.
+//!
+//! | endpoint | request | idempotency |
+//! |---|---|---|
+//! | [`CreateInvoice`] | `POST /invoices` | non-idempotent |
+//! | [`GetInvoice`] | `GET /invoices/{id}` | read |
+//! | [`UpdateInvoice`] | `PATCH /invoices/{id}` | non-idempotent |
+//! | [`VoidInvoice`] | `DELETE /invoices/{id}` | non-idempotent |
+//! | [`ListInvoices`] | `GET /invoices` | read |
+//!
+//! KashIO documents no idempotency key, so nothing that changes an invoice is sent
+//! twice once it may have reached KashIO.
 
-use futures_core::stream::BoxStream;
-use pagos_core::transport::Method;
-use pagos_core::{Currency, Error, Money, OutcomeUnknown, ValidationError, validate};
+use futures_util::stream::BoxStream;
+use pagos_core::endpoint::{Endpoint, PageRequest};
+use pagos_core::transport::{Idempotency, Method, Request, Response};
+use pagos_core::{BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate};
 use rust_decimal::Decimal;
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::value::RawValue;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use crate::client::KashioClient;
-use crate::pagination::{self, HasId, ListParams, Page};
+use crate::client::{KashioClient, request};
+use crate::pagination::{self, ListParams, Listed};
 use crate::status::InvoiceStatus;
 use crate::wire::{amount, datetime};
 
@@ -29,7 +41,7 @@ pub fn kashio_datetime(at: OffsetDateTime) -> PrimitiveDateTime {
 /// The payer of an invoice (`customer`).
 ///
 /// In requests every field is optional, but at least one must be set (see
-/// [`CreateInvoice::validate`]). In answers KashIO may send `{}`.
+/// [`NewInvoice::validate`]). In answers KashIO may send `{}`.
 ///
 /// ```
 /// use pagos_kashio::Customer;
@@ -151,17 +163,17 @@ impl Customer {
     }
 }
 
-/// A new invoice (`POST /invoices`).
+/// A new invoice: the body of [`CreateInvoice`] (`POST /invoices`).
 ///
 /// Required by KashIO: `customer`, `request_datetime`, `currency`, `amount`,
-/// `invoice_id`. Build it with [`CreateInvoice::builder`], which validates.
+/// `invoice_id`. Build it with [`NewInvoice::builder`], which validates.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
-/// use pagos_kashio::{CreateInvoice, Customer};
+/// use pagos_kashio::{Customer, NewInvoice};
 /// use time::macros::datetime;
 ///
-/// let invoice = CreateInvoice::builder(
+/// let invoice = NewInvoice::builder(
 ///     "INV-000001-001",
 ///     Money::parse("15.00", Currency::Pen)?,
 ///     Customer::new().name("JUAN PEREZ").email("juan.perez.xxx@gmail.com"),
@@ -175,7 +187,7 @@ impl Customer {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct CreateInvoice {
+pub struct NewInvoice {
     /// The merchant's invoice number (`invoice_id`).
     pub invoice_id: String,
     /// Amount and currency (PEN or USD, at most 2 decimals).
@@ -197,15 +209,15 @@ pub struct CreateInvoice {
     pub metadata: Map<String, Value>,
 }
 
-impl CreateInvoice {
+impl NewInvoice {
     /// Starts a builder with the required fields; `request_datetime` defaults to now.
     pub fn builder(
         invoice_id: impl Into<String>,
         amount: Money,
         customer: Customer,
-    ) -> CreateInvoiceBuilder {
-        CreateInvoiceBuilder {
-            inner: CreateInvoice {
+    ) -> NewInvoiceBuilder {
+        NewInvoiceBuilder {
+            inner: NewInvoice {
                 invoice_id: invoice_id.into(),
                 amount,
                 customer,
@@ -256,8 +268,8 @@ impl CreateInvoice {
         Ok(())
     }
 
-    fn wire(&self) -> CreateInvoiceWire<'_> {
-        CreateInvoiceWire {
+    fn wire(&self) -> NewInvoiceWire<'_> {
+        NewInvoiceWire {
             customer: &self.customer,
             metadata: (!self.metadata.is_empty()).then_some(&self.metadata),
             invoice_id: &self.invoice_id,
@@ -273,7 +285,7 @@ impl CreateInvoice {
 }
 
 #[derive(Serialize)]
-struct CreateInvoiceWire<'a> {
+struct NewInvoiceWire<'a> {
     customer: &'a Customer,
     #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<&'a Map<String, Value>>,
@@ -292,14 +304,14 @@ struct CreateInvoiceWire<'a> {
     currency: Currency,
 }
 
-/// Builder for [`CreateInvoice`].
+/// Builder for [`NewInvoice`].
 #[derive(Debug, Clone)]
 #[must_use]
-pub struct CreateInvoiceBuilder {
-    inner: CreateInvoice,
+pub struct NewInvoiceBuilder {
+    inner: NewInvoice,
 }
 
-impl CreateInvoiceBuilder {
+impl NewInvoiceBuilder {
     /// Sets `request_datetime` (UTC wall clock; default: now).
     pub fn request_datetime(mut self, at: PrimitiveDateTime) -> Self {
         self.inner.request_datetime = at;
@@ -339,8 +351,8 @@ impl CreateInvoiceBuilder {
     /// Validates and returns the invoice.
     ///
     /// # Errors
-    /// [`Error::Validation`] naming the first bad field (see [`CreateInvoice::validate`]).
-    pub fn build(self) -> Result<CreateInvoice, Error> {
+    /// [`Error::Validation`] naming the first bad field (see [`NewInvoice::validate`]).
+    pub fn build(self) -> Result<NewInvoice, Error> {
         self.inner.validate()?;
         Ok(self.inner)
     }
@@ -398,7 +410,7 @@ impl InvoiceUpdate {
     ///
     /// # Errors
     /// A [`ValidationError`] on `update` when nothing is set, or on `amount` /
-    /// `currency` like [`CreateInvoice::validate`].
+    /// `currency` like [`NewInvoice::validate`].
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.is_empty() {
             return Err(ValidationError::new(
@@ -444,67 +456,86 @@ fn serialize_optional_amount<S: serde::Serializer>(
     }
 }
 
-/// An invoice as KashIO reports it.
+/// An invoice as KashIO reports it: the answer of every invoice endpoint, and an item
+/// of [`ListInvoices`]' pages.
 ///
 /// Optional members may be absent (a list item has no `due_datetime`; a voided invoice
 /// echoes only part of the customer). The exact JSON received is kept in
-/// [`Invoice::raw`].
-#[derive(Debug, Clone)]
+/// [`Invoice::raw`]; serializing an invoice writes the typed fields (amounts with the
+/// digits they were read with, timestamps as KashIO writes them) and that text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Invoice {
     /// KashIO's id (`inv_…`).
     pub id: String,
     /// `"invoice"`.
+    #[serde(default)]
     pub object: Option<String>,
     /// `true` in production, `false` in test mode.
+    #[serde(default)]
     pub livemode: Option<bool>,
     /// The payer.
+    #[serde(default)]
     pub customer: Option<Customer>,
     /// When KashIO created it (UTC).
+    #[serde(with = "datetime")]
     pub created: PrimitiveDateTime,
     /// The merchant's `request_datetime`.
+    #[serde(default, with = "datetime::option")]
     pub request_datetime: Option<PrimitiveDateTime>,
     /// When the debt falls due.
+    #[serde(default, with = "datetime::option")]
     pub due_datetime: Option<PrimitiveDateTime>,
     /// When it stops being payable.
+    #[serde(default, with = "datetime::option")]
     pub expiration_datetime: Option<PrimitiveDateTime>,
     /// The ISO-4217 code as sent (`PEN`).
     pub currency: String,
     /// The amount.
+    #[serde(with = "pagos_core::wire::lenient_decimal")]
     pub amount: Decimal,
     /// Fees.
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub fees: Option<Decimal>,
     /// Late fee.
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub late_fee: Option<Decimal>,
     /// Subtotal.
+    #[serde(default, with = "pagos_core::wire::lenient_decimal::option")]
     pub sub_total: Option<Decimal>,
     /// The merchant's invoice number.
+    #[serde(default)]
     pub invoice_id: Option<String>,
-    /// Sub-merchant details, as sent.
-    pub sub_merchant: Option<Value>,
+    /// Sub-merchant details, exactly as sent.
+    #[serde(default)]
+    pub sub_merchant: Option<Raw>,
     /// Redirect after a successful payment.
+    #[serde(default)]
     pub url_success: Option<String>,
     /// Redirect when the payer does not pay.
+    #[serde(default)]
     pub url_error: Option<String>,
     /// Token for KashIO's payment gateway ("pasarela").
+    #[serde(default)]
     pub token: Option<String>,
     /// The number a payer quotes to pay manually (at a bank, agent or app).
+    #[serde(default)]
     pub ktin: Option<String>,
     /// The QR code value.
+    #[serde(default)]
     pub qr_code: Option<String>,
     /// Free-form details.
+    #[serde(default)]
     pub metadata: Option<Map<String, Value>>,
     /// The status.
     pub status: InvoiceStatus,
-    raw: Box<RawValue>,
+    /// The invoice's JSON exactly as KashIO sent it (for a list item: its part of the
+    /// page). Filled by the endpoints; `null` for an invoice decoded with plain serde.
+    #[serde(skip_deserializing)]
+    pub raw: Raw,
 }
 
 impl Invoice {
-    /// The invoice's JSON exactly as KashIO sent it.
-    pub fn raw(&self) -> &RawValue {
-        &self.raw
-    }
-
     /// The amount as [`Money`], when the currency is one pagos knows and the amount
     /// fits its precision.
     pub fn money(&self) -> Option<Money> {
@@ -513,204 +544,372 @@ impl Invoice {
     }
 }
 
-impl HasId for Invoice {
+impl Listed for Invoice {
     fn id(&self) -> &str {
         &self.id
     }
-}
-
-#[derive(Deserialize)]
-struct InvoiceWire {
-    id: String,
-    #[serde(default)]
-    object: Option<String>,
-    #[serde(default)]
-    livemode: Option<bool>,
-    #[serde(default)]
-    customer: Option<Customer>,
-    #[serde(deserialize_with = "datetime::deserialize")]
-    created: PrimitiveDateTime,
-    #[serde(default, deserialize_with = "datetime::option::deserialize")]
-    request_datetime: Option<PrimitiveDateTime>,
-    #[serde(default, deserialize_with = "datetime::option::deserialize")]
-    due_datetime: Option<PrimitiveDateTime>,
-    #[serde(default, deserialize_with = "datetime::option::deserialize")]
-    expiration_datetime: Option<PrimitiveDateTime>,
-    currency: String,
-    #[serde(deserialize_with = "amount::deserialize")]
-    amount: Decimal,
-    #[serde(default, deserialize_with = "amount::option::deserialize")]
-    fees: Option<Decimal>,
-    #[serde(default, deserialize_with = "amount::option::deserialize")]
-    late_fee: Option<Decimal>,
-    #[serde(default, deserialize_with = "amount::option::deserialize")]
-    sub_total: Option<Decimal>,
-    #[serde(default)]
-    invoice_id: Option<String>,
-    #[serde(default)]
-    sub_merchant: Option<Value>,
-    #[serde(default)]
-    url_success: Option<String>,
-    #[serde(default)]
-    url_error: Option<String>,
-    #[serde(default)]
-    token: Option<String>,
-    #[serde(default)]
-    ktin: Option<String>,
-    #[serde(default)]
-    qr_code: Option<String>,
-    #[serde(default)]
-    metadata: Option<Map<String, Value>>,
-    status: InvoiceStatus,
-}
-
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Keep the exact text, then decode the typed view from it (amounts never pass
-        // through f64 this way).
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let w: InvoiceWire = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
-        Ok(Invoice {
-            id: w.id,
-            object: w.object,
-            livemode: w.livemode,
-            customer: w.customer,
-            created: w.created,
-            request_datetime: w.request_datetime,
-            due_datetime: w.due_datetime,
-            expiration_datetime: w.expiration_datetime,
-            currency: w.currency,
-            amount: w.amount,
-            fees: w.fees,
-            late_fee: w.late_fee,
-            sub_total: w.sub_total,
-            invoice_id: w.invoice_id,
-            sub_merchant: w.sub_merchant,
-            url_success: w.url_success,
-            url_error: w.url_error,
-            token: w.token,
-            ktin: w.ktin,
-            qr_code: w.qr_code,
-            metadata: w.metadata,
-            status: w.status,
-            raw,
-        })
+    fn set_raw(&mut self, raw: Raw) {
+        self.raw = raw;
     }
+}
+
+/// Reads a single invoice with its raw answer.
+fn parse_invoice(response: &Response) -> Result<Invoice> {
+    let (mut invoice, raw): (Invoice, Raw) = response.json_with_raw()?;
+    invoice.raw = raw;
+    Ok(invoice)
 }
 
 /// Checks KashIO's invoice id before it becomes a path segment: blank ids, dot
 /// segments (`DELETE /invoices/..` would be `DELETE /`) and control characters are
-/// refused under the caller's name for it, before anything is sent.
-pub(crate) fn check_id(id: &str) -> Result<(), ValidationError> {
+/// refused under the field name `invoice_id`, before anything is sent.
+fn check_id(id: &str) -> Result<(), ValidationError> {
     validate::path_id("invoice_id", id)
 }
 
-impl KashioClient {
-    /// Creates an invoice (`POST /invoices`).
-    ///
-    /// KashIO documents no idempotency key, so the request is sent exactly once.
+/// Creates an invoice: `POST /invoices` ("Crear una Orden de Pago").
+///
+/// KashIO documents no idempotency key, so the request is sent exactly once
+/// ([`Idempotency::NonIdempotent`]); when its outcome is unknown, the error's hint says
+/// how to look for the invoice before creating it again.
+///
+/// ```
+/// use pagos_core::endpoint::Endpoint;
+/// use pagos_core::{BaseUrl, Currency, Money};
+/// use pagos_kashio::{CreateInvoice, Customer, NewInvoice};
+///
+/// let invoice = NewInvoice::builder(
+///     "INV-000001-001",
+///     Money::parse("15.00", Currency::Pen)?,
+///     Customer::new().email("juan.perez.xxx@gmail.com"),
+/// )
+/// .build()?;
+/// let base = BaseUrl::parse(pagos_kashio::DEFAULT_BASE_URL)?;
+/// let request = CreateInvoice::new(invoice).request(&base)?;
+/// assert_eq!(request.url().path(), "/v1/payments/invoices");
+/// assert!(std::str::from_utf8(request.body_bytes()).unwrap().contains(r#""amount":15.00"#));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CreateInvoice {
+    invoice: NewInvoice,
+}
+
+impl CreateInvoice {
+    /// The endpoint for `invoice`.
+    pub fn new(invoice: NewInvoice) -> Self {
+        CreateInvoice { invoice }
+    }
+}
+
+impl Endpoint for CreateInvoice {
+    type Output = Invoice;
+    const OPERATION: &'static str = "create_invoice";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.invoice.validate()?;
+        Ok(request(Method::POST, base, &["invoices"], Self::OPERATION)?
+            .json(&self.invoice.wire())?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<Invoice> {
+        parse_invoice(response)
+    }
+
+    fn outcome_hint(&self) -> Option<String> {
+        Some(format!(
+            "KashIO has no idempotency key: before creating invoice_id {:?} again, \
+             list the invoices of {} (invoices().list with ListParams::date) and look for it",
+            self.invoice.invoice_id,
+            self.invoice.request_datetime.date()
+        ))
+    }
+}
+
+/// Fetches an invoice by KashIO id: `GET /invoices/{id}` ("Consultar una Orden de
+/// Pago").
+///
+/// ```
+/// use pagos_core::endpoint::Endpoint;
+/// use pagos_core::BaseUrl;
+/// use pagos_kashio::GetInvoice;
+///
+/// let base = BaseUrl::parse(pagos_kashio::DEFAULT_BASE_URL)?;
+/// let request = GetInvoice::new("inv_live_ngMCEhfsgVUUsePqZXpcpB").request(&base)?;
+/// assert_eq!(request.url().path(), "/v1/payments/invoices/inv_live_ngMCEhfsgVUUsePqZXpcpB");
+/// let refused = GetInvoice::new("..").request(&base).unwrap_err();
+/// assert_eq!(refused.validation_field(), Some("invoice_id"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct GetInvoice {
+    id: String,
+}
+
+impl GetInvoice {
+    /// The endpoint for KashIO's invoice `id` (`inv_…`).
+    pub fn new(id: impl Into<String>) -> Self {
+        GetInvoice { id: id.into() }
+    }
+}
+
+impl Endpoint for GetInvoice {
+    type Output = Invoice;
+    const OPERATION: &'static str = "get_invoice";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        check_id(&self.id)?;
+        request(Method::GET, base, &["invoices", &self.id], Self::OPERATION)
+    }
+
+    fn parse(&self, response: &Response) -> Result<Invoice> {
+        parse_invoice(response)
+    }
+}
+
+/// Changes the amount and/or expiration of an invoice: `PATCH /invoices/{id}`
+/// ("Actualizar una Orden de Pago").
+#[derive(Debug, Clone)]
+pub struct UpdateInvoice {
+    id: String,
+    update: InvoiceUpdate,
+}
+
+impl UpdateInvoice {
+    /// The endpoint applying `update` to KashIO's invoice `id`.
+    pub fn new(id: impl Into<String>, update: InvoiceUpdate) -> Self {
+        UpdateInvoice {
+            id: id.into(),
+            update,
+        }
+    }
+}
+
+impl Endpoint for UpdateInvoice {
+    type Output = Invoice;
+    const OPERATION: &'static str = "update_invoice";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        check_id(&self.id)?;
+        self.update.validate()?;
+        Ok(request(
+            Method::PATCH,
+            base,
+            &["invoices", &self.id],
+            Self::OPERATION,
+        )?
+        .json(&self.update.wire())?)
+    }
+
+    fn parse(&self, response: &Response) -> Result<Invoice> {
+        parse_invoice(response)
+    }
+}
+
+/// Voids an invoice so it can no longer be paid: `DELETE /invoices/{id}` ("Anular una
+/// Orden de Pago").
+///
+/// Sent once: a void resent after a lost answer is refused ("already VOIDED") although
+/// the first one worked.
+#[derive(Debug, Clone)]
+pub struct VoidInvoice {
+    id: String,
+}
+
+impl VoidInvoice {
+    /// The endpoint for KashIO's invoice `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        VoidInvoice { id: id.into() }
+    }
+}
+
+impl Endpoint for VoidInvoice {
+    type Output = Invoice;
+    const OPERATION: &'static str = "void_invoice";
+    const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        check_id(&self.id)?;
+        request(
+            Method::DELETE,
+            base,
+            &["invoices", &self.id],
+            Self::OPERATION,
+        )
+    }
+
+    fn parse(&self, response: &Response) -> Result<Invoice> {
+        parse_invoice(response)
+    }
+}
+
+/// One page of invoices: `GET /invoices` ("Consultar Lista de Ordenes de Pago").
+///
+/// A [`PageRequest`]: the next page is the same filters with `starting_after` = the id
+/// of the page's last invoice (sent under both documented cursor names, see
+/// [`ListParams`]).
+///
+/// ```
+/// use pagos_core::endpoint::Endpoint;
+/// use pagos_core::BaseUrl;
+/// use pagos_kashio::{ListInvoices, ListParams};
+///
+/// let base = BaseUrl::parse(pagos_kashio::DEFAULT_BASE_URL)?;
+/// let request = ListInvoices::new(ListParams::new().limit(2).starting_after("inv_2")).request(&base)?;
+/// assert_eq!(request.query_str(), Some("limit=2&start=inv_2&starting_after=inv_2"));
+/// # Ok::<(), pagos_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ListInvoices {
+    params: ListParams,
+}
+
+impl ListInvoices {
+    /// The endpoint for the page `params` select.
+    pub fn new(params: ListParams) -> Self {
+        ListInvoices { params }
+    }
+
+    /// The filters and cursor.
+    pub fn params(&self) -> &ListParams {
+        &self.params
+    }
+}
+
+impl Endpoint for ListInvoices {
+    type Output = Page<Invoice>;
+    const OPERATION: &'static str = "list_invoices";
+    const IDEMPOTENCY: Idempotency = Idempotency::Read;
+
+    fn request(&self, base: &BaseUrl) -> Result<Request> {
+        self.params.validate()?;
+        Ok(request(Method::GET, base, &["invoices"], Self::OPERATION)?
+            .query(&self.params.to_query()))
+    }
+
+    /// Reads the page; each invoice keeps its own part of the page as its `raw`.
     ///
     /// # Errors
-    /// [`Error::Validation`] before sending (see [`CreateInvoice::validate`]);
+    /// [`Error::OutcomeUnknown`] for an unreadable page, or one that contains the
+    /// cursor object (KashIO ignored the cursor: walking on would loop).
+    fn parse(&self, response: &Response) -> Result<Page<Invoice>> {
+        pagination::parse_page(response, &self.params)
+    }
+}
+
+impl PageRequest for ListInvoices {
+    type Item = Invoice;
+
+    fn next_page(&self, page: &Page<Invoice>) -> Option<Self> {
+        pagination::next_params(&self.params, page).map(ListInvoices::new)
+    }
+}
+
+/// The invoice endpoints of a [`KashioClient`]: `client.invoices()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Invoices<'a> {
+    client: &'a KashioClient,
+}
+
+impl<'a> Invoices<'a> {
+    pub(crate) fn new(client: &'a KashioClient) -> Self {
+        Invoices { client }
+    }
+
+    /// Creates an invoice ([`CreateInvoice`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: pagos_kashio::KashioClient) -> Result<(), pagos_core::Error> {
+    /// use pagos_core::{Currency, Money};
+    /// use pagos_kashio::{Customer, NewInvoice};
+    ///
+    /// let invoice = client
+    ///     .invoices()
+    ///     .create(
+    ///         NewInvoice::builder(
+    ///             "INV-000001-001",
+    ///             Money::parse("15.00", Currency::Pen)?,
+    ///             Customer::new().name("JUAN PEREZ").email("juan.perez.xxx@gmail.com"),
+    ///         )
+    ///         .build()?,
+    ///     )
+    ///     .await?;
+    /// println!("pay with code {:?}", invoice.ktin);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Validation`] before sending (see [`NewInvoice::validate`]);
     /// [`Error::Provider`] when KashIO refuses; [`Error::OutcomeUnknown`] (with a
     /// hint) when the invoice may or may not exist; see [`Error`].
-    pub async fn create_invoice(&self, invoice: &CreateInvoice) -> Result<Invoice, Error> {
-        invoice.validate()?;
-        let request = self
-            .request(Method::POST, &["invoices"], "create_invoice")?
-            .json(&invoice.wire())?;
-        let hint = || {
-            format!(
-                "KashIO has no idempotency key: before creating invoice_id {:?} again, \
-                 list the invoices of {} (list_invoices with date) and look for it",
-                invoice.invoice_id,
-                invoice.request_datetime.date()
-            )
-        };
-        let with_hint = |e: Error| match e {
-            Error::OutcomeUnknown(u) => {
-                Error::OutcomeUnknown(Box::new(OutcomeUnknown::with_hint(*u, hint())))
-            }
-            other => other,
-        };
-        let response = self.send(request).await.map_err(with_hint)?;
-        response.json().map_err(with_hint)
+    pub async fn create(&self, invoice: NewInvoice) -> Result<Invoice> {
+        self.client.run(&CreateInvoice::new(invoice)).await
     }
 
-    /// Fetches an invoice by KashIO id (`GET /invoices/{id}`).
+    /// Fetches an invoice by KashIO id ([`GetInvoice`]).
     ///
     /// # Errors
     /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
     /// path (see [`validate::path_id`]); otherwise see [`Error`].
-    pub async fn get_invoice(&self, id: &str) -> Result<Invoice, Error> {
-        check_id(id)?;
-        let request = self.request(Method::GET, &["invoices", id], "get_invoice")?;
-        self.send(request).await?.json()
+    pub async fn get(&self, id: impl Into<String>) -> Result<Invoice> {
+        self.client.run(&GetInvoice::new(id)).await
     }
 
-    /// Voids an invoice (`DELETE /invoices/{id}`): it can no longer be paid.
-    ///
-    /// # Errors
-    /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
-    /// path (see [`validate::path_id`]); otherwise see [`Error`].
-    pub async fn void_invoice(&self, id: &str) -> Result<Invoice, Error> {
-        check_id(id)?;
-        let request = self.request(Method::DELETE, &["invoices", id], "void_invoice")?;
-        self.send(request).await?.json()
-    }
-
-    /// Changes the amount and/or expiration of an invoice (`PATCH /invoices/{id}`).
+    /// Changes the amount and/or expiration of an invoice ([`UpdateInvoice`]).
     ///
     /// # Errors
     /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
     /// path, or for a bad update (see [`InvoiceUpdate::validate`]); otherwise see
     /// [`Error`].
-    pub async fn update_invoice(&self, id: &str, update: &InvoiceUpdate) -> Result<Invoice, Error> {
-        check_id(id)?;
-        update.validate()?;
-        let request = self
-            .request(Method::PATCH, &["invoices", id], "update_invoice")?
-            .json(&update.wire())?;
-        self.send(request).await?.json()
+    pub async fn update(&self, id: impl Into<String>, update: InvoiceUpdate) -> Result<Invoice> {
+        self.client.run(&UpdateInvoice::new(id, update)).await
     }
 
-    /// Lists one page of invoices (`GET /invoices`).
+    /// Voids an invoice ([`VoidInvoice`]): it can no longer be paid.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the
+    /// path; otherwise see [`Error`].
+    pub async fn void(&self, id: impl Into<String>) -> Result<Invoice> {
+        self.client.run(&VoidInvoice::new(id)).await
+    }
+
+    /// One page of invoices ([`ListInvoices`]).
     ///
     /// # Errors
     /// [`Error::Validation`] for bad parameters (see [`ListParams`]);
     /// [`Error::OutcomeUnknown`] when the page contains the cursor object (KashIO
     /// ignored the cursor); otherwise see [`Error`].
-    pub async fn list_invoices(&self, params: &ListParams) -> Result<Page<Invoice>, Error> {
-        params.validate()?;
-        let request = self.request(Method::GET, &["invoices"], "list_invoices")?;
-        pagination::fetch_page(self, request, params).await
+    pub async fn list(&self, params: ListParams) -> Result<Page<Invoice>> {
+        self.client.run(&ListInvoices::new(params)).await
     }
 
     /// Every invoice matching `params`, walking forward page by page from
     /// `params.starting_after` (or the start). Only one page is held in memory; the
-    /// next one is fetched when the current one has been consumed.
-    ///
-    /// The stream ends after the first error.
+    /// next one is fetched when the current one has been consumed. The stream ends
+    /// after the last page, after an empty page, or after the first error (which it
+    /// yields); params with `ending_before` yield one validation error and send
+    /// nothing.
     ///
     /// ```no_run
-    /// # async fn run(client: pagos_kashio::Client) -> Result<(), pagos_core::Error> {
+    /// # async fn run(client: pagos_kashio::KashioClient) -> Result<(), pagos_core::Error> {
     /// use futures_util::TryStreamExt;
     /// use pagos_kashio::ListParams;
     ///
-    /// let mut invoices = client.invoices_stream(ListParams::new().status("paid").limit(100));
+    /// let mut invoices = client.invoices().stream(ListParams::new().status("paid").limit(100));
     /// while let Some(invoice) = invoices.try_next().await? {
     ///     println!("{} {}", invoice.id, invoice.amount);
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn invoices_stream(
-        &self,
-        params: ListParams,
-    ) -> BoxStream<'static, Result<Invoice, Error>> {
-        let client = self.clone();
-        pagination::walk(params, move |p| {
-            let client = client.clone();
-            async move { client.list_invoices(&p).await }
-        })
+    pub fn stream(&self, params: ListParams) -> BoxStream<'static, Result<Invoice>> {
+        pagination::stream(
+            self.client.executor(),
+            ListInvoices::new(params),
+            ListInvoices::params,
+        )
     }
 }

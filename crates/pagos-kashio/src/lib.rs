@@ -5,30 +5,33 @@
 //! payer pays with a `ktin` code or through KashIO's gateway, and the events KashIO
 //! creates when they are paid or expire.
 //!
-//! - Invoices: [`KashioClient::create_invoice`], [`get_invoice`](KashioClient::get_invoice),
-//!   [`void_invoice`](KashioClient::void_invoice), [`update_invoice`](KashioClient::update_invoice),
-//!   [`list_invoices`](KashioClient::list_invoices) and [`invoices_stream`](KashioClient::invoices_stream).
-//! - Events: [`get_event`](KashioClient::get_event), [`list_events`](KashioClient::list_events),
-//!   [`events_stream`](KashioClient::events_stream), and
-//!   [`confirm_event`](KashioClient::confirm_event) for notifications (KashIO does not
-//!   sign them: only the event id is taken from a notification, everything else is
-//!   fetched, and the invoice must be the one the merchant expects, for its amount:
-//!   [`ExpectedInvoice`]).
+//! - Invoices, [`KashioClient::invoices`]: `create`, `get`, `update`, `void`, `list`
+//!   (one [`Page`](pagos_core::Page)) and `stream` (every page, fetched as consumed).
+//! - Events, [`KashioClient::events`]: `get`, `list`, `stream`, and
+//!   [`confirm`](Events::confirm) for notifications (KashIO does not sign them: only the
+//!   event id is taken from a notification, everything else is fetched, and the invoice
+//!   must be the one the merchant expects, for its amount: [`ExpectedInvoice`]).
+//! - Every endpoint of KashIO's API document is also a value implementing
+//!   [`pagos_core::Endpoint`] ([`CreateInvoice`], [`GetInvoice`], [`UpdateInvoice`],
+//!   [`VoidInvoice`], [`ListInvoices`], [`GetEvent`], [`ListEvents`]), which
+//!   [`KashioClient::run`] runs and which describe their request without any I/O.
 //! - The unified [`pagos_core::PaymentProvider`]: create, get and cancel (void).
 //!
 //! Authentication is HTTP Basic with the secret key as user name and no password.
 //! Amounts are sent as JSON numbers with two decimals; timestamps are UTC without a
-//! zone (`2020-01-01T05:00:00`).
+//! zone (`2020-01-01T05:00:00`). Every answer keeps KashIO's JSON byte for byte in its
+//! `raw` field ([`Invoice::raw`], [`Event::raw`]).
 //!
 //! ```no_run
 //! use pagos_core::{Currency, Money};
-//! use pagos_kashio::{Client, CreateInvoice, Customer};
+//! use pagos_kashio::{Customer, KashioClient, NewInvoice};
 //!
 //! # async fn run() -> Result<(), pagos_core::Error> {
-//! let client = Client::builder().secret_key("sk_test_f5yj6jAHep36jAep3JU").build()?;
+//! let client = KashioClient::builder().secret_key("sk_test_f5yj6jAHep36jAep3JU").build()?;
 //! let invoice = client
-//!     .create_invoice(
-//!         &CreateInvoice::builder(
+//!     .invoices()
+//!     .create(
+//!         NewInvoice::builder(
 //!             "INV-000001-001",
 //!             Money::parse("15.00", Currency::Pen)?,
 //!             Customer::new().name("JUAN PEREZ").email("juan.perez.xxx@gmail.com"),
@@ -57,24 +60,25 @@
 )]
 
 mod client;
-mod error;
-mod events;
-mod invoices;
+pub mod error;
+pub mod events;
+pub mod invoices;
 mod pagination;
 mod provider;
 mod status;
 mod wire;
 
-pub use client::{
-    CERT_BASE_URL, DEFAULT_BASE_URL, KashioClient, KashioClient as Client, KashioClientBuilder,
-    KashioClientBuilder as ClientBuilder, PROVIDER_NAME,
-};
+/// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
+pub const PROVIDER: &str = "kashio";
+
+pub use client::{CERT_BASE_URL, DEFAULT_BASE_URL, KashioClient, KashioClientBuilder};
 pub use events::{
-    ConfirmCheck, ConfirmError, ConfirmedEvent, Event, EventStatus, EventType, ExpectedInvoice,
-    InvoiceRef,
+    ConfirmCheck, ConfirmError, ConfirmedEvent, Event, EventStatus, EventType, Events,
+    ExpectedInvoice, GetEvent, InvoiceRef, ListEvents,
 };
 pub use invoices::{
-    CreateInvoice, CreateInvoiceBuilder, Customer, Invoice, InvoiceUpdate, kashio_datetime,
+    CreateInvoice, Customer, GetInvoice, Invoice, InvoiceUpdate, Invoices, ListInvoices,
+    NewInvoice, NewInvoiceBuilder, UpdateInvoice, VoidInvoice, kashio_datetime,
 };
-pub use pagination::{HasId, ListParams, MAX_LIMIT, Page};
+pub use pagination::{ListParams, MAX_LIMIT};
 pub use status::InvoiceStatus;

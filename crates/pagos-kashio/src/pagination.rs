@@ -1,11 +1,13 @@
-//! Cursor pagination shared by `GET /invoices` and `GET /events`.
+//! Cursor pagination shared by `GET /invoices` and `GET /events`: the filters and
+//! cursors ([`ListParams`]), the page envelope read into a [`pagos_core::Page`], and the
+//! request for the next page.
 
-use std::future::Future;
-
-use futures_core::stream::BoxStream;
-use pagos_core::transport::{Request, Response};
-use pagos_core::{Error, ValidationError, validate};
+use futures_util::stream::{self, BoxStream, StreamExt};
+use pagos_core::endpoint::{Executor, PageRequest, SecretHeader, unreadable};
+use pagos_core::transport::Response;
+use pagos_core::{Error, Page, Raw, ValidationError, validate};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use time::Date;
 use time::macros::format_description;
 
@@ -16,37 +18,6 @@ use time::macros::format_description;
 /// follows Stripe's design, whose `limit` is 1 to 100; the same range is enforced here
 /// so an out-of-range value is caught before sending.
 pub const MAX_LIMIT: u32 = 100;
-
-/// One page of a list: `{"object":"list","has_more":bool,"data":[…]}`.
-#[derive(Debug, Clone, Deserialize)]
-#[non_exhaustive]
-pub struct Page<T> {
-    /// The items of this page, in KashIO's order.
-    pub data: Vec<T>,
-    /// Whether more items follow the last one.
-    pub has_more: bool,
-    /// Always `"list"`.
-    #[serde(default)]
-    pub object: Option<String>,
-}
-
-impl<T: HasId> Page<T> {
-    /// The id of the last item: the `starting_after` cursor of the next page.
-    pub fn last_id(&self) -> Option<&str> {
-        self.data.last().map(HasId::id)
-    }
-
-    /// The id of the first item: the `ending_before` cursor of the previous page.
-    pub fn first_id(&self) -> Option<&str> {
-        self.data.first().map(HasId::id)
-    }
-}
-
-/// An object with a KashIO id, usable as a pagination cursor.
-pub trait HasId {
-    /// The KashIO id (`inv_…`, `eve_…`).
-    fn id(&self) -> &str;
-}
 
 /// Filters and cursors of `GET /invoices` and `GET /events`.
 ///
@@ -195,25 +166,49 @@ impl ListParams {
     }
 }
 
-/// Sends a list request and decodes the page.
-pub(crate) async fn fetch_page<T>(
-    client: &crate::KashioClient,
-    request: Request,
+/// An item of a KashIO list: an object with a KashIO id (the cursor of the next page)
+/// and a raw answer of its own.
+pub(crate) trait Listed: DeserializeOwned {
+    /// The KashIO id (`inv_…`, `eve_…`).
+    fn id(&self) -> &str;
+    /// Keeps the item's own JSON, exactly as it stands in the page.
+    fn set_raw(&mut self, raw: Raw);
+}
+
+/// `{"object":"list","has_more":bool,"data":[…]}`, each item kept as its text.
+#[derive(Deserialize)]
+struct PageWire {
+    has_more: bool,
+    data: Vec<Raw>,
+}
+
+/// Reads a page: the envelope once, then every item from its own text (so each item's
+/// `raw` is exactly its part of the page), then the cursor check.
+///
+/// # Errors
+/// [`Error::OutcomeUnknown`] when the page or an item cannot be read, or when the page
+/// contains the cursor object (the server ignored the cursor).
+pub(crate) fn parse_page<T: Listed>(
+    response: &Response,
     params: &ListParams,
-) -> Result<Page<T>, Error>
-where
-    T: HasId + for<'de> Deserialize<'de>,
-{
-    let response = client.send(request.query(&params.to_query())).await?;
-    let page: Page<T> = response.json()?;
-    check_cursor(&page, params, &response)?;
-    Ok(page)
+) -> Result<Page<T>, Error> {
+    let (wire, raw): (PageWire, Raw) = response.json_with_raw()?;
+    let mut items = Vec::with_capacity(wire.data.len());
+    for (i, item_raw) in wire.data.into_iter().enumerate() {
+        let mut item: T = item_raw
+            .decode()
+            .map_err(|e| unreadable(response, format!("data[{i}]: {e}")))?;
+        item.set_raw(item_raw);
+        items.push(item);
+    }
+    check_cursor(&items, params, response)?;
+    Ok(Page::new(items, wire.has_more, raw))
 }
 
 /// A page asked for after (or before) object X can never contain X; when it does,
 /// the server ignored the cursor, and walking on would loop over the same page.
-fn check_cursor<T: HasId>(
-    page: &Page<T>,
+fn check_cursor<T: Listed>(
+    items: &[T],
     params: &ListParams,
     response: &Response,
 ) -> Result<(), Error> {
@@ -222,66 +217,51 @@ fn check_cursor<T: HasId>(
         .as_deref()
         .or(params.ending_before.as_deref());
     if let Some(cursor) = cursor
-        && page.data.iter().any(|item| item.id() == cursor)
+        && items.iter().any(|item| item.id() == cursor)
     {
-        return Err(response
-            .undecodable(format!(
+        return Err(unreadable(
+            response,
+            format!(
                 "the page contains the cursor object {cursor:?}: the server ignored the cursor"
-            ))
-            .into());
+            ),
+        ));
     }
     Ok(())
 }
 
-/// Walks every page forward from `params`, one page in memory at a time: each page
-/// is fetched only when the previous one has been consumed, with
-/// `starting_after = last id of the previous page`.
-pub(crate) fn walk<T, F, Fut>(params: ListParams, fetch: F) -> BoxStream<'static, Result<T, Error>>
-where
-    T: HasId + Send + 'static,
-    F: FnMut(ListParams) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
-{
-    struct State<T, F> {
-        fetch: F,
-        params: ListParams,
-        buffer: std::vec::IntoIter<T>,
-        more: bool,
+/// The parameters of the page after `page`, walking forward: the same filters with
+/// `starting_after` = the id of its last item. `None` after the last page, after an
+/// empty page (it cannot advance the cursor, whatever `has_more` says), and for a page
+/// asked for with `ending_before` (that walks backwards; streams refuse it).
+pub(crate) fn next_params<T: Listed>(params: &ListParams, page: &Page<T>) -> Option<ListParams> {
+    if !page.has_more || params.ending_before.is_some() {
+        return None;
     }
-    let state = State {
-        fetch,
-        params,
-        buffer: Vec::new().into_iter(),
-        more: true,
-    };
-    Box::pin(futures_util::stream::try_unfold(
-        state,
-        |mut st: State<T, F>| async move {
-            loop {
-                if let Some(item) = st.buffer.next() {
-                    return Ok(Some((item, st)));
-                }
-                if !st.more {
-                    return Ok(None);
-                }
-                if st.params.ending_before.is_some() {
-                    return Err(ValidationError::new(
-                        "ending_before",
-                        "the stream walks forward with starting_after; \
-                         use list_* with ending_before to page backwards",
-                    )
-                    .into());
-                }
-                let page = (st.fetch)(st.params.clone()).await?;
-                // An empty page cannot advance the cursor, whatever has_more says.
-                st.more = page.has_more && !page.data.is_empty();
-                if let Some(last) = page.last_id() {
-                    st.params.starting_after = Some(last.to_string());
-                }
-                st.buffer = page.data.into_iter();
-            }
-        },
-    ))
+    let last = page.items.last()?;
+    Some(params.clone().starting_after(last.id()))
+}
+
+/// Every item from `first` on, through [`Executor::stream`]; a stream whose params
+/// (`params_of(&first)`) have `ending_before` is refused (one error, nothing sent):
+/// streams walk forward.
+pub(crate) fn stream<E>(
+    executor: &Executor<SecretHeader>,
+    first: E,
+    params_of: fn(&E) -> &ListParams,
+) -> BoxStream<'static, Result<E::Item, Error>>
+where
+    E: PageRequest + 'static,
+{
+    if params_of(&first).ending_before.is_some() {
+        let refused: Error = ValidationError::new(
+            "ending_before",
+            "the stream walks forward with starting_after; \
+             use list with ending_before to page backwards",
+        )
+        .into();
+        return stream::once(async move { Err(refused) }).boxed();
+    }
+    executor.stream(first)
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@ use pagos_core::{
 };
 use serde_json::Value;
 
-use crate::client::{KashioClient, PROVIDER_NAME};
-use crate::invoices::{CreateInvoice, Customer, Invoice, kashio_datetime};
+use crate::PROVIDER;
+use crate::client::KashioClient;
+use crate::invoices::{Customer, Invoice, NewInvoice, VoidInvoice, kashio_datetime};
 use crate::status::InvoiceStatus;
 use crate::wire::datetime;
+use pagos_core::Endpoint as _;
 
 /// Metadata key KashIO's API document example uses for the order's name; receives
 /// [`CreatePayment::subject`] unless the caller's metadata already has it.
@@ -18,7 +20,7 @@ const SUBJECT_KEY: &str = "order_name";
 /// [`CreatePayment::description`] unless the caller's metadata already has it.
 const DESCRIPTION_KEY: &str = "order_description";
 
-impl TryFrom<&CreatePayment> for CreateInvoice {
+impl TryFrom<&CreatePayment> for NewInvoice {
     type Error = Error;
 
     /// Maps a unified request to a KashIO invoice:
@@ -63,7 +65,7 @@ impl TryFrom<&CreatePayment> for CreateInvoice {
         if let Some(doc) = &payer.document {
             customer = customer.document(doc.kind.clone(), doc.number.clone());
         }
-        let mut builder = CreateInvoice::builder(invoice_id, request.amount, customer)
+        let mut builder = NewInvoice::builder(invoice_id, request.amount, customer)
             .request_datetime(datetime::now());
         if let Some(url) = &request.return_url {
             builder = builder.url_success(url.clone());
@@ -122,9 +124,10 @@ impl From<&Invoice> for Payment {
     /// `qr_code` are not turned into instructions: KashIO's API document gives
     /// neither a checkout URL built from the token nor what the QR value encodes, so they
     /// are left in [`Payment::raw`] (and [`Invoice::token`], [`Invoice::qr_code`]).
+    /// [`Payment::raw`] is the invoice's [`Invoice::raw`]: KashIO's answer as received.
     fn from(invoice: &Invoice) -> Self {
         let mut payment = Payment::new(
-            PROVIDER_NAME,
+            PROVIDER,
             invoice.id.clone(),
             invoice.status.payment_status(),
         );
@@ -140,7 +143,8 @@ impl From<&Invoice> for Payment {
                 code: ktin.to_string(),
             });
         }
-        payment.raw = pagos_core::Raw::from_json(invoice.raw().get()).unwrap_or_default();
+        // The invoice's answer, byte for byte.
+        payment.raw = invoice.raw.clone();
         payment
     }
 }
@@ -148,7 +152,7 @@ impl From<&Invoice> for Payment {
 #[async_trait]
 impl PaymentProvider for KashioClient {
     fn name(&self) -> &'static str {
-        PROVIDER_NAME
+        PROVIDER
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -160,17 +164,17 @@ impl PaymentProvider for KashioClient {
     }
 
     /// Creates an invoice; see the mapping on
-    /// [`CreateInvoice`'s `TryFrom<&CreatePayment>`](CreateInvoice#impl-TryFrom%3C%26CreatePayment%3E-for-CreateInvoice).
+    /// [`NewInvoice`'s `TryFrom<&CreatePayment>`](NewInvoice#impl-TryFrom%3C%26CreatePayment%3E-for-NewInvoice).
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment, Error> {
-        let invoice = CreateInvoice::try_from(request)?;
-        Ok(Payment::from(&self.create_invoice(&invoice).await?))
+        let invoice = NewInvoice::try_from(request)?;
+        Ok(Payment::from(&self.invoices().create(invoice).await?))
     }
 
     /// Fetches the invoice; the id is KashIO's (`inv_…`), reported as `payment_id` when
     /// it is blank or would change the path.
     async fn get_payment(&self, id: &str) -> Result<Payment, Error> {
         validate::path_id("payment_id", id)?;
-        Ok(Payment::from(&self.get_invoice(id).await?))
+        Ok(Payment::from(&self.invoices().get(id).await?))
     }
 
     /// Voids the invoice. Succeeds only when KashIO answers with a `voided` invoice;
@@ -179,21 +183,21 @@ impl PaymentProvider for KashioClient {
     async fn cancel_payment(&self, id: &str) -> Result<(), Error> {
         // Under the unified name: the caller of the trait passed a payment id.
         validate::path_id("payment_id", id)?;
-        let invoice = self.void_invoice(id).await?;
+        let invoice = self.invoices().void(id).await?;
         match &invoice.status {
             InvoiceStatus::Voided => Ok(()),
             InvoiceStatus::Unknown(raw) => Err(pagos_core::OutcomeUnknown::undecodable(
-                PROVIDER_NAME,
-                "void_invoice",
+                PROVIDER,
+                VoidInvoice::OPERATION,
                 200,
-                invoice.raw().get(),
+                invoice.raw.get(),
                 format!("the voided invoice has the unknown status {raw:?}"),
             )
             .with_hint("fetch the invoice with get_payment to see its status")
             .into()),
             other => {
                 Err(
-                    ProviderError::new(PROVIDER_NAME, "void_invoice", 200, invoice.raw().get())
+                    ProviderError::new(PROVIDER, VoidInvoice::OPERATION, 200, invoice.raw.get())
                         .with_message(format!("invoice {} is {other}, not voided", invoice.id))
                         .into(),
                 )

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use pagos_core::PaymentStatus;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::wire::eq_ci;
 
@@ -94,6 +94,14 @@ impl From<&InvoiceStatus> for PaymentStatus {
 impl fmt::Display for InvoiceStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for InvoiceStatus {
+    /// The lower-case name ([`InvoiceStatus::as_str`]); KashIO's own spelling stays in
+    /// the answer's raw text.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

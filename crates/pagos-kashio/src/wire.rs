@@ -10,12 +10,14 @@
 ///   string; the object table types the field as Decimal and the create example uses a
 ///   number, so the number form is used everywhere.
 /// - Read leniently: KashIO answers with numbers (`15.0`, `23.32`) and sometimes with
-///   strings (`"25.00"` in the void example). Never through `f64`.
+///   strings (`"25.00"` in the void example), through
+///   [`pagos_core::wire::lenient_decimal`], never through `f64`; an answer's amount is
+///   written back with the digits it was read with.
 pub(crate) mod amount {
-    use pagos_core::wire::{json_number, lenient_decimal};
+    use pagos_core::wire::json_number;
     use pagos_core::{Currency, Money, ValidationError};
     use rust_decimal::Decimal;
-    use serde::{Deserializer, Serializer};
+    use serde::Serializer;
 
     /// Decimal places of every KashIO amount.
     pub(crate) const DECIMALS: u32 = 2;
@@ -62,23 +64,6 @@ pub(crate) mod amount {
     pub(crate) fn serialize<S: Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
         json_number::serialize(&to_wire(*amount), s)
     }
-
-    /// Reads a number or a numeric string.
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        lenient_decimal::deserialize(d)
-    }
-
-    /// The same for optional amounts (`fees`, `late_fee`, `sub_total`).
-    pub(crate) mod option {
-        use super::*;
-
-        /// Reads `null`, `""`, a number or a numeric string.
-        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<Decimal>, D::Error> {
-            lenient_decimal::option::deserialize(d)
-        }
-    }
 }
 
 /// KashIO timestamps: `yyyy-MM-ddThh:mm:ss`, without a zone.
@@ -93,7 +78,7 @@ pub(crate) mod amount {
 /// are midnight to midnight in Lima (UTC-5, no daylight saving time).
 pub(crate) mod datetime {
     use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer};
+    use serde::{Deserialize, Deserializer, Serializer};
     use time::format_description::BorrowedFormatItem;
     use time::format_description::well_known::Rfc3339;
     use time::macros::{format_description, time};
@@ -159,6 +144,14 @@ pub(crate) mod datetime {
         from_offset(OffsetDateTime::now_utc())
     }
 
+    /// Writes a timestamp as `yyyy-MM-ddThh:mm:ss` (answer types derive `Serialize`).
+    pub(crate) fn serialize<S: Serializer>(
+        at: &PrimitiveDateTime,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(at))
+    }
+
     /// Reads a required timestamp.
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
@@ -170,6 +163,17 @@ pub(crate) mod datetime {
     /// Optional timestamps: absent, `null` and `""` are `None`; anything else must parse.
     pub(crate) mod option {
         use super::*;
+
+        /// Writes `None` as `null`, a timestamp as `yyyy-MM-ddThh:mm:ss`.
+        pub(crate) fn serialize<S: Serializer>(
+            at: &Option<PrimitiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => super::serialize(at, s),
+                None => s.serialize_none(),
+            }
+        }
 
         /// Reads an optional timestamp. Use with `#[serde(default, with = ...)]`.
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(

@@ -18,7 +18,7 @@ use pagos::compropago::{
     AccountCustomer, ClabeCustomer, CompropagoClient, CreateAccount, CreateClabe, Frequency,
     Product,
 };
-use pagos::kashio::{CreateInvoice, InvoiceUpdate, KashioClient, ListParams, kashio_datetime};
+use pagos::kashio::{InvoiceUpdate, KashioClient, ListParams, NewInvoice, kashio_datetime};
 use pagos::kashpay::{AccountType, KashpayClient, TransactionType};
 use pagos::khipu::{CreatePaymentRequest, KhipuClient};
 use pagos::telepagos::{
@@ -137,8 +137,8 @@ fn khipu_payment() -> CreatePaymentRequest {
 }
 
 /// A valid KashIO invoice.
-fn invoice() -> CreateInvoice {
-    CreateInvoice::builder(
+fn invoice() -> NewInvoice {
+    NewInvoice::builder(
         "INV-000001-001",
         pen("15.00"),
         pagos::kashio::Customer::new().name("JUAN PEREZ"),
@@ -389,7 +389,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut i = invoice();
                 i.customer.email = Some(long_email());
-                c.kashio_api.create_invoice(&i).await
+                c.kashio_api.invoices().create(i).await
             }
         ),
         case!(
@@ -399,13 +399,13 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut i = invoice();
                 i.customer = pagos::kashio::Customer::new();
-                c.kashio_api.create_invoice(&i).await
+                c.kashio_api.invoices().create(i).await
             }
         ),
         case!(Kashio, "kashio: blank invoice id", "invoice_id", |c| {
             let mut i = invoice();
             i.invoice_id = " ".into();
-            c.kashio_api.create_invoice(&i).await
+            c.kashio_api.invoices().create(i).await
         }),
         case!(
             Kashio,
@@ -414,7 +414,7 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut i = invoice();
                 i.due_datetime = Some(kashio_datetime(an_hour_ago()));
-                c.kashio_api.create_invoice(&i).await
+                c.kashio_api.invoices().create(i).await
             }
         ),
         case!(
@@ -424,24 +424,26 @@ fn cases() -> Vec<Case> {
             |c| {
                 let mut i = invoice();
                 i.url_success = Some("javascript:alert(1)".into());
-                c.kashio_api.create_invoice(&i).await
+                c.kashio_api.invoices().create(i).await
             }
         ),
         case!(Kashio, "kashio: invoice list limit 0", "limit", |c| {
             c.kashio_api
-                .list_invoices(&ListParams::new().limit(0))
+                .invoices()
+                .list(ListParams::new().limit(0))
                 .await
         }),
         case!(Kashio, "kashio: event list limit 101", "limit", |c| {
             c.kashio_api
-                .list_events(&ListParams::new().limit(101))
+                .events()
+                .list(ListParams::new().limit(101))
                 .await
         }),
         case!(Kashio, "kashio: both list cursors", "ending_before", |c| {
             let params = ListParams::new()
                 .starting_after("inv_1")
                 .ending_before("inv_9");
-            c.kashio_api.list_invoices(&params).await
+            c.kashio_api.invoices().list(params).await
         }),
         case!(
             Kashio,
@@ -449,7 +451,7 @@ fn cases() -> Vec<Case> {
             "amount",
             |c| {
                 let update = InvoiceUpdate::new().amount(pen("-5.00"));
-                c.kashio_api.update_invoice("inv_1", &update).await
+                c.kashio_api.invoices().update("inv_1", update).await
             }
         ),
         case!(
@@ -458,7 +460,8 @@ fn cases() -> Vec<Case> {
             "update",
             |c| {
                 c.kashio_api
-                    .update_invoice("inv_1", &InvoiceUpdate::new())
+                    .invoices()
+                    .update("inv_1", InvoiceUpdate::new())
                     .await
             }
         ),

@@ -120,11 +120,11 @@ async fn kashio_create_is_not_retried_after_a_503_and_its_outcome_is_unknown() {
     // The fault answered before the sandbox processed anything.
     let page = within(
         "list",
-        client.list_invoices(&pagos::kashio::ListParams::new()),
+        client.invoices().list(pagos::kashio::ListParams::new()),
     )
     .await
     .unwrap();
-    assert!(page.data.is_empty(), "{:?}", page.data);
+    assert!(page.items.is_empty(), "{:?}", page.items);
     assert_no_fault_left(&sandbox);
 }
 

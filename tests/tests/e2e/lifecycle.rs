@@ -266,29 +266,32 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
 
     // The payment is recorded as an event; the merchant confirms it by fetching the
     // event and the invoice it points to.
-    let events = within("list events", client.list_events(&ListParams::new()))
+    let events = within("list events", client.events().list(ListParams::new()))
         .await
         .unwrap();
     let paid_event = events
-        .data
+        .items
         .iter()
         .find(|e| e.event_type == EventType::InvoicePaid)
-        .unwrap_or_else(|| panic!("an invoice.paid event in {:?}", events.data));
+        .unwrap_or_else(|| panic!("an invoice.paid event in {:?}", events.items));
     assert_eq!(
         paid_event.invoice_id().as_deref(),
         Some(created.id.as_str())
     );
     // Bound to the merchant's own order: its number and amount.
     let expected = ExpectedInvoice::by_invoice_id(money("150.00", Currency::Pen), "INV-2001");
-    let confirmed = within("confirm", client.confirm_event(&paid_event.id, &expected))
-        .await
-        .unwrap();
+    let confirmed = within(
+        "confirm",
+        client.events().confirm(&paid_event.id, &expected),
+    )
+    .await
+    .unwrap();
     let invoice = confirmed.invoice;
     assert_eq!(invoice.id, created.id);
     assert_eq!(invoice.status, InvoiceStatus::Paid);
     // The same paid event does not confirm another order of the same amount.
     let other = ExpectedInvoice::by_invoice_id(money("150.00", Currency::Pen), "INV-2002");
-    let refused = within("confirm", client.confirm_event(&paid_event.id, &other))
+    let refused = within("confirm", client.events().confirm(&paid_event.id, &other))
         .await
         .unwrap_err();
     assert_eq!(
@@ -310,12 +313,12 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
     let posted_id = posted.json()["id"].as_str().unwrap().to_string();
     assert_eq!(posted_id, paid_event.id);
     let by_id = ExpectedInvoice::by_id(money("150.00", Currency::Pen), created.id.clone());
-    let confirmed = within("confirm", client.confirm_event(&posted_id, &by_id))
+    let confirmed = within("confirm", client.events().confirm(&posted_id, &by_id))
         .await
         .unwrap();
     assert_eq!(confirmed.invoice.status, InvoiceStatus::Paid);
     within("deliveries", sandbox.notifications_settled()).await;
-    let event = within("get event", client.get_event(&posted_id))
+    let event = within("get event", client.events().get(&posted_id))
         .await
         .unwrap();
     assert_eq!(event.status, Some(EventStatus::Notified));
@@ -358,11 +361,11 @@ async fn kashio_invoices_are_canceled_and_expired() {
         .unwrap();
     assert_eq!(expired.status, PaymentStatus::Expired);
 
-    let events = within("list events", client.list_events(&ListParams::new()))
+    let events = within("list events", client.events().list(ListParams::new()))
         .await
         .unwrap();
     let kinds: Vec<(EventType, Option<String>)> = events
-        .data
+        .items
         .iter()
         .map(|e| (e.event_type.clone(), e.invoice_id()))
         .collect();

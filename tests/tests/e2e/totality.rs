@@ -504,7 +504,7 @@ fn check_payment(f: &Form, send: bool) -> Result<(), TestCaseError> {
                 validated(
                     "kashio TryFrom<&CreatePayment>",
                     fields,
-                    pagos::kashio::CreateInvoice::try_from(&request),
+                    pagos::kashio::NewInvoice::try_from(&request),
                 )?;
             }
             "compropago" => {
@@ -874,7 +874,7 @@ const KASHIO_INVOICE: &[Spec] = &[
     ("metadata.value", "42", false),
 ];
 
-fn kashio_invoice(f: &Form) -> pagos::Result<pagos::kashio::CreateInvoice> {
+fn kashio_invoice(f: &Form) -> pagos::Result<pagos::kashio::NewInvoice> {
     let mut customer = pagos::kashio::Customer::new();
     customer.name = f.opt("customer.name");
     customer.email = f.opt("customer.email");
@@ -882,7 +882,7 @@ fn kashio_invoice(f: &Form) -> pagos::Result<pagos::kashio::CreateInvoice> {
     customer.document_type = f.opt("customer.document_type");
     customer.document_id = f.opt("customer.document_id");
     customer.external_id = f.opt("customer.external_id");
-    let mut b = pagos::kashio::CreateInvoice::builder(
+    let mut b = pagos::kashio::NewInvoice::builder(
         f.get("invoice_id"),
         money("15.00", Currency::Pen),
         customer,
@@ -904,7 +904,7 @@ fn check_kashio(invoice: &Form, id: &str, send: bool) -> Result<(), TestCaseErro
     let mut fields: Vec<&str> = KASHIO_INVOICE.iter().map(|s| s.0).collect();
     // No customer field at all is refused as a whole.
     fields.push("customer");
-    validated("kashio CreateInvoice", &fields, kashio_invoice(invoice))?;
+    validated("kashio NewInvoice", &fields, kashio_invoice(invoice))?;
     // The status parsers keep whatever they do not know, as sent.
     if let pagos::kashio::EventType::Unknown(raw) = pagos::kashio::EventType::parse(id) {
         prop_assert_eq!(raw, id);
@@ -918,22 +918,22 @@ fn check_kashio(invoice: &Form, id: &str, send: bool) -> Result<(), TestCaseErro
     if send {
         let api = &clients().kashio_api;
         let ids = &["invoice_id"];
-        refused_or_not_sent("get_invoice", ids, block_on(api.get_invoice(id)))?;
-        refused_or_not_sent("void_invoice", ids, block_on(api.void_invoice(id)))?;
+        refused_or_not_sent("get_invoice", ids, block_on(api.invoices().get(id)))?;
+        refused_or_not_sent("void_invoice", ids, block_on(api.invoices().void(id)))?;
         let update = InvoiceUpdate::new().amount(money("20.00", Currency::Pen));
         refused_or_not_sent(
             "update_invoice",
             ids,
-            block_on(api.update_invoice(id, &update)),
+            block_on(api.invoices().update(id, update.clone())),
         )?;
-        refused_or_not_sent("get_event", &["event_id"], block_on(api.get_event(id)))?;
+        refused_or_not_sent("get_event", &["event_id"], block_on(api.events().get(id)))?;
         let expected = pagos::kashio::ExpectedInvoice::by_invoice_id(
             money("15.00", Currency::Pen),
             "INV-000001-001",
         );
         // Nothing is sent, so the only errors are the id's refusal and the fetch that
         // could not leave; a mismatch would be reported under a field no list holds.
-        let confirmed = block_on(api.confirm_event(id, &expected)).map_err(|e| match e {
+        let confirmed = block_on(api.events().confirm(id, &expected)).map_err(|e| match e {
             pagos::kashio::ConfirmError::Invalid(v) => Error::from(v),
             pagos::kashio::ConfirmError::Fetch(e) => e,
             other => Error::from(pagos::ValidationError::new("mismatch", other.to_string())),
@@ -947,7 +947,7 @@ fn check_kashio(invoice: &Form, id: &str, send: bool) -> Result<(), TestCaseErro
             refused_or_not_sent(
                 "list_invoices",
                 &["status", "starting_after", "ending_before"],
-                block_on(api.list_invoices(&params)),
+                block_on(api.invoices().list(params)),
             )?;
         }
     }

@@ -481,7 +481,8 @@ async fn kashio(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             "invoice.paid",
             async {
                 let events: Vec<pagos::kashio::Event> = kashio
-                    .events_stream(pagos::kashio::ListParams::new().limit(100))
+                    .events()
+                    .stream(pagos::kashio::ListParams::new().limit(100))
                     .try_collect()
                     .await?;
                 events
@@ -499,7 +500,7 @@ async fn kashio(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
         P,
         "confirm event (pagos-kashio)",
         "paid",
-        kashio.confirm_event(&event.id, &expected),
+        kashio.events().confirm(&event.id, &expected),
         |c, e| same(c.invoice.status.to_string(), e),
     )
     .await?;

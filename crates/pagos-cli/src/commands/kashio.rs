@@ -1,5 +1,9 @@
 //! `pagos kashio …`: every endpoint of [`pagos::kashio::KashioClient`].
 //!
+//! `--json` prints the SDK's typed answer with serde (an invoice, an event, a page of
+//! them or every item of every page); each keeps KashIO's own text in its `raw`
+//! member, so amounts keep their digits.
+//!
 //! | command | endpoint |
 //! |---|---|
 //! | `invoices create` | `POST /invoices` |
@@ -14,14 +18,15 @@
 use clap::{Args, Subcommand};
 use futures_util::TryStreamExt;
 use pagos::kashio::{
-    ConfirmError, CreateInvoice, Customer, Event, ExpectedInvoice, Invoice, InvoiceRef,
-    InvoiceUpdate, KashioClient, ListParams, Page, kashio_datetime,
+    ConfirmError, Customer, Event, ExpectedInvoice, Invoice, InvoiceRef, InvoiceUpdate,
+    KashioClient, ListParams, NewInvoice, kashio_datetime,
 };
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::{Overrides, Settings};
 use crate::error::{CliError, CliResult};
-use crate::output::{Human, Output, raw_list, table_of};
+use crate::output::{Human, Output, table_of};
 use crate::parse;
 
 /// `pagos kashio`.
@@ -228,10 +233,10 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
         KashioCommand::Invoices(cmd) => match cmd {
             InvoiceCommand::Create(a) => {
                 let invoice = create_request(&a)?;
-                Ok(invoice_output(&client()?.create_invoice(&invoice).await?))
+                Ok(answer(&client()?.invoices().create(invoice).await?))
             }
-            InvoiceCommand::Get { id } => Ok(invoice_output(&client()?.get_invoice(&id).await?)),
-            InvoiceCommand::Void { id } => Ok(invoice_output(&client()?.void_invoice(&id).await?)),
+            InvoiceCommand::Get { id } => Ok(answer(&client()?.invoices().get(id).await?)),
+            InvoiceCommand::Void { id } => Ok(answer(&client()?.invoices().void(id).await?)),
             InvoiceCommand::Update(a) => {
                 let mut update = InvoiceUpdate::new();
                 if let (Some(amount), Some(currency)) = (&a.amount, &a.currency) {
@@ -242,71 +247,53 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
                         .expiration_datetime(kashio_datetime(parse::datetime("expires", at)?));
                 }
                 update.validate()?;
-                Ok(invoice_output(
-                    &client()?.update_invoice(&a.id, &update).await?,
-                ))
+                Ok(answer(&client()?.invoices().update(a.id, update).await?))
             }
             InvoiceCommand::List(a) => {
                 let params = a.params()?;
                 let client = client()?;
-                let (items, has_more, next): (Vec<String>, bool, Option<String>) = if a.all {
-                    let all: Vec<Invoice> = client.invoices_stream(params).try_collect().await?;
-                    (
-                        all.iter().map(|i| i.raw().get().to_string()).collect(),
-                        false,
-                        None,
-                    )
+                let columns = [
+                    ("ID", "id"),
+                    ("INVOICE_ID", "invoice_id"),
+                    ("STATUS", "status"),
+                    ("AMOUNT", "amount"),
+                    ("CURRENCY", "currency"),
+                    ("CREATED", "created"),
+                ];
+                if a.all {
+                    let all: Vec<Invoice> = client.invoices().stream(params).try_collect().await?;
+                    let raws = all.iter().map(|i| i.raw.get().to_string()).collect();
+                    Ok(list_output(&all, raws, false, None, &columns))
                 } else {
-                    let page: Page<Invoice> = client.list_invoices(&params).await?;
-                    let next = page.last_id().map(str::to_string);
-                    let items = page
-                        .data
-                        .iter()
-                        .map(|i| i.raw().get().to_string())
-                        .collect();
-                    (items, page.has_more, next)
-                };
-                Ok(list_output(
-                    &items,
-                    has_more,
-                    next,
-                    &[
-                        ("ID", "id"),
-                        ("INVOICE_ID", "invoice_id"),
-                        ("STATUS", "status"),
-                        ("AMOUNT", "amount"),
-                        ("CURRENCY", "currency"),
-                        ("CREATED", "created"),
-                    ],
-                ))
+                    let page = client.invoices().list(params).await?;
+                    let next = page.items.last().map(|i| i.id.clone());
+                    let raws = page.items.iter().map(|i| i.raw.get().to_string()).collect();
+                    Ok(list_output(&page, raws, page.has_more, next, &columns))
+                }
             }
         },
         KashioCommand::Events(cmd) => match cmd {
-            EventCommand::Get { id } => Ok(event_output(&client()?.get_event(&id).await?)),
+            EventCommand::Get { id } => Ok(event_answer(&client()?.events().get(id).await?)),
             EventCommand::List(a) => {
                 let params = a.params()?;
                 let client = client()?;
-                let (events, has_more, next) = if a.all {
-                    let all: Vec<Event> = client.events_stream(params).try_collect().await?;
-                    (all, false, None)
+                let columns = [
+                    ("ID", "id"),
+                    ("TYPE", "type"),
+                    ("STATUS", "status"),
+                    ("CREATED", "created"),
+                    ("URL", "data.url"),
+                ];
+                if a.all {
+                    let all: Vec<Event> = client.events().stream(params).try_collect().await?;
+                    let raws = all.iter().map(|e| e.raw.get().to_string()).collect();
+                    Ok(list_output(&all, raws, false, None, &columns))
                 } else {
-                    let page = client.list_events(&params).await?;
-                    let next = page.last_id().map(str::to_string);
-                    (page.data, page.has_more, next)
-                };
-                let items: Vec<String> = events.iter().map(event_json).collect();
-                Ok(list_output(
-                    &items,
-                    has_more,
-                    next,
-                    &[
-                        ("ID", "id"),
-                        ("TYPE", "type"),
-                        ("STATUS", "status"),
-                        ("CREATED", "created"),
-                        ("URL", "data.url"),
-                    ],
-                ))
+                    let page = client.events().list(params).await?;
+                    let next = page.items.last().map(|e| e.id.clone());
+                    let raws = page.items.iter().map(|e| e.raw.get().to_string()).collect();
+                    Ok(list_output(&page, raws, page.has_more, next, &columns))
+                }
             }
             EventCommand::Confirm {
                 id,
@@ -328,12 +315,11 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
                 };
                 let expected = ExpectedInvoice::new(amount, invoice);
                 let confirmed = client()?
-                    .confirm_event(&id, &expected)
+                    .events()
+                    .confirm(&id, &expected)
                     .await
                     .map_err(confirm_error)?;
-                let event = event_json(&confirmed.event);
                 let i = &confirmed.invoice;
-                let json = format!(r#"{{"event":{event},"invoice":{}}}"#, i.raw().get());
                 let fields = vec![
                     ("event.id".to_string(), confirmed.event.id.clone()),
                     (
@@ -351,7 +337,7 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
                         format!("{} {}", i.amount, i.currency),
                     ),
                 ];
-                Ok(Output::raw(json, Human::Fields(fields)))
+                Ok(Output::value(&confirmed, Human::Fields(fields)))
             }
         },
     }
@@ -367,7 +353,7 @@ fn confirm_error(e: ConfirmError) -> CliError {
     }
 }
 
-fn create_request(a: &CreateInvoiceArgs) -> CliResult<CreateInvoice> {
+fn create_request(a: &CreateInvoiceArgs) -> CliResult<NewInvoice> {
     let amount = parse::money(&a.amount, &a.currency)?;
     let mut customer = Customer::new();
     if let Some(v) = &a.customer_name {
@@ -385,7 +371,7 @@ fn create_request(a: &CreateInvoiceArgs) -> CliResult<CreateInvoice> {
     if let Some(v) = &a.external_id {
         customer = customer.external_id(v.clone());
     }
-    let mut b = CreateInvoice::builder(a.invoice_id.clone(), amount, customer);
+    let mut b = NewInvoice::builder(a.invoice_id.clone(), amount, customer);
     if let Some(at) = &a.due {
         b = b.due_datetime(kashio_datetime(parse::datetime("due", at)?));
     }
@@ -405,49 +391,27 @@ fn create_request(a: &CreateInvoiceArgs) -> CliResult<CreateInvoice> {
     Ok(b.build()?)
 }
 
-fn invoice_output(invoice: &Invoice) -> Output {
-    Output::flat(invoice.raw().get())
+/// An invoice: `--json` is the typed answer, the human form KashIO's answer as fields.
+fn answer(invoice: &Invoice) -> Output {
+    Output::answer(invoice, &invoice.raw)
 }
 
-/// An event as JSON text. `Event` keeps only its `data` verbatim, so the envelope is
-/// rebuilt from the typed fields around it.
-fn event_json(e: &Event) -> String {
-    let data = e.data.as_ref().map_or("null", |d| d.get());
-    let text = |v: Option<&str>| {
-        v.map_or_else(
-            || "null".to_string(),
-            |s| serde_json::to_string(s).unwrap_or_default(),
-        )
-    };
-    let created = e
-        .created
-        .format(time::macros::format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second]"
-        ))
-        .ok();
-    format!(
-        r#"{{"id":{},"object":{},"livemode":{},"created":{},"type":{},"status":{},"data":{}}}"#,
-        text(Some(&e.id)),
-        text(e.object.as_deref()),
-        e.livemode.map_or("null".to_string(), |b| b.to_string()),
-        text(created.as_deref()),
-        text(Some(e.event_type.as_str())),
-        text(e.status.as_ref().map(|s| s.as_str())),
-        data
-    )
+/// An event, likewise.
+fn event_answer(event: &Event) -> Output {
+    Output::answer(event, &event.raw)
 }
 
-fn event_output(e: &Event) -> Output {
-    Output::flat(event_json(e))
-}
-
-fn list_output(
-    items: &[String],
+/// A list: `--json` is `answer` (a page, or every item of every page) serialized; the
+/// human form a table of the items' raw answers and, when more pages follow, the
+/// cursor of the next one.
+fn list_output<T: Serialize + ?Sized>(
+    answer: &T,
+    raws: Vec<String>,
     has_more: bool,
     next: Option<String>,
     columns: &[(&str, &str)],
 ) -> Output {
-    let mut parts = vec![table_of(items, columns)];
+    let mut parts = vec![table_of(&raws, columns)];
     if has_more {
         let hint = match next {
             Some(id) => format!("more items follow: --starting-after {id}"),
@@ -455,5 +419,5 @@ fn list_output(
         };
         parts.push(Human::Text(hint));
     }
-    Output::raw(raw_list(items, has_more), Human::Sections(parts))
+    Output::value(answer, Human::Sections(parts))
 }
