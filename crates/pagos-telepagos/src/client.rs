@@ -314,6 +314,7 @@ impl TelepagosClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pagos_core::Error;
 
     #[test]
     fn client_is_clone_send_sync() {
