@@ -1,16 +1,15 @@
 //! What a command prints: one JSON document (`--json`) or aligned, human-readable text.
 //!
 //! Every command returns an [`Output`] holding both forms; `main` prints the one asked
-//! for. The JSON form is the provider's answer exactly as received whenever the
-//! response type keeps it (amounts keep their exact digits), and otherwise a document
-//! built with `serde_json`.
+//! for. The JSON form is plain serde of the SDK's typed answer ([`Output::answer`]):
+//! its `raw` member writes the provider's answer exactly as received, so amounts keep
+//! their digits. Nothing is rebuilt by hand.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use serde_json::value::RawValue;
 
 /// A command's result, in both forms.
@@ -74,18 +73,6 @@ impl Output {
     pub fn failed(mut self, message: impl Into<String>) -> Output {
         self.failure = Some(message.into());
         self
-    }
-
-    /// The provider's JSON text, shown flattened as fields.
-    pub fn flat(raw: impl Into<String>) -> Output {
-        let raw = raw.into();
-        let human = Human::Fields(flatten(&raw));
-        Output::raw(raw, human)
-    }
-
-    /// A `serde_json::Value` (a response's kept `raw`), shown flattened as fields.
-    pub fn flat_value(value: &Value) -> Output {
-        Output::flat(value.to_string())
     }
 
     /// Writes the chosen form to standard output. A closed pipe is not an error.
@@ -275,108 +262,9 @@ pub fn table_of(items: &[String], columns: &[(&str, &str)]) -> Human {
     Human::Table { headers, rows }
 }
 
-/// A JSON array whose items are raw JSON texts, kept verbatim.
-pub fn raw_array(items: &[String]) -> String {
-    let mut s = String::from("[");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(item);
-    }
-    s.push(']');
-    s
-}
-
-/// Builds a JSON object member by member, in order, for responses the SDK does not
-/// keep as JSON. Decimals are written from their exact text (never through `f64`).
-#[derive(Debug, Default)]
-pub struct Obj {
-    members: Vec<(String, String)>,
-}
-
-impl Obj {
-    /// An empty object.
-    pub fn new() -> Obj {
-        Obj::default()
-    }
-
-    /// A member whose value is already JSON text.
-    pub fn raw(mut self, key: &str, json: impl Into<String>) -> Obj {
-        self.members.push((key.to_string(), json.into()));
-        self
-    }
-
-    /// A string member.
-    pub fn str(self, key: &str, value: impl AsRef<str>) -> Obj {
-        let text = serde_json::to_string(value.as_ref()).unwrap_or_else(|_| "null".into());
-        self.raw(key, text)
-    }
-
-    /// A string member, `null` when absent.
-    pub fn opt_str(self, key: &str, value: Option<impl AsRef<str>>) -> Obj {
-        match value {
-            Some(v) => self.str(key, v),
-            None => self.raw(key, "null"),
-        }
-    }
-
-    /// A number member written from a decimal's exact text, `null` when absent.
-    pub fn num(self, key: &str, value: Option<impl std::fmt::Display>) -> Obj {
-        match value {
-            Some(v) => self.raw(key, v.to_string()),
-            None => self.raw(key, "null"),
-        }
-    }
-
-    /// A boolean member.
-    #[allow(dead_code)] // no command builds one since `telepagos sale-points delete` prints its typed answer
-    pub fn bool(self, key: &str, value: bool) -> Obj {
-        self.raw(key, value.to_string())
-    }
-
-    /// The JSON text.
-    pub fn build(&self) -> String {
-        let mut s = String::from("{");
-        for (i, (k, v)) in self.members.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(&serde_json::to_string(k).unwrap_or_default());
-            s.push(':');
-            s.push_str(v);
-        }
-        s.push('}');
-        s
-    }
-
-    /// An output of this object, shown flattened.
-    pub fn output(&self) -> Output {
-        Output::flat(self.build())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn objects_keep_decimals_exact() {
-        let o = Obj::new()
-            .str("id", "a\"b")
-            .num("amount", Some(rust_decimal_text("10.50")))
-            .num("none", None::<String>)
-            .bool("ok", true)
-            .raw("list", "[1]");
-        assert_eq!(
-            o.build(),
-            r#"{"id":"a\"b","amount":10.50,"none":null,"ok":true,"list":[1]}"#
-        );
-    }
-
-    fn rust_decimal_text(s: &str) -> pagos::Decimal {
-        s.parse().unwrap()
-    }
 
     #[test]
     fn flatten_keeps_order_and_exact_numbers() {
@@ -416,6 +304,5 @@ mod tests {
             human.render(),
             "ID    STATUS\n----  ------\na     paid\nbbbb\n"
         );
-        assert_eq!(raw_array(&[r#"{"a":1.10}"#.to_string()]), r#"[{"a":1.10}]"#);
     }
 }

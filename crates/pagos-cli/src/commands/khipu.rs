@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::config::{Overrides, Settings};
 use crate::error::{CliError, CliResult};
-use crate::output::{Human, Obj, Output, flatten, table_of};
+use crate::output::{Human, Output, flatten, table_of};
 use crate::parse;
 
 /// `pagos khipu`.
@@ -579,16 +579,31 @@ fn sign(a: &SignArgs, overrides: &Overrides) -> CliResult<Output> {
         .map(|p| parse::key_value("param", p))
         .collect::<Result<Vec<(String, String)>, _>>()?;
     let request = signed_request(&a.method, &url, &params)?;
-    Ok(Obj::new()
-        .str("method", request.method().as_str())
-        .str("url", unsigned_url(&request))
-        .str(
-            "string_to_sign",
-            signature::request_string_to_sign(&request),
-        )
-        .str("signature", signer.signature(&request))
-        .str("authorization", signer.authorization(&request))
-        .output())
+    let signed = Signed {
+        method: request.method().as_str().to_string(),
+        url: unsigned_url(&request),
+        string_to_sign: signature::request_string_to_sign(&request),
+        signature: signer.signature(&request),
+        authorization: signer.authorization(&request),
+    };
+    let fields = Human::Fields(vec![
+        ("method".into(), signed.method.clone()),
+        ("url".into(), signed.url.clone()),
+        ("string_to_sign".into(), signed.string_to_sign.clone()),
+        ("signature".into(), signed.signature.clone()),
+        ("authorization".into(), signed.authorization.clone()),
+    ]);
+    Ok(Output::value(&signed, fields))
+}
+
+/// What `khipu sign` prints: the signed request's parts.
+#[derive(Serialize)]
+struct Signed {
+    method: String,
+    url: String,
+    string_to_sign: String,
+    signature: String,
+    authorization: String,
 }
 
 /// The request `sign` signs: `url`'s query string as query parameters, `params` as
