@@ -115,7 +115,8 @@ fn parse_answer(received: &[u8], limit: usize) -> Result<HttpAnswer, SendError> 
 }
 
 /// Starts the sandbox, builds a KashIO client whose transport sends through
-/// [`TcpSender`], creates a payment and reads it back. Returns the lines it printed.
+/// [`TcpSender`], creates a payment through the unified trait and reads the invoice
+/// back by running the `GetInvoice` endpoint value. Returns the lines it printed.
 ///
 /// # Errors
 /// Any error of the sandbox or the SDK, as text.
@@ -129,7 +130,7 @@ pub async fn demo() -> Result<Vec<String>, String> {
         .map_err(|e| e.to_string())?;
     let client = pagos::kashio::KashioClient::builder()
         .secret_key(sandbox.credentials().kashio_secret_key.clone())
-        .base_url(&sandbox.kashio_base_url())
+        .base_url(sandbox.kashio_base_url())
         .map_err(|e| e.to_string())?
         .transport(transport)
         .build()
