@@ -1,51 +1,23 @@
 //! The transport around any `HttpSend`: its timeout, size limit and retry rule hold
 //! whatever the sender does.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
-
-use pagos_core::transport::{HttpAnswer, HttpSend, Method, Request, SendError};
-use pagos_core::{Error, RetryPolicy, Transport, UnknownCause, async_trait};
+use pagos_core::transport::{HttpAnswer, Method, Request, SendError};
+use pagos_core::{Error, Transport, UnknownCause};
+use pagos_test_support::wire::{Recorder, scripted, transport_builder};
 use url::Url;
 
-/// A sender that does what its script says and counts the attempts.
-#[derive(Debug, Clone)]
-struct Scripted {
-    script: fn(u32) -> Option<Result<HttpAnswer, SendError>>,
-    attempts: Arc<AtomicU32>,
-}
-
-#[async_trait]
-impl HttpSend for Scripted {
-    async fn send(&self, _request: &Request, _limit: usize) -> Result<HttpAnswer, SendError> {
-        let n = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
-        match (self.script)(n) {
-            Some(outcome) => outcome,
-            // Never answers: only the transport's timeout ends this attempt.
-            None => std::future::pending().await,
-        }
-    }
-}
-
-fn transport(
-    script: fn(u32) -> Option<Result<HttpAnswer, SendError>>,
-) -> (Transport, Arc<AtomicU32>) {
-    let attempts = Arc::new(AtomicU32::new(0));
-    let t = Transport::builder()
-        .sender(Scripted {
-            script,
-            attempts: attempts.clone(),
-        })
-        .timeout(Duration::from_secs(5))
-        .retry(
-            RetryPolicy::attempts(3)
-                .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
-        )
+/// A transport whose sender does what `script` says for each attempt (counted from 1;
+/// `None` never answers, so only the transport's timeout ends that attempt), and the
+/// sender, which counts the attempts. Three attempts, a five-second timeout, 1 KiB
+/// answers at most.
+fn transport(script: fn(u32) -> Option<Result<HttpAnswer, SendError>>) -> (Transport, Recorder) {
+    let sender = scripted(move |_, attempt| script(attempt));
+    let t = transport_builder()
+        .sender(sender.clone())
         .max_response_bytes(1024)
         .build()
         .unwrap();
-    (t, attempts)
+    (t, sender)
 }
 
 fn get() -> Request {
@@ -73,7 +45,7 @@ async fn a_sender_that_never_answers_is_cut_off_by_the_transport_timeout() {
     };
     assert_eq!(u.cause, UnknownCause::Timeout);
     // A create that may have reached the provider is not sent again.
-    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(attempts.calls(), 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -82,7 +54,7 @@ async fn a_read_is_retried_after_a_hanging_attempt() {
     let response = t.send("x", get()).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.attempts, 2);
-    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(attempts.calls(), 2);
 }
 
 #[tokio::test]
@@ -94,7 +66,7 @@ async fn an_answer_past_the_limit_is_refused_even_if_the_sender_ignored_it() {
     };
     assert_eq!(u.cause, UnknownCause::ResponseTooLarge);
     assert_eq!(
-        attempts.load(Ordering::SeqCst),
+        attempts.calls(),
         1,
         "an oversized answer is not fetched again"
     );
@@ -105,7 +77,7 @@ async fn not_sent_is_retried_and_reported_as_not_sent() {
     let (t, attempts) = transport(|_| Some(Err(SendError::not_sent("connection refused"))));
     let err = t.send("x", create()).await.unwrap_err();
     assert!(matches!(err, Error::NotSent(_)), "{err:?}");
-    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    assert_eq!(attempts.calls(), 3);
 }
 
 #[tokio::test]
@@ -116,7 +88,7 @@ async fn a_lost_create_is_unknown_and_sent_once() {
         panic!("{err:?}")
     };
     assert_eq!(u.cause, UnknownCause::ConnectionLost);
-    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(attempts.calls(), 1);
 }
 
 #[tokio::test]
