@@ -5,52 +5,32 @@
 //! A catch-all sender stands in for Khipu (no socket): whatever the call, it must
 //! have been handed nothing.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
-use pagos_core::{Currency, Error, Money, PaymentProvider, RefundRequest, Transport};
+use pagos_core::{Currency, Error, Money, PaymentProvider, RefundRequest};
 use pagos_khipu::KhipuClient;
 use pagos_khipu::notification::{ExpectedPayment, NotificationError};
 use pagos_khipu::payments::{ConfirmPayment, DeletePayment, GetPayment, RefundPayment};
+use pagos_test_support::wire::{Recorder, money, transport_with};
 
 /// Ids the URL standard would resolve (`.`, `..`, their encoded forms), blank ids and
 /// ids with control characters.
 const BAD_IDS: [&str; 6] = ["", ".", "..", ".\n.", "%2e%2e", "a\u{0}b"];
 
-/// Answers every attempt with 200 and counts them.
-#[derive(Debug, Clone, Default)]
-struct CatchAll(Arc<AtomicUsize>);
-
-impl CatchAll {
-    fn calls(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-#[pagos_core::async_trait]
-impl HttpSend for CatchAll {
-    async fn send(&self, _request: &Request, _limit: usize) -> Result<HttpAnswer, SendError> {
-        self.0.fetch_add(1, Ordering::SeqCst);
-        Ok(HttpAnswer::new(200, r#"{"message":"ok"}"#))
-    }
-}
-
-fn setup() -> (CatchAll, KhipuClient) {
-    let any = CatchAll::default();
+/// A client whose sender answers every attempt with 200 and counts them.
+fn setup() -> (Recorder, KhipuClient) {
+    let any = Recorder::answering(200, r#"{"message":"ok"}"#);
     let client = KhipuClient::builder()
         .receiver_id("985101")
         .secret("abc123")
         .base_url("http://127.0.0.1:9/khipu/api/2.0")
         .unwrap()
-        .transport(Transport::builder().sender(any.clone()).build().unwrap())
+        .transport(transport_with(any.clone()))
         .build()
         .unwrap();
     (any, client)
 }
 
 fn clp(s: &str) -> Money {
-    Money::parse(s, Currency::Clp).unwrap()
+    money(s, Currency::Clp)
 }
 
 /// The field a validation error names, or a description of what came instead.

@@ -18,14 +18,14 @@ fn expected_order() -> ExpectedPayment {
 }
 
 /// A client whose `GET /payments` answers `body`.
-fn notified(body: &str) -> (KhipuClient, Fake) {
+fn notified(body: &str) -> (KhipuClient, Recorder) {
     let (client, fake) = fake_client();
     fake.route("GET", "/payments", 200, body);
     (client, fake)
 }
 
 /// Every fetch was the signed `GET /payments?notification_token=TOKEN`.
-fn assert_fetches(fake: &Fake, count: usize) {
+fn assert_fetches(fake: &Recorder, count: usize) {
     let sent = fake.requests();
     assert_eq!(sent.len(), count);
     for r in sent {

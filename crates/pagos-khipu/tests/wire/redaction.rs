@@ -1,6 +1,5 @@
 //! The secret and the signature it produces never show in `Debug` output or errors.
 
-use pagos_core::Transport;
 use pagos_khipu::payments::CreatePayment;
 use pagos_khipu::{CreatePaymentRequest, KhipuClient};
 
@@ -8,7 +7,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn secret_never_appears_in_debug_or_errors() {
-    let fake = Fake::default();
+    let fake = Recorder::new();
     fake.always(403, ERROR_403);
     let secret = "super-secret-value-123";
     let client = KhipuClient::builder()
@@ -16,13 +15,7 @@ async fn secret_never_appears_in_debug_or_errors() {
         .secret(secret)
         .base_url(BASE)
         .unwrap()
-        .transport(
-            Transport::builder()
-                .retry(fast_retries())
-                .sender(fake.clone())
-                .build()
-                .unwrap(),
-        )
+        .transport(transport_with(fake.clone()))
         .build()
         .unwrap();
     assert!(!format!("{client:?}").contains(secret));

@@ -4,7 +4,7 @@
 
 use httpmock::Method::POST;
 use httpmock::MockServer;
-use pagos_core::{Error, Transport};
+use pagos_core::Error;
 use pagos_khipu::{CreatePaymentRequest, KhipuClient};
 
 use crate::support::*;
@@ -15,7 +15,7 @@ fn client_for(server: &MockServer) -> KhipuClient {
         .secret(SECRET)
         .base_url(server.url(PREFIX))
         .unwrap()
-        .transport(Transport::builder().retry(fast_retries()).build().unwrap())
+        .transport(transport())
         .build()
         .unwrap()
 }

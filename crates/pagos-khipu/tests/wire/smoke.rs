@@ -3,7 +3,7 @@
 
 use httpmock::Method::{GET, POST};
 use httpmock::MockServer;
-use pagos_core::{PaymentStatus, Transport};
+use pagos_core::PaymentStatus;
 use pagos_khipu::{CreatePaymentRequest, KhipuClient};
 
 use crate::support::*;
@@ -16,7 +16,7 @@ async fn create_then_get_through_a_socket() {
         .secret(SECRET)
         .base_url(server.url(PREFIX))
         .unwrap()
-        .transport(Transport::builder().retry(fast_retries()).build().unwrap())
+        .transport(transport())
         .build()
         .unwrap();
     let payments_url = server.url(format!("{PREFIX}/payments"));

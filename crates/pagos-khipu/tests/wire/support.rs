@@ -1,16 +1,12 @@
 //! What every wire test shares: the fixtures, an independent implementation of
-//! Khipu's signature, clients, and a socket-free sender that answers by route and
-//! records what it was sent.
-
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+//! Khipu's signature, and clients, one of them sending to the shared socket-free
+//! [`Recorder`] (`pagos_test_support::wire`), which answers by route and records what
+//! it was sent.
 
 use hmac::{Hmac, Mac};
-use pagos_core::transport::{HttpAnswer, HttpSend, SendError};
-use pagos_core::{
-    Currency, Endpoint, Error, Money, ProviderError, Request, Response, RetryPolicy, Transport,
-};
+use pagos_core::{Currency, Endpoint, Error, Money, ProviderError, Request, Response};
 use pagos_khipu::{KhipuClient, PROVIDER};
+pub use pagos_test_support::wire::{Recorder, transport, transport_with};
 use sha2::Sha256;
 
 pub const RECEIVER: &str = "985101";
@@ -74,10 +70,6 @@ pub fn url(path: &str) -> String {
 // ---------------------------------------------------------------------------------
 // Clients.
 
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy::attempts(3).with_backoff(Duration::from_millis(1), Duration::from_millis(5))
-}
-
 /// A client for [`BASE`] with the default transport: for describing requests.
 pub fn client() -> KhipuClient {
     KhipuClient::builder()
@@ -89,20 +81,16 @@ pub fn client() -> KhipuClient {
         .unwrap()
 }
 
-/// A client whose every attempt goes to a [`Fake`] instead of a socket.
-pub fn fake_client() -> (KhipuClient, Fake) {
-    let fake = Fake::default();
-    let transport = Transport::builder()
-        .retry(fast_retries())
-        .sender(fake.clone())
-        .build()
-        .unwrap();
+/// A client whose every attempt goes to a [`Recorder`] instead of a socket; its routes
+/// are paths under [`PREFIX`] (404 for any other).
+pub fn fake_client() -> (KhipuClient, Recorder) {
+    let fake = Recorder::new().under(PREFIX);
     let client = KhipuClient::builder()
         .receiver_id(RECEIVER)
         .secret(SECRET)
         .base_url(BASE)
         .unwrap()
-        .transport(transport)
+        .transport(transport_with(fake.clone()))
         .build()
         .unwrap();
     (client, fake)
@@ -130,7 +118,7 @@ pub fn assert_khipu_headers(request: &Request, authorization: &str) {
 
 /// A 2xx answer to `E`, as the executor would hand it to [`Endpoint::parse`].
 pub fn answer<E: Endpoint>(status: u16, body: &str) -> Response {
-    Response::new(PROVIDER, E::OPERATION, status, body.to_string())
+    pagos_test_support::wire::answer(PROVIDER, E::OPERATION, status, body)
 }
 
 /// `E`'s parse of a 200 answer with `body`.
@@ -154,65 +142,5 @@ pub fn provider_error(e: Error) -> ProviderError {
 }
 
 pub fn clp(s: &str) -> Money {
-    Money::parse(s, Currency::Clp).unwrap()
-}
-
-// ---------------------------------------------------------------------------------
-// A sender without a socket.
-
-/// Method (or `*`), path (or `*`), status, body.
-type Route = (String, String, u16, String);
-
-/// Answers each attempt by method and path (the first route that matches, 404
-/// otherwise) and records every request it was handed.
-#[derive(Debug, Clone, Default)]
-pub struct Fake {
-    routes: Arc<Mutex<Vec<Route>>>,
-    log: Arc<Mutex<Vec<Request>>>,
-}
-
-impl Fake {
-    /// Answers `method path` (path under [`PREFIX`]) with `status` and `body`.
-    pub fn route(&self, method: &str, path: &str, status: u16, body: impl Into<String>) {
-        self.routes.lock().unwrap().push((
-            method.to_string(),
-            format!("{PREFIX}{path}"),
-            status,
-            body.into(),
-        ));
-    }
-
-    /// Answers every request with `status` and `body`.
-    pub fn always(&self, status: u16, body: impl Into<String>) {
-        self.routes
-            .lock()
-            .unwrap()
-            .push(("*".into(), "*".into(), status, body.into()));
-    }
-
-    /// How many attempts reached the sender.
-    pub fn calls(&self) -> usize {
-        self.log.lock().unwrap().len()
-    }
-
-    /// The requests, in the order they were sent.
-    pub fn requests(&self) -> Vec<Request> {
-        self.log.lock().unwrap().clone()
-    }
-}
-
-#[pagos_core::async_trait]
-impl HttpSend for Fake {
-    async fn send(&self, request: &Request, _limit: usize) -> Result<HttpAnswer, SendError> {
-        self.log.lock().unwrap().push(request.clone());
-        let routes = self.routes.lock().unwrap();
-        let found = routes.iter().find(|(method, path, _, _)| {
-            (method == "*" || method == request.method().as_str())
-                && (path == "*" || path == request.url().path())
-        });
-        Ok(match found {
-            Some((_, _, status, body)) => HttpAnswer::new(*status, body.clone()),
-            None => HttpAnswer::new(404, r#"{"status":404,"message":"no route"}"#),
-        })
-    }
+    pagos_test_support::wire::money(s, Currency::Clp)
 }
