@@ -8,6 +8,7 @@ use pagos_kashio::{
     ConfirmCheck, ConfirmError, Event, EventStatus, EventType, ExpectedInvoice, GetEvent,
     InvoiceStatus, ListEvents, ListParams,
 };
+use pagos_test_support::wire::query_values;
 use serde_json::{Value, json};
 use time::macros::{date, datetime};
 

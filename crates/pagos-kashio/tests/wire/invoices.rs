@@ -8,6 +8,7 @@ use pagos_kashio::{
     CreateInvoice, Customer, GetInvoice, Invoice, InvoiceStatus, InvoiceUpdate, KashioClient,
     ListInvoices, ListParams, NewInvoice, UpdateInvoice, VoidInvoice,
 };
+use pagos_test_support::wire::{body_text, dec, json_body, query_pairs, query_values};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use time::macros::{date, datetime};
@@ -25,7 +26,7 @@ async fn create_invoice_sends_the_seed_body_and_decodes_the_seed_answer() {
     assert_eq!(req.header_str("content-type"), Some("application/json"));
     assert_eq!(req.header_str("accept"), Some("application/json"));
     let expected_body: Value = serde_json::from_str(CREATE_REQUEST).unwrap();
-    assert_eq!(body_json(&req), expected_body);
+    assert_eq!(json_body(&req), expected_body);
     // Exactly two decimals, as a JSON number.
     assert!(body_text(&req).contains(r#""amount":15.00,"#));
     assert!(body_text(&req).contains(r#""request_datetime":"2020-01-01T05:00:00""#));
@@ -85,7 +86,7 @@ async fn create_invoice_minimal_body_omits_optional_members() {
     assert_eq!(req.method().as_str(), "POST");
     assert_eq!(req.url().path(), path("/invoices"));
     assert_eq!(
-        body_json(&req),
+        json_body(&req),
         json!({
             "customer": {"email": "ana@example.pe"},
             "invoice_id": "INV-2",
@@ -217,7 +218,7 @@ async fn update_invoice_expiration_and_amount() {
     assert_eq!(req.url().path(), path("/invoices/inv_1"));
     assert_eq!(req.header_str("content-type"), Some("application/json"));
     assert_eq!(
-        body_json(&req),
+        json_body(&req),
         json!({
             "amount": 9.90,
             "currency": "USD",

@@ -8,6 +8,7 @@ use pagos_core::{
     PaymentStatus,
 };
 use pagos_kashio::NewInvoice;
+use pagos_test_support::wire::{body_text, json_body};
 use serde_json::json;
 use time::macros::datetime;
 
@@ -44,7 +45,7 @@ async fn create_payment_maps_to_an_invoice() {
     assert_eq!(req.url().path(), path("/invoices"));
     assert_eq!(req.header_str("authorization"), Some(AUTH));
     assert_eq!(req.header_str("content-type"), Some("application/json"));
-    let body = body_json(&req);
+    let body = json_body(&req);
     assert_eq!(
         body["customer"],
         json!({

@@ -1,16 +1,14 @@
 //! What the wire tests share: the API document's fixtures, the seed invoice, and a
-//! client whose transport answers from a closure and records every attempt, so that
-//! tests about sending (retries, laziness, nothing sent) need no socket.
+//! client whose transport answers from a closure and records every attempt (the
+//! shared in-memory [`Recorder`](pagos_test_support::wire::Recorder)), so that tests
+//! about sending (retries, laziness, nothing sent) need no socket.
 
 #![allow(dead_code)] // each test binary uses a part
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
-use pagos_core::{Currency, Error, Money, RetryPolicy, Transport};
+use pagos_core::transport::Request;
+use pagos_core::{Currency, Error, Money};
 use pagos_kashio::{Customer, KashioClient, NewInvoice};
-use rust_decimal::Decimal;
+use pagos_test_support::wire::{Log, money, scripted, transport_with};
 use serde_json::{Value, json};
 use time::macros::datetime;
 
@@ -36,23 +34,7 @@ pub fn path(rest: &str) -> String {
 }
 
 pub fn pen(amount: &str) -> Money {
-    Money::parse(amount, Currency::Pen).unwrap()
-}
-
-pub fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-/// Three attempts, 1 ms apart: retries are visible without waiting.
-pub fn transport_with(sender: impl HttpSend + 'static) -> Transport {
-    Transport::builder()
-        .retry(
-            RetryPolicy::attempts(3)
-                .with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
-        )
-        .sender(sender)
-        .build()
-        .unwrap()
+    money(amount, Currency::Pen)
 }
 
 /// A client at the default base URL that never sends: for described requests.
@@ -60,67 +42,15 @@ pub fn client() -> KashioClient {
     KashioClient::builder().secret_key(KEY).build().unwrap()
 }
 
-/// Every attempt a [`Fake`] transport received, in order.
-#[derive(Debug, Clone, Default)]
-pub struct Log(Arc<Mutex<Vec<Request>>>);
-
-impl Log {
-    pub fn count(&self) -> usize {
-        self.0.lock().unwrap().len()
-    }
-
-    /// How many attempts went to `method path` (query ignored).
-    pub fn count_of(&self, method: &str, path: &str) -> usize {
-        self.requests()
-            .iter()
-            .filter(|r| r.method().as_str() == method && r.url().path() == path)
-            .count()
-    }
-
-    pub fn requests(&self) -> Vec<Request> {
-        self.0.lock().unwrap().clone()
-    }
-
-    pub fn last(&self) -> Request {
-        self.requests().pop().expect("a request was sent")
-    }
-}
-
-type Answer = dyn Fn(&Request) -> (u16, String) + Send + Sync;
-
-/// An [`HttpSend`] that answers from a closure and records every attempt.
-pub struct Fake {
-    log: Log,
-    answer: Arc<Answer>,
-}
-
-impl std::fmt::Debug for Fake {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fake").field("log", &self.log).finish()
-    }
-}
-
-#[pagos_core::async_trait]
-impl HttpSend for Fake {
-    async fn send(&self, request: &Request, _max: usize) -> Result<HttpAnswer, SendError> {
-        self.log.0.lock().unwrap().push(request.clone());
-        let (status, body) = (self.answer)(request);
-        Ok(HttpAnswer::new(status, body))
-    }
-}
-
 /// A client whose every attempt is answered by `answer` and recorded in the [`Log`].
 pub fn fake_client(
     answer: impl Fn(&Request) -> (u16, String) + Send + Sync + 'static,
 ) -> (KashioClient, Log) {
-    let log = Log::default();
-    let fake = Fake {
-        log: log.clone(),
-        answer: Arc::new(answer),
-    };
+    let sender = scripted(move |request, _| answer(request));
+    let log = sender.log().clone();
     let client = KashioClient::builder()
         .secret_key(KEY)
-        .transport(transport_with(fake))
+        .transport(transport_with(sender))
         .build()
         .unwrap();
     (client, log)
@@ -138,33 +68,6 @@ pub fn route(r: &Request) -> (String, String, Option<String>) {
         r.url().path().to_string(),
         r.query_str().map(str::to_string),
     )
-}
-
-/// A query parameter's values, in order.
-pub fn query_values(r: &Request, name: &str) -> Vec<String> {
-    r.url()
-        .query_pairs()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .collect()
-}
-
-/// The query as `(name, value)` pairs, in order.
-pub fn query_pairs(r: &Request) -> Vec<(String, String)> {
-    r.url()
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// The body as JSON.
-pub fn body_json(r: &Request) -> Value {
-    serde_json::from_slice(r.body_bytes()).expect("a JSON body")
-}
-
-/// The body as text.
-pub fn body_text(r: &Request) -> String {
-    String::from_utf8(r.body_bytes().to_vec()).unwrap()
 }
 
 /// The create request of KashIO's API document, built with the SDK.
@@ -221,5 +124,5 @@ pub fn unknown_err(e: Error) -> pagos_core::OutcomeUnknown {
 
 /// A 200 answer to `E`, as the executor would hand it to `parse`.
 pub fn ok<E: pagos_core::Endpoint>(body: &str) -> pagos_core::Response {
-    pagos_core::Response::new(pagos_kashio::PROVIDER, E::OPERATION, 200, body.to_string())
+    pagos_test_support::wire::ok(pagos_kashio::PROVIDER, E::OPERATION, body)
 }
