@@ -29,7 +29,7 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
     );
     // The API reference's request with a real 10-digit phone instead of "6666".
     assert_eq!(
-        body(&described),
+        body_text(&described),
         r#"{"name":"Alamedas de Espana","reference":"153","customer":{"name":"CONDOVIVE_1234","email":"waldix86@gmail.com","phone":"5512345678"}}"#
     );
     assert_eq!(described.idempotency(), Idempotency::NonIdempotent);
@@ -56,7 +56,7 @@ async fn create_account_sends_the_customer_id_when_set() {
     let described = client().executor().authorized(&request).await.unwrap();
     assert_eq!(described.url().path(), "/compropago/v2/createAccount");
     assert_eq!(
-        body(&described),
+        body_text(&described),
         r#"{"name":"Condominio Polanco","reference":"001","customer":{"id":"101","name":"Departamento_101","email":"email@gmail.com"}}"#
     );
     parse(&request, CREATE_ACCOUNT).unwrap();
@@ -173,7 +173,7 @@ async fn account_transactions_without_clabe_sends_no_query() {
 
 #[tokio::test]
 async fn the_handles_and_the_executor_stream_run_the_same_endpoints() {
-    let script = Script::of(&[
+    let script = Recorder::in_turn(&[
         (200, LIST_ACCOUNTS),
         (200, LIST_SUBACCOUNTS),
         (200, ACCOUNT_TRANSACTIONS),
@@ -194,7 +194,11 @@ async fn the_handles_and_the_executor_stream_run_the_same_endpoints() {
     // A stream over a listing is its one page.
     let all: Vec<_> = c.executor().stream(ListAccounts::new()).collect().await;
     assert_eq!(all.len(), 3);
-    let urls: Vec<String> = script.sent().iter().map(|r| r.url().to_string()).collect();
+    let urls: Vec<String> = script
+        .requests()
+        .iter()
+        .map(|r| r.url().to_string())
+        .collect();
     assert_eq!(
         urls,
         [

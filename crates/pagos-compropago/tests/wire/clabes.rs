@@ -23,7 +23,7 @@ async fn create_clabe_sends_frecuency_and_decodes_the_seed_example() {
     assert_eq!(described.header_str("accept"), Some("application/json"));
     // The API reference's request body, compacted.
     assert_eq!(
-        body(&described),
+        body_text(&described),
         r#"{"customer":{"id":"1","email":"customer@email.com","phone":"5555555555"},"payment":{"frecuency":"unlimited","exp_date":null,"amount":null}}"#
     );
     assert_eq!(described.idempotency(), Idempotency::NonIdempotent);
@@ -58,7 +58,7 @@ async fn create_clabe_sends_amount_and_expiry() {
     let described = client().executor().authorized(&request).await.unwrap();
     assert_eq!(described.url().path(), "/compropago/v2/createClabe");
     assert_eq!(
-        body(&described),
+        body_text(&described),
         r#"{"customer":{"id":"7","email":"a@b.mx"},"payment":{"frecuency":"unlimited","exp_date":1900000000,"amount":250.50}}"#
     );
     parse(&request, CREATE_CLABE).unwrap();

@@ -39,7 +39,7 @@ async fn envelope_code_other_than_200_with_http_200_is_a_provider_error() {
     check(&seed_order().parse(&response).unwrap_err());
 
     // And the client's executor has the hook installed.
-    let script = Script::always(200, body);
+    let script = Recorder::answering(200, body);
     let err = scripted(&script)
         .orders()
         .create(&seed_order())
@@ -68,7 +68,7 @@ async fn an_envelope_with_a_5xx_code_under_http_200_is_an_unknown_outcome_for_a_
     );
 
     // Through the client: sent once, unknown, with the order's lookup hint.
-    let script = Script::always(200, body);
+    let script = Recorder::answering(200, body);
     let c = scripted(&script);
     let err = c.orders().create(&seed_order()).await.unwrap_err();
     assert_eq!(script.calls(), 1);
@@ -103,7 +103,7 @@ async fn non_json_error_body_is_kept_raw_and_gets_retried_on_get() {
     assert_eq!(p.code, None);
     assert_eq!(p.raw_body, html);
 
-    let script = Script::always(502, html);
+    let script = Recorder::answering(502, html);
     let err = scripted(&script).accounts().list().await.unwrap_err();
     assert_eq!(script.calls(), 3);
     let p = err.as_provider_error().unwrap();
@@ -116,7 +116,7 @@ async fn non_json_error_body_is_kept_raw_and_gets_retried_on_get() {
 
 #[tokio::test]
 async fn create_order_is_sent_once_even_on_503() {
-    let script = Script::always(503, "Service Unavailable");
+    let script = Recorder::answering(503, "Service Unavailable");
     let err = scripted(&script)
         .orders()
         .create(&seed_order())
@@ -149,7 +149,7 @@ async fn undecodable_200_is_outcome_unknown_with_the_raw_body_and_a_hint() {
             .contains("product.id \"SMGCURL1\"")
     );
 
-    let script = Script::always(200, "<html>OK</html>");
+    let script = Recorder::answering(200, "<html>OK</html>");
     let err = scripted(&script)
         .orders()
         .create(&seed_order())

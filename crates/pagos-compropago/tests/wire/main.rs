@@ -9,7 +9,8 @@
 //! `source/index.html.md`).
 //!
 //! Tests about sending (retries, what is sent once, that nothing is sent) run through
-//! [`Script`], an [`HttpSend`] that answers from a script and records every attempt.
+//! [`Recorder`], the shared in-memory [`HttpSend`](pagos_core::transport::HttpSend)
+//! (`pagos_test_support::wire`) that answers from a script and records every attempt.
 
 mod accounts;
 mod clabes;
@@ -22,13 +23,10 @@ mod smoke;
 mod validation;
 mod webhooks;
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use pagos_compropago::{Client, CreateOrder, Customer, PROVIDER, Product};
-use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
-use pagos_core::{Currency, Decimal, Endpoint, Money, Response, RetryPolicy, Transport};
+use pagos_core::{Currency, Endpoint, Money};
+pub use pagos_test_support::wire::{Recorder, body_text, dec, transport};
+use pagos_test_support::wire::{money, ok, transport_with};
 use time::OffsetDateTime;
 
 pub const CREATE_ORDER: &str = include_str!("../fixtures/create_order.json");
@@ -50,12 +48,6 @@ pub const ORDER_ID: &str = "ch_c1c0983d-6318-4f65-838c-8ff60afacf18";
 /// The base URL of the clients that never send: a simulator's mount point.
 pub const BASE: &str = "http://127.0.0.1:9/compropago";
 
-pub fn transport() -> pagos_core::TransportBuilder {
-    Transport::builder().retry(
-        RetryPolicy::attempts(3).with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
-    )
-}
-
 fn builder(base: &str) -> pagos_compropago::ClientBuilder {
     Client::builder()
         .private_key(SK)
@@ -66,88 +58,24 @@ fn builder(base: &str) -> pagos_compropago::ClientBuilder {
 
 /// A client for describing requests (its transport would send, but is never used).
 pub fn client() -> Client {
-    builder(BASE)
-        .transport(transport().build().unwrap())
-        .build()
-        .unwrap()
+    builder(BASE).transport(transport()).build().unwrap()
 }
 
 /// A client whose every attempt goes to `script`.
-pub fn scripted(script: &Script) -> Client {
+pub fn scripted(script: &Recorder) -> Client {
     builder(BASE)
-        .transport(transport().sender(script.clone()).build().unwrap())
+        .transport(transport_with(script.clone()))
         .build()
         .unwrap()
-}
-
-/// An [`HttpSend`] that answers from a script (the last answer repeats) and records
-/// every attempt it was given.
-#[derive(Debug, Clone)]
-pub struct Script {
-    answers: Arc<Mutex<VecDeque<(u16, String)>>>,
-    sent: Arc<Mutex<Vec<Request>>>,
-}
-
-impl Script {
-    /// Answers every attempt with `status` and `body`.
-    pub fn always(status: u16, body: impl Into<String>) -> Script {
-        Script::of(&[(status, &body.into())])
-    }
-
-    /// Answers the attempts in order; the last answer repeats.
-    pub fn of(answers: &[(u16, &str)]) -> Script {
-        Script {
-            answers: Arc::new(Mutex::new(
-                answers.iter().map(|(s, b)| (*s, b.to_string())).collect(),
-            )),
-            sent: Arc::new(Mutex::new(Vec::new())),
-        }
-    }
-
-    /// Every attempt made so far.
-    pub fn sent(&self) -> Vec<Request> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    /// How many attempts were made.
-    pub fn calls(&self) -> usize {
-        self.sent.lock().unwrap().len()
-    }
-}
-
-#[pagos_core::async_trait]
-impl HttpSend for Script {
-    async fn send(&self, request: &Request, _max: usize) -> Result<HttpAnswer, SendError> {
-        self.sent.lock().unwrap().push(request.clone());
-        let mut answers = self.answers.lock().unwrap();
-        let (status, body) = if answers.len() > 1 {
-            answers.pop_front().unwrap()
-        } else {
-            answers
-                .front()
-                .cloned()
-                .unwrap_or((500, "no answer scripted".into()))
-        };
-        Ok(HttpAnswer::new(status, body))
-    }
 }
 
 /// `endpoint`'s reading of an HTTP 200 answer with `body`.
 pub fn parse<E: Endpoint>(endpoint: &E, body: impl Into<String>) -> pagos_core::Result<E::Output> {
-    endpoint.parse(&Response::new(PROVIDER, E::OPERATION, 200, body.into()))
-}
-
-/// The described request's body as text.
-pub fn body(request: &Request) -> &str {
-    std::str::from_utf8(request.body_bytes()).unwrap()
+    endpoint.parse(&ok(PROVIDER, E::OPERATION, &body.into()))
 }
 
 pub fn mxn(s: &str) -> Money {
-    Money::parse(s, Currency::Mxn).unwrap()
-}
-
-pub fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
+    money(s, Currency::Mxn)
 }
 
 pub fn at(unix: i64) -> OffsetDateTime {

@@ -17,7 +17,7 @@ async fn create_order_sends_the_seed_shape() {
     assert_eq!(request.header_str("content-type"), Some("application/json"));
     assert_eq!(request.header_str("accept"), Some("application/json"));
     assert_eq!(
-        body(&request),
+        body_text(&request),
         r#"{"product":{"id":"SMGCURL1","price":150.00,"name":"SAMSUNG GOLD CURL","currency":"MXN","url":"http://dummyurl.com/smgcul1.jpg"},"customer":{"id":"cust-1","name":"Waldix","email":"waldix@compropago.com","phone":"5513899832"},"payment":{"type":"SPEI"},"expiresAt":1560139200}"#
     );
     assert_eq!(request.idempotency(), Idempotency::NonIdempotent);
@@ -86,7 +86,7 @@ async fn create_order_without_optional_fields_omits_them() {
     let request = client().executor().authorized(&order).await.unwrap();
     assert_eq!(request.url().path(), "/compropago/v2/orders");
     assert_eq!(
-        body(&request),
+        body_text(&request),
         r#"{"product":{"id":"P-1","price":1499.90,"name":"Curso","currency":"MXN"},"customer":{"id":"12345","name":"Nombre del Cliente","email":"cliente@dominio.com"},"payment":{"type":"SPEI"}}"#
     );
     parse(&order, CREATE_ORDER).unwrap();

@@ -17,7 +17,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
         .expires_at(at(1_560_139_200))
         .build()
         .unwrap();
-    let script = Script::always(200, CREATE_ORDER);
+    let script = Recorder::answering(200, CREATE_ORDER);
     let c = scripted(&script);
     let provider: &dyn PaymentProvider = &c;
     assert_eq!(provider.name(), "compropago");
@@ -26,7 +26,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
     assert!(!provider.capabilities().supports(Operation::RefundPayment));
 
     let payment = provider.create_payment(&request).await.unwrap();
-    let sent = script.sent();
+    let sent = script.requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method(), Method::POST);
     assert_eq!(sent[0].url().path(), "/compropago/v2/orders");
@@ -34,7 +34,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
     assert_eq!(sent[0].header_str("content-type"), Some("application/json"));
     // customer.id falls back to the payer's e-mail.
     assert_eq!(
-        body(&sent[0]),
+        body_text(&sent[0]),
         r#"{"product":{"id":"SMGCURL1","price":150.00,"name":"SAMSUNG GOLD CURL","currency":"MXN"},"customer":{"id":"waldix@compropago.com","name":"Waldix","email":"waldix@compropago.com","phone":"5513899832"},"payment":{"type":"SPEI"},"expiresAt":1560139200}"#
     );
     assert_eq!(payment.provider, "compropago");
@@ -68,9 +68,9 @@ async fn get_payment_maps_every_order_status() {
     ];
     for (wire, expected) in table {
         let body = GET_ORDER.replace(r#""status": "PENDING""#, &format!(r#""status": "{wire}""#));
-        let script = Script::always(200, body);
+        let script = Recorder::answering(200, body);
         let payment = scripted(&script).get_payment(wire).await.unwrap();
-        let sent = script.sent();
+        let sent = script.requests();
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].method(), Method::GET);
         assert_eq!(

@@ -40,7 +40,7 @@ async fn an_order_keeps_every_digit_in_raw_in_serde_and_in_the_unified_payment()
         assert_eq!(Payment::from(order).raw.get(), ORDER);
 
         // The trait's path: one call through the scripted sender.
-        let script = Script::always(200, body);
+        let script = Recorder::answering(200, body);
         let payment = scripted(&script).get_payment("ch_exact").await.unwrap();
         assert_eq!(script.calls(), 1);
         assert_eq!(payment.raw.get(), ORDER);

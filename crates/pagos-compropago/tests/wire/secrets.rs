@@ -8,8 +8,8 @@ use crate::*;
 #[tokio::test]
 async fn keys_never_appear_in_debug_output_or_errors() {
     let builder = Client::builder().private_key(SK).public_key(PK);
-    let refused = Script::always(401, r#"{"code":401,"message":"Invalid API keys"}"#);
-    let garbage = Script::always(200, "garbage");
+    let refused = Recorder::answering(401, r#"{"code":401,"message":"Invalid API keys"}"#);
+    let garbage = Recorder::answering(200, "garbage");
     let e1 = scripted(&refused).accounts().list().await.unwrap_err();
     let e2 = scripted(&garbage)
         .orders()

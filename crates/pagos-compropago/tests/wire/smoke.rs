@@ -39,7 +39,7 @@ async fn create_then_get_an_order_over_http() {
         .public_key(PK)
         .base_url(server.url("/compropago"))
         .unwrap()
-        .transport(transport().build().unwrap())
+        .transport(transport())
         .build()
         .unwrap();
 

@@ -20,7 +20,7 @@ fn field<T>(r: pagos_core::Result<T>) -> String {
 
 #[tokio::test]
 async fn invalid_inputs_are_rejected_before_sending() {
-    let script = Script::always(500, "should not be called");
+    let script = Recorder::answering(500, "should not be called");
     let c = scripted(&script);
 
     let mut o = seed_order();
@@ -151,7 +151,7 @@ async fn invalid_inputs_are_rejected_before_sending() {
 /// price never reaches an order, so nothing can round it.
 #[tokio::test]
 async fn over_precise_amounts_are_refused_never_rounded() {
-    let script = Script::always(500, "should not be called");
+    let script = Recorder::answering(500, "should not be called");
     let c = scripted(&script);
     // What an application does with an order it received as JSON.
     async fn order_from_json(c: &Client, order: &str) -> Result<(), String> {

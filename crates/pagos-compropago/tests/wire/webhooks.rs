@@ -9,7 +9,7 @@ use crate::*;
 
 #[tokio::test]
 async fn webhook_test_ping_is_recognised_without_fetching() {
-    let script = Script::always(500, "should not be called");
+    let script = Recorder::answering(500, "should not be called");
     let c = scripted(&script);
     let expected = ExpectedOrder::by_order_id(mxn("12.56"), ORDER_ID);
     for body in [
@@ -26,7 +26,7 @@ async fn webhook_test_ping_is_recognised_without_fetching() {
 
 #[tokio::test]
 async fn webhook_trusts_the_fetched_order_not_the_posted_body() {
-    let script = Script::always(200, GET_ORDER); // says PENDING
+    let script = Recorder::answering(200, GET_ORDER); // says PENDING
     // The posted body claims the order was paid.
     let posted = GET_ORDER.replace(r#""status": "PENDING""#, r#""status": "ACCEPTED""#);
     assert!(posted.contains("ACCEPTED"));
@@ -35,7 +35,7 @@ async fn webhook_trusts_the_fetched_order_not_the_posted_body() {
         .confirm_webhook(posted.as_bytes(), &expected)
         .await
         .unwrap();
-    let sent = script.sent();
+    let sent = script.requests();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method(), Method::GET);
     assert_eq!(
@@ -56,7 +56,7 @@ async fn webhook_trusts_the_fetched_order_not_the_posted_body() {
 async fn webhook_for_another_paid_order_of_the_same_amount_is_refused() {
     // A real order of the same price, paid: the forger's own, product.id SMGCURL1.
     let paid = GET_ORDER.replace(r#""status": "PENDING""#, r#""status": "ACCEPTED""#);
-    let script = Script::always(200, paid.clone());
+    let script = Recorder::answering(200, paid.clone());
     let c = scripted(&script);
     // The merchant waits for its order "orden-42" of 12.56 MXN.
     let e = c
@@ -84,7 +84,7 @@ async fn webhook_for_another_paid_order_of_the_same_amount_is_refused() {
     assert_eq!(script.calls(), 2);
     assert!(
         script
-            .sent()
+            .requests()
             .iter()
             .all(|r| r.url().path() == format!("/compropago/v2/orders/{ORDER_ID}"))
     );
@@ -104,7 +104,7 @@ async fn webhook_for_another_paid_order_of_the_same_amount_is_refused() {
 
 #[tokio::test]
 async fn a_fetch_that_may_pass_asks_for_the_webhook_again() {
-    let script = Script::always(503, "Service Unavailable");
+    let script = Recorder::answering(503, "Service Unavailable");
     let e = scripted(&script)
         .confirm_webhook(
             br#"{"id":"ch_1"}"#,
