@@ -3,7 +3,7 @@
 //! The requests are asserted as described (`executor().authorized(..)`) and the
 //! answers read through each endpoint's `parse`, without a socket; runs that need the
 //! executor's rules (the outcome hint, how many attempts left) go through [`Fake`], a
-//! sender that answers in memory. httpmock serves the tests that are about sending:
+//! client on the shared in-memory sender (`pagos_test_support::wire::Recorder`). httpmock serves the tests that are about sending:
 //! the token session (`session.rs`), the exact raw answer through the
 //! `PaymentProvider` trait (`raw.rs`) and one end-to-end smoke test (`smoke.rs`).
 
@@ -15,15 +15,14 @@ mod raw;
 mod session;
 mod smoke;
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use httpmock::{Method::POST, Mock, MockServer};
-use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
-use pagos_core::{Currency, Error, Money, RetryPolicy, Transport, async_trait};
+use pagos_core::transport::Request;
+use pagos_core::{Currency, Error, Money};
 use pagos_kashpay::{
     AccountType, KashpayClient, KashpayClientBuilder, OrderRequest, TransactionType,
 };
+use pagos_test_support::wire::{Recorder, money, transport_with};
+pub use pagos_test_support::wire::{body_text, transport};
 use time::{Date, Month};
 
 pub const AUTH_OK: &str = include_str!("../fixtures/authenticate.json");
@@ -42,17 +41,6 @@ pub const ORDER_PATH: &str = "/kashpay/OKPay/createOrder";
 
 /// Every field of the Kashpay API's `createOrder` table, with typos, in its order.
 pub const FULL_ORDER_BODY: &str = r#"{"alphanumericReference":"PROVV0011712091","amount":250.00,"beneficiaryAcount":"032180000118359719","beneficiaryAddress1":"Vicente G 132 Mz5 Lt14","beneficiaryCity":"CDMX","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"032","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"030421","description":"prueba","email":"testrest@gmail.com","idBank":4177,"idEntity":4177,"numericReference":43223123,"postalCode":"57800","referenceCreatedPayment":"811111112","typeTransaction":1}"#;
-
-/// Three attempts with tiny delays: retries happen, and tests stay fast.
-pub fn transport() -> Transport {
-    transport_builder().build().unwrap()
-}
-
-fn transport_builder() -> pagos_core::TransportBuilder {
-    Transport::builder().retry(
-        RetryPolicy::attempts(3).with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
-    )
-}
 
 /// The builder with the Kashpay API's example credentials.
 pub fn builder() -> KashpayClientBuilder {
@@ -73,7 +61,7 @@ pub fn client(server: &MockServer) -> KashpayClient {
 }
 
 pub fn mxn(s: &str) -> Money {
-    Money::parse(s, Currency::Mxn).unwrap()
+    money(s, Currency::Mxn)
 }
 
 pub fn full_order() -> OrderRequest {
@@ -106,41 +94,21 @@ pub fn provider_error(e: &Error) -> &pagos_core::ProviderError {
 
 // ---------------------------------------------------------------- in-memory sender
 
-/// One request the [`Fake`] received.
+/// Kashpay in memory: the shared [`Recorder`], answering by path (any method; 404 for
+/// any other path) and recording every attempt. Both hosts are [`FAKE_BASE`].
 #[derive(Debug, Clone)]
-pub struct Seen {
-    pub path: String,
-    pub authorization: Option<String>,
-    pub entity: Option<String>,
-    pub body: String,
-}
-
-#[derive(Debug, Default)]
-struct FakeState {
-    /// (path, status, body), first match wins.
-    answers: Vec<(String, u16, String)>,
-    seen: Vec<Seen>,
-}
-
-/// Kashpay in memory: answers by path (404 for any other), records every attempt.
-/// Both hosts are `https://kashpay.test/kashpay`.
-#[derive(Debug, Clone, Default)]
-pub struct Fake(Arc<Mutex<FakeState>>);
+pub struct Fake(Recorder);
 
 pub const FAKE_BASE: &str = "https://kashpay.test/kashpay";
 
 impl Fake {
     /// Authentication answers the Kashpay API's example.
     pub fn new() -> Fake {
-        Fake::default().answer(AUTH_PATH, 200, AUTH_OK)
+        Fake(Recorder::new()).answer(AUTH_PATH, 200, AUTH_OK)
     }
 
     pub fn answer(self, path: &str, status: u16, body: &str) -> Fake {
-        self.0
-            .lock()
-            .unwrap()
-            .answers
-            .push((path.to_string(), status, body.to_string()));
+        self.0.route("*", path, status, body);
         self
     }
 
@@ -153,38 +121,30 @@ impl Fake {
         builder
             .base_url(FAKE_BASE)
             .unwrap()
-            .transport(transport_builder().sender(self.clone()).build().unwrap())
+            .transport(transport_with(self.0.clone()))
             .build()
             .unwrap()
     }
 
-    pub fn seen(&self) -> Vec<Seen> {
-        self.0.lock().unwrap().seen.clone()
+    /// Every attempt, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.0.requests()
+    }
+
+    /// The first attempt that reached `path`.
+    pub fn first_to(&self, path: &str) -> Request {
+        self.requests()
+            .into_iter()
+            .find(|r| r.url().path() == path)
+            .unwrap_or_else(|| panic!("nothing was sent to {path}"))
     }
 
     /// How many attempts reached `path`.
     pub fn calls(&self, path: &str) -> usize {
-        self.seen().iter().filter(|s| s.path == path).count()
-    }
-}
-
-#[async_trait]
-impl HttpSend for Fake {
-    async fn send(&self, request: &Request, _max: usize) -> Result<HttpAnswer, SendError> {
-        let mut state = self.0.lock().unwrap();
-        let path = request.url().path().to_string();
-        state.seen.push(Seen {
-            path: path.clone(),
-            authorization: request.header_str("authorization").map(str::to_string),
-            entity: request.header_str("entity-i").map(str::to_string),
-            body: String::from_utf8(request.body_bytes().to_vec()).unwrap(),
-        });
-        let answer = state
-            .answers
+        self.requests()
             .iter()
-            .find(|(p, _, _)| *p == path)
-            .map(|(_, status, body)| HttpAnswer::new(*status, body.clone()));
-        Ok(answer.unwrap_or_else(|| HttpAnswer::new(404, "")))
+            .filter(|r| r.url().path() == path)
+            .count()
     }
 }
 

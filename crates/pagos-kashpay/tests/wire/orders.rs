@@ -161,9 +161,8 @@ async fn create_order_uses_the_client_entity_and_bank_ids_as_defaults() {
         .unwrap();
     assert!(!String::from_utf8_lossy(bare.body_bytes()).contains("idBank"));
     client.orders().create(&order).await.unwrap();
-    let seen = fake.seen();
-    let sent = seen.iter().find(|s| s.path == ORDER_PATH).unwrap();
-    assert_eq!(sent.body, body);
+    let sent = fake.first_to(ORDER_PATH);
+    assert_eq!(body_text(&sent), body);
 }
 
 #[tokio::test]
@@ -355,7 +354,7 @@ async fn invalid_orders_send_nothing() {
     assert!(Money::parse("10.555", Currency::Mxn).is_err());
 
     // Nothing was sent, not even the authentication.
-    assert!(fake.seen().is_empty(), "{:?}", fake.seen());
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
 /// An amount read from JSON goes through `Money`'s precision check: `250.005` MXN
@@ -414,5 +413,5 @@ async fn over_precise_amounts_are_refused_never_rounded() {
         let e = order_from_json(&client, transfer).await.unwrap_err();
         assert!(e.contains(message), "{transfer}: {e}");
     }
-    assert!(fake.seen().is_empty(), "{:?}", fake.seen());
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }

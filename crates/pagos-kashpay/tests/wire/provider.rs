@@ -79,11 +79,13 @@ async fn create_payout_sends_a_spei_order() {
     // Kashpay's answer, byte for byte.
     assert_eq!(payout.raw.get(), ORDER_OK.trim_end());
 
-    let seen = fake.seen();
-    let sent = seen.iter().find(|s| s.path == ORDER_PATH).unwrap();
-    assert_eq!(sent.authorization, Some(format!("Bearer {JWT}")));
-    assert_eq!(sent.entity.as_deref(), Some(ENTITY));
-    check_payout_body(&sent.body);
+    let sent = fake.first_to(ORDER_PATH);
+    assert_eq!(
+        sent.header_str("authorization"),
+        Some(format!("Bearer {JWT}").as_str())
+    );
+    assert_eq!(sent.header_str("entity-i"), Some(ENTITY));
+    check_payout_body(body_text(&sent));
 }
 
 #[tokio::test]
@@ -124,7 +126,7 @@ async fn invalid_payouts_send_nothing() {
         let err = client.create_payout(&request).await.unwrap_err();
         assert_eq!(err.validation_field(), Some(field), "{err:?}");
     }
-    assert!(fake.seen().is_empty(), "{:?}", fake.seen());
+    assert!(fake.requests().is_empty(), "{:?}", fake.requests());
 }
 
 #[tokio::test]
