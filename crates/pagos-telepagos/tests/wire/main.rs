@@ -6,8 +6,9 @@
 //! with the endpoint's `parse`, and a refusal with [`error::refusal`] +
 //! [`Response::refusal`]. Where the client itself is under test (the unified
 //! [`PaymentProvider`](pagos_core::PaymentProvider) values, streams, "nothing is
-//! sent"), it sends through [`Script`], an in-memory sender that answers from a script
-//! and keeps every request.
+//! sent"), it sends through [`Script`]: a client on the shared in-memory sender
+//! (`pagos_test_support::wire::Recorder`), which answers from a script and keeps every
+//! request.
 //!
 //! httpmock serves only what is about real sending: the token session
 //! ([`session`]), retries ([`retries`]) and one end-to-end smoke test ([`smoke`]).
@@ -25,14 +26,12 @@ mod session;
 mod smoke;
 mod statistics;
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use pagos_core::endpoint::Endpoint;
-use pagos_core::transport::{HttpAnswer, HttpSend, Request, SendError};
-use pagos_core::{Currency, Error, Money, Response, RetryPolicy, Transport, UnknownCause};
+use pagos_core::transport::Request;
+use pagos_core::{Currency, Error, Money, Response, UnknownCause};
 use pagos_telepagos::{Client, PROVIDER, error};
+use pagos_test_support::wire::{Recorder, money, ok, transport_with};
+pub use pagos_test_support::wire::{body_text, transport};
 
 pub const USERNAME: &str = "api-user";
 pub const PASSWORD: &str = "api-pass-s3cr3t";
@@ -70,94 +69,17 @@ pub const TRANSACTIONS_FILTERS: &str = include_str!("../fixtures/transactions_fi
 pub const OFFLINE_BASE: &str = "https://api.homo.telepagos.com.ar";
 
 pub fn ars(s: &str) -> Money {
-    Money::parse(s, Currency::Ars).unwrap()
-}
-
-/// A transport that retries fast (tests never wait on a real backoff).
-pub fn transport() -> Transport {
-    transport_with(None)
-}
-
-fn transport_with(sender: Option<Sender>) -> Transport {
-    let builder = Transport::builder().retry(
-        RetryPolicy::attempts(3).with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
-    );
-    match sender {
-        Some(sender) => builder.sender(sender),
-        None => builder,
-    }
-    .build()
-    .unwrap()
+    money(s, Currency::Ars)
 }
 
 // ---------------------------------------------------------------- the in-memory sender
-
-/// One scripted route: answers in turn, the last one repeated.
-#[derive(Debug)]
-struct Route {
-    method: String,
-    /// The path, or the path and the query (`/v2/x?a=1`) to match only that query.
-    target: String,
-    answers: VecDeque<(u16, String)>,
-}
-
-#[derive(Debug, Default)]
-struct ScriptState {
-    routes: Vec<Route>,
-    sent: Vec<Request>,
-}
-
-/// The [`HttpSend`] half of a [`Script`].
-#[derive(Clone)]
-struct Sender(Arc<Mutex<ScriptState>>);
-
-impl std::fmt::Debug for Sender {
-    /// Not the script: its answers hold the token the secrets test looks for.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Sender(script)")
-    }
-}
-
-#[pagos_core::async_trait]
-impl HttpSend for Sender {
-    async fn send(&self, request: &Request, _max: usize) -> Result<HttpAnswer, SendError> {
-        let mut state = self.0.lock().unwrap();
-        state.sent.push(request.clone());
-        let url = request.url();
-        let path = url.path().to_string();
-        let with_query = match url.query() {
-            Some(q) => format!("{path}?{q}"),
-            None => path.clone(),
-        };
-        let method = request.method().as_str().to_string();
-        // A route for this very query first, then one for the path.
-        let index = [&with_query, &path].into_iter().find_map(|target| {
-            state
-                .routes
-                .iter()
-                .position(|r| r.method == method && &r.target == target)
-        });
-        let Some(route) = index.map(|i| &mut state.routes[i]) else {
-            return Ok(HttpAnswer::new(
-                404,
-                format!(r#"{{"status":"error","message":"unscripted {method} {with_query}"}}"#),
-            ));
-        };
-        let (status, body) = if route.answers.len() > 1 {
-            route.answers.pop_front().unwrap()
-        } else {
-            route.answers.front().cloned().unwrap()
-        };
-        Ok(HttpAnswer::new(status, body))
-    }
-}
 
 /// A client that sends through an in-memory script instead of a socket, and the
 /// requests it sent. The token endpoint answers [`AUTH_TOKEN`].
 #[derive(Debug)]
 pub struct Script {
     pub client: Client,
-    state: Arc<Mutex<ScriptState>>,
+    sender: Recorder,
 }
 
 impl Default for Script {
@@ -168,52 +90,37 @@ impl Default for Script {
 
 impl Script {
     pub fn new() -> Script {
-        let state = Arc::new(Mutex::new(ScriptState::default()));
+        // Its `Debug` shows no answer: they hold the token the secrets test looks for.
+        let sender = Recorder::new().under("/v2/");
         let client = Client::builder()
             .username(USERNAME)
             .password(PASSWORD)
             .base_url(OFFLINE_BASE)
             .unwrap()
-            .transport(transport_with(Some(Sender(state.clone()))))
+            .transport(transport_with(sender.clone()))
             .build()
             .unwrap();
-        let script = Script { client, state };
+        let script = Script { client, sender };
         script.answer("POST", "auth/token", 200, AUTH_TOKEN);
         script
     }
 
     /// `method v2/{target}` answers `status` and `body` (after the answers scripted
-    /// before for it). `target` may end with `?query` to match only that query.
+    /// before for it; the last one repeats). `target` may end with `?query` to match
+    /// only that query; a route for the very query wins over one for the path.
     pub fn answer(&self, method: &str, target: &str, status: u16, body: &str) -> &Script {
-        let target = format!("/v2/{target}");
-        let mut state = self.state.lock().unwrap();
-        match state
-            .routes
-            .iter_mut()
-            .find(|r| r.method == method && r.target == target)
-        {
-            Some(route) => route.answers.push_back((status, body.to_string())),
-            None => state.routes.push(Route {
-                method: method.to_string(),
-                target,
-                answers: VecDeque::from([(status, body.to_string())]),
-            }),
-        }
+        self.sender.route(method, target, status, body);
         self
     }
 
     /// Every request sent, the token requests included.
     pub fn sent(&self) -> Vec<Request> {
-        self.state.lock().unwrap().sent.clone()
+        self.sender.requests()
     }
 
     /// The requests sent to `method v2/{path}` (any query).
     pub fn sent_to(&self, method: &str, path: &str) -> Vec<Request> {
-        let path = format!("/v2/{path}");
-        self.sent()
-            .into_iter()
-            .filter(|r| r.method().as_str() == method && r.url().path() == path)
-            .collect()
+        self.sender.sent_to(method, path)
     }
 }
 
@@ -244,21 +151,12 @@ pub fn assert_json(request: &Request, method: &str, path: &str, body: &str) {
     assert_eq!(request.url().query(), None);
     assert_eq!(request.header_str("authorization"), Some(BEARER));
     assert_eq!(request.header_str("content-type"), Some(JSON));
-    assert_eq!(
-        std::str::from_utf8(request.body_bytes()).unwrap(),
-        body,
-        "{request:?}"
-    );
+    assert_eq!(body_text(request), body, "{request:?}");
 }
 
 /// `endpoint` reading a 200 answer with `body`.
 pub fn parse<E: Endpoint>(endpoint: &E, body: &str) -> pagos_core::Result<E::Output> {
-    endpoint.parse(&Response::new(
-        PROVIDER,
-        E::OPERATION,
-        200,
-        body.to_string(),
-    ))
+    endpoint.parse(&ok(PROVIDER, E::OPERATION, body))
 }
 
 /// The error the client returns for this answer to `operation`, through the refusal
