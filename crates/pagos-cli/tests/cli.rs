@@ -18,32 +18,9 @@ async fn sandbox() -> SandboxHandle {
         .expect("the sandbox starts")
 }
 
-/// Every `PAGOS_*` variable pointing at `sandbox`, as the CLI reads them.
-fn sandbox_env(sandbox: &SandboxHandle) -> Vec<(&'static str, String)> {
-    let c = sandbox.credentials().clone();
-    let urls = sandbox.base_urls();
-    vec![
-        ("PAGOS_KHIPU_RECEIVER_ID", c.khipu_receiver_id),
-        ("PAGOS_KHIPU_SECRET", c.khipu_secret),
-        ("PAGOS_KHIPU_BASE_URL", urls.khipu),
-        ("PAGOS_KASHIO_SECRET_KEY", c.kashio_secret_key),
-        ("PAGOS_KASHIO_BASE_URL", urls.kashio),
-        ("PAGOS_COMPROPAGO_PRIVATE_KEY", c.compropago_private_key),
-        ("PAGOS_COMPROPAGO_PUBLIC_KEY", c.compropago_public_key),
-        ("PAGOS_COMPROPAGO_BASE_URL", urls.compropago),
-        ("PAGOS_KASHPAY_ENTITY", c.kashpay_entity),
-        ("PAGOS_KASHPAY_USER", c.kashpay_user),
-        ("PAGOS_KASHPAY_PASSWORD", c.kashpay_password),
-        ("PAGOS_KASHPAY_AUTH_URL", urls.kashpay.clone()),
-        ("PAGOS_KASHPAY_ORDERS_URL", urls.kashpay),
-        ("PAGOS_TELEPAGOS_USERNAME", c.telepagos_username),
-        ("PAGOS_TELEPAGOS_PASSWORD", c.telepagos_password),
-        ("PAGOS_TELEPAGOS_BASE_URL", urls.telepagos),
-    ]
-}
-
-/// Runs the binary with exactly `env` (nothing inherited) and waits for it.
-async fn pagos(args: &[&str], env: &[(&str, String)]) -> Output {
+/// Runs the binary with exactly `env` (nothing inherited) and waits for it. A sandbox's
+/// variables are [`SandboxHandle::env_vars`].
+async fn pagos(args: &[&str], env: &[(String, String)]) -> Output {
     let mut command = Command::new(BIN);
     command.args(args).env_clear().stdin(Stdio::null());
     for (k, v) in env {
@@ -67,7 +44,7 @@ fn code(o: &Output) -> i32 {
 #[tokio::test(flavor = "multi_thread")]
 async fn success_prints_one_json_document() {
     let sandbox = sandbox().await;
-    let env = sandbox_env(&sandbox);
+    let env = sandbox.env_vars();
     let out = pagos(
         &[
             "--json",
@@ -132,7 +109,7 @@ async fn success_prints_one_json_document() {
 #[tokio::test(flavor = "multi_thread")]
 async fn validation_error_exits_2_and_sends_nothing() {
     let sandbox = sandbox().await;
-    let env = sandbox_env(&sandbox);
+    let env = sandbox.env_vars();
     sandbox.clear_request_log();
     // A CVU with a wrong check digit.
     let out = pagos(
@@ -213,7 +190,7 @@ async fn validation_error_exits_2_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_error_exits_3_with_the_message_and_no_secret() {
     let sandbox = sandbox().await;
-    let env = sandbox_env(&sandbox);
+    let env = sandbox.env_vars();
     let out = pagos(&["kashio", "invoices", "get", "inv_does_not_exist"], &env).await;
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     let err = stderr(&out);
@@ -235,7 +212,7 @@ async fn provider_error_exits_3_with_the_message_and_no_secret() {
 #[tokio::test(flavor = "multi_thread")]
 async fn unreachable_base_url_exits_4() {
     let sandbox = sandbox().await;
-    let env = sandbox_env(&sandbox);
+    let env = sandbox.env_vars();
     // A port that was just free: nothing listens on it.
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -312,8 +289,8 @@ async fn demo_runs_every_life_cycle_and_exits_0() {
 #[tokio::test(flavor = "multi_thread")]
 async fn khipu_sign_prints_the_reference_vector() {
     let env = [
-        ("PAGOS_KHIPU_RECEIVER_ID", "1234".to_string()),
-        ("PAGOS_KHIPU_SECRET", "abc123".to_string()),
+        ("PAGOS_KHIPU_RECEIVER_ID".to_string(), "1234".to_string()),
+        ("PAGOS_KHIPU_SECRET".to_string(), "abc123".to_string()),
     ];
     let out = pagos(
         &[
@@ -1018,7 +995,7 @@ async fn invalid_inputs_exit_2_naming_the_field_and_send_nothing() {
     use futures_util::StreamExt as _;
 
     let sandbox = sandbox().await;
-    let env = sandbox_env(&sandbox);
+    let env = sandbox.env_vars();
     sandbox.clear_request_log();
     let cases = invalid_invocations();
     assert!(cases.len() >= 40, "only {} invocations", cases.len());
