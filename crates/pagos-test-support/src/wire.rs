@@ -413,14 +413,13 @@ impl Recorder {
             let method = request.method().as_str();
             let path = request.url().path();
             let query = request.query_str();
-            let mut best: Option<(u8, usize)> = None;
-            for (i, route) in state.routes.iter().enumerate() {
-                if let Some(rank) = route.rank(method, path, query) {
-                    if best.is_none_or(|(b, _)| rank > b) {
-                        best = Some((rank, i));
-                    }
-                }
-            }
+            // The most specific match; among equals, the first added.
+            let best = state
+                .routes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, route)| Some((route.rank(method, path, query)?, i)))
+                .min_by_key(|&(rank, i)| (std::cmp::Reverse(rank), i));
             let answer = best.map(|(_, i)| state.routes[i].next());
             (answer, state.attempts)
         };

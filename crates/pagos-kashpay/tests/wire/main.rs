@@ -101,6 +101,12 @@ pub struct Fake(Recorder);
 
 pub const FAKE_BASE: &str = "https://kashpay.test/kashpay";
 
+impl Default for Fake {
+    fn default() -> Self {
+        Fake::new()
+    }
+}
+
 impl Fake {
     /// Authentication answers the Kashpay API's example.
     pub fn new() -> Fake {
