@@ -4,7 +4,9 @@
 //!   records every request before answering, and can behave like a hostile provider
 //!   (drop the connection, hang, announce a gigabyte, stream forever, hold an answer
 //!   behind a [`server::Gate`]).
-//! - [`wire`]: helpers for socket-free wire tests of endpoint values: a quick
+//! - [`wire`]: helpers for socket-free wire tests of endpoint values: the one in-memory
+//!   recording sender ([`wire::Recorder`], answering by route or from a closure that can
+//!   also fail or hang) and [`wire::transport_with`] to hand it to a client, a quick
 //!   transport, money and decimals from text, a `Response` from a fixture, a
 //!   request's body as text, form pairs or JSON.
 //!
