@@ -3,14 +3,17 @@
 //! Every figure is measured against a baseline in the same run, on the same machine,
 //! so the ratios mean something even on a noisy 2-core box:
 //!
-//! - `roundtrip_ratio_c1`, `roundtrip_ratio_c64`: p50 latency of an SDK `get` (KashIO
-//!   `get_invoice`: request description, Basic auth, transport, typed decoding) over a
-//!   raw reqwest GET of the same URL that reads and parses the same JSON body, against
-//!   the same loopback server, at concurrency 1 and 64. SDK and raw run in alternating
-//!   blocks so drift hits both.
+//! - `roundtrip_ratio_c1`, `roundtrip_ratio_c64`: p50 latency of an SDK call (KashIO
+//!   through `PaymentProvider::get_payment`: request description, Basic auth,
+//!   transport, typed decoding, mapping to `Payment`) over a raw reqwest GET of the same
+//!   URL that reads and parses the same JSON body, against the same loopback server, at
+//!   concurrency 1 and 64. SDK and raw run in interleaved blocks of a fixed number of
+//!   calls (SDK, raw, SDK, …); each pair of blocks gives one ratio of p50s, and the
+//!   figure is the median of at least 20 such ratios, with their IQR and range, so a
+//!   burst of load from another process moves one pair, not the figure.
 //! - `sign_ratio`: Khipu's signing of a typical create-payment form (percent-encoding,
 //!   sorting, HMAC) over a bare HMAC-SHA256 of the already-built string.
-//! - `allocs_per_call`: heap allocations per SDK `get`, next to the raw baseline's.
+//! - `allocs_per_call`: heap allocations per SDK call, next to the raw baseline's.
 //! - `singleflight_auth_calls`: authentication requests made when 1000 tasks call a
 //!   token-based provider (Kashpay) at once with an expired token. The goal is 1.
 //! - `sandbox_rps`: requests per second the sandbox serves on loopback.
@@ -24,13 +27,15 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::post;
 use hmac::{Hmac, Mac};
-use pagos::{RetryPolicy, Transport};
 use sha2::Sha256;
+
+mod calls;
+mod roundtrip;
 
 /// Counts heap allocations so the benchmark can report them per call.
 struct CountingAllocator;
@@ -59,14 +64,13 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
-const INVOICE: &str = r#"{"amount":15.0,"created":"2020-01-01T23:33:36","currency":"PEN","customer":{"document_id":"10203040","document_type":"DNI","email":"juan.perez.xxx@gmail.com","external_id":"CUS-10203040-001","name":"JUAN PEREZ","phone":"+13055606666"},"due_datetime":"2020-01-02T04:59:59","expiration_datetime":"2020-02-01T05:00:00","fees":0.0,"id":"inv_live_oFPMsJmgmxBhPiWAoWFZ3n","invoice_id":"INV-000001-001","ktin":"201590965569","late_fee":0.0,"livemode":false,"metadata":{"order_description":"Deuda Enero 2019","order_id":"000001-001","order_name":"Deuda Enero 2019"},"object":"invoice","status":"NEW","sub_total":15.0,"token":"E9e866w3BZRpmMEu5bgLCi"}"#;
-const KASHIO_KEY: &str = "sk_test_bench";
-
 struct Settings {
     quick: bool,
-    c1_requests: usize,
-    c64_requests_per_task: usize,
-    blocks: usize,
+    /// Interleaved (SDK block, raw block) pairs at each concurrency level; at least 20.
+    block_pairs: usize,
+    c1_calls_per_block: usize,
+    /// Calls each of the 64 tasks makes in one block.
+    c64_calls_per_task: usize,
     sign_iterations: usize,
 }
 
@@ -88,17 +92,17 @@ fn main() {
     let settings = if quick {
         Settings {
             quick,
-            c1_requests: 300,
-            c64_requests_per_task: 10,
-            blocks: 4,
+            block_pairs: 20,
+            c1_calls_per_block: 200,
+            c64_calls_per_task: 8,
             sign_iterations: 20_000,
         }
     } else {
         Settings {
             quick,
-            c1_requests: 2_000,
-            c64_requests_per_task: 40,
-            blocks: 8,
+            block_pairs: 40,
+            c1_calls_per_block: 500,
+            c64_calls_per_task: 32,
             sign_iterations: 200_000,
         }
     };
@@ -112,7 +116,7 @@ fn main() {
     };
     let started = Instant::now();
     runtime.block_on(async {
-        roundtrip(&settings, &mut report).await;
+        roundtrip::roundtrip(&settings, &mut report).await;
         singleflight(&mut report).await;
         sandbox_rps(&settings, &mut report).await;
     });
@@ -127,187 +131,6 @@ fn main() {
         println!("{k}: {v}");
     }
     write_markdown(&settings, &report);
-}
-
-/// Serves the invoice of KashIO's API document on loopback, with the same body for SDK
-/// and raw calls.
-async fn invoice_server() -> String {
-    let app = Router::new().route(
-        "/v1/payments/invoices/{id}",
-        get(|| async { ([("content-type", "application/json")], INVOICE) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}/v1/payments")
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort_unstable();
-    let idx = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[idx]
-}
-
-async fn roundtrip(settings: &Settings, report: &mut Report) {
-    eprintln!("round trip: SDK get vs raw reqwest GET, same loopback server and body");
-    let base = invoice_server().await;
-    let sdk = pagos::kashio::KashioClient::builder()
-        .secret_key(KASHIO_KEY)
-        .base_url(&base)
-        .expect("base url")
-        .transport(
-            Transport::builder()
-                .retry(RetryPolicy::NONE)
-                .build()
-                .expect("transport"),
-        )
-        .build()
-        .expect("client");
-    let raw = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("reqwest");
-    let url = format!("{base}/invoices/inv_live_oFPMsJmgmxBhPiWAoWFZ3n");
-
-    let sdk_call = |sdk: pagos::kashio::KashioClient| async move {
-        let t = Instant::now();
-        let invoice = sdk
-            .get_invoice("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")
-            .await
-            .expect("sdk get");
-        std::hint::black_box(invoice);
-        t.elapsed()
-    };
-    let raw_call = |raw: reqwest::Client, url: String| async move {
-        let t = Instant::now();
-        let body = raw
-            .get(&url)
-            .basic_auth(KASHIO_KEY, Some(""))
-            .send()
-            .await
-            .expect("raw get")
-            .bytes()
-            .await
-            .expect("raw body");
-        let value: serde_json::Value = serde_json::from_slice(&body).expect("raw json");
-        std::hint::black_box(value);
-        t.elapsed()
-    };
-
-    // Warm both connection pools.
-    for _ in 0..50 {
-        sdk_call(sdk.clone()).await;
-        raw_call(raw.clone(), url.clone()).await;
-    }
-
-    // Concurrency 1, alternating blocks.
-    let per_block = settings.c1_requests / settings.blocks;
-    let (mut sdk_samples, mut raw_samples) = (Vec::new(), Vec::new());
-    for _ in 0..settings.blocks {
-        for _ in 0..per_block {
-            sdk_samples.push(sdk_call(sdk.clone()).await);
-        }
-        for _ in 0..per_block {
-            raw_samples.push(raw_call(raw.clone(), url.clone()).await);
-        }
-    }
-    let sdk_p50 = percentile(&mut sdk_samples, 0.5);
-    let raw_p50 = percentile(&mut raw_samples, 0.5);
-    let ratio_c1 = sdk_p50.as_secs_f64() / raw_p50.as_secs_f64();
-    report.row("round trip c=1, SDK p50", format!("{sdk_p50:.1?}"), "");
-    report.row(
-        "round trip c=1, raw reqwest p50",
-        format!("{raw_p50:.1?}"),
-        "",
-    );
-    report.row(
-        "roundtrip_ratio_c1",
-        format!("{ratio_c1:.3}"),
-        "(goal ≤ 1.10)",
-    );
-    report
-        .summary
-        .push(("roundtrip_ratio_c1", format!("{ratio_c1:.3}")));
-
-    // Concurrency 64, alternating phases.
-    let (mut sdk_samples, mut raw_samples) = (Vec::new(), Vec::new());
-    for _ in 0..settings.blocks {
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let sdk = sdk.clone();
-                let n = settings.c64_requests_per_task;
-                tokio::spawn(async move {
-                    let mut v = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        v.push(sdk_call(sdk.clone()).await);
-                    }
-                    v
-                })
-            })
-            .collect();
-        for t in tasks {
-            sdk_samples.extend(t.await.expect("task"));
-        }
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let (raw, url) = (raw.clone(), url.clone());
-                let n = settings.c64_requests_per_task;
-                tokio::spawn(async move {
-                    let mut v = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        v.push(raw_call(raw.clone(), url.clone()).await);
-                    }
-                    v
-                })
-            })
-            .collect();
-        for t in tasks {
-            raw_samples.extend(t.await.expect("task"));
-        }
-    }
-    let sdk_p50 = percentile(&mut sdk_samples, 0.5);
-    let raw_p50 = percentile(&mut raw_samples, 0.5);
-    let ratio_c64 = sdk_p50.as_secs_f64() / raw_p50.as_secs_f64();
-    report.row("round trip c=64, SDK p50", format!("{sdk_p50:.1?}"), "");
-    report.row(
-        "round trip c=64, raw reqwest p50",
-        format!("{raw_p50:.1?}"),
-        "",
-    );
-    report.row(
-        "roundtrip_ratio_c64",
-        format!("{ratio_c64:.3}"),
-        "(goal ≤ 1.10)",
-    );
-    report
-        .summary
-        .push(("roundtrip_ratio_c64", format!("{ratio_c64:.3}")));
-
-    // Allocations per call, measured on a quiet runtime with one call at a time.
-    let n = 500u64;
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..n {
-        sdk_call(sdk.clone()).await;
-    }
-    let sdk_allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) / n;
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..n {
-        raw_call(raw.clone(), url.clone()).await;
-    }
-    let raw_allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) / n;
-    report.row(
-        "allocs_per_call",
-        sdk_allocs.to_string(),
-        format!("(raw reqwest baseline: {raw_allocs})"),
-    );
-    report
-        .summary
-        .push(("allocs_per_call", sdk_allocs.to_string()));
-    report
-        .summary
-        .push(("allocs_per_call_raw", raw_allocs.to_string()));
 }
 
 fn sign(settings: &Settings, report: &mut Report) {
@@ -363,7 +186,9 @@ fn sign(settings: &Settings, report: &mut Report) {
 }
 
 async fn singleflight(report: &mut Report) {
-    eprintln!("single flight: 1000 concurrent Kashpay payouts with an expired token");
+    eprintln!(
+        "single flight: 1000 concurrent Kashpay payouts with an expired token"
+    );
     let auth_calls = Arc::new(AtomicU64::new(0));
     let counter = auth_calls.clone();
     let app = Router::new()
@@ -626,7 +451,7 @@ fn write_markdown(settings: &Settings, report: &Report) {
 fn decode(settings: &Settings, report: &mut Report) {
     eprintln!("decoding: typed KashIO invoice vs serde_json::Value, same bytes");
     let n = settings.sign_iterations / 2;
-    let response = pagos::Response::new("kashio", "get_invoice", 200, INVOICE);
+    let response = pagos::Response::new("kashio", "get_invoice", 200, calls::INVOICE);
     let t = Instant::now();
     for _ in 0..n {
         let invoice: pagos::kashio::Invoice = response.json().expect("typed");
@@ -636,7 +461,7 @@ fn decode(settings: &Settings, report: &mut Report) {
     let t = Instant::now();
     for _ in 0..n {
         let value: serde_json::Value =
-            serde_json::from_slice(std::hint::black_box(INVOICE.as_bytes())).expect("value");
+            serde_json::from_slice(std::hint::black_box(calls::INVOICE.as_bytes())).expect("value");
         std::hint::black_box(value);
     }
     let untyped = t.elapsed() / n as u32;
