@@ -187,7 +187,7 @@ fn sign(settings: &Settings, report: &mut Report) {
 
 async fn singleflight(report: &mut Report) {
     eprintln!(
-        "single flight: 1000 concurrent Kashpay payouts with an expired token"
+        "single flight: 1000 concurrent Kashpay payouts with a token inside its refresh margin"
     );
     let auth_calls = Arc::new(AtomicU64::new(0));
     let counter = auth_calls.clone();
@@ -196,9 +196,10 @@ async fn singleflight(report: &mut Report) {
             "/AuthenticationService/authenticate",
             post(move || {
                 let n = counter.fetch_add(1, Ordering::SeqCst);
-                // The first token is already inside the refresh margin: every caller
-                // finds it stale at once.
-                let expires = if n == 0 { "1000" } else { "3600000" };
+                // The first token lives 2 s, so its refresh margin is half of that
+                // (the session never plans more than half a lifetime ahead): once the
+                // warm-up call has slept past 1 s, every caller finds it stale at once.
+                let expires = if n == 0 { "2000" } else { "3600000" };
                 async move {
                     axum::Json(serde_json::json!({
                         "success": true,
@@ -247,6 +248,7 @@ async fn singleflight(report: &mut Report) {
         .create_payout(&payout(0))
         .await
         .expect("warm-up payout");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let before = auth_calls.load(Ordering::SeqCst);
     let tasks: Vec<_> = (1..=1000)
         .map(|i| {
