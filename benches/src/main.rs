@@ -17,6 +17,10 @@
 //! - `singleflight_auth_calls`: authentication requests made when 1000 tasks call a
 //!   token-based provider (Kashpay) at once with an expired token. The goal is 1.
 //! - `sandbox_rps`: requests per second the sandbox serves on loopback.
+//! - `instr_ratio`: client-side instructions of one SDK call over one raw reqwest call,
+//!   counted by valgrind with the server in another process (see `instructions.rs`). A
+//!   count of work, not of time: the figure a busy machine cannot move. Skipped, never
+//!   failed, where valgrind is missing.
 //! - full mode only: compile cost of the facade with each provider alone vs `full`.
 //!
 //! The summary is printed as `key: value` lines and the full table is written to
@@ -35,6 +39,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 mod calls;
+mod instructions;
 mod roundtrip;
 
 /// Counts heap allocations so the benchmark can report them per call.
@@ -72,6 +77,10 @@ struct Settings {
     /// Calls each of the 64 tasks makes in one block.
     c64_calls_per_task: usize,
     sign_iterations: usize,
+    /// Calls before the counted ones in every valgrind run.
+    instr_warmup: usize,
+    /// Calls counted: the runs with N = 0 and N = `instr_calls` are subtracted.
+    instr_calls: usize,
 }
 
 struct Report {
@@ -88,7 +97,14 @@ impl Report {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    // The child processes of the instruction count.
+    match args.get(1).map(String::as_str) {
+        Some("--serve-invoice") => return instructions::serve_invoice(),
+        Some("--calls") => return instructions::calls(&args[2..]),
+        _ => {}
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let settings = if quick {
         Settings {
             quick,
@@ -96,6 +112,8 @@ fn main() {
             c1_calls_per_block: 200,
             c64_calls_per_task: 8,
             sign_iterations: 20_000,
+            instr_warmup: 50,
+            instr_calls: 200,
         }
     } else {
         Settings {
@@ -104,6 +122,8 @@ fn main() {
             c1_calls_per_block: 500,
             c64_calls_per_task: 32,
             sign_iterations: 200_000,
+            instr_warmup: 200,
+            instr_calls: 1_000,
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -122,6 +142,7 @@ fn main() {
     });
     sign(&settings, &mut report);
     decode(&settings, &mut report);
+    instructions::instructions(&settings, &mut report);
     if !settings.quick {
         compile_cost(&mut report);
     }
