@@ -16,6 +16,9 @@
 //! - `allocs_per_call`: heap allocations per SDK call, next to the raw baseline's.
 //! - `singleflight_auth_calls`: authentication requests made when 1000 tasks call a
 //!   token-based provider (Kashpay) at once with an expired token. The goal is 1.
+//! - `decode_ratio`: decoding the typed KashIO `Invoice` over parsing the same bytes into
+//!   a `serde_json::Value`; `payment_mapping_ratio`: mapping that invoice to the unified
+//!   `Payment` (the step `get_payment` adds), over the same `Value` parse.
 //! - `sandbox_rps`: requests per second the sandbox serves on loopback.
 //! - `instr_ratio`: client-side instructions of one SDK call over one raw reqwest call,
 //!   counted by valgrind with the server in another process (see `instructions.rs`). A
@@ -31,7 +34,7 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::post;
@@ -180,28 +183,28 @@ fn sign(settings: &Settings, report: &mut Report) {
     ];
     let secret = "abc123";
     let string = pagos::khipu::signature::string_to_sign("POST", url, &params);
-    let n = settings.sign_iterations;
-
-    let t = Instant::now();
-    for _ in 0..n {
-        let auth = pagos::khipu::signature::authorization("1234", secret, "POST", url, &params);
-        std::hint::black_box(auth);
-    }
-    let sdk = t.elapsed() / n as u32;
-    let t = Instant::now();
-    for _ in 0..n {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
-        mac.update(std::hint::black_box(string.as_bytes()));
-        std::hint::black_box(hex::encode(mac.finalize().into_bytes()));
-    }
-    let bare = t.elapsed() / n as u32;
-    let ratio = sdk.as_secs_f64() / bare.as_secs_f64();
-    report.row("Khipu signing per request", format!("{sdk:.2?}"), "");
-    report.row("bare HMAC-SHA256 + hex", format!("{bare:.2?}"), "");
+    let pairs = settings.block_pairs;
+    let per_block = settings.sign_iterations / pairs / 2;
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let auth = pagos::khipu::signature::authorization("1234", secret, "POST", url, &params);
+            std::hint::black_box(auth);
+        },
+        || {
+            let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+            mac.update(std::hint::black_box(string.as_bytes()));
+            std::hint::black_box(hex::encode(mac.finalize().into_bytes()));
+        },
+    );
+    let ratio = m.ratio;
+    report.row("Khipu signing per request", format!("{:.2?}", m.a), "");
+    report.row("bare HMAC-SHA256 + hex", format!("{:.2?}", m.b), "");
     report.row(
         "sign_ratio",
         format!("{ratio:.2}"),
-        "(string building + HMAC over HMAC alone)",
+        format!("(string building + HMAC over HMAC alone; {})", m.spread()),
     );
     report.summary.push(("sign_ratio", format!("{ratio:.2}")));
 }
@@ -473,28 +476,114 @@ fn write_markdown(settings: &Settings, report: &Report) {
 /// than a `serde_json::Value`.
 fn decode(settings: &Settings, report: &mut Report) {
     eprintln!("decoding: typed KashIO invoice vs serde_json::Value, same bytes");
-    let n = settings.sign_iterations / 2;
+    let pairs = settings.block_pairs;
+    let per_block = settings.sign_iterations / 4 / pairs / 2;
     let response = pagos::Response::new("kashio", "get_invoice", 200, calls::INVOICE);
-    let t = Instant::now();
-    for _ in 0..n {
-        let invoice: pagos::kashio::Invoice = response.json().expect("typed");
-        std::hint::black_box(invoice);
-    }
-    let typed = t.elapsed() / n as u32;
-    let t = Instant::now();
-    for _ in 0..n {
+    let value = || {
         let value: serde_json::Value =
             serde_json::from_slice(std::hint::black_box(calls::INVOICE.as_bytes())).expect("value");
         std::hint::black_box(value);
-    }
-    let untyped = t.elapsed() / n as u32;
-    let ratio = typed.as_secs_f64() / untyped.as_secs_f64();
-    report.row("decode typed Invoice", format!("{typed:.2?}"), "");
-    report.row("decode serde_json::Value", format!("{untyped:.2?}"), "");
+    };
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let invoice: pagos::kashio::Invoice = response.json().expect("typed");
+            std::hint::black_box(invoice);
+        },
+        value,
+    );
+    report.row("decode typed Invoice", format!("{:.2?}", m.a), "");
+    report.row("decode serde_json::Value", format!("{:.2?}", m.b), "");
     report.row(
         "decode_ratio",
-        format!("{ratio:.2}"),
-        "(typed over untyped)",
+        format!("{:.2}", m.ratio),
+        format!("(typed over untyped; {})", m.spread()),
     );
-    report.summary.push(("decode_ratio", format!("{ratio:.2}")));
+    report
+        .summary
+        .push(("decode_ratio", format!("{:.2}", m.ratio)));
+
+    // What `get_payment` adds after decoding: the mapping to the unified `Payment`.
+    let invoice: pagos::kashio::Invoice = response.json().expect("typed");
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let payment = pagos::Payment::from(std::hint::black_box(&invoice));
+            std::hint::black_box(payment);
+        },
+        value,
+    );
+    report.row(
+        "map Invoice to Payment",
+        format!("{:.2?}", m.a),
+        format!(
+            "({:.2} of a serde_json::Value parse, the step get_payment adds after decoding; {})",
+            m.ratio,
+            m.spread()
+        ),
+    );
+    report
+        .summary
+        .push(("payment_mapping_ratio", format!("{:.2}", m.ratio)));
+}
+
+/// Two CPU-bound operations timed in interleaved blocks (a, b, a, b, …).
+struct Interleaved {
+    /// Median time per iteration of `a`, over the blocks.
+    a: Duration,
+    /// The same for `b`.
+    b: Duration,
+    /// Median of the per-pair ratios a / b.
+    ratio: f64,
+    q1: f64,
+    q3: f64,
+    pairs: usize,
+}
+
+impl Interleaved {
+    fn spread(&self) -> String {
+        format!(
+            "median of {} block pairs, IQR {:.2}–{:.2}",
+            self.pairs, self.q1, self.q3
+        )
+    }
+}
+
+fn interleaved(
+    pairs: usize,
+    per_block: usize,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> Interleaved {
+    let per_block = per_block.max(1);
+    let block = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..per_block {
+            f();
+        }
+        t.elapsed() / per_block as u32
+    };
+    // One discarded pair warms caches and the allocator.
+    block(&mut a);
+    block(&mut b);
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..pairs {
+        let (x, y) = (block(&mut a), block(&mut b));
+        ratios.push(x.as_secs_f64() / y.as_secs_f64());
+        ta.push(x);
+        tb.push(y);
+    }
+    ta.sort_unstable();
+    tb.sort_unstable();
+    ratios.sort_unstable_by(f64::total_cmp);
+    Interleaved {
+        a: ta[pairs / 2],
+        b: tb[pairs / 2],
+        ratio: roundtrip::quantile(&ratios, 0.5),
+        q1: roundtrip::quantile(&ratios, 0.25),
+        q3: roundtrip::quantile(&ratios, 0.75),
+        pairs,
+    }
 }
