@@ -24,7 +24,10 @@
 //!   counted by valgrind with the server in another process (see `instructions.rs`). A
 //!   count of work, not of time: the figure a busy machine cannot move. Skipped, never
 //!   failed, where valgrind is missing.
-//! - full mode only: compile cost of the facade with each provider alone vs `full`.
+//! - full mode only, `compile_ratio_one_provider`, `compile_ratio_full`: the clean
+//!   debug-build seconds an application using reqwest, tokio and serde_json adds with
+//!   pagos (feature `khipu`, or `full`), over the seconds it adds with async-stripe and
+//!   one resource instead (see `compile.rs`). `--compile-only` runs just this.
 //!
 //! The summary is printed as `key: value` lines and the full table is written to
 //! `BENCHMARKS.md`.
@@ -42,6 +45,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 mod calls;
+mod compile;
 mod instructions;
 mod roundtrip;
 
@@ -105,6 +109,17 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("--serve-invoice") => return instructions::serve_invoice(),
         Some("--calls") => return instructions::calls(&args[2..]),
+        Some("--compile-only") => {
+            let mut report = Report {
+                rows: Vec::new(),
+                summary: Vec::new(),
+            };
+            compile::compile_cost(&mut report);
+            for (k, v) in &report.summary {
+                println!("{k}: {v}");
+            }
+            return;
+        }
         _ => {}
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -147,7 +162,7 @@ fn main() {
     decode(&settings, &mut report);
     instructions::instructions(&settings, &mut report);
     if !settings.quick {
-        compile_cost(&mut report);
+        compile::compile_cost(&mut report);
     }
     eprintln!("\nbenchmarks took {:.1?}", started.elapsed());
     println!();
@@ -339,90 +354,6 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
         format!("({total} authenticated GETs, 32 clients)"),
     );
     report.summary.push(("sandbox_rps", format!("{rps:.0}")));
-}
-
-fn compile_cost(report: &mut Report) {
-    eprintln!("compile cost: clean release-less build of the facade per feature");
-    let dir = std::env::temp_dir().join("pagos-bench-compile");
-    let mut full_secs = 0.0;
-    let mut lines = Vec::new();
-    for feature in [
-        "khipu",
-        "kashio",
-        "compropago",
-        "kashpay",
-        "telepagos",
-        "full",
-    ] {
-        let _ = std::fs::remove_dir_all(&dir);
-        let t = Instant::now();
-        let ok = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "-q",
-                "-p",
-                "pagos",
-                "--features",
-                feature,
-                "--target-dir",
-            ])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        let secs = t.elapsed().as_secs_f64();
-        let deps = Command::new(env!("CARGO"))
-            .args([
-                "tree",
-                "-q",
-                "-p",
-                "pagos",
-                "-e",
-                "normal",
-                "--prefix",
-                "none",
-                "--features",
-                feature,
-            ])
-            .output()
-            .map(|o| {
-                let mut names: Vec<String> = String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
-                    .collect();
-                names.sort();
-                names.dedup();
-                names.len()
-            })
-            .unwrap_or(0);
-        if feature == "full" {
-            full_secs = secs;
-        }
-        lines.push((feature, secs, deps, ok));
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    for (feature, secs, deps, ok) in lines {
-        let ratio = secs / full_secs;
-        report.row(
-            format!("clean build, feature {feature}"),
-            format!("{secs:.1} s"),
-            format!(
-                "({deps} crates, {ratio:.2} of full{})",
-                if ok { "" } else { ", FAILED" }
-            ),
-        );
-        if feature != "full" {
-            report.summary.push((
-                match feature {
-                    "khipu" => "compile_ratio_khipu",
-                    "kashio" => "compile_ratio_kashio",
-                    "compropago" => "compile_ratio_compropago",
-                    "kashpay" => "compile_ratio_kashpay",
-                    _ => "compile_ratio_telepagos",
-                },
-                format!("{ratio:.2}"),
-            ));
-        }
-    }
 }
 
 fn machine() -> String {
