@@ -329,7 +329,7 @@ pub fn compile_cost(report: &mut Report) {
             if max > cores as f64 {
                 format!(
                     "({cores} cores: other work shared the machine, so wall seconds are \
-                     inflated unevenly; the CPU-second ratios are the steadier figures)"
+                     inflated unevenly and CPU seconds somewhat: compare with care)"
                 )
             } else {
                 format!("({cores} cores: a quiet machine)")
@@ -337,6 +337,9 @@ pub fn compile_cost(report: &mut Report) {
         );
     }
     let find = |key: &str| added.iter().find(|(k, ..)| *k == key).copied();
+    // Every ratio shares the base build: one non-positive difference proves the base
+    // (or that build) met a different machine, and so the wall ratios say nothing.
+    let wall_usable = added.iter().all(|(_, add, _)| *add > 0.0);
     let Some((_, stripe, stripe_cpu)) = find("async_stripe") else {
         report.row("compile ratios", "n/a", "(a build failed)");
         return;
@@ -361,7 +364,7 @@ pub fn compile_cost(report: &mut Report) {
         let verdict = |r: f64| if r <= goal { "met" } else { "missed" };
         // A difference of wall times only means something when both builds saw about
         // the same machine; a non-positive difference proves they did not.
-        if add > 0.0 && stripe > 0.0 {
+        if wall_usable {
             let ratio = add / stripe;
             report.row(
                 summary_key,
@@ -378,7 +381,8 @@ pub fn compile_cost(report: &mut Report) {
                 summary_key,
                 "n/a",
                 "(wall seconds unusable in this run: a build with more to compile \
-                 finished sooner, because the load changed between builds)",
+                 finished as soon as or sooner than the base, because the load changed \
+                 between builds)",
             );
             report.summary.push((summary_key, "n/a".into()));
         }
@@ -387,7 +391,7 @@ pub fn compile_cost(report: &mut Report) {
                 cpu_key,
                 format!("{r:.2}"),
                 format!(
-                    "(the same in CPU seconds, which load on the machine moves far less; \
+                    "(the same in CPU seconds, which load on the machine moves less; \
                      goal ≤ {goal:.2}: {})",
                     verdict(r)
                 ),
