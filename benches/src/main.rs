@@ -3,18 +3,31 @@
 //! Every figure is measured against a baseline in the same run, on the same machine,
 //! so the ratios mean something even on a noisy 2-core box:
 //!
-//! - `roundtrip_ratio_c1`, `roundtrip_ratio_c64`: p50 latency of an SDK `get` (KashIO
-//!   `get_invoice`: request description, Basic auth, transport, typed decoding) over a
-//!   raw reqwest GET of the same URL that reads and parses the same JSON body, against
-//!   the same loopback server, at concurrency 1 and 64. SDK and raw run in alternating
-//!   blocks so drift hits both.
+//! - `roundtrip_ratio_c1`, `roundtrip_ratio_c64`: p50 latency of an SDK call (KashIO
+//!   through `PaymentProvider::get_payment`: request description, Basic auth,
+//!   transport, typed decoding, mapping to `Payment`) over a raw reqwest GET of the same
+//!   URL that reads and parses the same JSON body, against the same loopback server, at
+//!   concurrency 1 and 64. SDK and raw run in interleaved blocks of a fixed number of
+//!   calls (SDK, raw, SDK, …); each pair of blocks gives one ratio of p50s, and the
+//!   figure is the median of at least 20 such ratios, with their IQR and range, so a
+//!   burst of load from another process moves one pair, not the figure.
 //! - `sign_ratio`: Khipu's signing of a typical create-payment form (percent-encoding,
 //!   sorting, HMAC) over a bare HMAC-SHA256 of the already-built string.
-//! - `allocs_per_call`: heap allocations per SDK `get`, next to the raw baseline's.
+//! - `allocs_per_call`: heap allocations per SDK call, next to the raw baseline's.
 //! - `singleflight_auth_calls`: authentication requests made when 1000 tasks call a
 //!   token-based provider (Kashpay) at once with an expired token. The goal is 1.
+//! - `decode_ratio`: decoding the typed KashIO `Invoice` over parsing the same bytes into
+//!   a `serde_json::Value`; `payment_mapping_ratio`: mapping that invoice to the unified
+//!   `Payment` (the step `get_payment` adds), over the same `Value` parse.
 //! - `sandbox_rps`: requests per second the sandbox serves on loopback.
-//! - full mode only: compile cost of the facade with each provider alone vs `full`.
+//! - `instr_ratio`: client-side instructions of one SDK call over one raw reqwest call,
+//!   counted by valgrind with the server in another process (see `instructions.rs`). A
+//!   count of work, not of time: the figure a busy machine cannot move. Skipped, never
+//!   failed, where valgrind is missing.
+//! - full mode only, `compile_ratio_one_provider`, `compile_ratio_full`: the clean
+//!   debug-build seconds an application using reqwest, tokio and serde_json adds with
+//!   pagos (feature `khipu`, or `full`), over the seconds it adds with async-stripe and
+//!   one resource instead (see `compile.rs`). `--compile-only` runs just this.
 //!
 //! The summary is printed as `key: value` lines and the full table is written to
 //! `BENCHMARKS.md`.
@@ -27,10 +40,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::post;
 use hmac::{Hmac, Mac};
-use pagos::{RetryPolicy, Transport};
 use sha2::Sha256;
+
+mod calls;
+mod compile;
+mod instructions;
+mod roundtrip;
 
 /// Counts heap allocations so the benchmark can report them per call.
 struct CountingAllocator;
@@ -59,15 +76,18 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
-const INVOICE: &str = r#"{"amount":15.0,"created":"2020-01-01T23:33:36","currency":"PEN","customer":{"document_id":"10203040","document_type":"DNI","email":"juan.perez.xxx@gmail.com","external_id":"CUS-10203040-001","name":"JUAN PEREZ","phone":"+13055606666"},"due_datetime":"2020-01-02T04:59:59","expiration_datetime":"2020-02-01T05:00:00","fees":0.0,"id":"inv_live_oFPMsJmgmxBhPiWAoWFZ3n","invoice_id":"INV-000001-001","ktin":"201590965569","late_fee":0.0,"livemode":false,"metadata":{"order_description":"Deuda Enero 2019","order_id":"000001-001","order_name":"Deuda Enero 2019"},"object":"invoice","status":"NEW","sub_total":15.0,"token":"E9e866w3BZRpmMEu5bgLCi"}"#;
-const KASHIO_KEY: &str = "sk_test_bench";
-
 struct Settings {
     quick: bool,
-    c1_requests: usize,
-    c64_requests_per_task: usize,
-    blocks: usize,
+    /// Interleaved (SDK block, raw block) pairs at each concurrency level; at least 20.
+    block_pairs: usize,
+    c1_calls_per_block: usize,
+    /// Calls each of the 64 tasks makes in one block.
+    c64_calls_per_task: usize,
     sign_iterations: usize,
+    /// Calls before the counted ones in every valgrind run.
+    instr_warmup: usize,
+    /// Calls counted: the runs with N = 0 and N = `instr_calls` are subtracted.
+    instr_calls: usize,
 }
 
 struct Report {
@@ -84,22 +104,44 @@ impl Report {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().collect();
+    // The child processes of the instruction count.
+    match args.get(1).map(String::as_str) {
+        Some("--serve-invoice") => return instructions::serve_invoice(),
+        Some("--calls") => return instructions::calls(&args[2..]),
+        Some("--compile-only") => {
+            let mut report = Report {
+                rows: Vec::new(),
+                summary: Vec::new(),
+            };
+            compile::compile_cost(&mut report);
+            for (k, v) in &report.summary {
+                println!("{k}: {v}");
+            }
+            return;
+        }
+        _ => {}
+    }
+    let quick = args.iter().any(|a| a == "--quick");
     let settings = if quick {
         Settings {
             quick,
-            c1_requests: 300,
-            c64_requests_per_task: 10,
-            blocks: 4,
+            block_pairs: 20,
+            c1_calls_per_block: 200,
+            c64_calls_per_task: 8,
             sign_iterations: 20_000,
+            instr_warmup: 50,
+            instr_calls: 200,
         }
     } else {
         Settings {
             quick,
-            c1_requests: 2_000,
-            c64_requests_per_task: 40,
-            blocks: 8,
+            block_pairs: 40,
+            c1_calls_per_block: 500,
+            c64_calls_per_task: 32,
             sign_iterations: 200_000,
+            instr_warmup: 200,
+            instr_calls: 1_000,
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -112,14 +154,15 @@ fn main() {
     };
     let started = Instant::now();
     runtime.block_on(async {
-        roundtrip(&settings, &mut report).await;
+        roundtrip::roundtrip(&settings, &mut report).await;
         singleflight(&mut report).await;
         sandbox_rps(&settings, &mut report).await;
     });
     sign(&settings, &mut report);
     decode(&settings, &mut report);
+    instructions::instructions(&settings, &mut report);
     if !settings.quick {
-        compile_cost(&mut report);
+        compile::compile_cost(&mut report);
     }
     eprintln!("\nbenchmarks took {:.1?}", started.elapsed());
     println!();
@@ -127,187 +170,6 @@ fn main() {
         println!("{k}: {v}");
     }
     write_markdown(&settings, &report);
-}
-
-/// Serves the invoice of KashIO's API document on loopback, with the same body for SDK
-/// and raw calls.
-async fn invoice_server() -> String {
-    let app = Router::new().route(
-        "/v1/payments/invoices/{id}",
-        get(|| async { ([("content-type", "application/json")], INVOICE) }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}/v1/payments")
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort_unstable();
-    let idx = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[idx]
-}
-
-async fn roundtrip(settings: &Settings, report: &mut Report) {
-    eprintln!("round trip: SDK get vs raw reqwest GET, same loopback server and body");
-    let base = invoice_server().await;
-    let sdk = pagos::kashio::KashioClient::builder()
-        .secret_key(KASHIO_KEY)
-        .base_url(&base)
-        .expect("base url")
-        .transport(
-            Transport::builder()
-                .retry(RetryPolicy::NONE)
-                .build()
-                .expect("transport"),
-        )
-        .build()
-        .expect("client");
-    let raw = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("reqwest");
-    let url = format!("{base}/invoices/inv_live_oFPMsJmgmxBhPiWAoWFZ3n");
-
-    let sdk_call = |sdk: pagos::kashio::KashioClient| async move {
-        let t = Instant::now();
-        let invoice = sdk
-            .get_invoice("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")
-            .await
-            .expect("sdk get");
-        std::hint::black_box(invoice);
-        t.elapsed()
-    };
-    let raw_call = |raw: reqwest::Client, url: String| async move {
-        let t = Instant::now();
-        let body = raw
-            .get(&url)
-            .basic_auth(KASHIO_KEY, Some(""))
-            .send()
-            .await
-            .expect("raw get")
-            .bytes()
-            .await
-            .expect("raw body");
-        let value: serde_json::Value = serde_json::from_slice(&body).expect("raw json");
-        std::hint::black_box(value);
-        t.elapsed()
-    };
-
-    // Warm both connection pools.
-    for _ in 0..50 {
-        sdk_call(sdk.clone()).await;
-        raw_call(raw.clone(), url.clone()).await;
-    }
-
-    // Concurrency 1, alternating blocks.
-    let per_block = settings.c1_requests / settings.blocks;
-    let (mut sdk_samples, mut raw_samples) = (Vec::new(), Vec::new());
-    for _ in 0..settings.blocks {
-        for _ in 0..per_block {
-            sdk_samples.push(sdk_call(sdk.clone()).await);
-        }
-        for _ in 0..per_block {
-            raw_samples.push(raw_call(raw.clone(), url.clone()).await);
-        }
-    }
-    let sdk_p50 = percentile(&mut sdk_samples, 0.5);
-    let raw_p50 = percentile(&mut raw_samples, 0.5);
-    let ratio_c1 = sdk_p50.as_secs_f64() / raw_p50.as_secs_f64();
-    report.row("round trip c=1, SDK p50", format!("{sdk_p50:.1?}"), "");
-    report.row(
-        "round trip c=1, raw reqwest p50",
-        format!("{raw_p50:.1?}"),
-        "",
-    );
-    report.row(
-        "roundtrip_ratio_c1",
-        format!("{ratio_c1:.3}"),
-        "(goal ≤ 1.10)",
-    );
-    report
-        .summary
-        .push(("roundtrip_ratio_c1", format!("{ratio_c1:.3}")));
-
-    // Concurrency 64, alternating phases.
-    let (mut sdk_samples, mut raw_samples) = (Vec::new(), Vec::new());
-    for _ in 0..settings.blocks {
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let sdk = sdk.clone();
-                let n = settings.c64_requests_per_task;
-                tokio::spawn(async move {
-                    let mut v = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        v.push(sdk_call(sdk.clone()).await);
-                    }
-                    v
-                })
-            })
-            .collect();
-        for t in tasks {
-            sdk_samples.extend(t.await.expect("task"));
-        }
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let (raw, url) = (raw.clone(), url.clone());
-                let n = settings.c64_requests_per_task;
-                tokio::spawn(async move {
-                    let mut v = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        v.push(raw_call(raw.clone(), url.clone()).await);
-                    }
-                    v
-                })
-            })
-            .collect();
-        for t in tasks {
-            raw_samples.extend(t.await.expect("task"));
-        }
-    }
-    let sdk_p50 = percentile(&mut sdk_samples, 0.5);
-    let raw_p50 = percentile(&mut raw_samples, 0.5);
-    let ratio_c64 = sdk_p50.as_secs_f64() / raw_p50.as_secs_f64();
-    report.row("round trip c=64, SDK p50", format!("{sdk_p50:.1?}"), "");
-    report.row(
-        "round trip c=64, raw reqwest p50",
-        format!("{raw_p50:.1?}"),
-        "",
-    );
-    report.row(
-        "roundtrip_ratio_c64",
-        format!("{ratio_c64:.3}"),
-        "(goal ≤ 1.10)",
-    );
-    report
-        .summary
-        .push(("roundtrip_ratio_c64", format!("{ratio_c64:.3}")));
-
-    // Allocations per call, measured on a quiet runtime with one call at a time.
-    let n = 500u64;
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..n {
-        sdk_call(sdk.clone()).await;
-    }
-    let sdk_allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) / n;
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..n {
-        raw_call(raw.clone(), url.clone()).await;
-    }
-    let raw_allocs = (ALLOCATIONS.load(Ordering::Relaxed) - before) / n;
-    report.row(
-        "allocs_per_call",
-        sdk_allocs.to_string(),
-        format!("(raw reqwest baseline: {raw_allocs})"),
-    );
-    report
-        .summary
-        .push(("allocs_per_call", sdk_allocs.to_string()));
-    report
-        .summary
-        .push(("allocs_per_call_raw", raw_allocs.to_string()));
 }
 
 fn sign(settings: &Settings, report: &mut Report) {
@@ -336,34 +198,36 @@ fn sign(settings: &Settings, report: &mut Report) {
     ];
     let secret = "abc123";
     let string = pagos::khipu::signature::string_to_sign("POST", url, &params);
-    let n = settings.sign_iterations;
-
-    let t = Instant::now();
-    for _ in 0..n {
-        let auth = pagos::khipu::signature::authorization("1234", secret, "POST", url, &params);
-        std::hint::black_box(auth);
-    }
-    let sdk = t.elapsed() / n as u32;
-    let t = Instant::now();
-    for _ in 0..n {
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
-        mac.update(std::hint::black_box(string.as_bytes()));
-        std::hint::black_box(hex::encode(mac.finalize().into_bytes()));
-    }
-    let bare = t.elapsed() / n as u32;
-    let ratio = sdk.as_secs_f64() / bare.as_secs_f64();
-    report.row("Khipu signing per request", format!("{sdk:.2?}"), "");
-    report.row("bare HMAC-SHA256 + hex", format!("{bare:.2?}"), "");
+    let pairs = settings.block_pairs;
+    let per_block = settings.sign_iterations / pairs / 2;
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let auth = pagos::khipu::signature::authorization("1234", secret, "POST", url, &params);
+            std::hint::black_box(auth);
+        },
+        || {
+            let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+            mac.update(std::hint::black_box(string.as_bytes()));
+            std::hint::black_box(hex::encode(mac.finalize().into_bytes()));
+        },
+    );
+    let ratio = m.ratio;
+    report.row("Khipu signing per request", format!("{:.2?}", m.a), "");
+    report.row("bare HMAC-SHA256 + hex", format!("{:.2?}", m.b), "");
     report.row(
         "sign_ratio",
         format!("{ratio:.2}"),
-        "(string building + HMAC over HMAC alone)",
+        format!("(string building + HMAC over HMAC alone; {})", m.spread()),
     );
     report.summary.push(("sign_ratio", format!("{ratio:.2}")));
 }
 
 async fn singleflight(report: &mut Report) {
-    eprintln!("single flight: 1000 concurrent Kashpay payouts with an expired token");
+    eprintln!(
+        "single flight: 1000 concurrent Kashpay payouts with a token inside its refresh margin"
+    );
     let auth_calls = Arc::new(AtomicU64::new(0));
     let counter = auth_calls.clone();
     let app = Router::new()
@@ -371,9 +235,10 @@ async fn singleflight(report: &mut Report) {
             "/AuthenticationService/authenticate",
             post(move || {
                 let n = counter.fetch_add(1, Ordering::SeqCst);
-                // The first token is already inside the refresh margin: every caller
-                // finds it stale at once.
-                let expires = if n == 0 { "1000" } else { "3600000" };
+                // The first token lives 2 s, so its refresh margin is half of that
+                // (the session never plans more than half a lifetime ahead): once the
+                // warm-up call has slept past 1 s, every caller finds it stale at once.
+                let expires = if n == 0 { "2000" } else { "3600000" };
                 async move {
                     axum::Json(serde_json::json!({
                         "success": true,
@@ -422,6 +287,7 @@ async fn singleflight(report: &mut Report) {
         .create_payout(&payout(0))
         .await
         .expect("warm-up payout");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let before = auth_calls.load(Ordering::SeqCst);
     let tasks: Vec<_> = (1..=1000)
         .map(|i| {
@@ -490,90 +356,6 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
     report.summary.push(("sandbox_rps", format!("{rps:.0}")));
 }
 
-fn compile_cost(report: &mut Report) {
-    eprintln!("compile cost: clean release-less build of the facade per feature");
-    let dir = std::env::temp_dir().join("pagos-bench-compile");
-    let mut full_secs = 0.0;
-    let mut lines = Vec::new();
-    for feature in [
-        "khipu",
-        "kashio",
-        "compropago",
-        "kashpay",
-        "telepagos",
-        "full",
-    ] {
-        let _ = std::fs::remove_dir_all(&dir);
-        let t = Instant::now();
-        let ok = Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "-q",
-                "-p",
-                "pagos",
-                "--features",
-                feature,
-                "--target-dir",
-            ])
-            .arg(&dir)
-            .status()
-            .is_ok_and(|s| s.success());
-        let secs = t.elapsed().as_secs_f64();
-        let deps = Command::new(env!("CARGO"))
-            .args([
-                "tree",
-                "-q",
-                "-p",
-                "pagos",
-                "-e",
-                "normal",
-                "--prefix",
-                "none",
-                "--features",
-                feature,
-            ])
-            .output()
-            .map(|o| {
-                let mut names: Vec<String> = String::from_utf8_lossy(&o.stdout)
-                    .lines()
-                    .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
-                    .collect();
-                names.sort();
-                names.dedup();
-                names.len()
-            })
-            .unwrap_or(0);
-        if feature == "full" {
-            full_secs = secs;
-        }
-        lines.push((feature, secs, deps, ok));
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    for (feature, secs, deps, ok) in lines {
-        let ratio = secs / full_secs;
-        report.row(
-            format!("clean build, feature {feature}"),
-            format!("{secs:.1} s"),
-            format!(
-                "({deps} crates, {ratio:.2} of full{})",
-                if ok { "" } else { ", FAILED" }
-            ),
-        );
-        if feature != "full" {
-            report.summary.push((
-                match feature {
-                    "khipu" => "compile_ratio_khipu",
-                    "kashio" => "compile_ratio_kashio",
-                    "compropago" => "compile_ratio_compropago",
-                    "kashpay" => "compile_ratio_kashpay",
-                    _ => "compile_ratio_telepagos",
-                },
-                format!("{ratio:.2}"),
-            ));
-        }
-    }
-}
-
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -625,28 +407,136 @@ fn write_markdown(settings: &Settings, report: &Report) {
 /// than a `serde_json::Value`.
 fn decode(settings: &Settings, report: &mut Report) {
     eprintln!("decoding: typed KashIO invoice vs serde_json::Value, same bytes");
-    let n = settings.sign_iterations / 2;
-    let response = pagos::Response::new("kashio", "get_invoice", 200, INVOICE);
-    let t = Instant::now();
-    for _ in 0..n {
-        let invoice: pagos::kashio::Invoice = response.json().expect("typed");
-        std::hint::black_box(invoice);
-    }
-    let typed = t.elapsed() / n as u32;
-    let t = Instant::now();
-    for _ in 0..n {
+    let pairs = settings.block_pairs;
+    let per_block = settings.sign_iterations / 4 / pairs / 2;
+    let response = pagos::Response::new("kashio", "get_invoice", 200, calls::INVOICE);
+    let value = || {
         let value: serde_json::Value =
-            serde_json::from_slice(std::hint::black_box(INVOICE.as_bytes())).expect("value");
+            serde_json::from_slice(std::hint::black_box(calls::INVOICE.as_bytes())).expect("value");
         std::hint::black_box(value);
-    }
-    let untyped = t.elapsed() / n as u32;
-    let ratio = typed.as_secs_f64() / untyped.as_secs_f64();
-    report.row("decode typed Invoice", format!("{typed:.2?}"), "");
-    report.row("decode serde_json::Value", format!("{untyped:.2?}"), "");
+    };
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let invoice: pagos::kashio::Invoice = response.json().expect("typed");
+            std::hint::black_box(invoice);
+        },
+        value,
+    );
+    report.row("decode typed Invoice", format!("{:.2?}", m.a), "");
+    report.row("decode serde_json::Value", format!("{:.2?}", m.b), "");
     report.row(
         "decode_ratio",
-        format!("{ratio:.2}"),
-        "(typed over untyped)",
+        format!("{:.2}", m.ratio),
+        format!("(typed over untyped; {})", m.spread()),
     );
-    report.summary.push(("decode_ratio", format!("{ratio:.2}")));
+    report
+        .summary
+        .push(("decode_ratio", format!("{:.2}", m.ratio)));
+
+    // What `get_payment` adds after decoding: the mapping to the unified `Payment`.
+    let invoice: pagos::kashio::Invoice = response.json().expect("typed");
+    let m = interleaved(
+        pairs,
+        per_block,
+        || {
+            let payment = pagos::Payment::from(std::hint::black_box(&invoice));
+            std::hint::black_box(payment);
+        },
+        value,
+    );
+    report.row(
+        "map Invoice to Payment",
+        format!("{:.2?}", m.a),
+        format!(
+            "({:.2} of a serde_json::Value parse, the step get_payment adds after decoding; {})",
+            m.ratio,
+            m.spread()
+        ),
+    );
+    report
+        .summary
+        .push(("payment_mapping_ratio", format!("{:.2}", m.ratio)));
+}
+
+/// The CPU time this thread has used: unlike wall-clock time, it does not grow while
+/// other processes hold the cores, so a busy machine scatters CPU-bound blocks far less.
+#[cfg(unix)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Elsewhere, wall-clock time since the first call.
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
+
+/// Two CPU-bound operations timed in interleaved blocks (a, b, a, b, …), on the
+/// thread's CPU clock.
+struct Interleaved {
+    /// Median time per iteration of `a`, over the blocks.
+    a: Duration,
+    /// The same for `b`.
+    b: Duration,
+    /// Median of the per-pair ratios a / b.
+    ratio: f64,
+    q1: f64,
+    q3: f64,
+    pairs: usize,
+}
+
+impl Interleaved {
+    fn spread(&self) -> String {
+        format!(
+            "median of {} block pairs, IQR {:.2}–{:.2}",
+            self.pairs, self.q1, self.q3
+        )
+    }
+}
+
+fn interleaved(
+    pairs: usize,
+    per_block: usize,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> Interleaved {
+    let per_block = per_block.max(1);
+    let block = |f: &mut dyn FnMut()| {
+        let t = thread_cpu_time();
+        for _ in 0..per_block {
+            f();
+        }
+        thread_cpu_time().saturating_sub(t) / per_block as u32
+    };
+    // One discarded pair warms caches and the allocator.
+    block(&mut a);
+    block(&mut b);
+    let (mut ta, mut tb, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..pairs {
+        let (x, y) = (block(&mut a), block(&mut b));
+        ratios.push(x.as_secs_f64() / y.as_secs_f64());
+        ta.push(x);
+        tb.push(y);
+    }
+    ta.sort_unstable();
+    tb.sort_unstable();
+    ratios.sort_unstable_by(f64::total_cmp);
+    Interleaved {
+        a: ta[pairs / 2],
+        b: tb[pairs / 2],
+        ratio: roundtrip::quantile(&ratios, 0.5),
+        q1: roundtrip::quantile(&ratios, 0.25),
+        q3: roundtrip::quantile(&ratios, 0.75),
+        pairs,
+    }
 }

@@ -14,6 +14,9 @@
 //! - `test`: the README's test command.
 //! - `features`: the feature matrix alone.
 //! - `bench [--quick]`: the benchmarks in `benches/` (release build); writes `BENCHMARKS.md`.
+//!   The instruction counts run under valgrind (skipped, with a note, where it is not
+//!   installed); the full mode also times four clean builds of a generated application,
+//!   which needs crates.io once to download their dependencies.
 //! - `new-provider NAME`: scaffolds `crates/pagos-NAME` from `xtask/templates/provider`
 //!   and adds it to the workspace.
 //! - `check-example`: checks that `examples/custom-provider` is exactly the template
@@ -383,7 +386,8 @@ fn render_example() -> Result {
     Ok(())
 }
 
-/// Runs the benchmark harness in release mode; `--quick` keeps it under 3 minutes.
+/// Runs the benchmark harness in release mode; `--quick` keeps it under 3 minutes (no
+/// compile cost, fewer calls under valgrind).
 fn bench(args: &[String]) -> Result {
     let mut cmd_args = vec!["run", "--release", "-q", "-p", "pagos-bench", "--"];
     if args.iter().any(|a| a == "--quick") {
