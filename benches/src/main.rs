@@ -321,7 +321,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
     let env = handle.env_vars();
     let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let client = pagos::kashio_client(&pagos::EnvConfig::from_fn(lookup), None).expect("client");
-    let invoice = pagos::kashio::CreateInvoice::builder(
+    let invoice = pagos::kashio::NewInvoice::builder(
         "BENCH-1",
         pagos::Money::parse("15.00", pagos::Currency::Pen).expect("money"),
         pagos::kashio::Customer::new()
@@ -330,7 +330,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
     )
     .build()
     .expect("invoice");
-    let created = client.create_invoice(&invoice).await.expect("create");
+    let created = client.invoices().create(invoice).await.expect("create");
     let per_task = if settings.quick { 50 } else { 300 };
     let t = Instant::now();
     let tasks: Vec<_> = (0..32)
@@ -338,7 +338,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
             let (client, id) = (client.clone(), created.id.clone());
             tokio::spawn(async move {
                 for _ in 0..per_task {
-                    client.get_invoice(&id).await.expect("get");
+                    client.invoices().get(&id).await.expect("get");
                 }
             })
         })
