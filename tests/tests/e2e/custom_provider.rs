@@ -6,7 +6,7 @@ use std::sync::Arc;
 use httpmock::prelude::*;
 use pagos::{
     BankAccount, CreatePayment, Currency, Error, Money, Operation, PaymentProvider, PaymentStatus,
-    PayoutRequest, ProviderKind,
+    PayoutRequest,
 };
 use pagos_acmepay::AcmepayClient;
 
@@ -68,8 +68,8 @@ async fn a_custom_provider_sits_beside_built_in_ones() {
         .unwrap();
     let providers: Vec<Arc<dyn PaymentProvider>> = vec![
         Arc::new(acmepay),
-        support::provider(&sandbox, ProviderKind::Khipu),
-        support::provider(&sandbox, ProviderKind::Kashio),
+        support::provider(&sandbox, "khipu"),
+        support::provider(&sandbox, "kashio"),
     ];
 
     let names: Vec<&str> = providers.iter().map(|p| p.name()).collect();
