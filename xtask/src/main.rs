@@ -733,3 +733,98 @@ fn bench(args: &[String]) -> Result {
     }
     cargo(&cmd_args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "[features]\ndefault = [\"rustls\"]\nkhipu = [\"dep:pagos-khipu\"]\nfull = [\n    \"khipu\",\n]\n\n[dependencies]\npagos-core.workspace = true\npagos-khipu = { workspace = true, optional = true }\n\n[dev-dependencies]\ntokio = \"1\"\n";
+
+    const REGISTRY: &str = "pub fn registry() -> &'static [&'static ProviderDescriptor] {\n    static REGISTRY: &[&ProviderDescriptor] = &[\n        #[cfg(feature = \"khipu\")]\n        &pagos_khipu::DESCRIPTOR,\n    ];\n    REGISTRY\n}\n";
+
+    fn added_lines(before: &str, after: &str) -> Vec<String> {
+        let mut old: Vec<&str> = before.lines().collect();
+        after
+            .lines()
+            .filter(|l| match old.iter().position(|o| o == l) {
+                Some(i) => {
+                    old.remove(i);
+                    false
+                }
+                None => true,
+            })
+            .map(String::from)
+            .collect()
+    }
+
+    #[test]
+    fn the_full_feature_lists_the_providers() {
+        assert_eq!(full_feature(MANIFEST).unwrap(), ["khipu"]);
+        let one_line = "[features]\nfull = [\"a\", \"b\"]\n";
+        assert_eq!(full_feature(one_line).unwrap(), ["a", "b"]);
+        assert!(full_feature("[features]\n").is_none());
+        let real = std::fs::read_to_string(workspace_root().join(FACADE_MANIFEST)).unwrap();
+        let providers = full_feature(&real).unwrap();
+        assert!(providers.iter().any(|p| p == "khipu"), "{providers:?}");
+    }
+
+    #[test]
+    fn a_provider_is_registered_in_five_inserted_lines() {
+        let manifest = register_feature(MANIFEST, "zzpay").unwrap();
+        assert_eq!(
+            added_lines(MANIFEST, &manifest),
+            [
+                "zzpay = [\"dep:pagos-zzpay\"]",
+                "    \"zzpay\",",
+                "pagos-zzpay = { path = \"../crates/pagos-zzpay\", optional = true }",
+            ]
+        );
+        assert_eq!(manifest.lines().count(), MANIFEST.lines().count() + 3);
+        assert_eq!(full_feature(&manifest).unwrap(), ["khipu", "zzpay"]);
+        assert!(
+            register_feature(&manifest, "zzpay").is_err(),
+            "registered twice"
+        );
+        assert!(
+            register_feature(MANIFEST, "khipu").is_err(),
+            "an existing feature"
+        );
+
+        let registry = register_descriptor(REGISTRY, "zzpay").unwrap();
+        assert_eq!(
+            added_lines(REGISTRY, &registry),
+            [
+                "        #[cfg(feature = \"zzpay\")]",
+                "        &pagos_zzpay::DESCRIPTOR,",
+            ]
+        );
+        assert!(
+            registry.contains("&pagos_zzpay::DESCRIPTOR,\n    ];"),
+            "{registry}"
+        );
+        assert!(register_descriptor("fn main() {}\n", "zzpay").is_err());
+    }
+
+    #[test]
+    fn the_real_facade_files_take_a_provider() {
+        let root = workspace_root();
+        let manifest = std::fs::read_to_string(root.join(FACADE_MANIFEST)).unwrap();
+        let registry = std::fs::read_to_string(root.join(FACADE_REGISTRY)).unwrap();
+        let new_manifest = register_feature(&manifest, "zzpay").unwrap();
+        let new_registry = register_descriptor(&registry, "zzpay").unwrap();
+        assert_eq!(added_lines(&manifest, &new_manifest).len(), 3);
+        assert_eq!(added_lines(&registry, &new_registry).len(), 2);
+    }
+
+    #[test]
+    fn names_render_into_every_placeholder() {
+        for (path, text) in render("pago_facil").unwrap() {
+            assert!(!text.contains("{{"), "{path}: a placeholder is left");
+            if path == "src/descriptor.rs" {
+                assert!(text.contains("PAGOS_PAGO_FACIL_API_KEY"));
+                assert!(text.contains("PagoFacilClient"));
+            }
+        }
+        assert!(render("Bad-Name").is_err());
+    }
+}
