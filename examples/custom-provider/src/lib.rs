@@ -48,7 +48,7 @@ mod error;
 mod provider;
 mod status;
 
-pub use charges::{Charge, Charges, CreateCharge, GetCharge};
+pub use charges::{Charge, Charges, CreateCharge, GetCharge, MAX_DESCRIPTION_CHARS};
 pub use client::AcmepayClient;
 pub use client::AcmepayClientBuilder;
 pub use client::DEFAULT_BASE_URL;
