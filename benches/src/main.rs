@@ -4,7 +4,7 @@
 //! so the ratios mean something even on a noisy 2-core box:
 //!
 //! - `roundtrip_ratio_c1`, `roundtrip_ratio_c64`: p50 latency of an SDK `get` (KashIO
-//!   `get_invoice`: request description, Basic auth, transport, typed decoding) over a
+//!   `invoices().get`: request description, Basic auth, transport, typed decoding) over a
 //!   raw reqwest GET of the same URL that reads and parses the same JSON body, against
 //!   the same loopback server, at concurrency 1 and 64. SDK and raw run in alternating
 //!   blocks so drift hits both.
@@ -174,7 +174,8 @@ async fn roundtrip(settings: &Settings, report: &mut Report) {
     let sdk_call = |sdk: pagos::kashio::KashioClient| async move {
         let t = Instant::now();
         let invoice = sdk
-            .get_invoice("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")
+            .invoices()
+            .get("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")
             .await
             .expect("sdk get");
         std::hint::black_box(invoice);
@@ -454,7 +455,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
         .expect("sandbox");
     let config = pagos::ProviderConfig::from_pairs(handle.env_vars());
     let client = pagos::kashio::client_from_config(&config).expect("client");
-    let invoice = pagos::kashio::CreateInvoice::builder(
+    let invoice = pagos::kashio::NewInvoice::builder(
         "BENCH-1",
         pagos::Money::parse("15.00", pagos::Currency::Pen).expect("money"),
         pagos::kashio::Customer::new()
@@ -463,7 +464,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
     )
     .build()
     .expect("invoice");
-    let created = client.create_invoice(&invoice).await.expect("create");
+    let created = client.invoices().create(invoice).await.expect("create");
     let per_task = if settings.quick { 50 } else { 300 };
     let t = Instant::now();
     let tasks: Vec<_> = (0..32)
@@ -471,7 +472,7 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
             let (client, id) = (client.clone(), created.id.clone());
             tokio::spawn(async move {
                 for _ in 0..per_task {
-                    client.get_invoice(&id).await.expect("get");
+                    client.invoices().get(&id).await.expect("get");
                 }
             })
         })
