@@ -82,7 +82,7 @@ fn variants(facade: &Path) -> Vec<Variant> {
 async fn extra(live: bool) {
     use pagos::PaymentProvider as _;
     if live {
-        let provider = pagos::from_env(pagos::ProviderKind::Khipu).unwrap();
+        let provider = pagos::from_env("khipu").unwrap();
         println!("{}", provider.get_payment("x").await.is_ok());
     }
 }
@@ -95,10 +95,9 @@ async fn extra(live: bool) {
             extra: r#"
 async fn extra(live: bool) {
     use pagos::PaymentProvider as _;
-    use pagos::ProviderKind::*;
     if live {
-        for kind in [Khipu, Kashio, Compropago, Kashpay, Telepagos] {
-            let provider = pagos::from_env(kind).unwrap();
+        for descriptor in pagos::registry() {
+            let provider = pagos::from_env(descriptor.name).unwrap();
             println!("{}", provider.get_payment("x").await.is_ok());
         }
     }

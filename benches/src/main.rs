@@ -318,9 +318,8 @@ async fn sandbox_rps(settings: &Settings, report: &mut Report) {
     let handle = pagos_sandbox::start(pagos_sandbox::SandboxConfig::default())
         .await
         .expect("sandbox");
-    let env = handle.env_vars();
-    let lookup = move |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let client = pagos::kashio_client(&pagos::EnvConfig::from_fn(lookup), None).expect("client");
+    let config = pagos::ProviderConfig::from_pairs(handle.env_vars());
+    let client = pagos::kashio::client_from_config(&config).expect("client");
     let invoice = pagos::kashio::NewInvoice::builder(
         "BENCH-1",
         pagos::Money::parse("15.00", pagos::Currency::Pen).expect("money"),

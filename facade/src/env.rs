@@ -1,150 +1,116 @@
-//! Building a provider from `PAGOS_*` environment variables.
+//! The providers this build has, and building one from `PAGOS_*` environment variables.
+//!
+//! Every provider crate exports one [`ProviderDescriptor`] (`pagos_khipu::DESCRIPTOR`...);
+//! [`registry`] lists those whose cargo feature is on, and everything here goes through
+//! that list: [`from_env`] finds the descriptor by name and calls its constructor.
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
-#[allow(unused_imports)] // some imports serve only some provider features
-use pagos_core::{ConfigError, Error, PaymentProvider, Result, Transport};
+use pagos_core::registry::find;
+use pagos_core::{ConfigError, Error, PaymentProvider, ProviderConfig, ProviderDescriptor, Result};
+use pagos_core::{Transport, TransportBuilder};
 
-/// The providers pagos knows, whether or not their feature is enabled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProviderKind {
-    /// Khipu (Chile), feature `khipu`.
-    Khipu,
-    /// KashIO (Peru), feature `kashio`.
-    Kashio,
-    /// ComproPago (Mexico), feature `compropago`.
-    Compropago,
-    /// Kashpay (Mexico), feature `kashpay`.
-    Kashpay,
-    /// TelePagos (Argentina), feature `telepagos`.
-    Telepagos,
-}
+/// The variable that names the provider to build ([`provider_from_env`]).
+pub const PROVIDER_VAR: &str = "PAGOS_PROVIDER";
 
-impl ProviderKind {
-    /// Every provider.
-    pub const ALL: [ProviderKind; 5] = [
-        ProviderKind::Khipu,
-        ProviderKind::Kashio,
-        ProviderKind::Compropago,
-        ProviderKind::Kashpay,
-        ProviderKind::Telepagos,
-    ];
+/// The variable that names the proxy to send through ([`transport_from_env`]).
+pub const PROXY_VAR: &str = "PAGOS_PROXY";
 
-    /// The provider's name and feature, e.g. `"khipu"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ProviderKind::Khipu => "khipu",
-            ProviderKind::Kashio => "kashio",
-            ProviderKind::Compropago => "compropago",
-            ProviderKind::Kashpay => "kashpay",
-            ProviderKind::Telepagos => "telepagos",
-        }
-    }
-
-    /// Whether this build includes the provider (its cargo feature is on).
-    pub const fn is_enabled(self) -> bool {
-        match self {
-            ProviderKind::Khipu => cfg!(feature = "khipu"),
-            ProviderKind::Kashio => cfg!(feature = "kashio"),
-            ProviderKind::Compropago => cfg!(feature = "compropago"),
-            ProviderKind::Kashpay => cfg!(feature = "kashpay"),
-            ProviderKind::Telepagos => cfg!(feature = "telepagos"),
-        }
-    }
-
-    /// Reads `PAGOS_PROVIDER`.
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming `PAGOS_PROVIDER` when it is unset or names no provider.
-    pub fn from_env() -> Result<ProviderKind> {
-        let value = std::env::var("PAGOS_PROVIDER")
-            .map_err(|_| ConfigError::new("PAGOS_PROVIDER", "is not set"))?;
-        value.parse().map_err(|_: ConfigError| {
-            ConfigError::new("PAGOS_PROVIDER", "names no known provider").into()
-        })
-    }
-}
-
-impl fmt::Display for ProviderKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ProviderKind {
-    type Err = ConfigError;
-
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        ProviderKind::ALL
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                ConfigError::new(
-                    "provider",
-                    "expected one of khipu, kashio, compropago, kashpay, telepagos",
-                )
-            })
-    }
-}
-
-/// Where configuration values come from: the process environment, or a lookup
-/// function (tests, a secrets manager, CLI flags layered over the environment).
+/// The providers this build has: one per enabled cargo feature, in a stable order.
 ///
-/// Error messages name the variable and never repeat its value.
-pub struct EnvConfig<'a> {
-    lookup: Box<Lookup<'a>>,
+/// ```
+/// for provider in pagos::registry() {
+///     println!("{}: {}", provider.name, provider.title);
+///     for var in provider.env {
+///         println!("  {}{}", var.name, if var.required { " (required)" } else { "" });
+///     }
+/// }
+/// # #[cfg(feature = "khipu")]
+/// assert!(pagos::registry().iter().any(|p| p.name == "khipu"));
+/// ```
+pub fn registry() -> &'static [&'static ProviderDescriptor] {
+    // One line per provider: `cargo xtask new-provider` adds the next one here.
+    static REGISTRY: &[&ProviderDescriptor] = &[
+        #[cfg(feature = "khipu")]
+        &pagos_khipu::DESCRIPTOR,
+        #[cfg(feature = "kashio")]
+        &pagos_kashio::DESCRIPTOR,
+        #[cfg(feature = "compropago")]
+        &pagos_compropago::DESCRIPTOR,
+        #[cfg(feature = "kashpay")]
+        &pagos_kashpay::DESCRIPTOR,
+        #[cfg(feature = "telepagos")]
+        &pagos_telepagos::DESCRIPTOR,
+    ];
+    REGISTRY
 }
 
-/// Reads one variable by name.
-type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
-
-impl fmt::Debug for EnvConfig<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("EnvConfig { .. }")
-    }
+/// The descriptor of the provider named `name` (any ASCII case) in [`registry`].
+///
+/// ```
+/// let err = pagos::descriptor("stripe").unwrap_err();
+/// assert!(err.to_string().contains("cargo feature"));
+/// # #[cfg(feature = "kashio")]
+/// assert_eq!(pagos::descriptor("KashIO")?.name, "kashio");
+/// # Ok::<(), pagos::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] on `provider` listing the providers this build has, when none is
+/// called `name` (its feature may be off).
+pub fn descriptor(name: &str) -> Result<&'static ProviderDescriptor> {
+    find(registry(), name).map_err(|e| match e {
+        Error::Config(c) => ConfigError::new(
+            c.setting().to_string(),
+            format!(
+                "{}; each provider is compiled in by the cargo feature of its name",
+                c.message()
+            ),
+        )
+        .into(),
+        other => other,
+    })
 }
 
-impl<'a> EnvConfig<'a> {
-    /// Reads the process environment.
-    pub fn process() -> EnvConfig<'static> {
-        EnvConfig {
-            lookup: Box::new(|name| std::env::var(name).ok()),
-        }
-    }
-
-    /// Reads through `lookup`.
-    ///
-    /// ```
-    /// use std::collections::HashMap;
-    /// let vars = HashMap::from([("PAGOS_KASHIO_SECRET_KEY", "sk_test_x")]);
-    /// let config = pagos::EnvConfig::from_fn(|k| vars.get(k).map(|v| v.to_string()));
-    /// # let _ = config;
-    /// ```
-    pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + 'a) -> EnvConfig<'a> {
-        EnvConfig {
-            lookup: Box::new(lookup),
-        }
-    }
-
-    /// An optional variable; an empty value counts as unset.
-    pub fn optional(&self, name: &str) -> Option<String> {
-        (self.lookup)(name).filter(|v| !v.trim().is_empty())
-    }
-
-    /// A required variable.
-    ///
-    /// # Errors
-    /// [`ConfigError`] naming the variable when it is unset or empty.
-    pub fn required(&self, name: &'static str) -> std::result::Result<String, ConfigError> {
-        self.optional(name)
-            .ok_or_else(|| ConfigError::new(name, "is not set"))
-    }
+/// The provider `PAGOS_PROVIDER` names in `config`.
+///
+/// ```
+/// use pagos::ProviderConfig;
+/// let err = pagos::selected_provider(&ProviderConfig::from_pairs([("PAGOS_PROVIDER", "stripe")]))
+///     .unwrap_err();
+/// assert!(err.to_string().contains("PAGOS_PROVIDER"));
+/// # #[cfg(feature = "khipu")]
+/// assert_eq!(
+///     pagos::selected_provider(&ProviderConfig::from_pairs([("PAGOS_PROVIDER", "khipu")]))?.name,
+///     "khipu"
+/// );
+/// # Ok::<(), pagos::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Config`] naming `PAGOS_PROVIDER` when it is unset or names no provider of
+/// this build (the message lists those it has).
+pub fn selected_provider(config: &ProviderConfig<'_>) -> Result<&'static ProviderDescriptor> {
+    let name = config.required(PROVIDER_VAR)?;
+    descriptor(&name).map_err(|e| match e {
+        Error::Config(c) => ConfigError::new(PROVIDER_VAR, c.message().to_string()).into(),
+        other => other,
+    })
 }
 
-/// Builds a provider from the process environment with a default [`Transport`].
+/// The provider `PAGOS_PROVIDER` names, built from the process environment: the one
+/// line an application needs to pick its provider by configuration.
+///
+/// # Errors
+/// As [`selected_provider`] and [`from_env`].
+pub fn provider_from_env() -> Result<Arc<dyn PaymentProvider>> {
+    let config = ProviderConfig::process();
+    from_env_with(selected_provider(&config)?.name, &config)
+}
+
+/// Builds the provider named `name` from the process environment, with the transport
+/// [`transport_from_env`] asks for. Each provider's variables are listed by its
+/// descriptor ([`ProviderDescriptor::env`], e.g. `pagos::khipu::DESCRIPTOR`):
 ///
 /// | provider | required | optional |
 /// |---|---|---|
@@ -156,53 +122,38 @@ impl<'a> EnvConfig<'a> {
 ///
 /// # Errors
 /// [`Error::Config`] naming the variable that is missing or malformed (never its
-/// value), or naming the cargo feature when the provider is not compiled in.
-pub fn from_env(kind: ProviderKind) -> Result<Arc<dyn PaymentProvider>> {
-    from_env_with(kind, &EnvConfig::process(), None)
+/// value), or on `provider` when this build has no provider called `name`.
+pub fn from_env(name: &str) -> Result<Arc<dyn PaymentProvider>> {
+    from_env_with(name, &ProviderConfig::process())
 }
 
-/// Like [`from_env`], reading through `config` and sharing `transport` when given.
+/// Like [`from_env`], reading through `config` and sharing its transport
+/// ([`ProviderConfig::with_transport`]); without one, `PAGOS_PROXY` in `config` decides
+/// ([`transport_from_env`]).
 ///
 /// ```
-/// use pagos::{EnvConfig, ProviderKind};
-/// let empty = EnvConfig::from_fn(|_| None);
-/// let err = pagos::from_env_with(ProviderKind::Kashio, &empty, None).unwrap_err();
+/// use pagos::ProviderConfig;
+/// let empty = ProviderConfig::from_pairs::<[(&str, &str); 0], _, _>([]);
+/// let err = pagos::from_env_with("kashio", &empty).unwrap_err();
 /// # #[cfg(feature = "kashio")]
 /// assert!(err.to_string().contains("PAGOS_KASHIO_SECRET_KEY"));
+/// # #[cfg(not(feature = "kashio"))]
+/// # assert!(err.to_string().contains("cargo feature"));
 /// ```
 ///
 /// # Errors
 /// As [`from_env`].
-#[allow(unused_variables)] // `config` and `transport` go unused when no provider feature is on
-pub fn from_env_with(
-    kind: ProviderKind,
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<Arc<dyn PaymentProvider>> {
-    let transport = match transport {
-        Some(t) => Some(t),
-        None => transport_from_env(config)?,
-    };
-    match kind {
-        #[cfg(feature = "khipu")]
-        ProviderKind::Khipu => Ok(Arc::new(khipu_client(config, transport)?)),
-        #[cfg(feature = "kashio")]
-        ProviderKind::Kashio => Ok(Arc::new(kashio_client(config, transport)?)),
-        #[cfg(feature = "compropago")]
-        ProviderKind::Compropago => Ok(Arc::new(compropago_client(config, transport)?)),
-        #[cfg(feature = "kashpay")]
-        ProviderKind::Kashpay => Ok(Arc::new(kashpay_client(config, transport)?)),
-        #[cfg(feature = "telepagos")]
-        ProviderKind::Telepagos => Ok(Arc::new(telepagos_client(config, transport)?)),
-        #[allow(unreachable_patterns)] // reachable only when some feature is off
-        other => Err(ConfigError::new(
-            "features",
-            format!(
-                "pagos was built without the `{}` feature; enable it in Cargo.toml",
-                other.name()
-            ),
-        )
-        .into()),
+pub fn from_env_with(name: &str, config: &ProviderConfig<'_>) -> Result<Arc<dyn PaymentProvider>> {
+    let descriptor = descriptor(name)?;
+    if config.transport().is_some() {
+        return descriptor.connect(config);
+    }
+    match transport_from_env(config)? {
+        // The same lookup, with the proxied transport to share.
+        Some(transport) => descriptor.connect(
+            &ProviderConfig::from_fn(|var| config.optional(var)).with_transport(transport),
+        ),
+        None => descriptor.connect(config),
     }
 }
 
@@ -214,223 +165,152 @@ pub fn from_env_with(
 /// for a proxy here, [`pagos_core::TransportBuilder::proxy`] the one in code.
 ///
 /// ```
-/// use pagos::EnvConfig;
-/// let vars = |name: &str| (name == "PAGOS_PROXY").then(|| "not a url".to_string());
-/// let err = pagos::transport_from_env(&EnvConfig::from_fn(vars)).unwrap_err();
+/// use pagos::ProviderConfig;
+/// let config = ProviderConfig::from_pairs([("PAGOS_PROXY", "not a url")]);
+/// let err = pagos::transport_from_env(&config).unwrap_err();
 /// assert!(err.to_string().contains("PAGOS_PROXY"));
 /// assert!(!err.to_string().contains("not a url"));
-/// assert!(pagos::transport_from_env(&EnvConfig::from_fn(|_| None)).unwrap().is_none());
+/// let none = ProviderConfig::from_pairs::<[(&str, &str); 0], _, _>([]);
+/// assert!(pagos::transport_from_env(&none).unwrap().is_none());
 /// ```
 ///
 /// # Errors
 /// [`Error::Config`] naming `PAGOS_PROXY` (never its value) when it is not a proxy URL.
-pub fn transport_from_env(config: &EnvConfig<'_>) -> Result<Option<Transport>> {
-    let Some(proxy) = config.optional("PAGOS_PROXY") else {
+pub fn transport_from_env(config: &ProviderConfig<'_>) -> Result<Option<Transport>> {
+    transport_with_proxy(config, Transport::builder())
+}
+
+/// Like [`transport_from_env`], starting from `builder` (a timeout, a retry policy):
+/// the proxy `PAGOS_PROXY` names is added to it, and it is built either way.
+///
+/// # Errors
+/// As [`transport_from_env`], and the builder's own errors.
+pub fn transport_from_env_with(
+    config: &ProviderConfig<'_>,
+    builder: TransportBuilder,
+) -> Result<Transport> {
+    match transport_with_proxy(config, builder.clone())? {
+        Some(transport) => Ok(transport),
+        None => builder.build(),
+    }
+}
+
+fn transport_with_proxy(
+    config: &ProviderConfig<'_>,
+    builder: TransportBuilder,
+) -> Result<Option<Transport>> {
+    let Some(proxy) = config.optional(PROXY_VAR) else {
         return Ok(None);
     };
-    Transport::builder()
-        .proxy(proxy)
-        .build()
-        .map(Some)
-        .map_err(|e| match e {
-            Error::Config(c) => ConfigError::new("PAGOS_PROXY", c.message().to_string()).into(),
-            other => other,
-        })
-}
-
-/// Builds a [`pagos_khipu::KhipuClient`] from `PAGOS_KHIPU_*` (see [`from_env`]).
-///
-/// # Errors
-/// [`Error::Config`] naming the variable that is missing or malformed.
-#[cfg(feature = "khipu")]
-pub fn khipu_client(
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<pagos_khipu::KhipuClient> {
-    let mut b = pagos_khipu::KhipuClient::builder()
-        .receiver_id(config.required("PAGOS_KHIPU_RECEIVER_ID")?)
-        .secret(config.required("PAGOS_KHIPU_SECRET")?);
-    if let Some(url) = config.optional("PAGOS_KHIPU_BASE_URL") {
-        b = b.base_url(&url).map_err(relabel("PAGOS_KHIPU_BASE_URL"))?;
-    }
-    if let Some(t) = transport {
-        b = b.transport(t);
-    }
-    b.build()
-}
-
-/// Builds a [`pagos_kashio::KashioClient`] from `PAGOS_KASHIO_*` (see [`from_env`]).
-///
-/// # Errors
-/// [`Error::Config`] naming the variable that is missing or malformed.
-#[cfg(feature = "kashio")]
-pub fn kashio_client(
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<pagos_kashio::KashioClient> {
-    let mut b = pagos_kashio::KashioClient::builder()
-        .secret_key(config.required("PAGOS_KASHIO_SECRET_KEY")?);
-    if let Some(url) = config.optional("PAGOS_KASHIO_BASE_URL") {
-        b = b.base_url(&url).map_err(relabel("PAGOS_KASHIO_BASE_URL"))?;
-    }
-    if let Some(t) = transport {
-        b = b.transport(t);
-    }
-    b.build()
-}
-
-/// Builds a [`pagos_compropago::CompropagoClient`] from `PAGOS_COMPROPAGO_*` (see [`from_env`]).
-///
-/// # Errors
-/// [`Error::Config`] naming the variable that is missing or malformed.
-#[cfg(feature = "compropago")]
-pub fn compropago_client(
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<pagos_compropago::CompropagoClient> {
-    let mut b = pagos_compropago::CompropagoClient::builder()
-        .private_key(config.required("PAGOS_COMPROPAGO_PRIVATE_KEY")?)
-        .public_key(config.required("PAGOS_COMPROPAGO_PUBLIC_KEY")?);
-    if let Some(url) = config.optional("PAGOS_COMPROPAGO_BASE_URL") {
-        b = b
-            .base_url(&url)
-            .map_err(relabel("PAGOS_COMPROPAGO_BASE_URL"))?;
-    }
-    if let Some(t) = transport {
-        b = b.transport(t);
-    }
-    b.build()
-}
-
-/// Builds a [`pagos_kashpay::KashpayClient`] from `PAGOS_KASHPAY_*` (see [`from_env`]).
-///
-/// # Errors
-/// [`Error::Config`] naming the variable that is missing or malformed.
-#[cfg(feature = "kashpay")]
-pub fn kashpay_client(
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<pagos_kashpay::KashpayClient> {
-    use pagos_kashpay::Environment;
-    let mut b = pagos_kashpay::KashpayClient::builder()
-        .entity(config.required("PAGOS_KASHPAY_ENTITY")?)
-        .user(config.required("PAGOS_KASHPAY_USER")?)
-        .password(config.required("PAGOS_KASHPAY_PASSWORD")?);
-    if let Some(env) = config.optional("PAGOS_KASHPAY_ENV") {
-        b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
-            "sandbox" => Environment::Sandbox,
-            "production" => Environment::Production,
-            _ => {
-                return Err(ConfigError::new(
-                    "PAGOS_KASHPAY_ENV",
-                    "expected sandbox or production",
-                )
-                .into());
-            }
-        });
-    }
-    if let Some(url) = config.optional("PAGOS_KASHPAY_AUTH_URL") {
-        b = b
-            .auth_base_url(&url)
-            .map_err(relabel("PAGOS_KASHPAY_AUTH_URL"))?;
-    }
-    if let Some(url) = config.optional("PAGOS_KASHPAY_ORDERS_URL") {
-        b = b
-            .orders_base_url(&url)
-            .map_err(relabel("PAGOS_KASHPAY_ORDERS_URL"))?;
-    }
-    if let Some(t) = transport {
-        b = b.transport(t);
-    }
-    b.build()
-}
-
-/// Builds a [`pagos_telepagos::TelepagosClient`] from `PAGOS_TELEPAGOS_*` (see [`from_env`]).
-///
-/// # Errors
-/// [`Error::Config`] naming the variable that is missing or malformed.
-#[cfg(feature = "telepagos")]
-pub fn telepagos_client(
-    config: &EnvConfig<'_>,
-    transport: Option<Transport>,
-) -> Result<pagos_telepagos::TelepagosClient> {
-    use pagos_telepagos::Environment;
-    let mut b = pagos_telepagos::TelepagosClient::builder()
-        .username(config.required("PAGOS_TELEPAGOS_USERNAME")?)
-        .password(config.required("PAGOS_TELEPAGOS_PASSWORD")?);
-    if let Some(env) = config.optional("PAGOS_TELEPAGOS_ENV") {
-        b = b.environment(match env.trim().to_ascii_lowercase().as_str() {
-            "homologation" | "sandbox" => Environment::Homologation,
-            "production" => Environment::Production,
-            _ => {
-                return Err(ConfigError::new(
-                    "PAGOS_TELEPAGOS_ENV",
-                    "expected homologation (or sandbox) or production",
-                )
-                .into());
-            }
-        });
-    }
-    if let Some(url) = config.optional("PAGOS_TELEPAGOS_BASE_URL") {
-        b = b
-            .base_url(&url)
-            .map_err(relabel("PAGOS_TELEPAGOS_BASE_URL"))?;
-    }
-    if let Some(t) = transport {
-        b = b.transport(t);
-    }
-    b.build()
-}
-
-/// Re-labels a base-URL error with the variable it came from. The builder's own
-/// message may quote the URL, so it is replaced rather than repeated.
-#[allow(dead_code)] // unused when no provider feature is enabled
-fn relabel<E: Into<Error>>(name: &'static str) -> impl Fn(E) -> Error {
-    move |e| match e.into() {
-        Error::Config(_) => ConfigError::new(
-            name,
-            "is not a usable base URL: it must be https (or http to a loopback host) \
-             with no query, fragment or credentials",
-        )
-        .into(),
+    builder.proxy(proxy).build().map(Some).map_err(|e| match e {
+        // The proxy URL may hold credentials: name the variable, keep the reason.
+        Error::Config(c) if c.setting() == "proxy" => {
+            ConfigError::new(PROXY_VAR, c.message().to_string()).into()
+        }
         other => other,
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn config(vars: &[(&'static str, &'static str)]) -> EnvConfig<'static> {
-        let map: HashMap<&str, &str> = vars.iter().copied().collect();
-        EnvConfig::from_fn(move |k| map.get(k).map(|v| v.to_string()))
+    fn config(vars: &[(&'static str, &'static str)]) -> ProviderConfig<'static> {
+        ProviderConfig::from_pairs(vars.iter().copied())
     }
 
     #[test]
-    fn provider_names_parse() {
-        assert_eq!(
-            "KHIPU".parse::<ProviderKind>().unwrap(),
-            ProviderKind::Khipu
-        );
-        assert!("stripe".parse::<ProviderKind>().is_err());
+    fn names_are_found_in_any_case_and_unknown_ones_list_the_build() {
+        for d in registry() {
+            assert_eq!(
+                descriptor(&d.name.to_ascii_uppercase()).unwrap().name,
+                d.name
+            );
+            assert_eq!(descriptor(&format!(" {} ", d.name)).unwrap().name, d.name);
+        }
+        #[cfg(feature = "khipu")]
+        assert_eq!(descriptor("KHIPU").unwrap().name, "khipu");
+        let err = descriptor("stripe").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("cargo feature"), "{text}");
+        for d in registry() {
+            assert!(text.contains(d.name), "{text}");
+        }
+        assert!(!text.contains("stripe"), "{text}");
+    }
+
+    #[test]
+    fn every_descriptor_is_well_formed() {
+        let mut names: Vec<&str> = registry().iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), registry().len(), "duplicate provider names");
+        for d in registry() {
+            assert!(
+                d.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{}",
+                d.name
+            );
+            assert!(!d.title.is_empty(), "{}", d.name);
+            assert!(
+                d.required_vars().next().is_some(),
+                "{}: no credentials",
+                d.name
+            );
+            let prefix = format!("PAGOS_{}_", d.name.to_ascii_uppercase());
+            for var in d.env {
+                assert!(var.name.starts_with(&prefix), "{}: {}", d.name, var.name);
+                assert!(!var.help.is_empty(), "{}", var.name);
+            }
+        }
     }
 
     #[test]
     fn missing_and_malformed_variables_are_named_never_echoed() {
-        for kind in ProviderKind::ALL {
-            let err = from_env_with(kind, &config(&[]), None).unwrap_err();
+        for d in registry() {
+            // Nothing set: the first thing missing is a required variable, by name.
+            let err = from_env_with(d.name, &config(&[])).unwrap_err();
             let text = err.to_string();
-            if kind.is_enabled() {
-                assert!(text.contains("PAGOS_"), "{kind}: {text}");
-            } else {
-                assert!(text.contains(kind.name()), "{kind}: {text}");
+            assert!(matches!(err, Error::Config(_)), "{}: {err:?}", d.name);
+            assert!(
+                d.required_vars().any(|v| text.contains(v)),
+                "{}: {text}",
+                d.name
+            );
+            // Every variable set to a value that looks like a credential: whatever
+            // the provider makes of it, no error repeats it.
+            let secret = "pagos_test_very_secret";
+            let url = format!("http://evil.example/{secret}");
+            let values: Vec<(&str, String)> = d
+                .env
+                .iter()
+                .map(|v| {
+                    let value = if v.name.ends_with("_URL") {
+                        url.clone()
+                    } else {
+                        secret.into()
+                    };
+                    (v.name, value)
+                })
+                .collect();
+            let lookup = ProviderConfig::from_pairs(values);
+            if let Err(err) = from_env_with(d.name, &lookup) {
+                let text = format!("{err} {err:?}");
+                assert!(!text.contains(secret), "{}: {text}", d.name);
             }
+        }
+        // A provider this build does not have is named by its feature.
+        #[cfg(not(feature = "khipu"))]
+        {
+            let err = from_env_with("khipu", &config(&[])).unwrap_err();
+            assert!(err.to_string().contains("cargo feature"), "{err}");
         }
         #[cfg(feature = "kashio")]
         {
             let err = from_env_with(
-                ProviderKind::Kashio,
+                "kashio",
                 &config(&[
                     ("PAGOS_KASHIO_SECRET_KEY", "sk_test_very_secret"),
                     (
@@ -438,12 +318,48 @@ mod tests {
                         "http://evil.example/sk_test_very_secret",
                     ),
                 ]),
-                None,
             )
             .unwrap_err();
             let text = format!("{err} {err:?}");
             assert!(text.contains("PAGOS_KASHIO_BASE_URL"), "{text}");
             assert!(!text.contains("sk_test_very_secret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn pagos_provider_goes_through_the_registry() {
+        let err = selected_provider(&config(&[])).unwrap_err();
+        assert!(err.to_string().contains(PROVIDER_VAR), "{err}");
+        let err = selected_provider(&config(&[(PROVIDER_VAR, "stripe")])).unwrap_err();
+        assert!(err.to_string().contains(PROVIDER_VAR), "{err}");
+        for d in registry() {
+            let upper = d.name.to_ascii_uppercase();
+            let found = selected_provider(&ProviderConfig::from_pairs([(PROVIDER_VAR, upper)]));
+            assert_eq!(found.unwrap().name, d.name);
+        }
+    }
+
+    #[test]
+    fn pagos_proxy_is_read_only_without_a_shared_transport() {
+        let bad = [(PROXY_VAR, "not a url")];
+        let err = transport_from_env(&config(&bad)).unwrap_err();
+        assert!(err.to_string().contains(PROXY_VAR), "{err}");
+        assert!(transport_from_env(&config(&[])).unwrap().is_none());
+        let proxied = transport_from_env(&config(&[(PROXY_VAR, "socks5://127.0.0.1:9")]));
+        assert!(proxied.unwrap().is_some());
+        let with_timeout = transport_from_env_with(
+            &config(&[]),
+            Transport::builder().timeout(std::time::Duration::from_secs(7)),
+        );
+        assert_eq!(with_timeout.unwrap().timeout().as_secs(), 7);
+        for d in registry() {
+            // Without a shared transport, a bad PAGOS_PROXY is reported by name...
+            let err = from_env_with(d.name, &config(&bad)).unwrap_err();
+            assert!(err.to_string().contains(PROXY_VAR), "{}: {err}", d.name);
+            // ...and with one, it is not read: the missing credentials come first.
+            let shared = config(&bad).with_transport(Transport::new().unwrap());
+            let err = from_env_with(d.name, &shared).unwrap_err();
+            assert!(!err.to_string().contains(PROXY_VAR), "{}: {err}", d.name);
         }
     }
 }

@@ -15,22 +15,31 @@
 //! TLS is `rustls` by default; `native-tls` is opt-in.
 //!
 //! The core types ([`PaymentProvider`], [`Money`], [`Error`], ...) are re-exported at
-//! the root. [`from_env`] builds any enabled provider as an `Arc<dyn PaymentProvider>`
-//! from `PAGOS_*` environment variables, so an application can switch providers by
-//! configuration:
+//! the root. The providers are a registry: each provider crate exports one
+//! [`ProviderDescriptor`] (its name, its `PAGOS_*` variables, its capabilities and a
+//! constructor), and [`registry()`] lists the enabled ones. [`from_env`] builds any of
+//! them by name as an `Arc<dyn PaymentProvider>` from `PAGOS_*` environment variables,
+//! and [`provider_from_env`] the one `PAGOS_PROVIDER` names, so an application can
+//! switch providers by configuration:
 //!
 //! ```no_run
 //! # async fn run() -> pagos::Result<()> {
-//! use pagos::{CreatePayment, Currency, Money, ProviderKind};
+//! use pagos::{CreatePayment, Currency, Money};
 //!
 //! // PAGOS_PROVIDER=khipu PAGOS_KHIPU_RECEIVER_ID=... PAGOS_KHIPU_SECRET=...
-//! let provider = pagos::from_env(ProviderKind::from_env()?)?;
+//! let provider = pagos::provider_from_env()?;
 //! let payment = provider
 //!     .create_payment(&CreatePayment::builder(Money::parse("1000", Currency::Clp)?, "Order 42").build()?)
 //!     .await?;
 //! println!("{} {}", payment.id, payment.status);
 //! # Ok(()) }
 //! ```
+//!
+//! The typed client of one provider comes from its crate: its builder
+//! (`pagos::khipu::KhipuClient::builder()`), or `client_from_config` for the same
+//! variables `from_env` reads (`pagos::khipu::client_from_config(&ProviderConfig::process())`).
+//! A provider of your own joins the registry with a descriptor of its own
+//! ([`ProviderDescriptor::new`]); see `docs/adding-a-provider.md`.
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -49,17 +58,10 @@
 
 mod env;
 
-#[cfg(feature = "compropago")]
-pub use env::compropago_client;
-#[cfg(feature = "kashio")]
-pub use env::kashio_client;
-#[cfg(feature = "kashpay")]
-pub use env::kashpay_client;
-#[cfg(feature = "khipu")]
-pub use env::khipu_client;
-#[cfg(feature = "telepagos")]
-pub use env::telepagos_client;
-pub use env::{EnvConfig, ProviderKind, from_env, from_env_with, transport_from_env};
+pub use env::{
+    PROVIDER_VAR, PROXY_VAR, descriptor, from_env, from_env_with, provider_from_env, registry,
+    selected_provider, transport_from_env, transport_from_env_with,
+};
 pub use pagos_core::*;
 
 /// Khipu (Chile): signed form requests, bank-transfer payments, refunds, notifications.

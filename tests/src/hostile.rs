@@ -4,7 +4,7 @@
 
 pub use pagos_test_support::server::*;
 
-/// Credentials the [`HostileServer::provider_env`] variables carry. The server checks
+/// Credentials the [`provider_env`] variables carry. The server checks
 /// none of them: a hostile provider does not care who you are.
 pub mod credentials {
     /// `PAGOS_KHIPU_RECEIVER_ID`.

@@ -26,7 +26,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 
-use crate::{PROVIDERS, Result, env_cargo, run, workspace_root};
+use crate::{Result, env_cargo, providers, run, workspace_root};
 
 /// The cargo-fuzz crate, relative to the workspace root.
 const FUZZ_DIR: &str = "fuzz";
@@ -302,7 +302,7 @@ fn target_args(root: &Path, target: &str, corpus: &Path, extra: &[String]) -> Re
         args.push(committed.display().to_string());
     }
     let provider = target.split('_').next().unwrap_or_default();
-    if PROVIDERS.contains(&provider) {
+    if providers()?.iter().any(|p| p == provider) {
         let seeds = Path::new("crates")
             .join(format!("pagos-{provider}"))
             .join("tests")

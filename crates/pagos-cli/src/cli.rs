@@ -58,6 +58,11 @@ pub enum Command {
     /// and print each provider's base URL and the sandbox credentials it accepts.
     Sandbox(commands::sandbox::SandboxArgs),
 
+    /// List the providers this build has: their operations, the PAGOS_* variables each
+    /// reads (and whether they are set, never their values) and whether each can be
+    /// built from the environment.
+    Providers(commands::providers::ProvidersArgs),
+
     /// Start the sandbox in-process and run every provider's life cycle through the
     /// unified `PaymentProvider` trait; prints a table of steps and exits 0 only if
     /// every step matched.

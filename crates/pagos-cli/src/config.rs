@@ -1,5 +1,7 @@
 //! Configuration: `PAGOS_<PROVIDER>_…` environment variables, with a few flags
-//! (base URLs, environments) layered over them, and the shared transport.
+//! (base URLs, environments) layered over them, and the shared transport. Which
+//! variables a provider reads is its descriptor's business (`pagos::registry()`): this
+//! module only layers the flags and hands a `ProviderConfig` to the provider crate.
 //!
 //! Credentials come only from the environment: no flag can carry a secret, so none
 //! ends up in a shell history or a process list.
@@ -7,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use pagos::{ConfigError, EnvConfig, Transport};
+use pagos::{ProviderConfig, Transport};
 
 use crate::error::CliResult;
 
@@ -31,14 +33,24 @@ impl Overrides {
         self
     }
 
-    /// An [`EnvConfig`] reading the overrides first, then `std::env::var`.
-    pub fn env_config(&self) -> EnvConfig<'_> {
-        EnvConfig::from_fn(move |name| {
+    /// A [`ProviderConfig`] reading the overrides first, then `std::env::var`.
+    pub fn config(&self) -> ProviderConfig<'_> {
+        ProviderConfig::from_fn(move |name| {
             self.vars
                 .get(name)
                 .cloned()
                 .or_else(|| std::env::var(name).ok())
         })
+    }
+
+    /// [`Overrides::config`] sharing the run's transport ([`Settings::transport`]): what
+    /// a provider command builds its client from
+    /// (`pagos::khipu::client_from_config(&overrides.shared(settings)?)`).
+    ///
+    /// # Errors
+    /// As [`Settings::transport`].
+    pub fn shared(&self, settings: Settings) -> CliResult<ProviderConfig<'_>> {
+        Ok(self.config().with_transport(settings.transport()?))
     }
 }
 
@@ -61,8 +73,10 @@ impl Settings {
     /// A configuration error naming `PAGOS_PROXY` (never its value) when it is not a
     /// proxy URL, or when the TLS backend cannot be initialised.
     pub fn transport(&self) -> CliResult<Transport> {
-        let proxy = EnvConfig::process().optional("PAGOS_PROXY");
-        self.build_transport(proxy)
+        Ok(pagos::transport_from_env_with(
+            &ProviderConfig::process(),
+            Transport::builder().timeout(self.timeout),
+        )?)
     }
 
     /// A transport with the `--timeout` and no proxy, for the demo: it talks only to
@@ -71,21 +85,6 @@ impl Settings {
     /// # Errors
     /// A configuration error when the TLS backend cannot be initialised.
     pub fn local_transport(&self) -> CliResult<Transport> {
-        self.build_transport(None)
-    }
-
-    fn build_transport(&self, proxy: Option<String>) -> CliResult<Transport> {
-        let mut builder = Transport::builder().timeout(self.timeout);
-        let proxied = proxy.is_some();
-        if let Some(url) = proxy {
-            builder = builder.proxy(url);
-        }
-        builder.build().map_err(|e| match e {
-            // The proxy URL may hold credentials: name the variable, keep the reason.
-            pagos::Error::Config(c) if proxied && c.setting() == "proxy" => {
-                ConfigError::new("PAGOS_PROXY", c.message().to_string()).into()
-            }
-            other => other.into(),
-        })
+        Ok(Transport::builder().timeout(self.timeout).build()?)
     }
 }

@@ -70,6 +70,7 @@ fn main() -> ExitCode {
 async fn dispatch(command: Command, settings: Settings) -> CliResult<Output> {
     match command {
         Command::Sandbox(args) => commands::sandbox::run(args).await,
+        Command::Providers(args) => commands::providers::run(args, settings),
         Command::Demo(args) => commands::demo::run(args, settings).await,
         Command::Khipu(args) => commands::khipu::run(args, settings).await,
         Command::Kashio(args) => commands::kashio::run(args, settings).await,

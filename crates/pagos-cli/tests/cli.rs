@@ -269,7 +269,7 @@ async fn demo_runs_every_life_cycle_and_exits_0() {
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}\n{}", stderr(&out));
     assert!(text.starts_with("PROVIDER"), "{text}");
-    for provider in ["khipu", "kashio", "compropago", "kashpay", "telepagos"] {
+    for provider in pagos::registry().iter().map(|d| d.name) {
         assert!(
             text.lines().any(|l| l.starts_with(provider)),
             "{provider}: {text}"
@@ -284,6 +284,58 @@ async fn demo_runs_every_life_cycle_and_exits_0() {
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["ok"], true);
     assert!(report["steps"].as_array().unwrap().len() >= 8);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn providers_lists_the_registry_and_never_a_value() {
+    let secret = "sk_test_never_printed";
+    let env = [("PAGOS_KASHIO_SECRET_KEY".to_string(), secret.to_string())];
+    let out = pagos(&["--json", "providers"], &env).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains(secret), "{text}");
+    let listed: Value = serde_json::from_str(&text).unwrap();
+    let listed = listed["providers"].as_array().unwrap();
+    assert_eq!(listed.len(), pagos::registry().len());
+    for (entry, descriptor) in listed.iter().zip(pagos::registry()) {
+        assert_eq!(entry["name"], descriptor.name);
+        assert_eq!(entry["title"], descriptor.title);
+        let caps: Vec<&str> = descriptor
+            .capabilities
+            .iter()
+            .map(|op| op.as_str())
+            .collect();
+        assert_eq!(entry["capabilities"], serde_json::json!(caps));
+        let vars = entry["env"].as_array().unwrap();
+        assert_eq!(vars.len(), descriptor.env.len(), "{}", descriptor.name);
+        for (v, var) in vars.iter().zip(descriptor.env) {
+            assert_eq!(v["name"], var.name);
+            assert_eq!(v["required"], var.required);
+            assert_eq!(v["secret"], var.secret);
+            assert_eq!(v["set"], var.name == "PAGOS_KASHIO_SECRET_KEY");
+        }
+        // Only KashIO has what it needs; the others name what they miss.
+        assert_eq!(entry["ready"], descriptor.name == "kashio", "{entry}");
+        if descriptor.name != "kashio" {
+            let problem = entry["problem"].as_str().unwrap();
+            assert!(
+                descriptor.required_vars().any(|v| problem.contains(v)),
+                "{problem}"
+            );
+        }
+    }
+
+    // Text: one section per provider, no value either.
+    let out = pagos(&["providers", "KASHIO"], &env).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("PAGOS_KASHIO_SECRET_KEY"), "{text}");
+    assert!(text.contains("ready       yes"), "{text}");
+    assert!(!text.contains(secret), "{text}");
+
+    let out = pagos(&["providers", "stripe"], &[]).await;
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("cargo feature"), "{}", stderr(&out));
 }
 
 #[tokio::test(flavor = "multi_thread")]

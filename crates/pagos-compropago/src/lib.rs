@@ -81,6 +81,7 @@ mod accounts;
 mod checks;
 mod clabe;
 mod client;
+mod descriptor;
 mod envelope;
 pub mod error;
 pub mod instructions;
@@ -96,6 +97,7 @@ pub use accounts::{
 };
 pub use clabe::{ClabeAccount, ClabeCustomer, ClabeDetails, Clabes, CreateClabe, Frequency};
 pub use client::{CompropagoClient, CompropagoClientBuilder, DEFAULT_BASE_URL, PROVIDER};
+pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use instructions::Instruction;
 pub use orders::{
     CreateOrder, Customer, CustomerInfo, Exchange, GetOrder, Order, OrderPayment, Orders,

@@ -60,6 +60,7 @@
 )]
 
 mod client;
+mod descriptor;
 pub mod error;
 pub mod events;
 pub mod invoices;
@@ -72,6 +73,7 @@ mod wire;
 pub const PROVIDER: &str = "kashio";
 
 pub use client::{CERT_BASE_URL, DEFAULT_BASE_URL, KashioClient, KashioClientBuilder};
+pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use events::{
     ConfirmCheck, ConfirmError, ConfirmedEvent, Event, EventStatus, EventType, Events,
     ExpectedInvoice, GetEvent, InvoiceRef, ListEvents,

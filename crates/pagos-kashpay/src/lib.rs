@@ -67,6 +67,7 @@
 
 pub mod auth;
 mod client;
+mod descriptor;
 pub mod error;
 pub mod orders;
 pub mod provider;
@@ -78,6 +79,7 @@ pub use client::{
     Environment, KashpayClient, KashpayClientBuilder, PRODUCTION_AUTH_BASE_URL,
     SANDBOX_AUTH_BASE_URL, SANDBOX_ORDERS_BASE_URL,
 };
+pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use orders::{
     AccountType, CreateOrder, MAX_CONCEPT_CHARS, Order, OrderDefaults, OrderRequest,
     OrderRequestBuilder, OrderStatus, Orders, TransactionType,

@@ -90,6 +90,7 @@ pub mod amount;
 pub mod banks;
 pub mod client;
 mod de;
+mod descriptor;
 pub mod error;
 pub mod merchants;
 pub mod notification;
@@ -105,6 +106,7 @@ pub const PROVIDER: &str = "khipu";
 
 pub use banks::{BankItem, Banks, BanksResponse, ListBanks};
 pub use client::{DEFAULT_BASE_URL, KhipuClient, KhipuClientBuilder};
+pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use merchants::{ListPaymentMethods, MerchantPaymentMethod, Merchants, PaymentMethodsResponse};
 pub use notification::{Check, ExpectedOrder, ExpectedPayment, Notification, NotificationError};
 pub use pagos_core::Request;

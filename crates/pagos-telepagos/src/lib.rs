@@ -125,6 +125,7 @@ pub mod auth;
 pub mod cashin;
 pub mod cashout;
 mod client;
+mod descriptor;
 pub mod error;
 pub mod provider;
 pub mod sale_points;
@@ -149,6 +150,7 @@ pub use cashout::{
     CashoutReceipt, CashoutRequest, CashoutRequestBuilder, CashoutsHandle, Concept, Voucher,
 };
 pub use client::{Environment, TelepagosAuth, TelepagosClient, TelepagosClientBuilder};
+pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use sale_points::{
     CreatedSalePoint, DeletedSalePoint, MAX_SALE_POINT_NAME_CHARS, QrAmountType, SalePoint,
     SalePointsHandle, StaticQr, StaticQrOrder, StaticQrOrderRequest,

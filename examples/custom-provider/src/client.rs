@@ -1,12 +1,16 @@
-//! The client and its builder: credentials, base URL, transport.
+//! The client and its builder: credentials, base URL, transport, and the executor that
+//! runs every endpoint.
 
 use std::fmt;
-use std::sync::Arc;
 
-use pagos_core::transport::{Method, Request};
-use pagos_core::{BaseUrl, ConfigError, ExposeSecret, Result, SecretString, Transport};
+use pagos_core::endpoint::SecretHeader;
+use pagos_core::{
+    BaseUrl, ConfigError, Endpoint, Executor, ExposeSecret, Response, Result, SecretString,
+    Transport,
+};
 
 use crate::PROVIDER;
+use crate::charges::Charges;
 
 /// The production base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.acmepay.example";
@@ -14,20 +18,14 @@ pub const DEFAULT_BASE_URL: &str = "https://api.acmepay.example";
 /// A Acmepay client. Cheap to clone; clones share the connection pool.
 #[derive(Clone)]
 pub struct AcmepayClient {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    api_key: SecretString,
-    base_url: BaseUrl,
-    transport: Transport,
+    executor: Executor<SecretHeader>,
 }
 
 impl fmt::Debug for AcmepayClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AcmepayClient")
             .field("api_key", &"[REDACTED]")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", self.executor.base_url())
             .finish()
     }
 }
@@ -38,23 +36,37 @@ impl AcmepayClient {
         AcmepayClientBuilder::default()
     }
 
-    /// A request to `segments` under the base URL, with the auth header set.
-    pub(crate) fn request(
-        &self,
-        method: Method,
-        segments: &[&str],
-        operation: &'static str,
-    ) -> Result<Request> {
-        let url = self.inner.base_url.join(segments)?;
-        let bearer = format!("Bearer {}", self.inner.api_key.expose_secret());
-        Ok(Request::new(method, url, operation)
-            .header("accept", "application/json")?
-            .sensitive_header("authorization", &bearer)?)
+    /// The charges resource: create and get.
+    pub fn charges(&self) -> Charges<'_> {
+        Charges::new(self)
     }
 
-    /// Sends through the shared transport.
-    pub(crate) async fn send(&self, request: Request) -> Result<pagos_core::Response> {
-        self.inner.transport.send(PROVIDER, request).await
+    /// The executor that runs this client's endpoints: to see a request exactly as it
+    /// would be sent ([`Executor::authorized`]), or to run an endpoint by hand.
+    pub fn executor(&self) -> &Executor<SecretHeader> {
+        &self.executor
+    }
+
+    /// The base URL the endpoints are joined to.
+    pub fn base_url(&self) -> &BaseUrl {
+        self.executor.base_url()
+    }
+
+    /// Runs any endpoint and reads its answer.
+    ///
+    /// # Errors
+    /// The endpoint's validation error before sending; otherwise the transport's and
+    /// Acmepay's (see [`Executor::run`]).
+    pub async fn run<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<E::Output> {
+        self.executor.run(endpoint).await
+    }
+
+    /// Runs any endpoint and returns the accepted answer unread.
+    ///
+    /// # Errors
+    /// As [`AcmepayClient::run`], except that the answer is not read.
+    pub async fn send<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Response> {
+        self.executor.send(endpoint).await
     }
 }
 
@@ -86,9 +98,10 @@ impl AcmepayClientBuilder {
     /// Another base URL (a simulator, a test server).
     ///
     /// # Errors
-    /// [`pagos_core::Error::Config`] for a URL that is not https (or http to loopback).
-    pub fn base_url(mut self, url: &str) -> Result<Self> {
-        self.base_url = Some(BaseUrl::parse(url)?);
+    /// A [`ConfigError`] on `base_url` for a URL that is not https (or http to
+    /// loopback).
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Result<Self, ConfigError> {
+        self.base_url = Some(BaseUrl::parse(url.as_ref())?);
         Ok(self)
     }
 
@@ -101,7 +114,8 @@ impl AcmepayClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Config`] naming `api_key` when it is missing.
+    /// [`pagos_core::Error::Config`] naming `api_key` when it is missing or blank, or
+    /// the transport's configuration error.
     pub fn build(self) -> Result<AcmepayClient> {
         let api_key = self
             .api_key
@@ -115,12 +129,12 @@ impl AcmepayClientBuilder {
             Some(t) => t,
             None => Transport::new()?,
         };
-        Ok(AcmepayClient {
-            inner: Arc::new(Inner {
-                api_key,
-                base_url,
-                transport,
-            }),
-        })
+        let auth = SecretHeader::new(
+            "authorization",
+            format!("Bearer {}", api_key.expose_secret()),
+        );
+        let executor =
+            Executor::new(PROVIDER, base_url, transport, auth).with_refusal(crate::error::refusal);
+        Ok(AcmepayClient { executor })
     }
 }

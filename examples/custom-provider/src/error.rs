@@ -1,6 +1,6 @@
-//! Acmepay's error envelope, mapped into [`pagos_core::ProviderError`] in one place.
+//! Acmepay's error envelope, read in one place: the executor's refusal hook.
 
-use pagos_core::{Response, Result};
+use pagos_core::{ProviderError, Response};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -16,11 +16,22 @@ struct ErrorBody {
     message: Option<String>,
 }
 
-/// Passes a 2xx response through; turns anything else into a provider error, keeping
-/// the raw body whatever its shape.
-pub(crate) fn check(response: Response) -> Result<Response> {
+/// Reads a Acmepay answer: `None` for a 2xx (an answer to parse), otherwise the
+/// refusal with the code and message of `{"error":{"code","message"}}` when the body
+/// has that shape (the raw body is kept whatever its shape). The client installs it
+/// with [`Executor::with_refusal`](pagos_core::Executor::with_refusal), and
+/// [`Response::refusal`] turns it into the error.
+///
+/// ```
+/// use pagos_core::Response;
+/// let answer = Response::new("acmepay", "create_charge", 422, r#"{"error":{"code":"amount_too_low","message":"Amount too low"}}"#);
+/// let refusal = pagos_acmepay::refusal(&answer).expect("a 422 is a refusal");
+/// assert_eq!(refusal.code.as_deref(), Some("amount_too_low"));
+/// assert!(pagos_acmepay::refusal(&Response::new("acmepay", "get_charge", 200, "{}")).is_none());
+/// ```
+pub fn refusal(response: &Response) -> Option<ProviderError> {
     if response.is_success() {
-        return Ok(response);
+        return None;
     }
     let mut error = response.provider_error();
     if let Ok(Envelope { error: body }) = serde_json::from_slice::<Envelope>(&response.body) {
@@ -31,5 +42,5 @@ pub(crate) fn check(response: Response) -> Result<Response> {
             error = error.with_message(message);
         }
     }
-    Err(response.refusal(error))
+    Some(error)
 }

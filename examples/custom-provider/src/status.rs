@@ -1,7 +1,7 @@
 //! The one table from Acmepay's charge statuses to pagos' [`PaymentStatus`].
 
 use pagos_core::PaymentStatus;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A charge status as Acmepay sends it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,18 @@ impl ChargeStatus {
         }
     }
 
+    /// The wire value: `pending`, `paid`, `cancelled`, `expired`, or an unknown one as
+    /// sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ChargeStatus::Pending => "pending",
+            ChargeStatus::Paid => "paid",
+            ChargeStatus::Cancelled => "cancelled",
+            ChargeStatus::Expired => "expired",
+            ChargeStatus::Unknown(s) => s,
+        }
+    }
+
     /// The normalized status.
     pub fn to_payment_status(&self) -> PaymentStatus {
         match self {
@@ -47,6 +59,12 @@ impl<'de> Deserialize<'de> for ChargeStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Ok(ChargeStatus::parse(&s))
+    }
+}
+
+impl Serialize for ChargeStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -70,5 +88,16 @@ mod tests {
                 "{wire}"
             );
         }
+    }
+
+    #[test]
+    fn statuses_serialize_as_sent() {
+        for wire in ["pending", "paid", "cancelled", "expired", "on_hold"] {
+            let status = ChargeStatus::parse(wire);
+            assert_eq!(status.as_str(), wire);
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("{wire:?}"));
+        }
+        assert_eq!(ChargeStatus::parse("canceled").as_str(), "cancelled");
     }
 }

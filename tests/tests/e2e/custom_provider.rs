@@ -1,14 +1,15 @@
-//! A sixth provider built only on pagos-core (the `pagos-acmepay` example) lives in the
-//! same `Vec<Arc<dyn PaymentProvider>>` as built-in providers and is driven the same way.
+//! A sixth provider built only on pagos-core (the `pagos-acmepay` example) joins a
+//! registry next to built-in providers through its `DESCRIPTOR`, is built from the same
+//! configuration, lives in the same `Vec<Arc<dyn PaymentProvider>>` and is driven the
+//! same way.
 
 use std::sync::Arc;
 
 use httpmock::prelude::*;
 use pagos::{
     BankAccount, CreatePayment, Currency, Error, Money, Operation, PaymentProvider, PaymentStatus,
-    PayoutRequest, ProviderKind,
+    PayoutRequest, ProviderConfig, ProviderDescriptor,
 };
-use pagos_acmepay::AcmepayClient;
 
 use crate::support::{self, CVU, within};
 
@@ -59,18 +60,35 @@ async fn a_custom_provider_sits_beside_built_in_ones() {
         .await;
 
     let sandbox = support::start_sandbox().await;
-    let acmepay = AcmepayClient::builder()
-        .api_key(ACME_KEY)
-        .base_url(&server.base_url())
-        .unwrap()
-        .transport(support::fast_transport())
-        .build()
-        .unwrap();
-    let providers: Vec<Arc<dyn PaymentProvider>> = vec![
-        Arc::new(acmepay),
-        support::provider(&sandbox, ProviderKind::Khipu),
-        support::provider(&sandbox, ProviderKind::Kashio),
-    ];
+    // The application's registry: the facade's, and its own provider.
+    let registry: Vec<&ProviderDescriptor> = [&pagos_acmepay::DESCRIPTOR]
+        .into_iter()
+        .chain(pagos::registry().iter().copied())
+        .collect();
+    let mut vars = support::env_map(&sandbox);
+    vars.insert("PAGOS_ACMEPAY_API_KEY".into(), ACME_KEY.into());
+    vars.insert("PAGOS_ACMEPAY_BASE_URL".into(), server.base_url());
+    let config = ProviderConfig::from_pairs(vars).with_transport(support::fast_transport());
+    let providers: Vec<Arc<dyn PaymentProvider>> = ["acmepay", "khipu", "kashio"]
+        .into_iter()
+        .map(|name| {
+            pagos::registry::find(&registry, name)
+                .and_then(|d| d.connect(&config))
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        })
+        .collect();
+    // Its descriptor describes it as the built-in ones' describe them.
+    for (provider, name) in providers.iter().zip(["acmepay", "khipu", "kashio"]) {
+        let descriptor = pagos::registry::find(&registry, name).unwrap();
+        assert_eq!(provider.capabilities(), descriptor.capabilities, "{name}");
+    }
+    let missing = pagos_acmepay::DESCRIPTOR
+        .connect(&ProviderConfig::from_pairs::<[(&str, &str); 0], _, _>([]))
+        .unwrap_err();
+    assert!(
+        missing.to_string().contains("PAGOS_ACMEPAY_API_KEY"),
+        "{missing}"
+    );
 
     let names: Vec<&str> = providers.iter().map(|p| p.name()).collect();
     assert_eq!(names, ["acmepay", "khipu", "kashio"]);

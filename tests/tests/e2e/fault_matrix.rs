@@ -50,8 +50,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pagos::{
-    BankAccount, CreatePayment, Currency, Decimal, EnvConfig, Error, ErrorKind, PaymentProvider,
-    PaymentStatus, PayoutRequest, PayoutStatus, ProviderKind, RetryPolicy, Transport, UnknownCause,
+    BankAccount, CreatePayment, Currency, Decimal, Error, ErrorKind, PaymentProvider,
+    PaymentStatus, PayoutRequest, PayoutStatus, RetryPolicy, Transport, UnknownCause,
 };
 use pagos_sandbox::{Fault, FaultKind, Provider, SandboxHandle};
 use serde_json::{Value, json};
@@ -317,8 +317,8 @@ struct State {
 
 /// One provider under test: the operation under test and the state it changes.
 trait Subject {
+    /// The sandbox's provider; the registry's of the same name is the one under test.
     const PROVIDER: Provider;
-    const KIND: ProviderKind;
 
     /// The method and route (below the provider's base path) of `op`'s request.
     fn route(&self, op: Op) -> (&'static str, String);
@@ -365,16 +365,14 @@ fn transport(timeout: Duration, max_retry_after: Duration) -> Transport {
 }
 
 impl Clients {
-    fn new(sandbox: &SandboxHandle, kind: ProviderKind) -> Clients {
-        let vars = support::env_map(sandbox);
+    fn new(sandbox: &SandboxHandle, name: &str) -> Clients {
         let build = |transport: Transport| {
-            let config = EnvConfig::from_fn(|name| vars.get(name).cloned());
-            pagos::from_env_with(kind, &config, Some(transport))
-                .unwrap_or_else(|e| panic!("{kind} builds from the sandbox environment: {e}"))
+            pagos::from_env_with(name, &support::sandbox_env(sandbox, transport))
+                .unwrap_or_else(|e| panic!("{name} builds from the sandbox environment: {e}"))
         };
         let default_cap = RetryPolicy::DEFAULT.max_retry_after;
         Clients {
-            fast: support::provider(sandbox, kind),
+            fast: support::provider(sandbox, name),
             short_timeout: build(transport(SHORT_TIMEOUT, default_cap)),
             capped_retry_after: build(transport(Duration::from_secs(10), RETRY_AFTER_CAP)),
         }
@@ -392,7 +390,7 @@ impl Clients {
 /// Runs every row against a fresh fault book and request log, checking the outcome, the
 /// attempts (error and log) and the state.
 async fn run<S: Subject>(sandbox: &SandboxHandle, subject: &S, rows: &[Row]) {
-    let clients = Clients::new(sandbox, S::KIND);
+    let clients = Clients::new(sandbox, S::PROVIDER.as_str());
     for (n, row) in rows.iter().enumerate() {
         let label = format!("{} row {n}: {row}", S::PROVIDER);
         sandbox.clear_faults();
@@ -613,7 +611,6 @@ struct Khipu {
 
 impl Subject for Khipu {
     const PROVIDER: Provider = Provider::Khipu;
-    const KIND: ProviderKind = ProviderKind::Khipu;
 
     fn route(&self, op: Op) -> (&'static str, String) {
         match op {
@@ -656,7 +653,7 @@ async fn khipu_fault_matrix() {
     let sandbox = support::start_sandbox().await;
     let existing = within(
         "create",
-        support::provider(&sandbox, ProviderKind::Khipu).create_payment(&khipu_payment("setup")),
+        support::provider(&sandbox, "khipu").create_payment(&khipu_payment("setup")),
     )
     .await
     .unwrap();
@@ -746,7 +743,6 @@ struct Kashio {
 
 impl Subject for Kashio {
     const PROVIDER: Provider = Provider::Kashio;
-    const KIND: ProviderKind = ProviderKind::Kashio;
 
     fn route(&self, op: Op) -> (&'static str, String) {
         match op {
@@ -790,7 +786,7 @@ async fn kashio_fault_matrix() {
     let sandbox = support::start_sandbox().await;
     let existing = within(
         "create",
-        support::provider(&sandbox, ProviderKind::Kashio).create_payment(&kashio_invoice("SETUP")),
+        support::provider(&sandbox, "kashio").create_payment(&kashio_invoice("SETUP")),
     )
     .await
     .unwrap();
@@ -873,7 +869,6 @@ struct Compropago {
 
 impl Subject for Compropago {
     const PROVIDER: Provider = Provider::ComproPago;
-    const KIND: ProviderKind = ProviderKind::Compropago;
 
     fn route(&self, op: Op) -> (&'static str, String) {
         match op {
@@ -918,8 +913,7 @@ async fn compropago_fault_matrix() {
     let sandbox = support::start_sandbox().await;
     let existing = within(
         "create",
-        support::provider(&sandbox, ProviderKind::Compropago)
-            .create_payment(&compropago_order("SETUP")),
+        support::provider(&sandbox, "compropago").create_payment(&compropago_order("SETUP")),
     )
     .await
     .unwrap();
@@ -997,7 +991,6 @@ const KASHPAY_AMOUNT: &str = "300.00";
 
 impl Subject for Kashpay {
     const PROVIDER: Provider = Provider::Kashpay;
-    const KIND: ProviderKind = ProviderKind::Kashpay;
 
     fn route(&self, _op: Op) -> (&'static str, String) {
         ("POST", "/OKPay/createOrder".into())
@@ -1091,7 +1084,6 @@ impl Subject for Telepagos {
     }
 
     const PROVIDER: Provider = Provider::TelePagos;
-    const KIND: ProviderKind = ProviderKind::Telepagos;
 
     fn route(&self, op: Op) -> (&'static str, String) {
         match op {
@@ -1163,8 +1155,7 @@ async fn telepagos_fault_matrix() {
     let sandbox = support::start_sandbox().await;
     let existing = within(
         "payout",
-        support::provider(&sandbox, ProviderKind::Telepagos)
-            .create_payout(&telepagos_payout("fm-tp-setup")),
+        support::provider(&sandbox, "telepagos").create_payout(&telepagos_payout("fm-tp-setup")),
     )
     .await
     .unwrap();
@@ -1292,6 +1283,21 @@ async fn telepagos_fault_matrix() {
         ),
     ]);
     run(&sandbox, &telepagos, &rows).await;
+}
+
+/// Every provider the registry and the sandbox share has a matrix above.
+#[test]
+fn the_matrix_covers_every_simulated_provider() {
+    support::assert_covers(
+        "the fault matrix",
+        &[
+            Khipu::PROVIDER.as_str(),
+            Kashio::PROVIDER.as_str(),
+            Compropago::PROVIDER.as_str(),
+            Kashpay::PROVIDER.as_str(),
+            Telepagos::PROVIDER.as_str(),
+        ],
+    );
 }
 
 // ---------------------------------------------------------------------------------------

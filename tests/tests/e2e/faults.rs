@@ -2,8 +2,7 @@
 //! reported as the provider's refusal, and what is reported as an unknown outcome.
 
 use pagos::{
-    BankAccount, CreatePayment, Currency, Error, PaymentStatus, PayoutRequest, ProviderKind,
-    UnknownCause,
+    BankAccount, CreatePayment, Currency, Error, PaymentStatus, PayoutRequest, UnknownCause,
 };
 use pagos_sandbox::{Fault, FaultKind, Provider, SandboxHandle};
 
@@ -19,7 +18,7 @@ fn assert_no_fault_left(sandbox: &SandboxHandle) {
 #[tokio::test]
 async fn khipu_get_is_retried_after_a_503() {
     let sandbox = support::start_sandbox().await;
-    let khipu = support::provider(&sandbox, ProviderKind::Khipu);
+    let khipu = support::provider(&sandbox, "khipu");
     let request = CreatePayment::builder(money("1000", Currency::Clp), "Pedido 7")
         .merchant_reference("order-7")
         .build()
@@ -51,7 +50,7 @@ async fn khipu_get_is_retried_after_a_503() {
 #[tokio::test]
 async fn khipu_get_gives_up_after_the_retry_budget() {
     let sandbox = support::start_sandbox().await;
-    let khipu = support::provider(&sandbox, ProviderKind::Khipu);
+    let khipu = support::provider(&sandbox, "khipu");
     sandbox.inject_fault(
         Fault::new(FaultKind::Status { status: 503 })
             .provider(Provider::Khipu)
@@ -79,7 +78,7 @@ async fn khipu_get_gives_up_after_the_retry_budget() {
 #[tokio::test]
 async fn kashio_create_is_not_retried_after_a_503_and_its_outcome_is_unknown() {
     let sandbox = support::start_sandbox().await;
-    let kashio = support::provider(&sandbox, ProviderKind::Kashio);
+    let kashio = support::provider(&sandbox, "kashio");
     let client = support::kashio(&sandbox);
     sandbox.inject_fault(
         Fault::new(FaultKind::Status { status: 503 })
@@ -131,7 +130,7 @@ async fn kashio_create_is_not_retried_after_a_503_and_its_outcome_is_unknown() {
 #[tokio::test]
 async fn compropago_non_json_answer_is_an_unknown_outcome_with_the_body() {
     let sandbox = support::start_sandbox().await;
-    let compropago = support::provider(&sandbox, ProviderKind::Compropago);
+    let compropago = support::provider(&sandbox, "compropago");
     let request = CreatePayment::builder(money("99.90", Currency::Mxn), "Taza")
         .merchant_reference("ORD-9002")
         .payer_name("Ana Lopez")
@@ -175,7 +174,7 @@ async fn compropago_non_json_answer_is_an_unknown_outcome_with_the_body() {
 #[tokio::test]
 async fn compropago_error_envelope_under_a_503_is_an_unknown_outcome() {
     let sandbox = support::start_sandbox().await;
-    let compropago = support::provider(&sandbox, ProviderKind::Compropago);
+    let compropago = support::provider(&sandbox, "compropago");
     sandbox.inject_fault(
         Fault::new(FaultKind::Status { status: 503 })
             .provider(Provider::ComproPago)
@@ -220,7 +219,7 @@ fn kashpay_payout(reference: &str) -> PayoutRequest {
 #[tokio::test]
 async fn kashpay_dropped_connection_on_create_order_is_an_unknown_outcome() {
     let sandbox = support::start_sandbox().await;
-    let kashpay = support::provider(&sandbox, ProviderKind::Kashpay);
+    let kashpay = support::provider(&sandbox, "kashpay");
     let before = sandbox.kashpay_balance();
     sandbox.inject_fault(
         Fault::new(FaultKind::DropConnection)
@@ -253,7 +252,7 @@ async fn kashpay_dropped_connection_on_create_order_is_an_unknown_outcome() {
 #[tokio::test]
 async fn kashpay_connection_dropped_after_processing_is_still_sent_once() {
     let sandbox = support::start_sandbox().await;
-    let kashpay = support::provider(&sandbox, ProviderKind::Kashpay);
+    let kashpay = support::provider(&sandbox, "kashpay");
     let before = sandbox.kashpay_balance();
     sandbox.inject_fault(
         Fault::new(FaultKind::DropAfterProcessing)
@@ -287,7 +286,7 @@ fn telepagos_payout(reference: &str) -> PayoutRequest {
 #[tokio::test]
 async fn telepagos_cash_out_is_retried_after_a_503_and_debited_once() {
     let sandbox = support::start_sandbox().await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     let before = sandbox.telepagos_balance();
     sandbox.inject_fault(
         Fault::new(FaultKind::Status { status: 503 })
@@ -315,7 +314,7 @@ async fn telepagos_cash_out_is_retried_after_a_503_and_debited_once() {
 #[tokio::test]
 async fn telepagos_cash_out_lost_after_processing_is_retried_without_a_second_debit() {
     let sandbox = support::start_sandbox().await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     let before = sandbox.telepagos_balance();
     sandbox.inject_fault(
         Fault::new(FaultKind::DropAfterProcessing)
@@ -344,7 +343,7 @@ async fn telepagos_cash_out_lost_after_processing_is_retried_without_a_second_de
 #[tokio::test]
 async fn telepagos_balance_is_retried_after_a_proxy_error_page() {
     let sandbox = support::start_sandbox().await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     // Authenticate first so the fault hits the balance call.
     within("balance", telepagos.balance()).await.unwrap();
     sandbox.inject_fault(

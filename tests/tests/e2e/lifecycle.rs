@@ -16,7 +16,7 @@ use pagos::khipu::{Check, ExpectedPayment};
 use pagos::telepagos::TransactionsQuery;
 use pagos::{
     BankAccount, CreatePayment, Currency, Error, Operation, Payment, PaymentInstructions,
-    PaymentStatus, PayoutRequest, PayoutStatus, ProviderKind, RefundRequest,
+    PaymentStatus, PayoutRequest, PayoutStatus, RefundRequest,
 };
 use pagos_sandbox::{DeliveryState, Provider};
 
@@ -25,13 +25,76 @@ use crate::support::{
 };
 
 // ---------------------------------------------------------------------------------------
+// Every provider of the registry
+
+/// Every provider the registry and the sandbox share builds from the sandbox's
+/// environment through `from_env_with`, is what its descriptor says, and refuses each
+/// unified operation it lacks without sending anything.
+#[tokio::test]
+async fn every_simulated_provider_is_what_its_descriptor_says() {
+    let sandbox = support::start_sandbox().await;
+    let names: Vec<&str> = support::sandboxed().iter().map(|d| d.name).collect();
+    let simulated: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
+    assert_eq!(
+        names, simulated,
+        "the registry has every provider the sandbox simulates"
+    );
+    sandbox.clear_request_log();
+    let payment = CreatePayment::builder(money("1000", Currency::Clp), "descriptor check")
+        .merchant_reference("descriptor-check")
+        .build()
+        .unwrap();
+    let payout = PayoutRequest::builder(
+        money("10.00", Currency::Mxn),
+        BankAccount::Clabe(CLABE.into()),
+        "DESCRIPTORCHECK",
+    )
+    .build()
+    .unwrap();
+    for descriptor in support::sandboxed() {
+        let name = descriptor.name;
+        let provider = support::provider(&sandbox, name);
+        assert_eq!(provider.name(), name);
+        assert_eq!(provider.capabilities(), descriptor.capabilities, "{name}");
+        for op in Operation::ALL {
+            if descriptor.capabilities.supports(op) {
+                continue;
+            }
+            let outcome = match op {
+                Operation::CreatePayment => provider.create_payment(&payment).await.map(drop),
+                Operation::GetPayment => provider.get_payment("p_1").await.map(drop),
+                Operation::CancelPayment => provider.cancel_payment("p_1").await,
+                Operation::RefundPayment => provider
+                    .refund_payment(&RefundRequest::full("p_1"))
+                    .await
+                    .map(drop),
+                Operation::CreatePayout => provider.create_payout(&payout).await.map(drop),
+                Operation::GetPayout => provider.get_payout("po_1").await.map(drop),
+                Operation::GetBalance => provider.balance().await.map(drop),
+                other => panic!("no call for {other}"),
+            };
+            let err = outcome.expect_err(name);
+            assert!(
+                matches!(&err, Error::Unsupported { provider, operation } if *provider == name && *operation == op),
+                "{name} {op}: {err:?}"
+            );
+        }
+    }
+    assert!(
+        sandbox.request_log().is_empty(),
+        "an unsupported operation sent {:?}",
+        sandbox.request_log()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
 // Khipu
 
 #[tokio::test]
 async fn khipu_payment_is_notified_verified_and_refunded() {
     let sandbox = support::start_sandbox().await;
     let mut receiver = Receiver::start().await;
-    let khipu = support::provider(&sandbox, ProviderKind::Khipu);
+    let khipu = support::provider(&sandbox, "khipu");
     let client = support::khipu(&sandbox);
     assert_eq!(khipu.name(), "khipu");
 
@@ -150,7 +213,7 @@ async fn khipu_payment_is_notified_verified_and_refunded() {
 #[tokio::test]
 async fn khipu_paid_payment_refunds_and_pending_payment_cancels() {
     let sandbox = support::start_sandbox().await;
-    let khipu = support::provider(&sandbox, ProviderKind::Khipu);
+    let khipu = support::provider(&sandbox, "khipu");
 
     let amount = money("5000", Currency::Clp);
     let request = CreatePayment::builder(amount, "Pedido 1002")
@@ -245,7 +308,7 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
         Provider::Kashio,
         receiver.url("/kashio/events").parse().unwrap(),
     );
-    let kashio = support::provider(&sandbox, ProviderKind::Kashio);
+    let kashio = support::provider(&sandbox, "kashio");
     let client = support::kashio(&sandbox);
 
     let created = within("create", kashio.create_payment(&kashio_request("INV-2001")))
@@ -333,7 +396,7 @@ async fn kashio_invoice_is_paid_and_confirmed_from_its_event() {
 #[tokio::test]
 async fn kashio_invoices_are_canceled_and_expired() {
     let sandbox = support::start_sandbox().await;
-    let kashio = support::provider(&sandbox, ProviderKind::Kashio);
+    let kashio = support::provider(&sandbox, "kashio");
     let client = support::kashio(&sandbox);
 
     let voided = within("create", kashio.create_payment(&kashio_request("INV-2002")))
@@ -404,7 +467,7 @@ async fn compropago_spei_order_is_paid_and_confirmed_from_its_webhook() {
         Provider::ComproPago,
         receiver.url("/compropago/webhook").parse().unwrap(),
     );
-    let compropago = support::provider(&sandbox, ProviderKind::Compropago);
+    let compropago = support::provider(&sandbox, "compropago");
     let client = support::compropago(&sandbox);
 
     let created = within(
@@ -493,7 +556,7 @@ async fn compropago_spei_order_is_paid_and_confirmed_from_its_webhook() {
 #[tokio::test]
 async fn compropago_same_payer_gets_the_same_clabe() {
     let sandbox = support::start_sandbox().await;
-    let compropago = support::provider(&sandbox, ProviderKind::Compropago);
+    let compropago = support::provider(&sandbox, "compropago");
 
     let first = within(
         "create",
@@ -547,7 +610,7 @@ fn kashpay_payout(amount: &str, reference: &str) -> PayoutRequest {
 #[tokio::test]
 async fn kashpay_payout_debits_the_balance() {
     let sandbox = support::start_sandbox().await;
-    let kashpay = support::provider(&sandbox, ProviderKind::Kashpay);
+    let kashpay = support::provider(&sandbox, "kashpay");
     assert!(kashpay.capabilities().supports(Operation::CreatePayout));
     assert!(!kashpay.capabilities().supports(Operation::GetPayout));
     let before = sandbox.kashpay_balance();
@@ -655,7 +718,7 @@ fn telepagos_payout(amount: &str, reference: &str) -> PayoutRequest {
 #[tokio::test]
 async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
     let sandbox = support::start_sandbox().await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     let before = sandbox.telepagos_balance();
 
     let amount = money("1500.00", Currency::Ars);
@@ -695,7 +758,7 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
 #[tokio::test]
 async fn telepagos_cash_out_has_a_voucher_and_is_idempotent_by_reference() {
     let sandbox = support::start_sandbox().await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     let before = sandbox.telepagos_balance();
 
     let request = telepagos_payout("2000.00", "tp-payout-0001");
@@ -778,7 +841,7 @@ async fn kashpay_reauthenticates_after_the_token_expires() {
     let sandbox =
         support::start_sandbox_with(support::sandbox_config().kashpay_token_lifetime(lifetime))
             .await;
-    let kashpay = support::provider(&sandbox, ProviderKind::Kashpay);
+    let kashpay = support::provider(&sandbox, "kashpay");
     let before = sandbox.kashpay_balance();
 
     within(
@@ -825,7 +888,7 @@ async fn kashpay_reuses_a_short_lived_token_instead_of_renewing_per_call() {
         support::sandbox_config().kashpay_token_lifetime(Duration::from_secs(5)),
     )
     .await;
-    let kashpay = support::provider(&sandbox, ProviderKind::Kashpay);
+    let kashpay = support::provider(&sandbox, "kashpay");
     for reference in ["SHORT0001", "SHORT0002"] {
         within(
             "payout",
@@ -855,7 +918,7 @@ async fn telepagos_reauthenticates_after_the_token_expires() {
     let sandbox =
         support::start_sandbox_with(support::sandbox_config().telepagos_token_lifetime(lifetime))
             .await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
 
     let first = within("balance", telepagos.balance()).await.unwrap();
     sandbox.advance_clock(lifetime + Duration::from_secs(60));
@@ -881,7 +944,7 @@ async fn telepagos_uses_a_short_lived_token_until_it_is_refused() {
     let sandbox =
         support::start_sandbox_with(support::sandbox_config().telepagos_token_lifetime(lifetime))
             .await;
-    let telepagos = support::provider(&sandbox, ProviderKind::Telepagos);
+    let telepagos = support::provider(&sandbox, "telepagos");
     within("balance", telepagos.balance()).await.unwrap();
     within("balance", telepagos.balance()).await.unwrap();
     assert_eq!(

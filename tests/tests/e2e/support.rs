@@ -10,8 +10,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use pagos::{
-    Currency, Decimal, EnvConfig, Error, Money, PaymentProvider, ProviderError, ProviderKind,
-    RetryPolicy, Transport,
+    Currency, Decimal, Error, Money, PaymentProvider, ProviderConfig, ProviderDescriptor,
+    ProviderError, RetryPolicy, Transport,
 };
 use pagos_sandbox::{
     DeliveryPolicy, Provider, RequestLogEntry, SandboxConfig, SandboxConfigBuilder, SandboxHandle,
@@ -97,54 +97,69 @@ pub fn env_map(sandbox: &SandboxHandle) -> HashMap<String, String> {
         .collect()
 }
 
-/// Runs `build` with an [`EnvConfig`] reading the sandbox's environment lines.
-fn with_env<T>(sandbox: &SandboxHandle, build: impl FnOnce(&EnvConfig<'_>) -> T) -> T {
-    let vars = env_map(sandbox);
-    let config = EnvConfig::from_fn(|name| vars.get(name).cloned());
-    build(&config)
+/// The providers of the registry that the sandbox simulates (in the registry's order):
+/// what the tests that run "every provider" against the sandbox run.
+pub fn sandboxed() -> Vec<&'static ProviderDescriptor> {
+    pagos::registry()
+        .iter()
+        .copied()
+        .filter(|d| Provider::ALL.iter().any(|p| p.as_str() == d.name))
+        .collect()
+}
+
+/// Fails unless `covered` names exactly the providers of [`sandboxed`]: a test that
+/// holds a table per provider says so, and a provider added to the registry and the
+/// sandbox without a row in it fails here instead of going untested.
+pub fn assert_covers(what: &str, covered: &[&str]) {
+    let mut expected: Vec<&str> = sandboxed().iter().map(|d| d.name).collect();
+    let mut covered = covered.to_vec();
+    expected.sort_unstable();
+    covered.sort_unstable();
+    assert_eq!(
+        covered, expected,
+        "{what} covers these providers; the registry and the sandbox share those"
+    );
+}
+
+/// The configuration the sandbox's environment lines make, sharing `transport`.
+pub fn sandbox_env(sandbox: &SandboxHandle, transport: Transport) -> ProviderConfig<'static> {
+    ProviderConfig::from_pairs(env_map(sandbox)).with_transport(transport)
 }
 
 /// A provider as an application builds it: `pagos::from_env_with` over the sandbox's
 /// environment, sharing a fast-retry transport.
-pub fn provider(sandbox: &SandboxHandle, kind: ProviderKind) -> Arc<dyn PaymentProvider> {
-    with_env(sandbox, |config| {
-        pagos::from_env_with(kind, config, Some(fast_transport()))
-    })
-    .unwrap_or_else(|e| panic!("{kind} builds from the sandbox environment: {e}"))
+pub fn provider(sandbox: &SandboxHandle, name: &str) -> Arc<dyn PaymentProvider> {
+    pagos::from_env_with(name, &sandbox_env(sandbox, fast_transport()))
+        .unwrap_or_else(|e| panic!("{name} builds from the sandbox environment: {e}"))
 }
 
 /// The concrete Khipu client, built the same way.
 pub fn khipu(sandbox: &SandboxHandle) -> pagos::khipu::KhipuClient {
-    with_env(sandbox, |c| pagos::khipu_client(c, Some(fast_transport()))).expect("khipu client")
+    pagos::khipu::client_from_config(&sandbox_env(sandbox, fast_transport())).expect("khipu client")
 }
 
 /// The concrete KashIO client, built the same way.
 pub fn kashio(sandbox: &SandboxHandle) -> pagos::kashio::KashioClient {
-    with_env(sandbox, |c| pagos::kashio_client(c, Some(fast_transport()))).expect("kashio client")
+    pagos::kashio::client_from_config(&sandbox_env(sandbox, fast_transport()))
+        .expect("kashio client")
 }
 
 /// The concrete ComproPago client, built the same way.
 pub fn compropago(sandbox: &SandboxHandle) -> pagos::compropago::CompropagoClient {
-    with_env(sandbox, |c| {
-        pagos::compropago_client(c, Some(fast_transport()))
-    })
-    .expect("compropago client")
+    pagos::compropago::client_from_config(&sandbox_env(sandbox, fast_transport()))
+        .expect("compropago client")
 }
 
 /// The concrete Kashpay client, built the same way.
 pub fn kashpay(sandbox: &SandboxHandle) -> pagos::kashpay::KashpayClient {
-    with_env(sandbox, |c| {
-        pagos::kashpay_client(c, Some(fast_transport()))
-    })
-    .expect("kashpay client")
+    pagos::kashpay::client_from_config(&sandbox_env(sandbox, fast_transport()))
+        .expect("kashpay client")
 }
 
 /// The concrete TelePagos client, built the same way.
 pub fn telepagos(sandbox: &SandboxHandle) -> pagos::telepagos::TelepagosClient {
-    with_env(sandbox, |c| {
-        pagos::telepagos_client(c, Some(fast_transport()))
-    })
-    .expect("telepagos client")
+    pagos::telepagos::client_from_config(&sandbox_env(sandbox, fast_transport()))
+        .expect("telepagos client")
 }
 
 /// The provider error inside `err`, or a panic naming what came instead.

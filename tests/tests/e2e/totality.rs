@@ -39,8 +39,8 @@ use pagos::telepagos::{
     TransactionsQuery, TransferRequest,
 };
 use pagos::{
-    BankAccount, CreatePayment, Currency, EnvConfig, Error, Money, PaymentProvider, PayoutRequest,
-    ProviderKind, RefundRequest, RetryPolicy, Transport,
+    BankAccount, CreatePayment, Currency, Error, Money, PaymentProvider, PayoutRequest,
+    ProviderConfig, RefundRequest, RetryPolicy, Transport,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -331,53 +331,44 @@ fn refusing_url() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// The environment a deployment would set, with the refusing URL as every base URL.
+/// The environment a deployment would set, with the refusing URL as every base URL:
+/// every variable a provider of the registry requires, and its URL variables.
 fn environment(url: &str) -> HashMap<String, String> {
-    [
-        ("PAGOS_KHIPU_RECEIVER_ID", "985101"),
-        ("PAGOS_KHIPU_SECRET", "khipu-secret"),
-        ("PAGOS_KHIPU_BASE_URL", url),
-        ("PAGOS_KASHIO_SECRET_KEY", "sk_test_totality"),
-        ("PAGOS_KASHIO_BASE_URL", url),
-        ("PAGOS_COMPROPAGO_PRIVATE_KEY", "sk_test_totality"),
-        ("PAGOS_COMPROPAGO_PUBLIC_KEY", "pk_test_totality"),
-        ("PAGOS_COMPROPAGO_BASE_URL", url),
-        ("PAGOS_KASHPAY_ENTITY", "entity"),
-        ("PAGOS_KASHPAY_USER", "user"),
-        ("PAGOS_KASHPAY_PASSWORD", "password"),
-        ("PAGOS_KASHPAY_AUTH_URL", url),
-        ("PAGOS_KASHPAY_ORDERS_URL", url),
-        ("PAGOS_TELEPAGOS_USERNAME", "user"),
-        ("PAGOS_TELEPAGOS_PASSWORD", "password"),
-        ("PAGOS_TELEPAGOS_BASE_URL", url),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    pagos::registry()
+        .iter()
+        .flat_map(|d| d.env)
+        .filter_map(|var| {
+            let value = match var.name {
+                n if n.ends_with("_URL") => url.to_string(),
+                _ if !var.required => return None,
+                "PAGOS_KHIPU_RECEIVER_ID" => "985101".to_string(),
+                n => format!("totality-{}", n.to_ascii_lowercase()),
+            };
+            Some((var.name.to_string(), value))
+        })
+        .collect()
 }
 
 fn clients() -> &'static Clients {
     static CLIENTS: OnceLock<Clients> = OnceLock::new();
     CLIENTS.get_or_init(|| {
         let vars = environment(&refusing_url());
-        let env = EnvConfig::from_fn(|name| vars.get(name).cloned());
         let transport = one_attempt();
-        let provider = |kind| {
-            pagos::from_env_with(kind, &env, Some(transport.clone()))
-                .unwrap_or_else(|e| panic!("{kind} builds: {e}"))
+        let env = || ProviderConfig::from_pairs(vars.clone()).with_transport(transport.clone());
+        let provider = |kind: &str| {
+            pagos::from_env_with(kind, &env()).unwrap_or_else(|e| panic!("{kind} builds: {e}"))
         };
-        let t = || Some(transport.clone());
         Clients {
-            khipu: provider(ProviderKind::Khipu),
-            kashio: provider(ProviderKind::Kashio),
-            compropago: provider(ProviderKind::Compropago),
-            kashpay: provider(ProviderKind::Kashpay),
-            telepagos: provider(ProviderKind::Telepagos),
-            khipu_api: pagos::khipu_client(&env, t()).expect("khipu"),
-            kashio_api: pagos::kashio_client(&env, t()).expect("kashio"),
-            compropago_api: pagos::compropago_client(&env, t()).expect("compropago"),
-            kashpay_api: pagos::kashpay_client(&env, t()).expect("kashpay"),
-            telepagos_api: pagos::telepagos_client(&env, t()).expect("telepagos"),
+            khipu: provider("khipu"),
+            kashio: provider("kashio"),
+            compropago: provider("compropago"),
+            kashpay: provider("kashpay"),
+            telepagos: provider("telepagos"),
+            khipu_api: pagos::khipu::client_from_config(&env()).expect("khipu"),
+            kashio_api: pagos::kashio::client_from_config(&env()).expect("kashio"),
+            compropago_api: pagos::compropago::client_from_config(&env()).expect("compropago"),
+            kashpay_api: pagos::kashpay::client_from_config(&env()).expect("kashpay"),
+            telepagos_api: pagos::telepagos::client_from_config(&env()).expect("telepagos"),
         }
     })
 }
@@ -1344,53 +1335,47 @@ fn check_client_builders(a: &str, b: &str, url: &str) -> Result<(), TestCaseErro
 
     // The facade reads the same text from the environment; unset names fall back to
     // the text too, so every setting gets it.
-    let kind = ProviderKind::from_str(a);
-    if let Err(e) = &kind {
-        prop_assert_eq!(e.setting(), "provider");
+    if let Err(e) = pagos::descriptor(a) {
+        match e {
+            Error::Config(c) => prop_assert_eq!(c.setting(), "provider"),
+            other => prop_assert!(false, "descriptor({a:?}): {other:?}"),
+        }
     }
-    let env = EnvConfig::from_fn(|name| {
-        Some(match name {
-            n if n.ends_with("_URL") => url.to_string(),
-            n if n.ends_with("_ENV") => b.to_string(),
-            _ => a.to_string(),
+    let env = || {
+        ProviderConfig::from_fn(|name| {
+            Some(match name {
+                n if n.ends_with("_URL") => url.to_string(),
+                n if n.ends_with("_ENV") => b.to_string(),
+                _ => a.to_string(),
+            })
         })
-    });
-    for kind in ProviderKind::ALL {
-        let settings = [
-            "PAGOS_KHIPU_RECEIVER_ID",
-            "PAGOS_KHIPU_SECRET",
-            "PAGOS_KHIPU_BASE_URL",
-            "PAGOS_KASHIO_SECRET_KEY",
-            "PAGOS_KASHIO_BASE_URL",
-            "PAGOS_COMPROPAGO_PRIVATE_KEY",
-            "PAGOS_COMPROPAGO_PUBLIC_KEY",
-            "PAGOS_COMPROPAGO_BASE_URL",
-            "PAGOS_KASHPAY_ENTITY",
-            "PAGOS_KASHPAY_USER",
-            "PAGOS_KASHPAY_PASSWORD",
-            "PAGOS_KASHPAY_ENV",
-            "PAGOS_KASHPAY_AUTH_URL",
-            "PAGOS_KASHPAY_ORDERS_URL",
-            "PAGOS_TELEPAGOS_USERNAME",
-            "PAGOS_TELEPAGOS_PASSWORD",
-            "PAGOS_TELEPAGOS_ENV",
-            "PAGOS_TELEPAGOS_BASE_URL",
-            // The builders' own names, for what the facade passes on unchanged.
-            "receiver_id",
-            "secret",
-            "secret_key",
-            "private_key",
-            "public_key",
-            "entity",
-            "user",
-            "password",
-            "username",
-            "orders_base_url",
-        ];
+        .with_transport(t())
+    };
+    // The builders' own names, for what a provider's constructor passes on unchanged.
+    const BUILDER_SETTINGS: [&str; 10] = [
+        "receiver_id",
+        "secret",
+        "secret_key",
+        "private_key",
+        "public_key",
+        "entity",
+        "user",
+        "password",
+        "username",
+        "orders_base_url",
+    ];
+    for descriptor in pagos::registry() {
+        let kind = descriptor.name;
+        let settings: Vec<&str> = descriptor
+            .env
+            .iter()
+            .map(|v| v.name)
+            .chain(BUILDER_SETTINGS)
+            .collect();
         configured(
             &format!("from_env_with({kind})"),
             &settings,
-            pagos::from_env_with(kind, &env, Some(t())),
+            pagos::from_env_with(kind, &env()),
         )?;
     }
     Ok(())

@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex};
 
 use httpmock::MockServer;
 use pagos::{
-    BankAccount, CreatePayment, Currency, EnvConfig, Error, PayoutRequest, ProviderKind,
-    RefundRequest,
+    BankAccount, CreatePayment, Currency, Error, Operation, PayoutRequest, ProviderConfig,
+    ProviderDescriptor, RefundRequest,
 };
 use pagos_sandbox::{Credentials, Provider, SandboxHandle};
 
@@ -68,6 +68,33 @@ const KASHPAY_TOKEN: &str = "kashpay-token-in-a-broken-answer-Rr63";
 const NEW_RECEIVER_SECRET: &str = "new-receiver-secret-Kk11";
 /// The password of the user info in malformed base URLs.
 const URL_PASSWORD: &str = "hunter2-Ux88";
+
+/// A configuration for `descriptor` that builds: `url` in its URL variables (all of
+/// them, or only `only_url`), a wrong credential in its secrets, a plausible value in
+/// its other required variables, nothing elsewhere.
+fn configuration<'a>(
+    descriptor: &'static ProviderDescriptor,
+    url: &'a str,
+    only_url: Option<&'a str>,
+) -> ProviderConfig<'a> {
+    ProviderConfig::from_fn(move |name| {
+        let var = descriptor.env.iter().find(|v| v.name == name)?;
+        if name.ends_with("_URL") {
+            return only_url
+                .is_none_or(|only| only == name)
+                .then(|| url.to_string());
+        }
+        if !var.required {
+            return None;
+        }
+        Some(match name {
+            _ if var.secret => WRONG.into(),
+            "PAGOS_KHIPU_RECEIVER_ID" => "985101".into(),
+            "PAGOS_KASHPAY_ENTITY" => "com.cascade".into(),
+            _ => "u".into(),
+        })
+    })
+}
 
 fn credentials() -> Credentials {
     Credentials::from_lookup(|name| {
@@ -309,37 +336,25 @@ async fn hostile(printed: &mut Printed) {
                 .map(config),
         );
         assert_eq!(errors.len(), 7, "every builder refuses {url:?}");
-        for (kind, variables) in [
-            (ProviderKind::Khipu, &["PAGOS_KHIPU_BASE_URL"][..]),
-            (ProviderKind::Kashio, &["PAGOS_KASHIO_BASE_URL"]),
-            (ProviderKind::Compropago, &["PAGOS_COMPROPAGO_BASE_URL"]),
-            (
-                ProviderKind::Kashpay,
-                &["PAGOS_KASHPAY_AUTH_URL", "PAGOS_KASHPAY_ORDERS_URL"],
-            ),
-            (ProviderKind::Telepagos, &["PAGOS_TELEPAGOS_BASE_URL"]),
-        ] {
-            for variable in variables {
-                let env = EnvConfig::from_fn(|name| match name {
-                    n if n == *variable => Some(url.clone()),
-                    "PAGOS_KHIPU_RECEIVER_ID" => Some("985101".into()),
-                    "PAGOS_KASHPAY_ENTITY" => Some("com.cascade".into()),
-                    n if n.ends_with("_USER") || n.ends_with("_USERNAME") => Some("u".into()),
-                    n if n.contains("SECRET") || n.contains("KEY") || n.contains("PASSWORD") => {
-                        Some(WRONG.into())
-                    }
-                    _ => None,
-                });
-                let e = pagos::from_env_with(kind, &env, None)
+        // Every URL variable of every provider of the registry.
+        let mut relabeled = 0;
+        for descriptor in pagos::registry() {
+            let kind = descriptor.name;
+            for variable in descriptor.env.iter().filter(|v| v.name.ends_with("_URL")) {
+                let variable = variable.name;
+                let env = configuration(descriptor, url, Some(variable));
+                let e = pagos::from_env_with(kind, &env)
                     .map(drop)
                     .expect_err("a malformed base URL is refused");
                 assert!(
-                    matches!(&e, Error::Config(c) if c.setting() == *variable),
+                    matches!(&e, Error::Config(c) if c.setting() == variable),
                     "{kind} {variable}: {e:?}"
                 );
                 errors.push(e);
+                relabeled += 1;
             }
         }
+        assert!(relabeled >= 6, "the five providers have six URL variables");
         for e in &errors {
             let text = shown(e);
             assert!(!text.contains(URL_PASSWORD), "{url:?}: {text}");
@@ -351,18 +366,6 @@ async fn hostile(printed: &mut Printed) {
     // the id: the error says what failed, never where.
     let port = refusing_port();
     let base = format!("http://localhost:{port}/Wq7)dir Yk3/ñandú");
-    let env = EnvConfig::from_fn(|name| match name {
-        n if n.ends_with("_BASE_URL") || n.ends_with("_AUTH_URL") || n.ends_with("_ORDERS_URL") => {
-            Some(base.clone())
-        }
-        "PAGOS_KHIPU_RECEIVER_ID" => Some("985101".into()),
-        "PAGOS_KASHPAY_ENTITY" => Some("com.cascade".into()),
-        n if n.ends_with("_USER") || n.ends_with("_USERNAME") => Some("u".into()),
-        n if n.contains("SECRET") || n.contains("KEY") || n.contains("PASSWORD") => {
-            Some(WRONG.into())
-        }
-        _ => None,
-    });
     let id = "id)Zr7 ñu";
     let payout = PayoutRequest::builder(
         money("10.00", Currency::Mxn),
@@ -372,12 +375,20 @@ async fn hostile(printed: &mut Printed) {
     .beneficiary_name("Ana Perez")
     .build()
     .expect("valid payout");
-    for kind in ProviderKind::ALL {
-        let provider = pagos::from_env_with(kind, &env, Some(fast_transport()))
+    for descriptor in pagos::registry() {
+        let kind = descriptor.name;
+        let env = configuration(descriptor, &base, None).with_transport(fast_transport());
+        let provider = pagos::from_env_with(kind, &env)
             .unwrap_or_else(|e| panic!("{kind} builds for {base:?}: {e}"));
-        let result = match kind {
-            ProviderKind::Kashpay => provider.create_payout(&payout).await.map(drop),
-            _ => provider.get_payment(id).await.map(drop),
+        // A call that sends: a read where the provider has one (Kashpay has only its
+        // payout).
+        let caps = descriptor.capabilities;
+        let result = if caps.supports(Operation::GetPayment) {
+            provider.get_payment(id).await.map(drop)
+        } else if caps.supports(Operation::CreatePayout) {
+            provider.create_payout(&payout).await.map(drop)
+        } else {
+            provider.balance().await.map(drop)
         };
         let e = result.expect_err("nothing listens there");
         assert!(matches!(e, Error::NotSent(_)), "{kind}: {e:?}");
@@ -401,37 +412,34 @@ async fn hostile(printed: &mut Printed) {
 /// Runs every provider's flows, refused calls included; returns the live Kashpay token.
 async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
     let vars = env_map(sandbox);
-    let good = EnvConfig::from_fn(|name| vars.get(name).cloned());
-    let wrong = EnvConfig::from_fn(|name| {
-        if name.contains("SECRET") || name.contains("KEY") || name.contains("PASSWORD") {
-            Some(WRONG.to_string())
-        } else {
-            vars.get(name).cloned()
-        }
-    });
-    let build = |config: &EnvConfig<'_>, kind| {
-        pagos::from_env_with(kind, config, Some(fast_transport())).expect("provider builds")
+    let good = || ProviderConfig::from_fn(|name| vars.get(name).cloned());
+    let wrong = || {
+        ProviderConfig::from_fn(|name| {
+            if name.contains("SECRET") || name.contains("KEY") || name.contains("PASSWORD") {
+                Some(WRONG.to_string())
+            } else {
+                vars.get(name).cloned()
+            }
+        })
+    };
+    let build = |config: ProviderConfig<'_>, kind: &str| {
+        pagos::from_env_with(kind, &config.with_transport(fast_transport()))
+            .expect("provider builds")
     };
 
-    for kind in ProviderKind::ALL {
-        let provider = build(&good, kind);
-        let refused = build(&wrong, kind);
+    for kind in support::sandboxed().iter().map(|d| d.name) {
+        let provider = build(good(), kind);
+        let refused = build(wrong(), kind);
         printed.debug(&provider);
         printed.debug(&refused);
         let request = match kind {
-            ProviderKind::Khipu => {
-                CreatePayment::builder(money("1000", Currency::Clp), "Secret test")
-            }
-            ProviderKind::Kashio => {
-                CreatePayment::builder(money("15.00", Currency::Pen), "Secret test")
-                    .payer_name("Juan Perez")
-                    .payer_email("juan@example.com")
-            }
-            ProviderKind::Compropago => {
-                CreatePayment::builder(money("150.00", Currency::Mxn), "Secret test")
-                    .payer_name("Waldix")
-                    .payer_email("waldix@example.com")
-            }
+            "khipu" => CreatePayment::builder(money("1000", Currency::Clp), "Secret test"),
+            "kashio" => CreatePayment::builder(money("15.00", Currency::Pen), "Secret test")
+                .payer_name("Juan Perez")
+                .payer_email("juan@example.com"),
+            "compropago" => CreatePayment::builder(money("150.00", Currency::Mxn), "Secret test")
+                .payer_name("Waldix")
+                .payer_email("waldix@example.com"),
             _ => CreatePayment::builder(money("1500.00", Currency::Ars), "Secret test"),
         }
         .merchant_reference("SECRET1")
@@ -441,7 +449,7 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
         printed.result(refused.create_payment(&request).await);
         if let Some(payment) = printed.result(provider.create_payment(&request).await) {
             printed.result(provider.get_payment(&payment.id).await);
-            if kind == ProviderKind::Khipu {
+            if kind == "khipu" {
                 sandbox
                     .pay(Provider::Khipu, &payment.id)
                     .expect("payer pays");
@@ -456,7 +464,7 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
         printed.result(provider.get_payment("does-not-exist").await);
     }
 
-    let kashpay = build(&good, ProviderKind::Kashpay);
+    let kashpay = build(good(), "kashpay");
     let payout = PayoutRequest::builder(
         money("10.00", Currency::Mxn),
         BankAccount::Clabe(CLABE.into()),
@@ -466,13 +474,9 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
     .build()
     .expect("valid payout");
     printed.result(kashpay.create_payout(&payout).await);
-    printed.result(
-        build(&wrong, ProviderKind::Kashpay)
-            .create_payout(&payout)
-            .await,
-    );
+    printed.result(build(wrong(), "kashpay").create_payout(&payout).await);
 
-    let telepagos = build(&good, ProviderKind::Telepagos);
+    let telepagos = build(good(), "telepagos");
     let cashout = PayoutRequest::builder(
         money("10.50", Currency::Ars),
         BankAccount::Cbu(CVU.into()),
@@ -486,15 +490,15 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
         printed.result(telepagos.get_payout(&p.id).await);
     }
     printed.result(telepagos.balance().await);
-    printed.result(build(&wrong, ProviderKind::Telepagos).balance().await);
+    printed.result(build(wrong(), "telepagos").balance().await);
 
     // The concrete clients' own Debug, and a Kashpay session that authenticates here
     // (under the capture) and whose live token must not show anywhere.
-    let kashpay_client = pagos::kashpay_client(&good, None).expect("kashpay client");
+    let kashpay_client = pagos::kashpay::client_from_config(&good()).expect("kashpay client");
     printed.debug(&kashpay_client);
     printed.debug(kashpay_client.session());
-    printed.debug(&pagos::khipu_client(&good, None).expect("khipu client"));
-    printed.debug(&pagos::telepagos_client(&good, None).expect("telepagos client"));
+    printed.debug(&pagos::khipu::client_from_config(&good()).expect("khipu client"));
+    printed.debug(&pagos::telepagos::client_from_config(&good()).expect("telepagos client"));
     kashpay_client
         .session()
         .token()

@@ -220,9 +220,8 @@ pub async fn run(args: CompropagoArgs, settings: Settings) -> CliResult<Output> 
     let mut overrides = Overrides::new();
     overrides.set("PAGOS_COMPROPAGO_BASE_URL", args.base_url.as_deref());
     let client = || -> CliResult<CompropagoClient> {
-        Ok(pagos::compropago_client(
-            &overrides.env_config(),
-            Some(settings.transport()?),
+        Ok(pagos::compropago::client_from_config(
+            &overrides.shared(settings)?,
         )?)
     };
     match args.command {

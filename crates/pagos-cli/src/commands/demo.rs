@@ -1,11 +1,14 @@
 //! `pagos demo`: every provider's life cycle through `Arc<dyn PaymentProvider>`
 //! against an in-process sandbox.
 //!
-//! The sandbox is started with `pagos_sandbox::start`; each provider is built with
-//! `pagos::from_env_with(kind, &EnvConfig::from_fn(..the sandbox's URLs and
-//! credentials..), Some(transport))`. The payer is played through the in-process
-//! sandbox's `SandboxHandle` (`pay`, `kashpay_balance`, `register_webhook`), and
-//! confirmations go through each provider crate's own notification path:
+//! The sandbox is started with `pagos_sandbox::start`; the providers are those of the
+//! facade's registry (`pagos::registry()`, or the `--only` ones), each built with
+//! `pagos::from_env_with(name, &ProviderConfig::from_fn(..the sandbox's URLs and
+//! credentials..).with_transport(transport))`; a provider of the registry the demo has
+//! no life cycle for is only built and checked against its descriptor. The payer is
+//! played through the in-process sandbox's `SandboxHandle` (`pay`, `kashpay_balance`,
+//! `register_webhook`), and confirmations go through each provider crate's own
+//! notification path:
 //!
 //! | provider | life cycle |
 //! |---|---|
@@ -25,8 +28,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use futures_util::TryStreamExt as _;
 use pagos::{
-    BankAccount, CreatePayment, Currency, EnvConfig, Money, Payment, PaymentProvider,
-    PayoutRequest, ProviderKind, RefundRequest, Transport,
+    BankAccount, CreatePayment, Currency, Money, Payment, PaymentProvider, PayoutRequest,
+    ProviderConfig, ProviderDescriptor, RefundRequest, Transport,
 };
 use pagos_sandbox::{Provider, SandboxConfig, SandboxHandle};
 use serde::Serialize;
@@ -53,14 +56,18 @@ pub struct DemoArgs {
     /// Port for the in-process sandbox on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
-    /// Run only this provider (repeatable; default: all five).
-    #[arg(long = "only", value_name = "PROVIDER", value_parser = parse_kind)]
-    pub only: Vec<ProviderKind>,
+    /// Run only this provider (repeatable; default: every provider of the build).
+    #[arg(long = "only", value_name = "PROVIDER", value_parser = parse_provider)]
+    pub only: Vec<&'static str>,
 }
 
-fn parse_kind(s: &str) -> Result<ProviderKind, String> {
-    s.parse::<ProviderKind>()
-        .map_err(|e| e.message().to_string())
+/// A provider of the registry, by name (any case).
+fn parse_provider(s: &str) -> Result<&'static str, String> {
+    match pagos::descriptor(s) {
+        Ok(d) => Ok(d.name),
+        Err(pagos::Error::Config(c)) => Err(c.message().to_string()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 type StepError = Box<dyn StdError + Send + Sync>;
@@ -161,7 +168,7 @@ fn status_is(p: &Payment, expected: &str) -> (String, bool) {
 
 /// Everything a provider flow needs.
 struct Ctx {
-    vars: Vec<(&'static str, String)>,
+    vars: Vec<(String, String)>,
     transport: Transport,
     /// The in-process sandbox, which also plays the payer.
     sandbox: SandboxHandle,
@@ -171,41 +178,21 @@ struct Ctx {
 impl Ctx {
     /// The configuration the providers are built from: the sandbox's URLs and
     /// credentials only (the process environment is not read).
-    fn config(&self) -> EnvConfig<'_> {
-        EnvConfig::from_fn(|name| {
+    /// They share the demo's transport.
+    fn config(&self) -> ProviderConfig<'_> {
+        ProviderConfig::from_fn(|name| {
             self.vars
                 .iter()
-                .find(|(k, _)| *k == name)
+                .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
         })
+        .with_transport(self.transport.clone())
     }
 
-    fn provider(&self, kind: ProviderKind) -> pagos::Result<Arc<dyn PaymentProvider>> {
-        pagos::from_env_with(kind, &self.config(), Some(self.transport.clone()))
+    /// The provider of the registry named `name`, as an application builds it.
+    fn provider(&self, name: &str) -> pagos::Result<Arc<dyn PaymentProvider>> {
+        pagos::from_env_with(name, &self.config())
     }
-}
-
-fn sandbox_vars(handle: &SandboxHandle) -> Vec<(&'static str, String)> {
-    let c = handle.credentials().clone();
-    let urls = handle.base_urls();
-    vec![
-        ("PAGOS_KHIPU_RECEIVER_ID", c.khipu_receiver_id),
-        ("PAGOS_KHIPU_SECRET", c.khipu_secret),
-        ("PAGOS_KHIPU_BASE_URL", urls.khipu),
-        ("PAGOS_KASHIO_SECRET_KEY", c.kashio_secret_key),
-        ("PAGOS_KASHIO_BASE_URL", urls.kashio),
-        ("PAGOS_COMPROPAGO_PRIVATE_KEY", c.compropago_private_key),
-        ("PAGOS_COMPROPAGO_PUBLIC_KEY", c.compropago_public_key),
-        ("PAGOS_COMPROPAGO_BASE_URL", urls.compropago),
-        ("PAGOS_KASHPAY_ENTITY", c.kashpay_entity),
-        ("PAGOS_KASHPAY_USER", c.kashpay_user),
-        ("PAGOS_KASHPAY_PASSWORD", c.kashpay_password),
-        ("PAGOS_KASHPAY_AUTH_URL", urls.kashpay.clone()),
-        ("PAGOS_KASHPAY_ORDERS_URL", urls.kashpay),
-        ("PAGOS_TELEPAGOS_USERNAME", c.telepagos_username),
-        ("PAGOS_TELEPAGOS_PASSWORD", c.telepagos_password),
-        ("PAGOS_TELEPAGOS_BASE_URL", urls.telepagos),
-    ]
 }
 
 /// Runs the demo.
@@ -222,7 +209,7 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
         .await
         .map_err(|e| CliError::Failed(format!("cannot start the notification receiver: {e}")))?;
     let ctx = Ctx {
-        vars: sandbox_vars(&handle),
+        vars: handle.env_vars(),
         transport,
         sandbox: handle,
         receiver,
@@ -231,22 +218,10 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
         steps: Vec::new(),
         progress,
     };
-    let selected = |kind: ProviderKind| args.only.is_empty() || args.only.contains(&kind);
+    let selected = |d: &ProviderDescriptor| args.only.is_empty() || args.only.contains(&d.name);
     // A flow stops at its first error (already recorded); the others still run.
-    if selected(ProviderKind::Khipu) {
-        let _ = khipu(&ctx, &mut rec).await;
-    }
-    if selected(ProviderKind::Kashio) {
-        let _ = kashio(&ctx, &mut rec).await;
-    }
-    if selected(ProviderKind::Compropago) {
-        let _ = compropago(&ctx, &mut rec).await;
-    }
-    if selected(ProviderKind::Kashpay) {
-        let _ = kashpay(&ctx, &mut rec).await;
-    }
-    if selected(ProviderKind::Telepagos) {
-        let _ = telepagos(&ctx, &mut rec).await;
+    for descriptor in pagos::registry().iter().copied().filter(|d| selected(d)) {
+        let _ = life_cycle(descriptor, &ctx, &mut rec).await;
     }
     let sandbox_url = ctx.sandbox.url().to_string();
     let Ctx {
@@ -258,6 +233,70 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
     drop((vars, transport, receiver));
     let _ = tokio::time::timeout(Duration::from_secs(5), handle.shutdown()).await;
     Ok(report(&rec.steps, &sandbox_url))
+}
+
+/// The provider's life cycle, by name; a provider the demo has none for is built and
+/// checked against its descriptor.
+async fn life_cycle(
+    descriptor: &'static ProviderDescriptor,
+    ctx: &Ctx,
+    rec: &mut Recorder,
+) -> Result<(), Stop> {
+    match descriptor.name {
+        "khipu" => khipu(ctx, rec).await,
+        "kashio" => kashio(ctx, rec).await,
+        "compropago" => compropago(ctx, rec).await,
+        "kashpay" => kashpay(ctx, rec).await,
+        "telepagos" => telepagos(ctx, rec).await,
+        _ => built_only(descriptor, ctx, rec).await,
+    }
+}
+
+/// Builds a provider the demo has no life cycle for (and the sandbox does not
+/// simulate) and checks it is the one its descriptor describes. Its required variables
+/// hold placeholders: nothing is sent, and the process environment is not read.
+async fn built_only(
+    descriptor: &'static ProviderDescriptor,
+    ctx: &Ctx,
+    rec: &mut Recorder,
+) -> Result<(), Stop> {
+    let config = ProviderConfig::from_fn(|name| {
+        ctx.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| {
+                descriptor
+                    .required_vars()
+                    .any(|v| v == name)
+                    .then(|| "pagos-demo-placeholder".to_string())
+            })
+    })
+    .with_transport(ctx.transport.clone());
+    let provider = rec
+        .run(
+            descriptor.name,
+            "build provider",
+            descriptor.name,
+            async { pagos::from_env_with(descriptor.name, &config) },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let operations = |c: pagos::Capabilities| {
+        c.iter()
+            .map(|op| op.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    rec.run(
+        descriptor.name,
+        "capabilities (no life cycle in the demo: nothing sent)",
+        operations(descriptor.capabilities),
+        async { Ok::<_, pagos::Error>(provider.capabilities()) },
+        |c, e| same(operations(*c), e),
+    )
+    .await?;
+    Ok(())
 }
 
 fn report(steps: &[Step], sandbox_url: &str) -> Output {
@@ -312,14 +351,14 @@ async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             P,
             "build provider",
             "khipu",
-            async { ctx.provider(ProviderKind::Khipu) },
+            async { ctx.provider(P) },
             |p, e| same(p.name(), e),
         )
         .await?;
     let khipu = rec.need(
         P,
         "build khipu client",
-        pagos::khipu_client(&ctx.config(), Some(ctx.transport.clone())),
+        pagos::khipu::client_from_config(&ctx.config()),
     )?;
     let notify_url = format!("{}/khipu/notify", ctx.receiver.base);
     let amount = rec.need(P, "amount", Money::parse("1000", Currency::Clp))?;
@@ -421,14 +460,14 @@ async fn kashio(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             P,
             "build provider",
             "kashio",
-            async { ctx.provider(ProviderKind::Kashio) },
+            async { ctx.provider(P) },
             |p, e| same(p.name(), e),
         )
         .await?;
     let kashio = rec.need(
         P,
         "build kashio client",
-        pagos::kashio_client(&ctx.config(), Some(ctx.transport.clone())),
+        pagos::kashio::client_from_config(&ctx.config()),
     )?;
     let invoice = |reference: &'static str| {
         let provider = Arc::clone(&provider);
@@ -550,14 +589,14 @@ async fn compropago(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             P,
             "build provider",
             "compropago",
-            async { ctx.provider(ProviderKind::Compropago) },
+            async { ctx.provider(P) },
             |p, e| same(p.name(), e),
         )
         .await?;
     let compropago = rec.need(
         P,
         "build compropago client",
-        pagos::compropago_client(&ctx.config(), Some(ctx.transport.clone())),
+        pagos::compropago::client_from_config(&ctx.config()),
     )?;
     let webhook_url = format!("{}/compropago/webhook", ctx.receiver.base);
     rec.run(
@@ -657,7 +696,7 @@ async fn kashpay(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             P,
             "build provider",
             "kashpay",
-            async { ctx.provider(ProviderKind::Kashpay) },
+            async { ctx.provider(P) },
             |p, e| same(p.name(), e),
         )
         .await?;
@@ -726,7 +765,7 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             P,
             "build provider",
             "telepagos",
-            async { ctx.provider(ProviderKind::Telepagos) },
+            async { ctx.provider(P) },
             |p, e| same(p.name(), e),
         )
         .await?;

@@ -224,9 +224,8 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
     // Arguments are checked before the client is built, so a bad flag is reported even
     // without configuration; the client validates again before sending.
     let client = || -> CliResult<KashioClient> {
-        Ok(pagos::kashio_client(
-            &overrides.env_config(),
-            Some(settings.transport()?),
+        Ok(pagos::kashio::client_from_config(
+            &overrides.shared(settings)?,
         )?)
     };
     match args.command {

@@ -147,9 +147,8 @@ pub async fn run(args: KashpayArgs, settings: Settings) -> CliResult<Output> {
         .set("PAGOS_KASHPAY_ORDERS_URL", args.orders_url.as_deref())
         .set("PAGOS_KASHPAY_ENV", args.environment.as_deref());
     let client = || -> CliResult<KashpayClient> {
-        Ok(pagos::kashpay_client(
-            &overrides.env_config(),
-            Some(settings.transport()?),
+        Ok(pagos::kashpay::client_from_config(
+            &overrides.shared(settings)?,
         )?)
     };
     match args.command {

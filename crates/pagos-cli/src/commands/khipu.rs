@@ -328,9 +328,8 @@ pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
     let mut overrides = Overrides::new();
     overrides.set("PAGOS_KHIPU_BASE_URL", args.base_url.as_deref());
     let client = || -> CliResult<KhipuClient> {
-        Ok(pagos::khipu_client(
-            &overrides.env_config(),
-            Some(settings.transport()?),
+        Ok(pagos::khipu::client_from_config(
+            &overrides.shared(settings)?,
         )?)
     };
     match args.command {
@@ -562,7 +561,7 @@ fn receiver_request(a: &CreateReceiverArgs) -> CliResult<CreateReceiverRequest> 
 /// value of the request pagos-khipu would send (described with
 /// [`pagos::khipu::request::parse_request`], signed with [`KhipuSignature`]).
 fn sign(a: &SignArgs, overrides: &Overrides) -> CliResult<Output> {
-    let config = overrides.env_config();
+    let config = overrides.config();
     let receiver_id = config.required("PAGOS_KHIPU_RECEIVER_ID")?;
     let signer = KhipuSignature::new(receiver_id, config.required("PAGOS_KHIPU_SECRET")?);
     let url = if a.url.starts_with('/') {

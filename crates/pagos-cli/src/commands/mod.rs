@@ -5,5 +5,6 @@ pub mod demo;
 pub mod kashio;
 pub mod kashpay;
 pub mod khipu;
+pub mod providers;
 pub mod sandbox;
 pub mod telepagos;

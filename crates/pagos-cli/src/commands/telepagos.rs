@@ -260,9 +260,8 @@ pub async fn run(args: TelepagosArgs, settings: Settings) -> CliResult<Output> {
         .set("PAGOS_TELEPAGOS_BASE_URL", args.base_url.as_deref())
         .set("PAGOS_TELEPAGOS_ENV", args.environment.as_deref());
     let client = || -> CliResult<TelepagosClient> {
-        Ok(pagos::telepagos_client(
-            &overrides.env_config(),
-            Some(settings.transport()?),
+        Ok(pagos::telepagos::client_from_config(
+            &overrides.shared(settings)?,
         )?)
     };
     match args.command {

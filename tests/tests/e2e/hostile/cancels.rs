@@ -5,27 +5,45 @@
 //! to answer exactly that refusal to a second copy, so a resend shows up both in the
 //! request count and in the error.
 
-use pagos::{ProviderKind, Resend, UnknownCause};
+use pagos::{Operation, Resend, UnknownCause};
 use pagos_tests::hostile::{HostileServer, Reply, routes};
 
 use super::{provider, transport, unknown};
 
 /// (provider, the id to cancel, its `DELETE` route, what a resent copy is refused with).
-fn cancels() -> [(ProviderKind, &'static str, String, Reply); 2] {
+fn cancels() -> [(&'static str, &'static str, String, Reply); 2] {
     [
         (
-            ProviderKind::Kashio,
+            "kashio",
             "inv_live_oFPMsJmgmxBhPiWAoWFZ3n",
             routes::kashio_invoice("inv_live_oFPMsJmgmxBhPiWAoWFZ3n"),
             Reply::json(409, r#"{"message":"invoice already VOIDED"}"#),
         ),
         (
-            ProviderKind::Khipu,
+            "khipu",
             "gqzdy6chjne9",
             routes::khipu_payment("gqzdy6chjne9"),
             Reply::json(404, r#"{"status":404,"message":"Pago no encontrado"}"#),
         ),
     ]
+}
+
+/// The table has a row for every provider whose descriptor offers a cancel.
+#[test]
+fn every_provider_that_cancels_has_a_row() {
+    let mut cancelling: Vec<&str> = super::providers()
+        .into_iter()
+        .filter(|kind| {
+            pagos::descriptor(kind)
+                .unwrap()
+                .capabilities
+                .supports(Operation::CancelPayment)
+        })
+        .collect();
+    let mut rows: Vec<&str> = cancels().iter().map(|(kind, ..)| *kind).collect();
+    cancelling.sort_unstable();
+    rows.sort_unstable();
+    assert_eq!(rows, cancelling);
 }
 
 #[tokio::test]

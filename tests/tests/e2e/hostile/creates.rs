@@ -9,7 +9,7 @@
 //! the opposite case: it must be resent, with identical bytes, and a final 5xx or a
 //! refusal after an unknown attempt is still an unknown outcome, safe to resend.
 
-use pagos::{ProviderKind, Resend, UnknownCause};
+use pagos::{Resend, UnknownCause};
 use pagos_tests::hostile::{HostileServer, Reply, routes};
 
 use super::{Create, authenticates, provider, telepagos_payout, token_route, transport, unknown};
@@ -18,22 +18,22 @@ use super::{Create, authenticates, provider, telepagos_payout, token_route, tran
 const GATEWAY_TIMEOUT: &str = "<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway Time-out</h1></center></body></html>";
 
 /// Each provider's own JSON error body, sent with a 502.
-fn json_5xx(kind: ProviderKind) -> (&'static str, &'static str) {
+fn json_5xx(kind: &'static str) -> (&'static str, &'static str) {
     match kind {
-        ProviderKind::Khipu => (
+        "khipu" => (
             r#"{"status":502,"message":"Servicio no disponible"}"#,
             "Servicio no disponible",
         ),
-        ProviderKind::Kashio => (r#"{"message":"upstream failure"}"#, "upstream failure"),
-        ProviderKind::Compropago => (
+        "kashio" => (r#"{"message":"upstream failure"}"#, "upstream failure"),
+        "compropago" => (
             r#"{"code":502,"status":"error","message":"Upstream error"}"#,
             "Upstream error",
         ),
-        ProviderKind::Kashpay => (
+        "kashpay" => (
             r#"{"success":false,"error":{"name":"GatewayException","message":"Tiempo de espera agotado","code":502}}"#,
             "Tiempo de espera agotado",
         ),
-        ProviderKind::Telepagos => (
+        "telepagos" => (
             r#"{"status":"error","message":"Bad gateway"}"#,
             "Bad gateway",
         ),
@@ -43,7 +43,7 @@ fn json_5xx(kind: ProviderKind) -> (&'static str, &'static str) {
 
 /// The three answers of class 1: (status, body, reply, a message the error keeps).
 fn processed_then_failed(
-    kind: ProviderKind,
+    kind: &'static str,
 ) -> Vec<(u16, &'static str, Reply, Option<&'static str>)> {
     let (json, message) = json_5xx(kind);
     vec![
@@ -60,7 +60,7 @@ fn processed_then_failed(
 
 #[tokio::test]
 async fn processed_then_5xx_create_is_an_unknown_outcome_sent_once() {
-    for kind in ProviderKind::ALL {
+    for kind in super::providers() {
         for (status, body, reply, message) in processed_then_failed(kind) {
             let case = format!("{kind} create answered {status}");
             let server = HostileServer::start().await;
@@ -107,8 +107,8 @@ async fn compropago_5xx_envelope_under_http_200_is_an_unknown_outcome_sent_once(
     let server = HostileServer::start().await;
     let body = r#"{"code":503,"status":"error","message":"Servicio no disponible"}"#;
     server.route("POST", routes::COMPROPAGO_ORDERS, [Reply::json(200, body)]);
-    let (create, _) = Create::for_provider(ProviderKind::Compropago);
-    let client = provider(&server, ProviderKind::Compropago, transport(3));
+    let (create, _) = Create::for_provider("compropago");
+    let client = provider(&server, "compropago", transport(3));
 
     let u = unknown("compropago", create.send(&*client).await);
 
@@ -125,7 +125,7 @@ async fn compropago_5xx_envelope_under_http_200_is_an_unknown_outcome_sent_once(
 /// is safe because TelePagos deduplicates by `reference_id`.
 #[tokio::test]
 async fn telepagos_cashout_is_resent_identically_and_ends_unknown_but_safe() {
-    let (json, _) = json_5xx(ProviderKind::Telepagos);
+    let (json, _) = json_5xx("telepagos");
     let scripts: [(&str, Vec<Reply>, u16, usize); 2] = [
         (
             "504, 500, 502",
@@ -154,9 +154,9 @@ async fn telepagos_cashout_is_resent_identically_and_ends_unknown_but_safe() {
     ];
     for (case, replies, last_status, arrived) in scripts {
         let server = HostileServer::start().await;
-        authenticates(&server, ProviderKind::Telepagos);
+        authenticates(&server, "telepagos");
         server.route("POST", routes::TELEPAGOS_CASHOUT, replies);
-        let client = provider(&server, ProviderKind::Telepagos, transport(3));
+        let client = provider(&server, "telepagos", transport(3));
 
         let u = unknown(
             case,

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use pagos::{Error, PaymentProvider, ProviderKind, Resend, RetryPolicy};
+use pagos::{Error, PaymentProvider, Resend, RetryPolicy};
 use pagos_tests::hostile::{HostileServer, Reply, fixtures, routes};
 use time::OffsetDateTime;
 use time::macros::format_description;
@@ -20,45 +20,52 @@ use super::{authenticates, kashpay_payout, provider, transport, transport_with};
 /// A repeatable call per provider: its method and route, its success answer and the
 /// provider's own 503 body.
 struct Repeatable {
-    kind: ProviderKind,
+    kind: &'static str,
     method: &'static str,
     route: String,
     ok: &'static str,
     unavailable: &'static str,
 }
 
+/// The table has a row per provider the suite covers.
+#[test]
+fn every_provider_has_a_repeatable_call() {
+    let kinds: Vec<&str> = repeatables().iter().map(|r| r.kind).collect();
+    crate::support::assert_covers("the Retry-After table", &kinds);
+}
+
 fn repeatables() -> Vec<Repeatable> {
     vec![
         Repeatable {
-            kind: ProviderKind::Khipu,
+            kind: "khipu",
             method: "GET",
             route: routes::khipu_payment("7vnqtalz0ikb"),
             ok: fixtures::KHIPU_PAYMENT,
             unavailable: r#"{"status":503,"message":"Servicio no disponible"}"#,
         },
         Repeatable {
-            kind: ProviderKind::Kashio,
+            kind: "kashio",
             method: "GET",
             route: routes::kashio_invoice("inv_live_oFPMsJmgmxBhPiWAoWFZ3n"),
             ok: fixtures::KASHIO_INVOICE,
             unavailable: r#"{"message":"Service unavailable"}"#,
         },
         Repeatable {
-            kind: ProviderKind::Compropago,
+            kind: "compropago",
             method: "GET",
             route: routes::compropago_order("ch_c1c0983d-6318-4f65-838c-8ff60afacf18"),
             ok: fixtures::COMPROPAGO_ORDER,
             unavailable: r#"{"code":503,"status":"error","message":"Servicio no disponible"}"#,
         },
         Repeatable {
-            kind: ProviderKind::Kashpay,
+            kind: "kashpay",
             method: "POST",
             route: routes::KASHPAY_AUTH.to_string(),
             ok: fixtures::KASHPAY_AUTH,
             unavailable: r#"{"success":false,"error":{"name":"ServiceUnavailable","message":"Servicio no disponible","code":503}}"#,
         },
         Repeatable {
-            kind: ProviderKind::Telepagos,
+            kind: "telepagos",
             method: "GET",
             route: routes::telepagos_cashin("555001"),
             ok: fixtures::TELEPAGOS_CASHIN,
@@ -67,22 +74,22 @@ fn repeatables() -> Vec<Repeatable> {
     ]
 }
 
-async fn call(kind: ProviderKind, provider: &dyn PaymentProvider) -> Result<(), Error> {
+async fn call(kind: &'static str, provider: &dyn PaymentProvider) -> Result<(), Error> {
     match kind {
-        ProviderKind::Khipu => provider.get_payment("7vnqtalz0ikb").await.map(drop),
-        ProviderKind::Kashio => provider
+        "khipu" => provider.get_payment("7vnqtalz0ikb").await.map(drop),
+        "kashio" => provider
             .get_payment("inv_live_oFPMsJmgmxBhPiWAoWFZ3n")
             .await
             .map(drop),
-        ProviderKind::Compropago => provider
+        "compropago" => provider
             .get_payment("ch_c1c0983d-6318-4f65-838c-8ff60afacf18")
             .await
             .map(drop),
-        ProviderKind::Kashpay => provider
+        "kashpay" => provider
             .create_payout(&kashpay_payout("RETRYAFTER1"))
             .await
             .map(drop),
-        ProviderKind::Telepagos => provider.get_payment("555001").await.map(drop),
+        "telepagos" => provider.get_payment("555001").await.map(drop),
         other => panic!("no repeatable call for {other}"),
     }
 }
