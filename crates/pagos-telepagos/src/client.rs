@@ -131,9 +131,9 @@ impl TelepagosClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Validation`] before sending; [`Error::Provider`] when TelePagos refuses
-    /// (the error envelope, whatever the HTTP status); [`Error::NotSent`] when no
-    /// token could be obtained or the request never left; [`Error::OutcomeUnknown`]
+    /// [`Error::Validation`](pagos_core::Error::Validation) before sending; [`Error::Provider`](pagos_core::Error::Provider) when TelePagos refuses
+    /// (the error envelope, whatever the HTTP status); [`Error::NotSent`](pagos_core::Error::NotSent) when no
+    /// token could be obtained or the request never left; [`Error::OutcomeUnknown`](pagos_core::Error::OutcomeUnknown)
     /// for a lost or unreadable answer, with the endpoint's hint.
     pub async fn run<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
         self.executor.run(endpoint).await
@@ -272,7 +272,7 @@ impl TelepagosClientBuilder {
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Config`] naming `username` or `password` when missing or blank, or the
+    /// [`Error::Config`](pagos_core::Error::Config) naming `username` or `password` when missing or blank, or the
     /// transport's configuration error.
     pub fn build(self) -> Result<TelepagosClient> {
         let username = self
