@@ -10,8 +10,11 @@
 //!   transport, money and decimals from text, a `Response` from a fixture, a
 //!   request's body as text, form pairs or JSON.
 //!
+//! - [`descriptor`]: the checks every provider's registry entry must pass.
+//!
 //! Test-only (`publish = false`); it depends on `pagos-core` and nothing else of pagos,
 //! so every crate's tests can use it.
 
+pub mod descriptor;
 pub mod server;
 pub mod wire;
