@@ -141,12 +141,12 @@ pub trait Authorize: Send + Sync + fmt::Debug {
     /// obtained; the request was not sent.
     async fn authorize(&self, request: Request) -> Result<Authorized>;
 
-    /// Called once when the provider answered 401 or 403 to `authorized`: retire its
-    /// credentials and return `true` to have the executor authorize and send the
-    /// request once more (a refused token means the request did nothing). The default
-    /// keeps the refusal.
-    fn credentials_refused(&self, authorized: &Authorized) -> bool {
-        let _ = authorized;
+    /// Called once when the provider answered 401 or 403 to a request authorized with
+    /// `token` (the [`Authorized::token`] it carried): retire the credentials and
+    /// return `true` to have the executor authorize and send the request once more (a
+    /// refused token means the request did nothing). The default keeps the refusal.
+    fn credentials_refused(&self, token: Option<&SessionToken>) -> bool {
+        let _ = token;
         false
     }
 }
@@ -255,8 +255,8 @@ impl<A: Authenticator + 'static> Authorize for Bearer<A> {
         })
     }
 
-    fn credentials_refused(&self, authorized: &Authorized) -> bool {
-        match &authorized.token {
+    fn credentials_refused(&self, token: Option<&SessionToken>) -> bool {
+        match token {
             Some(token) => {
                 tracing::debug!("token refused; authenticating again");
                 self.session.invalidate(token);
@@ -415,20 +415,25 @@ impl<A: Authorize> Executor<A> {
 
     async fn send_inner<E: Endpoint + ?Sized>(&self, endpoint: &E) -> Result<Response> {
         let inner = &*self.inner;
-        let request = self.describe(endpoint)?;
-        let mut renewed = false;
+        let described = self.describe(endpoint)?;
+        // The first attempt keeps a copy of the described request for the one
+        // re-authentication; the second sends the described request itself.
+        let mut retry = Some(described.clone());
+        let mut request = described;
         loop {
-            let authorized = inner.auth.authorize(request.clone()).await?;
-            let response = inner
-                .transport
-                .send(inner.provider, authorized.request.clone())
-                .await?;
+            let Authorized {
+                request: signed,
+                token,
+            } = inner.auth.authorize(request).await?;
+            let response = inner.transport.send(inner.provider, signed).await?;
             let Some(refusal) = (self.refusal)(&response) else {
                 return Ok(response);
             };
-            if refusal.is_unauthorized() && !renewed && inner.auth.credentials_refused(&authorized)
+            if refusal.is_unauthorized()
+                && let Some(again) = retry.take()
+                && inner.auth.credentials_refused(token.as_ref())
             {
-                renewed = true;
+                request = again;
                 continue;
             }
             return Err(response.refusal(refusal));

@@ -339,7 +339,7 @@ impl Authorize for KashpayAuth {
         Ok(authorized)
     }
 
-    fn credentials_refused(&self, authorized: &Authorized) -> bool {
-        self.bearer.credentials_refused(authorized)
+    fn credentials_refused(&self, token: Option<&pagos_core::token::SessionToken>) -> bool {
+        self.bearer.credentials_refused(token)
     }
 }
