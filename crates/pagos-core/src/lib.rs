@@ -45,6 +45,7 @@ pub mod error;
 pub mod money;
 pub mod payment;
 pub mod payout;
+pub mod phone;
 pub mod provider;
 mod raw;
 pub mod redact;
@@ -61,7 +62,7 @@ pub use error::{
     ConfigError, Error, ErrorKind, FieldError, OutcomeUnknown, ProviderError, Resend, Result,
     TransportError, UnknownCause, ValidationError,
 };
-pub use money::{Currency, Money};
+pub use money::{Currency, CurrencyTable, Money};
 pub use payment::{
     CreatePayment, CreatePaymentBuilder, Payer, PayerDocument, Payment, PaymentInstructions,
     PaymentStatus, Refund, RefundRequest,
@@ -69,6 +70,7 @@ pub use payment::{
 pub use payout::{
     Balance, BankAccount, Beneficiary, Payout, PayoutRequest, PayoutRequestBuilder, PayoutStatus,
 };
+pub use phone::Phone;
 pub use provider::{Capabilities, Operation, PaymentProvider};
 pub use raw::Raw;
 pub use registry::{EnvVar, ProviderConfig, ProviderDescriptor};

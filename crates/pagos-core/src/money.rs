@@ -24,10 +24,16 @@ use crate::error::ValidationError;
 pub enum Currency {
     /// Argentine peso.
     Ars,
+    /// Bolivian boliviano.
+    Bob,
     /// Chilean peso (no minor unit).
     Clp,
     /// Chilean Unidad de Fomento (4 decimals).
     Clf,
+    /// Colombian peso.
+    Cop,
+    /// Euro.
+    Eur,
     /// Mexican peso.
     Mxn,
     /// Peruvian sol.
@@ -38,10 +44,17 @@ pub enum Currency {
 
 impl Currency {
     /// Every supported currency, in alphabetical order of its code.
-    pub const ALL: [Currency; 6] = [
+    ///
+    /// Which of them a provider accepts, and with how many decimals, is that
+    /// provider's [`CurrencyTable`]. The enum is `#[non_exhaustive]`: codes are added
+    /// as providers accept them, without a breaking release.
+    pub const ALL: [Currency; 9] = [
         Currency::Ars,
+        Currency::Bob,
         Currency::Clf,
         Currency::Clp,
+        Currency::Cop,
+        Currency::Eur,
         Currency::Mxn,
         Currency::Pen,
         Currency::Usd,
@@ -51,8 +64,11 @@ impl Currency {
     pub const fn code(self) -> &'static str {
         match self {
             Currency::Ars => "ARS",
+            Currency::Bob => "BOB",
             Currency::Clp => "CLP",
             Currency::Clf => "CLF",
+            Currency::Cop => "COP",
+            Currency::Eur => "EUR",
             Currency::Mxn => "MXN",
             Currency::Pen => "PEN",
             Currency::Usd => "USD",
@@ -63,20 +79,31 @@ impl Currency {
     pub const fn numeric_code(self) -> u16 {
         match self {
             Currency::Ars => 32,
+            Currency::Bob => 68,
             Currency::Clp => 152,
             Currency::Clf => 990,
+            Currency::Cop => 170,
+            Currency::Eur => 978,
             Currency::Mxn => 484,
             Currency::Pen => 604,
             Currency::Usd => 840,
         }
     }
 
-    /// How many decimal places an amount may have (CLP 0, CLF 4, the others 2).
+    /// How many decimal places ISO 4217 gives an amount (CLP 0, CLF 4, the others 2).
+    ///
+    /// A provider may accept fewer; its [`CurrencyTable`] says.
     pub const fn minor_units(self) -> u32 {
         match self {
             Currency::Clp => 0,
             Currency::Clf => 4,
-            Currency::Ars | Currency::Mxn | Currency::Pen | Currency::Usd => 2,
+            Currency::Ars
+            | Currency::Bob
+            | Currency::Cop
+            | Currency::Eur
+            | Currency::Mxn
+            | Currency::Pen
+            | Currency::Usd => 2,
         }
     }
 
@@ -123,6 +150,88 @@ impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The currencies one provider accepts, and how many decimals each may carry there.
+///
+/// Each provider crate exports its table as `CURRENCIES`, and its requests check
+/// amounts against it before anything is sent. The sandbox keeps its own copy of each
+/// table (it is an independent simulator and depends on no SDK crate); a test in
+/// `tests/` checks that the two agree in both directions.
+///
+/// ```
+/// use pagos_core::{Currency, CurrencyTable, Money};
+/// const TABLE: CurrencyTable = CurrencyTable::new("acme", &[(Currency::Clp, 0), (Currency::Usd, 2)]);
+/// assert_eq!(TABLE.decimals(Currency::Usd), Some(2));
+/// assert_eq!(TABLE.decimals(Currency::Mxn), None);
+/// assert!(TABLE.check(&Money::parse("10.50", Currency::Usd)?).is_ok());
+/// let err = TABLE.check(&Money::parse("10", Currency::Mxn)?).unwrap_err();
+/// assert_eq!(err.to_string(), "invalid currency: acme does not accept MXN (it accepts CLP, USD)");
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrencyTable {
+    provider: &'static str,
+    entries: &'static [(Currency, u32)],
+}
+
+impl CurrencyTable {
+    /// A table for `provider` of `(currency, decimals)` pairs.
+    pub const fn new(provider: &'static str, entries: &'static [(Currency, u32)]) -> Self {
+        CurrencyTable { provider, entries }
+    }
+
+    /// The `(currency, decimals)` pairs, in the order given.
+    pub const fn entries(&self) -> &'static [(Currency, u32)] {
+        self.entries
+    }
+
+    /// How many decimals the provider accepts for `currency`, or `None` when it does
+    /// not accept it.
+    pub fn decimals(&self, currency: Currency) -> Option<u32> {
+        self.entries
+            .iter()
+            .find(|(c, _)| *c == currency)
+            .map(|(_, d)| *d)
+    }
+
+    /// Whether the provider accepts `currency`.
+    pub fn accepts(&self, currency: Currency) -> bool {
+        self.decimals(currency).is_some()
+    }
+
+    /// Checks that the provider accepts the currency of `money` and the decimals of its
+    /// amount (trailing zeros do not count).
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `currency` when the provider does not accept it (the
+    /// message lists what it accepts), or on `amount` when the amount has more decimals
+    /// than the provider takes for that currency.
+    pub fn check(&self, money: &Money) -> Result<(), ValidationError> {
+        let currency = money.currency();
+        let Some(decimals) = self.decimals(currency) else {
+            let accepted: Vec<&str> = self.entries.iter().map(|(c, _)| c.code()).collect();
+            return Err(ValidationError::new(
+                "currency",
+                format!(
+                    "{} does not accept {currency} (it accepts {})",
+                    self.provider,
+                    accepted.join(", ")
+                ),
+            ));
+        };
+        if money.amount().normalize().scale() > decimals {
+            return Err(ValidationError::new(
+                "amount",
+                format!(
+                    "{} has more than {decimals} decimal place(s), the most {} takes in {currency}",
+                    money.amount(),
+                    self.provider
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -364,7 +473,15 @@ mod tests {
     fn minor_units_per_currency() {
         assert_eq!(Currency::Clp.minor_units(), 0);
         assert_eq!(Currency::Clf.minor_units(), 4);
-        for c in [Currency::Mxn, Currency::Ars, Currency::Pen, Currency::Usd] {
+        for c in [
+            Currency::Mxn,
+            Currency::Ars,
+            Currency::Bob,
+            Currency::Cop,
+            Currency::Eur,
+            Currency::Pen,
+            Currency::Usd,
+        ] {
             assert_eq!(c.minor_units(), 2, "{c}");
         }
     }
