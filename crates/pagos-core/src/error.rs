@@ -9,6 +9,7 @@
 //! | the provider said no | [`Error::Provider`] | yes, and it answered with a definite refusal | `Safe` for 408 and 429 (after [`Error::retry_after`]) and for a 5xx to a read; `Never` otherwise |
 //! | the request never left | [`Error::NotSent`] | no | `Safe` |
 //! | the outcome is unknown | [`Error::OutcomeUnknown`] | maybe, and it may have taken effect | `Safe` for reads and calls carrying the provider's idempotency reference; `AfterLookup` for every other call that changes state |
+//! | an incoming notification is not to be believed | [`Error::Notification`] | at most a read | `Never`: it will be refused again |
 //!
 //! A 5xx answer to a request that changes state and carries no idempotency reference
 //! is never a refusal: gateways answer 502/504 after the provider processed the
@@ -64,6 +65,10 @@ pub enum Error {
     /// The request may have been processed, but no usable answer came back.
     #[error(transparent)]
     OutcomeUnknown(Box<OutcomeUnknown>),
+    /// An incoming notification failed verification: forged, replayed, malformed, or
+    /// about another order. See [`crate::notification`].
+    #[error(transparent)]
+    Notification(Box<crate::notification::NotificationError>),
 }
 
 /// The family an [`Error`] belongs to.
@@ -78,6 +83,8 @@ pub enum ErrorKind {
     NotSent,
     /// The request may have been processed; the answer was lost or unusable.
     OutcomeUnknown,
+    /// An incoming notification was refused by verification.
+    Unverified,
 }
 
 /// What sending the identical request again would do: the answer to "may I retry?".
@@ -120,6 +127,7 @@ impl Error {
             Error::Provider(_) => ErrorKind::Provider,
             Error::NotSent(_) => ErrorKind::NotSent,
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::Notification(_) => ErrorKind::Unverified,
         }
     }
 
@@ -149,6 +157,7 @@ impl Error {
             Error::Provider(p) => p.resend(),
             Error::NotSent(_) => Resend::Safe,
             Error::OutcomeUnknown(u) => u.resend(),
+            Error::Notification(_) => Resend::Never,
         }
     }
 
@@ -211,6 +220,12 @@ impl From<ProviderError> for Error {
 impl From<OutcomeUnknown> for Error {
     fn from(e: OutcomeUnknown) -> Self {
         Error::OutcomeUnknown(Box::new(e))
+    }
+}
+
+impl From<crate::notification::NotificationError> for Error {
+    fn from(e: crate::notification::NotificationError) -> Self {
+        Error::Notification(Box::new(e))
     }
 }
 

@@ -43,6 +43,7 @@ mod base_url;
 pub mod endpoint;
 pub mod error;
 pub mod money;
+pub mod notification;
 pub mod payment;
 pub mod payout;
 pub mod phone;

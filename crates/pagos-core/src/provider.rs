@@ -5,6 +5,7 @@ use std::fmt;
 use async_trait::async_trait;
 
 use crate::error::{Error, Result};
+use crate::notification::{Expected, Notification, VerifiedEvent};
 use crate::payment::{CreatePayment, Payment, Refund, RefundRequest};
 use crate::payout::{Balance, Payout, PayoutRequest};
 
@@ -26,11 +27,13 @@ pub enum Operation {
     GetPayout,
     /// [`PaymentProvider::balance`].
     GetBalance,
+    /// [`PaymentProvider::verify_notification`].
+    VerifyNotification,
 }
 
 impl Operation {
     /// Every operation, in the order of the trait.
-    pub const ALL: [Operation; 7] = [
+    pub const ALL: [Operation; 8] = [
         Operation::CreatePayment,
         Operation::GetPayment,
         Operation::CancelPayment,
@@ -38,6 +41,7 @@ impl Operation {
         Operation::CreatePayout,
         Operation::GetPayout,
         Operation::GetBalance,
+        Operation::VerifyNotification,
     ];
 
     /// The snake_case name, e.g. `"create_payment"`.
@@ -50,6 +54,7 @@ impl Operation {
             Operation::CreatePayout => "create_payout",
             Operation::GetPayout => "get_payout",
             Operation::GetBalance => "get_balance",
+            Operation::VerifyNotification => "verify_notification",
         }
     }
 
@@ -204,5 +209,30 @@ pub trait PaymentProvider: Send + Sync + fmt::Debug {
     /// See [`Error`].
     async fn balance(&self) -> Result<Balance> {
         Err(Error::unsupported(self.name(), Operation::GetBalance))
+    }
+
+    /// Verifies an incoming notification (webhook) against the order the merchant
+    /// expects it to be about, by the provider's signature or by fetching the record
+    /// it names. See [`crate::notification`].
+    ///
+    /// Answer the provider with a 2xx only after this returned `Ok` and the event was
+    /// stored; a redelivery returns the same [`VerifiedEvent::event_key`].
+    ///
+    /// # Errors
+    /// [`Error::Notification`] when the notification is forged, replayed, malformed or
+    /// about another order (it will be refused again); [`Error::Validation`] for a
+    /// blank expectation; and, when verifying meant fetching, that read's errors (a
+    /// [`Resend::Safe`](crate::Resend::Safe) one means: answer the provider with a
+    /// 5xx so it delivers again).
+    async fn verify_notification(
+        &self,
+        notification: &Notification<'_>,
+        expected: &Expected,
+    ) -> Result<VerifiedEvent> {
+        let _ = (notification, expected);
+        Err(Error::unsupported(
+            self.name(),
+            Operation::VerifyNotification,
+        ))
     }
 }
