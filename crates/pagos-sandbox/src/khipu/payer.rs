@@ -86,11 +86,19 @@ pub(super) fn act(store: &mut Store, id: &str, action: PayerAction) -> Result<Ac
                     content_type: "application/x-www-form-urlencoded",
                     body: body.into_bytes(),
                     receipt: None,
+                    signer: None,
+                    exact_200: false,
                 });
             }
         }
         PayerAction::Reject => payment.status_detail = "rejected-by-payer",
         PayerAction::Expire => payment.expires_date = now,
+        PayerAction::Sign => {
+            return Err(Error::Unsupported {
+                provider: Provider::Khipu,
+                action: action.as_str().into(),
+            });
+        }
     }
     let outcome = ActionOutcome::new(
         Provider::Khipu,
