@@ -79,7 +79,7 @@ impl fmt::Display for Provider {
 pub struct UnknownProvider(pub String);
 
 impl fmt::Display for UnknownProvider {
-    /// `unknown provider "x" (expected khipu, kashio, compropago, kashpay or telepagos)`
+    /// `unknown provider "x" (expected khipu, kashio, compropago, kashpay, telepagos or khipu_v3)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
         let (last, others) = names.split_last().unwrap_or((&"", &[]));

@@ -704,6 +704,14 @@ mod tests {
                 },
             ),
             (
+                json!({ "type": "notify_delay", "millis": 5 }),
+                FaultKind::NotifyDelay { millis: 5 },
+            ),
+            (
+                json!({ "type": "notify_duplicate" }),
+                FaultKind::NotifyDuplicate,
+            ),
+            (
                 json!({ "type": "rewrite", "patch": { "status": "X" } }),
                 FaultKind::Rewrite {
                     patch: json!({ "status": "X" }),
@@ -711,6 +719,7 @@ mod tests {
             ),
         ];
         for (value, kind) in kinds {
+            assert_eq!(kind.is_notification(), kind.name().starts_with("notify_"));
             assert_eq!(serde_json::from_value::<FaultKind>(value).unwrap(), kind);
         }
     }

@@ -172,6 +172,14 @@ async fn a_subscription_is_signed_through_the_control_api_and_enabled() {
         send_json(http().post(format!("{}/khipu_v3/{id}/sign", sb.control_url()))).await;
     assert_eq!(status, 409);
     assert_eq!(sb.record_counts().khipu_pac_subscriptions, 1);
+    // Only Khipu PAC subscriptions are signed.
+    let id = create_khipu_payment(&sb, &[]).await;
+    assert!(matches!(
+        sb.sign(Provider::Khipu, &id),
+        Err(pagos_sandbox::Error::Unsupported { .. })
+    ));
+    let (status, _) = send_json(http().post(format!("{}/kashio/any/sign", sb.control_url()))).await;
+    assert_eq!(status, 400);
 }
 
 #[tokio::test]
