@@ -321,7 +321,11 @@ async fn create_charge(
             })
             .map(|p| p.amount)
             .sum();
-        if this_month + amount > s.max_amount {
+        // `checked_add`: a huge maximum must not overflow the sum (a panic).
+        if this_month
+            .checked_add(amount)
+            .is_none_or(|total| total > s.max_amount)
+        {
             return Err(Rejection::charge(
                 "MAX_MONTHLY_AMOUNT_EXCEEDED",
                 "amount exceeds the monthly maximum of this subscription",

@@ -395,3 +395,44 @@ async fn deleting_a_subscription_discards_it() {
         "irreversible"
     );
 }
+
+#[tokio::test]
+async fn huge_amounts_are_refused_without_panicking() {
+    let sb = sandbox().await;
+    let (url, _hits) = hook(&[]).await;
+    let max = "79228162514264337593543950335";
+    // As text: serde_json's Value would turn the number into an f64.
+    let body = subscription_body(&url)
+        .replace(r#""max_amount":100000"#, &format!(r#""max_amount":{max}"#))
+        .replace(
+            r#""max_amount_per_charge":30000"#,
+            &format!(r#""max_amount_per_charge":{max}"#),
+        );
+    assert!(body.contains(max));
+    let (status, created) = v3(
+        &sb,
+        Method::POST,
+        "/v1/automatic-payment/subscription",
+        Some(&body),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["subscription_id"].as_str().unwrap().to_string();
+    sb.sign(Provider::KhipuV3, &id).unwrap();
+    let (status, _) = charge(&sb, &charge_body(&id, max, &url)).await;
+    assert_eq!(status, 201);
+    let (status, body) = charge(&sb, &charge_body(&id, max, &url)).await;
+    assert_eq!(
+        (status, body["error_code"].clone()),
+        (422, json!("MAX_MONTHLY_AMOUNT_EXCEEDED"))
+    );
+    let (status, body) = charge(
+        &sb,
+        &charge_body(&id, "792281625142643375935439503350", &url),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error_code"].clone()),
+        (422, json!("INVALID_AMOUNT"))
+    );
+}
