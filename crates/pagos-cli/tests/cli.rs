@@ -441,6 +441,12 @@ async fn sandbox_command_prints_urls_and_credentials() {
     assert!(seen.contains("/khipu/api/2.0"), "{seen}");
     assert!(seen.contains("/kashio/v1/payments"), "{seen}");
     assert!(seen.contains("PAGOS_KHIPU_SECRET=abc123"), "{seen}");
+    assert!(seen.contains("/khipu_v3\n"), "{seen}");
+    assert!(
+        seen.contains("export PAGOS_KHIPU_V3_BASE_URL=http://127.0.0.1:"),
+        "{seen}"
+    );
+    assert!(seen.contains("export PAGOS_KHIPU_API_KEY="), "{seen}");
     child.kill().await.expect("the child is stopped");
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
-/// One of the five simulated payment APIs.
+/// One of the simulated payment APIs (Khipu's two APIs count as two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
@@ -27,16 +27,22 @@ pub enum Provider {
     /// TelePagos (Argentina), under `/telepagos` (paths `/v2/...`).
     #[serde(rename = "telepagos")]
     TelePagos,
+    /// Khipu API 3.0 and Automatic Payments (PAC) v1 (Chile), under `/khipu_v3`, laid out
+    /// as Khipu's `payment-api.khipu.com` host (paths `/v3/...` and
+    /// `/v1/automatic-payment/...`).
+    #[serde(rename = "khipu_v3")]
+    KhipuV3,
 }
 
 impl Provider {
     /// Every provider, in a stable order.
-    pub const ALL: [Provider; 5] = [
+    pub const ALL: [Provider; 6] = [
         Provider::Khipu,
         Provider::Kashio,
         Provider::ComproPago,
         Provider::Kashpay,
         Provider::TelePagos,
+        Provider::KhipuV3,
     ];
 
     /// The lowercase name used in control-API paths and JSON (`khipu`, `kashio`, ...).
@@ -73,7 +79,7 @@ impl fmt::Display for Provider {
 pub struct UnknownProvider(pub String);
 
 impl fmt::Display for UnknownProvider {
-    /// `unknown provider "x" (expected khipu, kashio, compropago, kashpay or telepagos)`
+    /// `unknown provider "x" (expected khipu, kashio, compropago, kashpay, telepagos or khipu_v3)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names: Vec<&str> = Provider::ALL.iter().map(|p| p.as_str()).collect();
         let (last, others) = names.split_last().unwrap_or((&"", &[]));
@@ -109,6 +115,7 @@ impl FromStr for Provider {
 /// |---|---|
 /// | `PAGOS_KHIPU_RECEIVER_ID` | `1234` |
 /// | `PAGOS_KHIPU_SECRET` | `abc123` |
+/// | `PAGOS_KHIPU_API_KEY` | `8f3c2a1e-5b7d-4c9a-9e61-2d4f8b0a7c35` |
 /// | `PAGOS_KASHIO_SECRET_KEY` | `sk_test_sandbox` |
 /// | `PAGOS_COMPROPAGO_PRIVATE_KEY` | `sk_test_sandbox` |
 /// | `PAGOS_COMPROPAGO_PUBLIC_KEY` | `pk_test_sandbox` |
@@ -123,8 +130,11 @@ impl FromStr for Provider {
 pub struct Credentials {
     /// Khipu receiver id (`Authorization: <receiver_id>:<signature>`).
     pub khipu_receiver_id: String,
-    /// Khipu secret, the HMAC-SHA256 key of request signatures.
+    /// Khipu secret, the HMAC-SHA256 key of request signatures (API 2.0) and of the
+    /// `x-khipu-signature` of 3.0 webhooks (the merchant secret).
     pub khipu_secret: String,
+    /// Khipu API 3.0 / PAC API key (`x-api-key`), of the same receiver.
+    pub khipu_api_key: String,
     /// KashIO secret key, the Basic user name (empty password).
     pub kashio_secret_key: String,
     /// ComproPago private key, the Basic user name.
@@ -144,9 +154,10 @@ pub struct Credentials {
 }
 
 /// The environment variable of each credential, in [`Credentials`] field order.
-const ENV_VARS: [&str; 10] = [
+const ENV_VARS: [&str; 11] = [
     "PAGOS_KHIPU_RECEIVER_ID",
     "PAGOS_KHIPU_SECRET",
+    "PAGOS_KHIPU_API_KEY",
     "PAGOS_KASHIO_SECRET_KEY",
     "PAGOS_COMPROPAGO_PRIVATE_KEY",
     "PAGOS_COMPROPAGO_PUBLIC_KEY",
@@ -163,6 +174,7 @@ impl Default for Credentials {
         Credentials {
             khipu_receiver_id: "1234".into(),
             khipu_secret: "abc123".into(),
+            khipu_api_key: "8f3c2a1e-5b7d-4c9a-9e61-2d4f8b0a7c35".into(),
             kashio_secret_key: "sk_test_sandbox".into(),
             compropago_private_key: "sk_test_sandbox".into(),
             compropago_public_key: "pk_test_sandbox".into(),
@@ -193,10 +205,11 @@ impl Credentials {
         creds
     }
 
-    fn fields(&self) -> [&String; 10] {
+    fn fields(&self) -> [&String; 11] {
         [
             &self.khipu_receiver_id,
             &self.khipu_secret,
+            &self.khipu_api_key,
             &self.kashio_secret_key,
             &self.compropago_private_key,
             &self.compropago_public_key,
@@ -208,10 +221,11 @@ impl Credentials {
         ]
     }
 
-    fn fields_mut(&mut self) -> [&mut String; 10] {
+    fn fields_mut(&mut self) -> [&mut String; 11] {
         [
             &mut self.khipu_receiver_id,
             &mut self.khipu_secret,
+            &mut self.khipu_api_key,
             &mut self.kashio_secret_key,
             &mut self.compropago_private_key,
             &mut self.compropago_public_key,
@@ -242,6 +256,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("khipu_receiver_id", &self.khipu_receiver_id)
             .field("khipu_secret", &HIDDEN)
+            .field("khipu_api_key", &HIDDEN)
             .field("kashio_secret_key", &HIDDEN)
             .field("compropago_private_key", &HIDDEN)
             .field("compropago_public_key", &HIDDEN)
@@ -447,6 +462,7 @@ mod tests {
         let shown = format!("{:?}", Credentials::default());
         for secret in [
             "abc123",
+            "8f3c2a1e-5b7d-4c9a-9e61-2d4f8b0a7c35",
             "sk_test_sandbox",
             "pk_test_sandbox",
             "sandbox-password",
@@ -469,13 +485,17 @@ mod tests {
         );
         assert_eq!(
             "stripe".parse::<Provider>().unwrap_err().to_string(),
-            "unknown provider \"stripe\" (expected khipu, kashio, compropago, kashpay or telepagos)"
+            "unknown provider \"stripe\" (expected khipu, kashio, compropago, kashpay, telepagos or khipu_v3)"
         );
         assert_eq!(
             Provider::of_path("/khipu/api/2.0/payments"),
             Some(Provider::Khipu)
         );
         assert_eq!(Provider::of_path("/kashpayx/foo"), None);
+        assert_eq!(
+            Provider::of_path("/khipu_v3/v3/payments"),
+            Some(Provider::KhipuV3)
+        );
         assert_eq!(Provider::of_path("/_sandbox/requests"), None);
     }
 }

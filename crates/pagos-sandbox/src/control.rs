@@ -39,6 +39,8 @@ pub enum PayerAction {
     Reject,
     /// It expires now.
     Expire,
+    /// Khipu PAC only: the payer signs the subscription's bank mandate (→ `ENABLED`).
+    Sign,
 }
 
 impl PayerAction {
@@ -49,6 +51,7 @@ impl PayerAction {
             PayerAction::Verify => "verify",
             PayerAction::Reject => "reject",
             PayerAction::Expire => "expire",
+            PayerAction::Sign => "sign",
         }
     }
 
@@ -58,6 +61,7 @@ impl PayerAction {
             PayerAction::Verify,
             PayerAction::Reject,
             PayerAction::Expire,
+            PayerAction::Sign,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)
@@ -123,6 +127,12 @@ pub struct RecordCounts {
     pub telepagos_payables: usize,
     /// TelePagos cash-ins (credited payments).
     pub telepagos_cashins: usize,
+    /// Khipu API 3.0 payments (`POST /v3/payments` and PAC charges).
+    pub khipu_v3_payments: usize,
+    /// Khipu API 3.0 refunds (`POST /v3/refunds` and `POST /v3/payments/{id}/refunds`).
+    pub khipu_v3_refunds: usize,
+    /// Khipu PAC subscriptions (`POST /v1/automatic-payment/subscription`).
+    pub khipu_pac_subscriptions: usize,
 }
 
 impl Sandbox {
@@ -404,7 +414,7 @@ async fn act(
     let provider = provider(&name)?;
     let action = PayerAction::parse(&action).ok_or_else(|| {
         Rejection::not_found(format!(
-            "unknown action {action:?} (pay, verify, reject, expire)"
+            "unknown action {action:?} (pay, verify, reject, expire, sign)"
         ))
     })?;
     let amount = if body.iter().all(u8::is_ascii_whitespace) {

@@ -46,6 +46,13 @@ use crate::wire::rfc3339;
 /// | [`FaultKind::TruncatedJson`] | `{"type":"truncated_json"}` |
 /// | [`FaultKind::NonJson`] | `{"type":"non_json"}` |
 /// | [`FaultKind::Rewrite`] | `{"type":"rewrite","patch":{"status":"on_hold","extra":1,"payment_url":null}}` |
+/// | [`FaultKind::NotifyBadSignature`] | `{"type":"notify_bad_signature"}` |
+/// | [`FaultKind::NotifyDuplicate`] | `{"type":"notify_duplicate"}` |
+/// | [`FaultKind::NotifyDelay`] | `{"type":"notify_delay","millis":500}` |
+///
+/// The `notify_*` kinds apply to the notifications the sandbox sends, not to requests:
+/// the next matching notification (by provider, and by `route` as a prefix of the
+/// notification URL's path) is affected when it is dispatched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -104,6 +111,17 @@ pub enum FaultKind {
         /// The merge patch, e.g. `{"status":"on_hold","new_field":1,"payment_url":null}`.
         patch: Value,
     },
+    /// A signed notification (Khipu 3.0 webhook) is signed with a wrong key: the header
+    /// is well-formed but does not verify. Unsigned notifications are not matched.
+    NotifyBadSignature,
+    /// The notification is delivered twice (two records, the same body and headers), as
+    /// Khipu's duplicate notifications arrive.
+    NotifyDuplicate,
+    /// The notification's first attempt waits this long.
+    NotifyDelay {
+        /// The delay in milliseconds.
+        millis: u64,
+    },
 }
 
 impl FaultKind {
@@ -120,7 +138,20 @@ impl FaultKind {
             FaultKind::TruncatedJson => "truncated_json",
             FaultKind::NonJson => "non_json",
             FaultKind::Rewrite { .. } => "rewrite",
+            FaultKind::NotifyBadSignature => "notify_bad_signature",
+            FaultKind::NotifyDuplicate => "notify_duplicate",
+            FaultKind::NotifyDelay { .. } => "notify_delay",
         }
+    }
+
+    /// Whether it applies to the notifications the sandbox sends rather than to requests.
+    pub fn is_notification(&self) -> bool {
+        matches!(
+            self,
+            FaultKind::NotifyBadSignature
+                | FaultKind::NotifyDuplicate
+                | FaultKind::NotifyDelay { .. }
+        )
     }
 }
 
@@ -245,12 +276,33 @@ impl FaultBook {
         self.armed.clear();
     }
 
-    /// Uses up one application of the first matching fault.
+    /// Uses up one application of the first matching request fault.
     fn take(&mut self, provider: Provider, method: &str, route: &str) -> Option<FaultKind> {
-        let index = self
-            .armed
-            .iter()
-            .position(|a| a.fault.matches(provider, method, route))?;
+        let index = self.armed.iter().position(|a| {
+            !a.fault.kind.is_notification() && a.fault.matches(provider, method, route)
+        })?;
+        self.use_up(index)
+    }
+
+    /// Uses up one application of the first notification fault matching a notification
+    /// of `provider` to a URL with this path (a bad signature only for a signed one).
+    pub(crate) fn take_notification(
+        &mut self,
+        provider: Provider,
+        url_path: &str,
+        signed: bool,
+    ) -> Option<FaultKind> {
+        let index = self.armed.iter().position(|a| {
+            let f = &a.fault;
+            f.kind.is_notification()
+                && (signed || f.kind != FaultKind::NotifyBadSignature)
+                && f.provider.is_none_or(|p| p == provider)
+                && f.route.as_deref().is_none_or(|r| url_path.starts_with(r))
+        })?;
+        self.use_up(index)
+    }
+
+    fn use_up(&mut self, index: usize) -> Option<FaultKind> {
         let armed = &mut self.armed[index];
         armed.remaining -= 1;
         let kind = armed.fault.kind.clone();
@@ -492,6 +544,10 @@ async fn apply(
              <body><h1>Sitio en mantenimiento</h1><p>Vuelva a intentarlo en unos minutos.</p></body></html>",
         )
             .into_response(),
+        // Notification faults are never taken for a request.
+        FaultKind::NotifyBadSignature | FaultKind::NotifyDuplicate | FaultKind::NotifyDelay { .. } => {
+            next.run(req).await
+        }
         FaultKind::Rewrite { patch } => {
             let processed = next.run(req).await;
             let (mut parts, body) = processed.into_parts();
@@ -648,6 +704,14 @@ mod tests {
                 },
             ),
             (
+                json!({ "type": "notify_delay", "millis": 5 }),
+                FaultKind::NotifyDelay { millis: 5 },
+            ),
+            (
+                json!({ "type": "notify_duplicate" }),
+                FaultKind::NotifyDuplicate,
+            ),
+            (
                 json!({ "type": "rewrite", "patch": { "status": "X" } }),
                 FaultKind::Rewrite {
                     patch: json!({ "status": "X" }),
@@ -655,6 +719,7 @@ mod tests {
             ),
         ];
         for (value, kind) in kinds {
+            assert_eq!(kind.is_notification(), kind.name().starts_with("notify_"));
             assert_eq!(serde_json::from_value::<FaultKind>(value).unwrap(), kind);
         }
     }

@@ -17,6 +17,7 @@
 //! | ComproPago | `http://127.0.0.1:PORT/compropago` (paths `/v2/...`) | Basic `sk:pk` |
 //! | Kashpay | `http://127.0.0.1:PORT/kashpay` (authentication and orders) | Bearer JWT + `Entity-i` |
 //! | TelePagos | `http://127.0.0.1:PORT/telepagos` (paths `/v2/...`) | Bearer token |
+//! | Khipu 3.0 and PAC | `http://127.0.0.1:PORT/khipu_v3` (paths `/v3/...`, `/v1/automatic-payment/...`, as on `payment-api.khipu.com`) | `x-api-key` |
 //!
 //! Accepted credentials are [`Credentials`] (environment variables or sandbox defaults).
 //!
@@ -51,12 +52,17 @@
 //! | `compropago` | order `id` / account `id` | order: `pay` (→ `ACCEPTED`), `expire` (→ `EXPIRED`), both POST the webhook; account: `pay` with an amount (a deposit) |
 //! | `telepagos` | `qr_order_id`, `link_id`, or the last segment of a transfer `payment_link` | `pay` (credits the balance, creates a cash-in whose id is `created_id`), `expire` |
 //! | `kashpay` | | none: orders are applied when created |
+//! | `khipu_v3` | `payment_id` (3.0 payments and PAC charges) / `subscription_id` | payment: as `khipu`, and `reject` also POSTs a charge's `error_response_url`; subscription: `sign` (or `pay`, the checkout page's button) → `ENABLED`, `reject` → `DISCARDED`, both POST its `notify_url` |
 //!
 //! Notifications: Khipu POSTs `api_version=1.3&notification_token=...` (form) to the
 //! payment's `notify_url`; ComproPago POSTs the order JSON and KashIO the event JSON to the
 //! webhook registered for them ([`SandboxConfigBuilder::webhook`] or
-//! `PUT /_sandbox/webhooks/{provider}`). Failed deliveries are retried per
-//! [`DeliveryPolicy`].
+//! `PUT /_sandbox/webhooks/{provider}`). Khipu 3.0 POSTs the payment JSON to its
+//! `notify_url` (`/` escaped as `\/`, as Khipu does) with
+//! `x-khipu-signature: t=<unix ms>,s=<base64 HMAC-SHA256(merchant secret, t + "." + body)>`
+//! ([`khipu_v3_signature`]); PAC callbacks are unsigned JSON. Failed deliveries are
+//! retried per [`DeliveryPolicy`] (Khipu 3.0: until an HTTP 200). The `notify_*`
+//! [`FaultKind`]s sign a webhook with a wrong key, deliver it twice or delay it.
 //!
 //! # Example
 //!
@@ -85,6 +91,7 @@ mod faults;
 mod kashio;
 mod kashpay;
 mod khipu;
+mod khipu_v3;
 mod notify;
 mod simulated;
 mod state;
@@ -111,6 +118,7 @@ pub use config::{
 pub use control::{ActionOutcome, ClockState, PayerAction, RecordCounts};
 pub use faults::{ArmedFault, Fault, FaultKind, RequestLogEntry};
 pub use khipu::khipu_signature;
+pub use khipu_v3::khipu_v3_signature;
 pub use notify::{DeliveryAttempt, DeliveryState, NotificationRecord};
 pub use simulated::Balance;
 
@@ -178,6 +186,8 @@ pub struct BaseUrls {
     pub kashpay: String,
     /// `http://127.0.0.1:PORT/telepagos`
     pub telepagos: String,
+    /// `http://127.0.0.1:PORT/khipu_v3` (Khipu API 3.0 and PAC, as Khipu's host)
+    pub khipu_v3: String,
 }
 
 /// A running sandbox. Dropping it stops the server (gracefully, in the background);
@@ -287,6 +297,7 @@ impl SandboxHandle {
             compropago: self.compropago_base_url(),
             kashpay: self.kashpay_base_url(),
             telepagos: self.telepagos_base_url(),
+            khipu_v3: self.khipu_v3_base_url(),
         }
     }
 
@@ -315,15 +326,21 @@ impl SandboxHandle {
         self.base_url(Provider::TelePagos)
     }
 
+    /// `http://127.0.0.1:PORT/khipu_v3`: Khipu API 3.0 (`/v3/...`) and PAC
+    /// (`/v1/automatic-payment/...`) beneath it, as on `https://payment-api.khipu.com`.
+    pub fn khipu_v3_base_url(&self) -> String {
+        self.base_url(Provider::KhipuV3)
+    }
+
     /// The credentials the sandbox accepts.
     pub fn credentials(&self) -> &Credentials {
         &self.sandbox.config.credentials
     }
 
     /// The environment the SDK and the CLI read, pointing at this sandbox, as
-    /// `(name, value)` pairs: the base URLs (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KASHIO_BASE_URL`,
-    /// `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL`,
-    /// `PAGOS_TELEPAGOS_BASE_URL`) and the credentials (secrets included, see
+    /// `(name, value)` pairs: the base URLs (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KHIPU_V3_BASE_URL`,
+    /// `PAGOS_KASHIO_BASE_URL`, `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`,
+    /// `PAGOS_KASHPAY_ORDERS_URL`, `PAGOS_TELEPAGOS_BASE_URL`) and the credentials (secrets included, see
     /// [`Credentials::to_env_lines`]).
     ///
     /// ```no_run
@@ -343,13 +360,14 @@ impl SandboxHandle {
     }
 
     /// The environment the SDK and the CLI read, pointing at this sandbox: one
-    /// `NAME=value` line per base URL (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KASHIO_BASE_URL`,
-    /// `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL`,
+    /// `NAME=value` line per base URL (`PAGOS_KHIPU_BASE_URL`, `PAGOS_KHIPU_V3_BASE_URL`,
+    /// `PAGOS_KASHIO_BASE_URL`, `PAGOS_COMPROPAGO_BASE_URL`, `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL`,
     /// `PAGOS_TELEPAGOS_BASE_URL`) and per credential (secrets included, see
     /// [`Credentials::to_env_lines`]).
     pub fn env_lines(&self) -> String {
         let urls = [
             ("PAGOS_KHIPU_BASE_URL", self.khipu_base_url()),
+            ("PAGOS_KHIPU_V3_BASE_URL", self.khipu_v3_base_url()),
             ("PAGOS_KASHIO_BASE_URL", self.kashio_base_url()),
             ("PAGOS_COMPROPAGO_BASE_URL", self.compropago_base_url()),
             ("PAGOS_KASHPAY_AUTH_URL", self.kashpay_base_url()),
@@ -430,6 +448,15 @@ impl SandboxHandle {
     /// As [`SandboxHandle::act`].
     pub fn reject(&self, provider: Provider, id: &str) -> Result<ActionOutcome, Error> {
         self.act(provider, id, PayerAction::Reject, None)
+    }
+
+    /// Khipu PAC: the payer signs the subscription `id` (`PENDING` → `ENABLED`; its
+    /// `notify_url` gets `{"subscription_id","status":"enabled"}`).
+    ///
+    /// # Errors
+    /// As [`SandboxHandle::act`].
+    pub fn sign(&self, provider: Provider, id: &str) -> Result<ActionOutcome, Error> {
+        self.act(provider, id, PayerAction::Sign, None)
     }
 
     /// The record expires now.

@@ -1,4 +1,5 @@
-//! Outgoing notifications: Khipu's `notify_url` POSTs, ComproPago and KashIO webhooks.
+//! Outgoing notifications: Khipu's `notify_url` POSTs (1.3 form, signed 3.0 JSON, PAC
+//! callbacks), ComproPago and KashIO webhooks.
 //!
 //! Each one is delivered by a background task, retried with a doubling backoff up to
 //! [`DeliveryPolicy::max_attempts`], and every attempt is recorded so tests and the control
@@ -6,12 +7,14 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::watch;
 use url::Url;
 
 use crate::config::{DeliveryPolicy, Provider};
+use crate::faults::FaultKind;
 use crate::simulated::simulator;
 use crate::state::{Sandbox, lock};
 use crate::wire::rfc3339;
@@ -27,6 +30,31 @@ pub(crate) struct Outgoing {
     /// `status` becomes `notified` or `failed`), passed to its
     /// [`SimulatedProvider::delivery_ended`](crate::simulated::SimulatedProvider::delivery_ended).
     pub(crate) receipt: Option<String>,
+    /// Signs the notification when it is dispatched (Khipu 3.0's `x-khipu-signature`).
+    pub(crate) signer: Option<Signer>,
+    /// Only an HTTP 200 counts as delivered (Khipu 3.0 "waits for a code 200"); otherwise
+    /// any 2xx does.
+    pub(crate) exact_200: bool,
+}
+
+/// How a signed notification's signature header is computed when it is dispatched.
+#[derive(Clone)]
+pub(crate) struct Signer {
+    /// The header's name (`x-khipu-signature`).
+    pub(crate) header: &'static str,
+    /// The signing key.
+    pub(crate) secret: String,
+    /// The header value from the key, the dispatch time (Unix milliseconds) and the body.
+    pub(crate) sign: fn(&str, i64, &[u8]) -> String,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("header", &self.header)
+            .field("secret", &"[REDACTED]")
+            .finish()
+    }
 }
 
 /// Where a notification stands.
@@ -70,6 +98,10 @@ pub struct NotificationRecord {
     pub content_type: String,
     /// The body as sent.
     pub body: String,
+    /// Extra headers sent with it (Khipu 3.0: `x-khipu-signature`), by name.
+    pub headers: std::collections::BTreeMap<String, String>,
+    /// The notification fault applied to it, by [`FaultKind::name`](crate::FaultKind::name).
+    pub fault: Option<String>,
     /// Where delivery stands.
     pub state: DeliveryState,
     /// Every attempt so far.
@@ -143,8 +175,51 @@ impl Deliveries {
 }
 
 impl Sandbox {
-    /// Records the notification and delivers it in the background.
+    /// Records the notification and delivers it in the background, applying the first
+    /// armed notification fault that matches it (bad signature, duplicate, delay).
     pub(crate) fn dispatch(self: &Arc<Self>, out: Outgoing) {
+        let fault = lock(&self.faults).take_notification(
+            out.provider,
+            out.url.path(),
+            out.signer.is_some(),
+        );
+        let mut headers = std::collections::BTreeMap::new();
+        if let Some(signer) = &out.signer {
+            let millis = self.store().now().unix_timestamp_nanos() / 1_000_000;
+            let millis = i64::try_from(millis).unwrap_or_default();
+            let secret = if matches!(fault, Some(FaultKind::NotifyBadSignature)) {
+                // Signed with another key: well-formed, but it does not verify.
+                format!("{}-not-the-merchant-secret", signer.secret)
+            } else {
+                signer.secret.clone()
+            };
+            headers.insert(
+                signer.header.to_string(),
+                (signer.sign)(&secret, millis, &out.body),
+            );
+        }
+        let delay = match &fault {
+            Some(FaultKind::NotifyDelay { millis }) => Some(Duration::from_millis(*millis)),
+            _ => None,
+        };
+        let copies = if matches!(fault, Some(FaultKind::NotifyDuplicate)) {
+            2
+        } else {
+            1
+        };
+        let name = fault.as_ref().map(|k| k.name().to_string());
+        for _ in 0..copies {
+            self.dispatch_one(out.clone(), headers.clone(), name.clone(), delay);
+        }
+    }
+
+    fn dispatch_one(
+        self: &Arc<Self>,
+        out: Outgoing,
+        headers: std::collections::BTreeMap<String, String>,
+        fault: Option<String>,
+        delay: Option<Duration>,
+    ) {
         let deliveries = &self.deliveries;
         let id = deliveries.next_id.fetch_add(1, Ordering::Relaxed);
         lock(&deliveries.records).push(NotificationRecord {
@@ -153,6 +228,8 @@ impl Sandbox {
             url: out.url.to_string(),
             content_type: out.content_type.to_string(),
             body: String::from_utf8_lossy(&out.body).into_owned(),
+            headers: headers.clone(),
+            fault,
             state: DeliveryState::Pending,
             attempts: Vec::new(),
         });
@@ -162,7 +239,14 @@ impl Sandbox {
         let generation = self.generation.load(Ordering::SeqCst);
         self.runtime.spawn(async move {
             let _guard = guard;
-            let delivered = sandbox.deliver(id, &out).await;
+            if let Some(delay) = delay {
+                let mut shutdown = sandbox.deliveries.shutdown.subscribe();
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shutdown.wait_for(|stop| *stop) => {}
+                }
+            }
+            let delivered = sandbox.deliver(id, &out, &headers).await;
             if let Some(receipt) = &out.receipt {
                 let mut store = sandbox.store();
                 if sandbox.generation.load(Ordering::SeqCst) == generation {
@@ -172,24 +256,36 @@ impl Sandbox {
         });
     }
 
-    async fn deliver(&self, id: u64, out: &Outgoing) -> bool {
+    async fn deliver(
+        &self,
+        id: u64,
+        out: &Outgoing,
+        headers: &std::collections::BTreeMap<String, String>,
+    ) -> bool {
         let policy = self.deliveries.policy;
         let mut shutdown = self.deliveries.shutdown.subscribe();
         let mut backoff = policy.initial_backoff;
         for number in 1..=policy.max_attempts.max(1) {
-            let result = self
+            let mut request = self
                 .deliveries
                 .client
                 .post(out.url.clone())
-                .header(reqwest::header::CONTENT_TYPE, out.content_type)
-                .body(out.body.clone())
-                .send()
-                .await;
+                .header(reqwest::header::CONTENT_TYPE, out.content_type);
+            for (name, value) in headers {
+                request = request.header(name.as_str(), value.as_str());
+            }
+            let result = request.body(out.body.clone()).send().await;
             let (status, error) = match result {
                 Ok(resp) => (Some(resp.status().as_u16()), None),
                 Err(e) => (None, Some(describe(&e))),
             };
-            let ok = status.is_some_and(|s| (200..300).contains(&s));
+            let ok = status.is_some_and(|s| {
+                if out.exact_200 {
+                    s == 200
+                } else {
+                    (200..300).contains(&s)
+                }
+            });
             let at = rfc3339(self.store().now());
             self.deliveries.update(id, |record| {
                 record.attempts.push(DeliveryAttempt {

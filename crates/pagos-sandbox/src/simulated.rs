@@ -21,7 +21,7 @@ use crate::config::{Provider, SandboxConfig};
 use crate::control::{ActionOutcome, PayerAction, RecordCounts};
 use crate::notify::Outgoing;
 use crate::state::{Records, Sandbox, Store};
-use crate::{compropago, kashio, kashpay, khipu, telepagos};
+use crate::{compropago, kashio, kashpay, khipu, khipu_v3, telepagos};
 
 /// What a payer action did: the record's new state, and the notifications it causes
 /// (sent once the store is unlocked).
@@ -123,6 +123,7 @@ pub(crate) fn simulator(provider: Provider) -> &'static dyn SimulatedProvider {
         Provider::ComproPago => &compropago::ComproPago,
         Provider::Kashpay => &kashpay::Kashpay,
         Provider::TelePagos => &telepagos::TelePagos,
+        Provider::KhipuV3 => &khipu_v3::KhipuV3,
     }
 }
 

@@ -11,8 +11,9 @@ use crate::output::{Human, Output};
 #[command(
     after_help = "The sandbox accepts the credentials it prints: the PAGOS_* \
 variables when set, otherwise its defaults (they are sandbox credentials, printing them is \
-the point). Paste the printed lines into your shell to point the SDK or this CLI at it; \
-the control API under /_sandbox lets you act as the payer, move the clock, inject faults \
+the point): Khipu 3.0 and PAC take PAGOS_KHIPU_API_KEY at PAGOS_KHIPU_V3_BASE_URL and sign \
+their webhooks with PAGOS_KHIPU_SECRET. Paste the printed lines into your shell to point the \
+SDK or this CLI at it; the control API under /_sandbox lets you act as the payer, move the clock, inject faults \
 and read the request log."
 )]
 pub struct SandboxArgs {

@@ -22,6 +22,8 @@ fn webhook(store: &Store, order: &Order) -> Option<Outgoing> {
         content_type: "application/json",
         body: serde_json::to_vec(&order_view(order)).unwrap_or_default(),
         receipt: None,
+        signer: None,
+        exact_200: false,
     })
 }
 

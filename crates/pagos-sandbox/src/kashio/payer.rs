@@ -39,6 +39,8 @@ fn record_event(store: &mut Store, index: usize, kind: &'static str) -> Vec<Outg
             content_type: "application/json",
             body: serde_json::to_vec(&event_view(&event)).unwrap_or_default(),
             receipt: Some(event.id.clone()),
+            signer: None,
+            exact_200: false,
         })
         .into_iter()
         .collect();

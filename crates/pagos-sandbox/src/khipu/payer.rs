@@ -13,6 +13,12 @@ use crate::state::Store;
 
 /// Applies a payer action to a pending payment.
 pub(super) fn act(store: &mut Store, id: &str, action: PayerAction) -> Result<Acted, Error> {
+    if action == PayerAction::Sign {
+        return Err(Error::Unsupported {
+            provider: Provider::Khipu,
+            action: action.as_str().into(),
+        });
+    }
     let now = store.now();
     let not_allowed = |message: &str| Error::NotAllowed {
         provider: Provider::Khipu,
@@ -86,11 +92,15 @@ pub(super) fn act(store: &mut Store, id: &str, action: PayerAction) -> Result<Ac
                     content_type: "application/x-www-form-urlencoded",
                     body: body.into_bytes(),
                     receipt: None,
+                    signer: None,
+                    exact_200: false,
                 });
             }
         }
         PayerAction::Reject => payment.status_detail = "rejected-by-payer",
         PayerAction::Expire => payment.expires_date = now,
+        // Refused before any state check, above.
+        PayerAction::Sign => {}
     }
     let outcome = ActionOutcome::new(
         Provider::Khipu,

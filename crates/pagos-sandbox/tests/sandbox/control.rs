@@ -88,7 +88,8 @@ async fn record_counts_count_every_providers_records() {
         body,
         json!({ "khipu_payments": 1, "kashio_invoices": 1, "compropago_orders": 1,
                 "compropago_accounts": 0, "kashpay_orders": 1, "telepagos_cashouts": 1,
-                "telepagos_payables": 0, "telepagos_cashins": 0 })
+                "telepagos_payables": 0, "telepagos_cashins": 0, "khipu_v3_payments": 0,
+                "khipu_v3_refunds": 0, "khipu_pac_subscriptions": 0 })
     );
     sb.reset();
     assert_eq!(sb.record_counts(), pagos_sandbox::RecordCounts::default());

@@ -11,6 +11,8 @@ mod faults;
 mod kashio;
 mod kashpay;
 mod khipu;
+mod khipu_pac;
+mod khipu_v3;
 mod telepagos;
 
 use std::sync::Arc;
