@@ -16,7 +16,9 @@
 use futures_util::stream::BoxStream;
 use pagos_core::endpoint::{Endpoint, PageRequest};
 use pagos_core::transport::{Idempotency, Method, Request, Response};
-use pagos_core::{BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate};
+use pagos_core::{
+    BaseUrl, Currency, Error, Money, Page, Phone, Raw, Result, ValidationError, validate,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -29,10 +31,26 @@ use crate::wire::{amount, datetime};
 
 /// The wall-clock form KashIO uses for an instant: UTC, to the second, without a zone.
 ///
+/// **Why UTC.** KashIO's timestamps (`request_datetime`, `due_datetime`,
+/// `expiration_datetime`, `created`) carry no zone, and KashIO's API document
+/// (1.0.1.a) does not name one. Its own create example is the evidence: it asks for
+/// `request_datetime` `2020-01-01T05:00:00` and `due_datetime` `2020-01-02T04:59:59`,
+/// and `expiration_datetime` `2020-02-01T05:00:00`. Read as UTC instants these are
+/// exactly midnight of 1 January in Lima (UTC-5, no daylight saving time) and the last
+/// second of that Peruvian day, a one-day debt, and a month later at Lima midnight;
+/// read as Lima wall clock they would be a debt starting at 5 in the morning and
+/// falling due a second before 5 the next morning, which no merchant would choose.
+/// So pagos writes and reads every KashIO timestamp as UTC, and this function turns any
+/// instant (in any offset) into that form; an answer's timestamp is read back the same
+/// way (an explicit offset, should KashIO ever send one, is converted to UTC).
+///
 /// ```
 /// use time::macros::datetime;
+/// // The create example of KashIO's API document: a debt of the 1st of January, Lima.
 /// let lima_midnight = datetime!(2020-01-01 00:00:00 -5);
 /// assert_eq!(pagos_kashio::kashio_datetime(lima_midnight), datetime!(2020-01-01 05:00:00));
+/// let last_second = datetime!(2020-01-01 23:59:59 -5);
+/// assert_eq!(pagos_kashio::kashio_datetime(last_second), datetime!(2020-01-02 04:59:59));
 /// ```
 pub fn kashio_datetime(at: OffsetDateTime) -> PrimitiveDateTime {
     datetime::from_offset(at)
@@ -62,7 +80,10 @@ pub struct Customer {
     /// E-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Phone number in E.164 (`+13055606666`).
+    /// Phone number. KashIO wants E.164 (`+13055606666`); a request may carry any
+    /// common form (`+51 987 654 321`, `987654321`, `0051 987-654-321`), which is sent
+    /// normalized to E.164, a number without a country code being read as Peruvian
+    /// ([`crate::DEFAULT_COUNTRY_CODE`]). In answers: as KashIO sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Identity document number.
@@ -93,7 +114,8 @@ impl Customer {
         self.email = Some(v.into());
         self
     }
-    /// Sets the phone number (E.164).
+    /// Sets the phone number, in any common form (normalized to E.164 when sent; see
+    /// [`Customer::phone`](Customer#structfield.phone)).
     #[must_use]
     pub fn phone(mut self, v: impl Into<String>) -> Self {
         self.phone = Some(v.into());
@@ -118,8 +140,9 @@ impl Customer {
     /// The API document requires the `customer` object but does not say which of its
     /// fields are required. An empty object identifies nobody, so at least one field must
     /// be set; set fields may not be blank; `email` must look like an address, `phone`
-    /// must be E.164 (as the object table says); a document needs both its type and
-    /// its number.
+    /// must be a phone number that normalizes to E.164 (the object table's "Telefono
+    /// en formato E.164"; a national number is read as Peruvian); a document needs both
+    /// its type and its number.
     ///
     /// # Errors
     /// A [`ValidationError`] on `customer` or `customer.<field>`.
@@ -147,7 +170,7 @@ impl Customer {
             validate::email("customer.email", email)?;
         }
         if let Some(phone) = &self.phone {
-            validate::phone_e164("customer.phone", phone)?;
+            phone_e164("customer.phone", phone)?;
         }
         match (&self.document_type, &self.document_id) {
             (Some(_), None) => Err(ValidationError::new(
@@ -163,6 +186,126 @@ impl Customer {
     }
 }
 
+/// A phone number in any common form as KashIO's E.164, national numbers read as
+/// Peruvian ([`crate::DEFAULT_COUNTRY_CODE`]).
+pub(crate) fn phone_e164(field: &'static str, phone: &str) -> Result<String, ValidationError> {
+    Phone::parse(field, phone)?.e164(field, crate::DEFAULT_COUNTRY_CODE)
+}
+
+impl Customer {
+    /// The customer as sent: the phone normalized to E.164. Call after
+    /// [`Customer::validate`].
+    fn to_wire(&self) -> Result<Customer, ValidationError> {
+        let mut wire = self.clone();
+        if let Some(phone) = &self.phone {
+            wire.phone = Some(phone_e164("customer.phone", phone)?);
+        }
+        Ok(wire)
+    }
+}
+
+/// The sub-merchant an invoice is collected for (`sub_merchant`), set at creation.
+///
+/// KashIO's API document lists `sub_merchant` among the invoice's fields ("Información
+/// de SubMerchant (nombre, correo electrónico, logotipo, etc.)") and marks it not
+/// updatable, without naming its members. pagos sends the three it describes under
+/// the English names KashIO uses everywhere else (`customer.name`, `customer.email`):
+/// `name`, `email` and `logo` (the logo's URL). That naming is an assumption; answers
+/// keep the object exactly as KashIO sent it ([`Invoice::sub_merchant`]).
+///
+/// ```
+/// use pagos_kashio::SubMerchant;
+/// let shop = SubMerchant::new()
+///     .name("Cafetería Lima")
+///     .email("pagos@cafeteria.pe")
+///     .logo("https://cafeteria.pe/logo.png");
+/// assert!(shop.validate().is_ok());
+/// assert_eq!(SubMerchant::new().email("nope").validate().unwrap_err().field(), "sub_merchant.email");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SubMerchant {
+    /// The sub-merchant's name ("nombre").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its e-mail address ("correo electrónico").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The URL of its logo ("logotipo"), `http(s)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+}
+
+impl SubMerchant {
+    /// An empty sub-merchant; set at least one field before sending.
+    pub fn new() -> Self {
+        SubMerchant::default()
+    }
+    /// Sets the name.
+    #[must_use]
+    pub fn name(mut self, v: impl Into<String>) -> Self {
+        self.name = Some(v.into());
+        self
+    }
+    /// Sets the e-mail address.
+    #[must_use]
+    pub fn email(mut self, v: impl Into<String>) -> Self {
+        self.email = Some(v.into());
+        self
+    }
+    /// Sets the logo's URL.
+    #[must_use]
+    pub fn logo(mut self, url: impl Into<String>) -> Self {
+        self.logo = Some(url.into());
+        self
+    }
+
+    /// Checks the sub-merchant before sending: at least one field set, none blank, the
+    /// e-mail an address, the logo an `http(s)` URL.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] on `sub_merchant` or `sub_merchant.<field>`.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        let fields = [
+            ("sub_merchant.name", &self.name),
+            ("sub_merchant.email", &self.email),
+            ("sub_merchant.logo", &self.logo),
+        ];
+        if fields.iter().all(|(_, v)| v.is_none()) {
+            return Err(ValidationError::new(
+                "sub_merchant",
+                "set at least one of name, email or logo",
+            ));
+        }
+        for (field, value) in fields {
+            if let Some(value) = value {
+                validate::non_empty(field, value)?;
+            }
+        }
+        if let Some(email) = &self.email {
+            validate::email("sub_merchant.email", email)?;
+        }
+        if let Some(logo) = &self.logo {
+            validate::http_url("sub_merchant.logo", logo)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks `size_qr`: KashIO's API document types it as a String, set at creation and
+/// not updatable, and gives no values; so it is sent as given, refused only when blank
+/// or holding control characters.
+fn check_size_qr(size: &str) -> Result<(), ValidationError> {
+    validate::non_empty("size_qr", size)?;
+    if size.chars().any(char::is_control) {
+        return Err(ValidationError::new(
+            "size_qr",
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
 /// A new invoice: the body of [`CreateInvoice`] (`POST /invoices`).
 ///
 /// Required by KashIO: `customer`, `request_datetime`, `currency`, `amount`,
@@ -170,7 +313,7 @@ impl Customer {
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
-/// use pagos_kashio::{Customer, NewInvoice};
+/// use pagos_kashio::{Customer, NewInvoice, SubMerchant};
 /// use time::macros::datetime;
 ///
 /// let invoice = NewInvoice::builder(
@@ -180,6 +323,8 @@ impl Customer {
 /// )
 /// .request_datetime(datetime!(2020-01-01 05:00:00))
 /// .expiration_datetime(datetime!(2020-02-01 05:00:00))
+/// .sub_merchant(SubMerchant::new().name("Cafetería Lima"))
+/// .size_qr("300")
 /// .metadata("order_id", "000001-001")
 /// .build()?;
 /// assert_eq!(invoice.invoice_id, "INV-000001-001");
@@ -205,6 +350,11 @@ pub struct NewInvoice {
     pub url_success: Option<String>,
     /// Where the payer goes when not paying.
     pub url_error: Option<String>,
+    /// The sub-merchant the invoice is collected for (create only).
+    pub sub_merchant: Option<SubMerchant>,
+    /// The size of the invoice's QR code (`size_qr`, a String; create only; KashIO's
+    /// API document gives no values, so it is sent as given).
+    pub size_qr: Option<String>,
     /// Free-form details (a JSON object).
     pub metadata: Map<String, Value>,
 }
@@ -226,15 +376,18 @@ impl NewInvoice {
                 expiration_datetime: None,
                 url_success: None,
                 url_error: None,
+                sub_merchant: None,
+                size_qr: None,
                 metadata: Map::new(),
             },
         }
     }
 
-    /// Checks everything before sending: `invoice_id` not blank; amount in PEN or USD,
-    /// positive, at most 2 decimals; the customer (see [`Customer::validate`]); the
-    /// URLs `http(s)`; `due_datetime` and `expiration_datetime` after
-    /// `request_datetime`.
+    /// Checks everything before sending: `invoice_id` not blank; the amount in a
+    /// currency of [`crate::CURRENCIES`], positive, within its decimals; the customer
+    /// (see [`Customer::validate`]); the sub-merchant (see [`SubMerchant::validate`]);
+    /// `size_qr` not blank; the URLs `http(s)`; `due_datetime` and
+    /// `expiration_datetime` after `request_datetime`.
     ///
     /// # Errors
     /// A [`ValidationError`] naming the first bad field.
@@ -242,6 +395,12 @@ impl NewInvoice {
         validate::non_empty("invoice_id", &self.invoice_id)?;
         amount::check("amount", &self.amount)?;
         self.customer.validate()?;
+        if let Some(sub_merchant) = &self.sub_merchant {
+            sub_merchant.validate()?;
+        }
+        if let Some(size) = &self.size_qr {
+            check_size_qr(size)?;
+        }
         if let Some(url) = &self.url_success {
             validate::http_url("url_success", url)?;
         }
@@ -268,9 +427,10 @@ impl NewInvoice {
         Ok(())
     }
 
-    fn wire(&self) -> NewInvoiceWire<'_> {
-        NewInvoiceWire {
-            customer: &self.customer,
+    /// The body as sent. Call after [`NewInvoice::validate`].
+    fn wire(&self) -> Result<NewInvoiceWire<'_>, ValidationError> {
+        Ok(NewInvoiceWire {
+            customer: self.customer.to_wire()?,
             metadata: (!self.metadata.is_empty()).then_some(&self.metadata),
             invoice_id: &self.invoice_id,
             request_datetime: datetime::format(&self.request_datetime),
@@ -278,15 +438,17 @@ impl NewInvoice {
             expiration_datetime: self.expiration_datetime.as_ref().map(datetime::format),
             url_success: self.url_success.as_deref(),
             url_error: self.url_error.as_deref(),
+            sub_merchant: self.sub_merchant.as_ref(),
+            size_qr: self.size_qr.as_deref(),
             amount: self.amount.amount(),
             currency: self.amount.currency(),
-        }
+        })
     }
 }
 
 #[derive(Serialize)]
 struct NewInvoiceWire<'a> {
-    customer: &'a Customer,
+    customer: Customer,
     #[serde(skip_serializing_if = "Option::is_none")]
     metadata: Option<&'a Map<String, Value>>,
     invoice_id: &'a str,
@@ -299,6 +461,10 @@ struct NewInvoiceWire<'a> {
     url_success: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     url_error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_merchant: Option<&'a SubMerchant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_qr: Option<&'a str>,
     #[serde(serialize_with = "amount::serialize")]
     amount: Decimal,
     currency: Currency,
@@ -337,6 +503,16 @@ impl NewInvoiceBuilder {
         self.inner.url_error = Some(url.into());
         self
     }
+    /// Sets `sub_merchant`.
+    pub fn sub_merchant(mut self, sub_merchant: SubMerchant) -> Self {
+        self.inner.sub_merchant = Some(sub_merchant);
+        self
+    }
+    /// Sets `size_qr` (sent as given).
+    pub fn size_qr(mut self, size: impl Into<String>) -> Self {
+        self.inner.size_qr = Some(size.into());
+        self
+    }
     /// Adds a metadata entry.
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.inner.metadata.insert(key.into(), value.into());
@@ -360,9 +536,11 @@ impl NewInvoiceBuilder {
 
 /// The changes of `PATCH /invoices/{id}`.
 ///
-/// Only the fields KashIO's API document marks updatable can be set: the amount with its
-/// currency, and the expiration. Everything else (customer, invoice_id, URLs,
-/// metadata...) is not updatable, and this type cannot carry it.
+/// Only the fields KashIO's API document marks updatable ("Actualizable: si") can be
+/// set: `amount`, `currency` and `expiration_datetime`, each on its own or together;
+/// the document requires none of them in particular, and pagos requires at least one
+/// (an empty PATCH changes nothing). Everything else (customer, invoice_id, URLs,
+/// sub_merchant, size_qr, metadata...) is not updatable, and this type cannot carry it.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
@@ -373,12 +551,15 @@ impl NewInvoiceBuilder {
 ///     .amount(Money::parse("25.00", Currency::Pen)?)
 ///     .expiration_datetime(datetime!(2020-03-01 05:00:00));
 /// assert!(!update.is_empty());
+/// // The currency alone: the amount stays, now in US dollars.
+/// assert!(InvoiceUpdate::new().currency(Currency::Usd).validate().is_ok());
 /// # Ok::<(), pagos_core::ValidationError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[must_use]
 pub struct InvoiceUpdate {
     amount: Option<Money>,
+    currency: Option<Currency>,
     expiration_datetime: Option<PrimitiveDateTime>,
 }
 
@@ -395,6 +576,13 @@ impl InvoiceUpdate {
         self
     }
 
+    /// The new currency, alone (`{"currency":"USD"}`): the invoice keeps its amount.
+    /// With [`InvoiceUpdate::amount`] too, both must name the same currency.
+    pub fn currency(mut self, currency: Currency) -> Self {
+        self.currency = Some(currency);
+        self
+    }
+
     /// The new expiration (UTC wall clock; see [`crate::kashio_datetime`]).
     pub fn expiration_datetime(mut self, at: PrimitiveDateTime) -> Self {
         self.expiration_datetime = Some(at);
@@ -403,23 +591,51 @@ impl InvoiceUpdate {
 
     /// Whether nothing would change.
     pub fn is_empty(&self) -> bool {
-        self.amount.is_none() && self.expiration_datetime.is_none()
+        self.amount.is_none() && self.currency.is_none() && self.expiration_datetime.is_none()
     }
 
     /// Checks the update before sending.
     ///
     /// # Errors
-    /// A [`ValidationError`] on `update` when nothing is set, or on `amount` /
-    /// `currency` like [`NewInvoice::validate`].
+    /// A [`ValidationError`] on `update` when nothing is set; on `amount` / `currency`
+    /// like [`NewInvoice::validate`]; on `currency` for a currency KashIO does not
+    /// collect in ([`crate::CURRENCIES`]) or one that differs from the amount's.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.is_empty() {
             return Err(ValidationError::new(
                 "update",
-                "nothing to update: set amount or expiration_datetime",
+                "nothing to update: set amount, currency or expiration_datetime",
             ));
         }
         if let Some(money) = &self.amount {
             amount::check("amount", money)?;
+        }
+        if let Some(currency) = self.currency {
+            if !crate::CURRENCIES.accepts(currency) {
+                let accepted: Vec<&str> = crate::CURRENCIES
+                    .entries()
+                    .iter()
+                    .map(|(c, _)| c.code())
+                    .collect();
+                return Err(ValidationError::new(
+                    "currency",
+                    format!(
+                        "KashIO does not accept {currency} (it accepts {})",
+                        accepted.join(", ")
+                    ),
+                ));
+            }
+            if let Some(money) = &self.amount
+                && money.currency() != currency
+            {
+                return Err(ValidationError::new(
+                    "currency",
+                    format!(
+                        "the new amount is in {}, not {currency}: give one currency",
+                        money.currency()
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -427,7 +643,7 @@ impl InvoiceUpdate {
     fn wire(&self) -> UpdateInvoiceWire {
         UpdateInvoiceWire {
             amount: self.amount.map(|m| m.amount()),
-            currency: self.amount.map(|m| m.currency()),
+            currency: self.currency.or(self.amount.map(|m| m.currency())),
             expiration_datetime: self.expiration_datetime.as_ref().map(datetime::format),
         }
     }
@@ -506,7 +722,8 @@ pub struct Invoice {
     /// The merchant's invoice number.
     #[serde(default)]
     pub invoice_id: Option<String>,
-    /// Sub-merchant details, exactly as sent.
+    /// Sub-merchant details, exactly as KashIO sent them (see [`SubMerchant`] for what
+    /// pagos sends).
     #[serde(default)]
     pub sub_merchant: Option<Raw>,
     /// Redirect after a successful payment.
@@ -610,7 +827,7 @@ impl Endpoint for CreateInvoice {
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         self.invoice.validate()?;
         Ok(request(Method::POST, base, &["invoices"], Self::OPERATION)?
-            .json(&self.invoice.wire())?)
+            .json(&self.invoice.wire()?)?)
     }
 
     fn parse(&self, response: &Response) -> Result<Invoice> {
@@ -669,7 +886,7 @@ impl Endpoint for GetInvoice {
     }
 }
 
-/// Changes the amount and/or expiration of an invoice: `PATCH /invoices/{id}`
+/// Changes the amount, currency and/or expiration of an invoice: `PATCH /invoices/{id}`
 /// ("Actualizar una Orden de Pago").
 #[derive(Debug, Clone)]
 pub struct UpdateInvoice {
@@ -858,7 +1075,7 @@ impl<'a> Invoices<'a> {
         self.client.run(&GetInvoice::new(id)).await
     }
 
-    /// Changes the amount and/or expiration of an invoice ([`UpdateInvoice`]).
+    /// Changes the amount, currency and/or expiration of an invoice ([`UpdateInvoice`]).
     ///
     /// # Errors
     /// [`Error::Validation`] on `invoice_id` for an id that is blank or would change the

@@ -72,6 +72,36 @@ mod wire;
 /// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
 pub const PROVIDER: &str = "kashio";
 
+/// The currencies KashIO collects in, with the decimals of their amounts.
+///
+/// KashIO's API document (1.0.1.a) says of `amount` "Usar 2 decimales" and shows only
+/// `PEN`. `USD` is an assumption: KashIO is a Peruvian collection network, and the
+/// banks and agents where a payer quotes the `ktin` take soles and US dollars, the two
+/// currencies of the Peruvian banking system. Every amount is checked against this
+/// table before anything is sent ([`NewInvoice::validate`], [`InvoiceUpdate::validate`],
+/// the unified create).
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// assert_eq!(pagos_kashio::CURRENCIES.decimals(Currency::Pen), Some(2));
+/// assert_eq!(pagos_kashio::CURRENCIES.decimals(Currency::Usd), Some(2));
+/// let mxn = Money::parse("10", Currency::Mxn)?;
+/// assert_eq!(pagos_kashio::CURRENCIES.check(&mxn).unwrap_err().field(), "currency");
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+pub const CURRENCIES: pagos_core::CurrencyTable = pagos_core::CurrencyTable::new(
+    "KashIO",
+    &[
+        (pagos_core::Currency::Pen, 2),
+        (pagos_core::Currency::Usd, 2),
+    ],
+);
+
+/// The country calling code a phone number written without one is read with: KashIO
+/// is Peruvian, so `987654321` is `+51987654321` (an assumption; KashIO's API document
+/// only says "Telefono en formato E.164").
+pub const DEFAULT_COUNTRY_CODE: &str = "51";
+
 pub use client::{CERT_BASE_URL, DEFAULT_BASE_URL, KashioClient, KashioClientBuilder};
 pub use descriptor::{DESCRIPTOR, client_from_config};
 pub use events::{
@@ -80,7 +110,7 @@ pub use events::{
 };
 pub use invoices::{
     CreateInvoice, Customer, GetInvoice, Invoice, InvoiceUpdate, Invoices, ListInvoices,
-    NewInvoice, NewInvoiceBuilder, UpdateInvoice, VoidInvoice, kashio_datetime,
+    NewInvoice, NewInvoiceBuilder, SubMerchant, UpdateInvoice, VoidInvoice, kashio_datetime,
 };
-pub use pagination::{ListParams, MAX_LIMIT};
+pub use pagination::ListParams;
 pub use status::InvoiceStatus;

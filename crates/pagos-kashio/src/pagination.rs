@@ -11,15 +11,23 @@ use serde::de::DeserializeOwned;
 use time::Date;
 use time::macros::format_description;
 
-/// Lists answer with at most this many items per page.
-///
-/// The API document gives `limit` ("Limite de registros por petición") without a range.
-/// KashIO's list envelope (`object: "list"`, `has_more`, `data`, cursors by object id)
-/// follows Stripe's design, whose `limit` is 1 to 100; the same range is enforced here
-/// so an out-of-range value is caught before sending.
-pub const MAX_LIMIT: u32 = 100;
-
 /// Filters and cursors of `GET /invoices` and `GET /events`.
+///
+/// **Page size.** KashIO's API document gives `limit` ("Limite de registros por
+/// petición") without a range, so any positive `limit` is sent as given and KashIO
+/// decides (a limit it refuses comes back as [`pagos_core::Error::Provider`]). Only `0`
+/// is refused before sending: a page of no items cannot be asked for.
+///
+/// **Cursor names.** The endpoint tables of KashIO's API document (1.0.1.a) name the
+/// cursors `start` and `end`, while its pagination section names them `starting_after`
+/// and `ending_before`, and nothing in KashIO's public documentation says which one the
+/// server reads. Each cursor is therefore sent under BOTH names with the same value
+/// (`start=X&starting_after=X`, `end=Y&ending_before=Y`): the two spellings mean the
+/// same thing, so whichever one the server reads, it reads the right cursor, and an
+/// HTTP API ignores query parameters it does not know (the document shows no
+/// rejection of unknown parameters). Sending only one name would silently return the
+/// first page again whenever it is the wrong one; a page that contains its own cursor
+/// object is additionally reported as an error instead of being walked forever.
 ///
 /// ```
 /// use pagos_kashio::ListParams;
@@ -62,7 +70,7 @@ impl ListParams {
         self
     }
 
-    /// Items per page, 1 to [`MAX_LIMIT`].
+    /// Items per page: any positive number, sent as given (see the page size above).
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
@@ -102,12 +110,10 @@ impl ListParams {
     }
 
     pub(crate) fn validate(&self) -> Result<(), ValidationError> {
-        if let Some(limit) = self.limit
-            && !(1..=MAX_LIMIT).contains(&limit)
-        {
+        if self.limit == Some(0) {
             return Err(ValidationError::new(
                 "limit",
-                format!("must be between 1 and {MAX_LIMIT}, got {limit}"),
+                "must be at least 1: a page of no items cannot be asked for",
             ));
         }
         if let Some(status) = &self.status {
@@ -128,18 +134,7 @@ impl ListParams {
         Ok(())
     }
 
-    /// The query string.
-    ///
-    /// Cursor names: the endpoint tables of KashIO's API document (1.0.1.a) name them
-    /// `start` and `end`, while its pagination prose names them `starting_after` and
-    /// `ending_before` (KashIO's public documentation does not resolve the
-    /// inconsistency). Each cursor is sent under BOTH names, with the same value: the
-    /// two spellings mean the same thing, so whichever one the server reads, it reads
-    /// the right cursor, and servers ignore query parameters they do not know (the API
-    /// document shows no rejection of unknown parameters). Sending only one would
-    /// silently return the first page again whenever it is the wrong one;
-    /// [`check_cursor`] additionally turns that case into an error instead of an
-    /// endless walk.
+    /// The query string; each cursor under both of its names (see [`ListParams`]).
     pub(crate) fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
         if let Some(date) = self.date {
@@ -300,11 +295,10 @@ mod tests {
             ListParams::new().limit(0).validate().unwrap_err().field(),
             "limit"
         );
-        assert_eq!(
-            ListParams::new().limit(101).validate().unwrap_err().field(),
-            "limit"
-        );
-        assert!(ListParams::new().limit(100).validate().is_ok());
+        // No upper bound of its own: KashIO documents none, so KashIO decides.
+        assert!(ListParams::new().limit(101).validate().is_ok());
+        assert!(ListParams::new().limit(u32::MAX).validate().is_ok());
+        assert!(ListParams::new().limit(1).validate().is_ok());
         assert_eq!(
             ListParams::new()
                 .starting_after("a")

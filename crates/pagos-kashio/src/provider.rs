@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::PROVIDER;
 use crate::client::KashioClient;
-use crate::invoices::{Customer, Invoice, NewInvoice, VoidInvoice, kashio_datetime};
+use crate::invoices::{Customer, Invoice, NewInvoice, VoidInvoice, kashio_datetime, phone_e164};
 use crate::status::InvoiceStatus;
 use crate::wire::datetime;
 use pagos_core::Endpoint as _;
@@ -29,7 +29,8 @@ impl TryFrom<&CreatePayment> for NewInvoice {
     /// |---|---|
     /// | `amount` | `amount` + `currency` |
     /// | `merchant_reference` (required) | `invoice_id` |
-    /// | `payer.name/email/phone` | `customer.name/email/phone` |
+    /// | `payer.name/email` | `customer.name/email` |
+    /// | `payer.phone` (any common form) | `customer.phone` in E.164; a national number is read as Peruvian ([`crate::DEFAULT_COUNTRY_CODE`]) |
     /// | `payer.id` | `customer.external_id` |
     /// | `payer.document` | `customer.document_type` + `customer.document_id` |
     /// | `return_url` | `url_success` |
@@ -37,10 +38,15 @@ impl TryFrom<&CreatePayment> for NewInvoice {
     /// | `expires_at` | `expiration_datetime` (UTC, no zone) |
     /// | `metadata` | `metadata` |
     /// | `subject`, `description` | `metadata.order_name`, `metadata.order_description` (the API document example's keys), unless already in `metadata` |
+    /// | `notify_url` | refused: [`Error::Validation`] on `notify_url`, nothing sent |
     /// | — | `request_datetime` = now (UTC, no zone) |
     ///
-    /// KashIO takes no per-invoice notification URL (notifications are configured in
-    /// KCMS), so a `notify_url` is refused instead of silently dropped.
+    /// The rule, as for every provider: what KashIO can carry is sent; what it cannot
+    /// is refused with the field named, and nothing is sent. KashIO's invoice has no
+    /// notification URL (its API document has none in the create parameters or the
+    /// invoice object; notifications are configured in KCMS), so a `notify_url` is
+    /// refused instead of silently dropped. A phone that cannot be normalized to E.164
+    /// is refused on `payer.phone`.
     fn try_from(request: &CreatePayment) -> Result<Self, Error> {
         request.validate()?;
         let invoice_id = request.merchant_reference.clone().ok_or_else(|| {
@@ -60,7 +66,11 @@ impl TryFrom<&CreatePayment> for NewInvoice {
         let mut customer = Customer::new();
         customer.name = payer.name.clone();
         customer.email = payer.email.clone();
-        customer.phone = payer.phone.clone();
+        customer.phone = payer
+            .phone
+            .as_deref()
+            .map(|phone| phone_e164("payer.phone", phone))
+            .transpose()?;
         customer.external_id = payer.id.clone();
         if let Some(doc) = &payer.document {
             customer = customer.document(doc.kind.clone(), doc.number.clone());

@@ -15,40 +15,24 @@
 ///   written back with the digits it was read with.
 pub(crate) mod amount {
     use pagos_core::wire::json_number;
-    use pagos_core::{Currency, Money, ValidationError};
+    use pagos_core::{Money, ValidationError};
     use rust_decimal::Decimal;
     use serde::Serializer;
 
-    /// Decimal places of every KashIO amount.
+    /// Decimal places of every KashIO amount ("Usar 2 decimales").
     pub(crate) const DECIMALS: u32 = 2;
 
-    /// The currencies KashIO collects in.
-    ///
-    /// KashIO is a Peruvian collection network: its API document only shows `PEN`, and
-    /// Peruvian banks and agents (where a payer quotes the `ktin`) take soles and US
-    /// dollars, the two currencies of the Peruvian banking system. Anything else is
-    /// rejected before sending rather than left to an undocumented server error.
-    pub(crate) const CURRENCIES: [Currency; 2] = [Currency::Pen, Currency::Usd];
-
-    /// Checks an amount before sending: supported currency, greater than zero, at
-    /// most two decimals.
+    /// Checks an amount before sending: a currency of [`crate::CURRENCIES`], at most
+    /// its decimals, greater than zero.
     pub(crate) fn check(field: &'static str, money: &Money) -> Result<(), ValidationError> {
-        if !CURRENCIES.contains(&money.currency()) {
-            return Err(ValidationError::new(
-                "currency",
-                format!(
-                    "KashIO collects only in PEN and USD, not {}",
-                    money.currency()
-                ),
-            ));
-        }
+        crate::CURRENCIES.check(money).map_err(|e| {
+            if e.field() == "amount" {
+                e.for_field(field)
+            } else {
+                e
+            }
+        })?;
         money.ensure_positive().map_err(|e| e.for_field(field))?;
-        if money.amount().normalize().scale() > DECIMALS {
-            return Err(ValidationError::new(
-                field,
-                format!("{} has more than {DECIMALS} decimals", money.amount()),
-            ));
-        }
         Ok(())
     }
 
@@ -66,16 +50,13 @@ pub(crate) mod amount {
     }
 }
 
-/// KashIO timestamps: `yyyy-MM-ddThh:mm:ss`, without a zone.
+/// KashIO timestamps: `yyyy-MM-ddThh:mm:ss`, without a zone, read as UTC (the reason is
+/// written once, on [`crate::kashio_datetime`]).
 ///
 /// The list example uses a space instead of the `T` (`2020-06-07 23:46:11`); both are
 /// read. Fractional seconds and an explicit offset (`Z`, `-05:00`) are also read, the
 /// latter converted to UTC, so a server change in that direction does not break
 /// decoding. Timestamps are written without fractional seconds.
-///
-/// The zone-less values are UTC: the API document's create example asks for
-/// `request_datetime 2020-01-01T05:00:00` and `due_datetime 2020-01-02T04:59:59`, which
-/// are midnight to midnight in Lima (UTC-5, no daylight saving time).
 pub(crate) mod datetime {
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serializer};

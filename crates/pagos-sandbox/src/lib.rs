@@ -88,7 +88,7 @@ mod compropago;
 mod config;
 mod control;
 mod faults;
-mod kashio;
+pub mod kashio;
 mod kashpay;
 mod khipu;
 mod khipu_v3;

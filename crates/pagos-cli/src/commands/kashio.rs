@@ -19,8 +19,9 @@ use clap::{Args, Subcommand};
 use futures_util::TryStreamExt;
 use pagos::kashio::{
     ConfirmError, Customer, Event, ExpectedInvoice, Invoice, InvoiceRef, InvoiceUpdate,
-    KashioClient, ListParams, NewInvoice, kashio_datetime,
+    KashioClient, ListParams, NewInvoice, SubMerchant, kashio_datetime,
 };
+use pagos::{Currency, ValidationError};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -69,7 +70,7 @@ pub enum InvoiceCommand {
         /// KashIO's invoice id (inv_…).
         id: String,
     },
-    /// Change an invoice's amount and/or expiration (PATCH /invoices/{id}).
+    /// Change an invoice's amount, currency and/or expiration (PATCH /invoices/{id}).
     Update(UpdateInvoiceArgs),
     /// List invoices (GET /invoices): one page, or every page with --all.
     List(ListArgs),
@@ -126,7 +127,8 @@ pub struct CreateInvoiceArgs {
     /// Customer e-mail.
     #[arg(long)]
     pub customer_email: Option<String>,
-    /// Customer phone, E.164 (+51…).
+    /// Customer phone in any common form (+51 987 654 321, 987654321); sent as E.164,
+    /// a number without a country code read as Peruvian (+51).
     #[arg(long)]
     pub customer_phone: Option<String>,
     /// Customer document type (DNI, RUC, CE…); needs --document-id.
@@ -138,7 +140,13 @@ pub struct CreateInvoiceArgs {
     /// Your customer id (customer.external_id).
     #[arg(long)]
     pub external_id: Option<String>,
-    /// Due date-time (RFC 3339, UTC wall clock YYYY-MM-DDTHH:MM:SS, or epoch seconds).
+    /// The merchant system's clock, request_datetime (same forms as --due; default:
+    /// now).
+    #[arg(long, value_name = "DATETIME")]
+    pub request_datetime: Option<String>,
+    /// Due date-time (RFC 3339, UTC wall clock YYYY-MM-DDTHH:MM:SS, or epoch seconds);
+    /// sent as UTC without a zone, so midnight in Lima, 2020-01-01T00:00:00-05:00, is
+    /// 2020-01-01T05:00:00.
     #[arg(long, value_name = "DATETIME")]
     pub due: Option<String>,
     /// Expiration date-time (same forms as --due).
@@ -150,6 +158,18 @@ pub struct CreateInvoiceArgs {
     /// Where the payer goes when not paying.
     #[arg(long)]
     pub url_error: Option<String>,
+    /// Sub-merchant name (sub_merchant.name).
+    #[arg(long)]
+    pub sub_merchant_name: Option<String>,
+    /// Sub-merchant e-mail (sub_merchant.email).
+    #[arg(long)]
+    pub sub_merchant_email: Option<String>,
+    /// Sub-merchant logo URL (sub_merchant.logo).
+    #[arg(long)]
+    pub sub_merchant_logo: Option<String>,
+    /// QR code size (size_qr), sent as given.
+    #[arg(long)]
+    pub size_qr: Option<String>,
     /// Metadata entry, KEY=VALUE (repeatable).
     #[arg(long = "metadata", value_name = "KEY=VALUE")]
     pub metadata: Vec<String>,
@@ -160,11 +180,12 @@ pub struct CreateInvoiceArgs {
 pub struct UpdateInvoiceArgs {
     /// KashIO's invoice id (inv_…).
     pub id: String,
-    /// New amount (exact decimal text); needs --currency.
+    /// New amount (exact decimal text); needs --currency, the amount's currency.
     #[arg(long, requires = "currency")]
     pub amount: Option<String>,
-    /// Currency of the new amount: PEN or USD.
-    #[arg(long, requires = "amount")]
+    /// Currency (PEN or USD): of the new --amount, or, alone, the new currency of the
+    /// invoice's amount.
+    #[arg(long)]
     pub currency: Option<String>,
     /// New expiration date-time (RFC 3339, UTC YYYY-MM-DDTHH:MM:SS, or epoch seconds).
     #[arg(long, value_name = "DATETIME")]
@@ -181,7 +202,7 @@ pub struct ListArgs {
     /// notified).
     #[arg(long)]
     pub status: Option<String>,
-    /// Items per page (1 to 100).
+    /// Items per page (at least 1; KashIO decides the maximum).
     #[arg(long)]
     pub limit: Option<u32>,
     /// The page after this id.
@@ -238,8 +259,23 @@ pub async fn run(args: KashioArgs, settings: Settings) -> CliResult<Output> {
             InvoiceCommand::Void { id } => Ok(answer(&client()?.invoices().void(id).await?)),
             InvoiceCommand::Update(a) => {
                 let mut update = InvoiceUpdate::new();
-                if let (Some(amount), Some(currency)) = (&a.amount, &a.currency) {
-                    update = update.amount(parse::money(amount, currency)?);
+                match (&a.amount, &a.currency) {
+                    (Some(amount), Some(currency)) => {
+                        update = update.amount(parse::money(amount, currency)?);
+                    }
+                    (None, Some(currency)) => {
+                        let currency: Currency = currency.parse()?;
+                        update = update.currency(currency);
+                    }
+                    // clap requires --currency with --amount.
+                    (Some(_), None) => {
+                        return Err(ValidationError::new(
+                            "currency",
+                            "--amount needs --currency, the amount's currency",
+                        )
+                        .into());
+                    }
+                    (None, None) => {}
                 }
                 if let Some(at) = &a.expires {
                     update = update
@@ -371,6 +407,9 @@ fn create_request(a: &CreateInvoiceArgs) -> CliResult<NewInvoice> {
         customer = customer.external_id(v.clone());
     }
     let mut b = NewInvoice::builder(a.invoice_id.clone(), amount, customer);
+    if let Some(at) = &a.request_datetime {
+        b = b.request_datetime(kashio_datetime(parse::datetime("request_datetime", at)?));
+    }
     if let Some(at) = &a.due {
         b = b.due_datetime(kashio_datetime(parse::datetime("due", at)?));
     }
@@ -382,6 +421,25 @@ fn create_request(a: &CreateInvoiceArgs) -> CliResult<NewInvoice> {
     }
     if let Some(u) = &a.url_error {
         b = b.url_error(u.clone());
+    }
+    if a.sub_merchant_name.is_some()
+        || a.sub_merchant_email.is_some()
+        || a.sub_merchant_logo.is_some()
+    {
+        let mut sub = SubMerchant::new();
+        if let Some(v) = &a.sub_merchant_name {
+            sub = sub.name(v.clone());
+        }
+        if let Some(v) = &a.sub_merchant_email {
+            sub = sub.email(v.clone());
+        }
+        if let Some(v) = &a.sub_merchant_logo {
+            sub = sub.logo(v.clone());
+        }
+        b = b.sub_merchant(sub);
+    }
+    if let Some(size) = &a.size_qr {
+        b = b.size_qr(size.clone());
     }
     for kv in &a.metadata {
         let (k, v) = parse::key_value("metadata", kv)?;

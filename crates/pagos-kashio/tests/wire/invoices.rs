@@ -6,7 +6,7 @@ use pagos_core::endpoint::Endpoint;
 use pagos_core::{Currency, Error, Money, UnknownCause};
 use pagos_kashio::{
     CreateInvoice, Customer, GetInvoice, Invoice, InvoiceStatus, InvoiceUpdate, KashioClient,
-    ListInvoices, ListParams, NewInvoice, UpdateInvoice, VoidInvoice,
+    ListInvoices, ListParams, NewInvoice, SubMerchant, UpdateInvoice, VoidInvoice, kashio_datetime,
 };
 use pagos_test_support::wire::{body_text, dec, json_body, query_pairs, query_values};
 use rust_decimal::Decimal;
@@ -466,7 +466,7 @@ async fn invalid_invoices_are_not_sent() {
     };
 
     let mut bad = seed_invoice();
-    bad.customer.phone = Some("13055606666".into());
+    bad.customer.phone = Some("+1 305 CALL NOW".into());
     assert_eq!(field(create(bad).await), "customer.phone");
 
     let mut bad = seed_invoice();
@@ -560,4 +560,286 @@ async fn invalid_invoices_are_not_sent() {
     assert_eq!(field(invoices.void(" ").await), "invoice_id");
 
     assert_eq!(log.count(), 0);
+}
+
+/// The seed invoice with `phone` as the customer's phone.
+fn with_phone(phone: &str) -> NewInvoice {
+    let mut invoice = seed_invoice();
+    invoice.customer.phone = Some(phone.into());
+    invoice
+}
+
+#[tokio::test]
+async fn create_invoice_normalizes_the_phone_to_e164() {
+    for (given, sent) in [
+        // The API document's example, already E.164.
+        ("+13055606666", "+13055606666"),
+        ("+51 987 654 321", "+51987654321"),
+        // A national number is read as Peruvian.
+        ("987654321", "+51987654321"),
+        ("987-654-321", "+51987654321"),
+        ("0051 987 654 321", "+51987654321"),
+        ("+52 55 1234 5678", "+525512345678"),
+    ] {
+        let req = client()
+            .executor()
+            .authorized(&CreateInvoice::new(with_phone(given)))
+            .await
+            .unwrap();
+        let body = json_body(&req);
+        assert_eq!(body["customer"]["phone"], sent, "{given}");
+        // Everything else is the API document's example.
+        let mut expected: Value = serde_json::from_str(CREATE_REQUEST).unwrap();
+        expected["customer"]["phone"] = json!(sent);
+        assert_eq!(body, expected, "{given}");
+    }
+}
+
+#[tokio::test]
+async fn create_invoice_refuses_a_phone_it_cannot_normalize() {
+    let (c, log) = catch_all();
+    for garbage in [
+        "",
+        "   ",
+        "call me",
+        "+51 987 654 321 ext. 2",
+        "98765432a",
+        "+",
+        "12",
+        "+1234",
+        "51+987654321",
+        "+5198765432101234",
+        "९८७६५४३२१",
+    ] {
+        let err = c.invoices().create(with_phone(garbage)).await.unwrap_err();
+        assert_eq!(
+            err.validation_field(),
+            Some("customer.phone"),
+            "{garbage:?}"
+        );
+    }
+    assert_eq!(log.count(), 0);
+}
+
+#[tokio::test]
+async fn create_invoice_sends_sub_merchant_and_size_qr() {
+    let invoice = NewInvoice::builder(
+        "INV-000001-001",
+        pen("15.00"),
+        Customer::new().email("juan.perez.xxx@gmail.com"),
+    )
+    .request_datetime(datetime!(2020-01-01 05:00:00))
+    .sub_merchant(
+        SubMerchant::new()
+            .name("Cafetería Lima")
+            .email("pagos@cafeteria.pe")
+            .logo("https://cafeteria.pe/logo.png"),
+    )
+    .size_qr("300")
+    .build()
+    .unwrap();
+    let req = client()
+        .executor()
+        .authorized(&CreateInvoice::new(invoice))
+        .await
+        .unwrap();
+    assert_eq!(req.method().as_str(), "POST");
+    assert_eq!(req.url().path(), path("/invoices"));
+    assert_eq!(
+        json_body(&req),
+        json!({
+            "customer": {"email": "juan.perez.xxx@gmail.com"},
+            "invoice_id": "INV-000001-001",
+            "request_datetime": "2020-01-01T05:00:00",
+            "sub_merchant": {
+                "name": "Cafetería Lima",
+                "email": "pagos@cafeteria.pe",
+                "logo": "https://cafeteria.pe/logo.png"
+            },
+            "size_qr": "300",
+            "amount": 15.00,
+            "currency": "PEN"
+        })
+    );
+    // Only what is set: a sub-merchant with a name only.
+    let invoice = NewInvoice::builder("INV-2", pen("1"), Customer::new().name("ANA"))
+        .sub_merchant(SubMerchant::new().name("Tienda"))
+        .build()
+        .unwrap();
+    let req = client()
+        .executor()
+        .authorized(&CreateInvoice::new(invoice))
+        .await
+        .unwrap();
+    let body = json_body(&req);
+    assert_eq!(body["sub_merchant"], json!({"name": "Tienda"}));
+    assert!(body.get("size_qr").is_none(), "{body}");
+
+    // An answer's sub_merchant is kept exactly as KashIO sent it.
+    let answer = CREATE_RESPONSE.trim().replacen(
+        '{',
+        r#"{"sub_merchant": {"name": "Tienda", "logo": "https://t.pe/l.png", "extra": 1},"#,
+        1,
+    );
+    let invoice = CreateInvoice::new(seed_invoice())
+        .parse(&ok::<CreateInvoice>(&answer))
+        .unwrap();
+    assert_eq!(
+        invoice.sub_merchant.unwrap().get(),
+        r#"{"name": "Tienda", "logo": "https://t.pe/l.png", "extra": 1}"#
+    );
+}
+
+#[tokio::test]
+async fn invalid_sub_merchant_and_size_qr_are_not_sent() {
+    let (c, log) = catch_all();
+    let with = |sub: Option<SubMerchant>, size: Option<&str>| {
+        let mut invoice = seed_invoice();
+        invoice.sub_merchant = sub;
+        invoice.size_qr = size.map(str::to_string);
+        invoice
+    };
+    for (invoice, field) in [
+        (with(Some(SubMerchant::new()), None), "sub_merchant"),
+        (
+            with(Some(SubMerchant::new().name(" ")), None),
+            "sub_merchant.name",
+        ),
+        (
+            with(Some(SubMerchant::new().email("pagos@")), None),
+            "sub_merchant.email",
+        ),
+        (
+            with(Some(SubMerchant::new().logo("ftp://t.pe/logo.png")), None),
+            "sub_merchant.logo",
+        ),
+        (with(None, Some("")), "size_qr"),
+        (with(None, Some("3\n00")), "size_qr"),
+    ] {
+        let err = c.invoices().create(invoice.clone()).await.unwrap_err();
+        assert_eq!(err.validation_field(), Some(field), "{invoice:?}");
+        // The builder refuses it too.
+        assert!(NewInvoice::validate(&invoice).is_err());
+    }
+    assert_eq!(log.count(), 0);
+}
+
+#[tokio::test]
+async fn update_invoice_currency_alone() {
+    let endpoint = UpdateInvoice::new(
+        "inv_6hxCf5yj6jAHep3",
+        InvoiceUpdate::new().currency(Currency::Usd),
+    );
+    let req = client().executor().authorized(&endpoint).await.unwrap();
+    assert_eq!(req.method().as_str(), "PATCH");
+    assert_eq!(req.url().path(), path("/invoices/inv_6hxCf5yj6jAHep3"));
+    assert_eq!(req.header_str("authorization"), Some(AUTH));
+    assert_eq!(body_text(&req), r#"{"currency":"USD"}"#);
+    assert!(req.idempotency().changes_state());
+    let invoice = endpoint
+        .parse(&ok::<UpdateInvoice>(UPDATE_RESPONSE))
+        .unwrap();
+    assert_eq!(invoice.id, "inv_cert_5TUVNBFGQHtQrPvXvZPaA9");
+
+    // The same currency as the amount's is the amount's update.
+    let req = client()
+        .executor()
+        .authorized(&UpdateInvoice::new(
+            "inv_1",
+            InvoiceUpdate::new()
+                .amount(Money::parse("25.00", Currency::Usd).unwrap())
+                .currency(Currency::Usd),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(body_text(&req), r#"{"amount":25.00,"currency":"USD"}"#);
+}
+
+#[tokio::test]
+async fn update_invoice_refuses_a_currency_kashio_cannot_take() {
+    let (c, log) = catch_all();
+    for (update, field) in [
+        (InvoiceUpdate::new().currency(Currency::Mxn), "currency"),
+        (
+            InvoiceUpdate::new()
+                .amount(pen("25"))
+                .currency(Currency::Usd),
+            "currency",
+        ),
+    ] {
+        let err = c.invoices().update("inv_1", update).await.unwrap_err();
+        assert_eq!(err.validation_field(), Some(field));
+    }
+    assert_eq!(log.count(), 0);
+}
+
+#[tokio::test]
+async fn the_seed_timestamps_are_lima_days_as_utc() {
+    use time::macros::datetime as at;
+    // The create example of KashIO's API document: the 1st of January 2020 in Lima
+    // (UTC-5), due at its last second, expiring a month later at Lima midnight.
+    let invoice = NewInvoice::builder(
+        "INV-000001-001",
+        pen("15.00"),
+        Customer::new()
+            .name("JUAN PEREZ")
+            .email("juan.perez.xxx@gmail.com")
+            .phone("+13055606666")
+            .document("DNI", "10203040")
+            .external_id("CUS-10203040-001"),
+    )
+    .metadata("order_id", "000001-001")
+    .metadata("order_name", "Deuda Enero 2019")
+    .metadata("order_description", "Deuda Enero 2019")
+    .request_datetime(kashio_datetime(at!(2020-01-01 00:00:00 -5)))
+    .due_datetime(kashio_datetime(at!(2020-01-01 23:59:59 -5)))
+    .expiration_datetime(kashio_datetime(at!(2020-02-01 00:00:00 -5)))
+    .build()
+    .unwrap();
+    let req = client()
+        .executor()
+        .authorized(&CreateInvoice::new(invoice))
+        .await
+        .unwrap();
+    let expected: Value = serde_json::from_str(CREATE_REQUEST).unwrap();
+    assert_eq!(json_body(&req), expected);
+    assert_eq!(expected["request_datetime"], "2020-01-01T05:00:00");
+    assert_eq!(expected["due_datetime"], "2020-01-02T04:59:59");
+
+    // Read back: the answer's zone-less due date is that UTC instant, the last second
+    // of the 1st of January in Lima.
+    let answer = CreateInvoice::new(seed_invoice())
+        .parse(&ok::<CreateInvoice>(CREATE_RESPONSE))
+        .unwrap();
+    let due = answer.due_datetime.unwrap().assume_utc();
+    assert_eq!(
+        due.to_offset(time::macros::offset!(-5)),
+        at!(2020-01-01 23:59:59 -5)
+    );
+}
+
+#[tokio::test]
+async fn list_limit_is_sent_as_given_and_kashio_decides() {
+    for limit in [1, 100, 101, 500, u32::MAX] {
+        let req = client()
+            .executor()
+            .authorized(&ListInvoices::new(ListParams::new().limit(limit)))
+            .await
+            .unwrap();
+        assert_eq!(req.query_str(), Some(format!("limit={limit}").as_str()));
+    }
+    // A refusal by KashIO is the provider's answer, not a guess of pagos.
+    let (c, log) = fake_client(|_| {
+        (
+            400,
+            r#"{"error":{"code":"invalid_parameter","param":"limit"}}"#.into(),
+        )
+    });
+    let err = c
+        .invoices()
+        .list(ListParams::new().limit(500))
+        .await
+        .unwrap_err();
+    assert_eq!(provider_err(err).http_status, 400);
+    assert_eq!(log.count(), 1);
 }

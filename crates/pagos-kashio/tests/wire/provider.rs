@@ -131,7 +131,7 @@ async fn invalid_payments_are_not_sent() {
     let err = c
         .create_payment(
             &unified(Some("INV-1"))
-                .payer_phone("999 666 666")
+                .payer_phone("999 666 666 ext. 2")
                 .build()
                 .unwrap(),
         )
@@ -262,4 +262,132 @@ async fn cancel_payment_of_a_paid_invoice_is_an_error() {
     assert_eq!(p.message, "invoice inv_paid is paid, not voided");
     let u = unknown_err(c.cancel_payment("inv_odd").await.unwrap_err());
     assert!(u.detail.contains("processing"));
+}
+
+/// The body the unified create sends for `request` (nothing is answered but the
+/// API document's create example).
+async fn unified_body(request: &CreatePayment) -> serde_json::Value {
+    let (c, log) = fake_client(|_| (200, CREATE_RESPONSE.to_string()));
+    c.create_payment(request).await.unwrap();
+    assert_eq!(log.count(), 1);
+    json_body(&log.last())
+}
+
+/// The smallest unified request KashIO takes: an amount, a subject, a reference, a
+/// payer.
+fn minimal() -> pagos_core::CreatePaymentBuilder {
+    CreatePayment::builder(pen("15"), "Deuda Enero 2019")
+        .merchant_reference("INV-1")
+        .payer_email("juan.perez.xxx@gmail.com")
+}
+
+#[tokio::test]
+async fn unified_phone_is_normalized_to_e164() {
+    for (given, sent) in [
+        ("+51 987 654 321", "+51987654321"),
+        ("987654321", "+51987654321"),
+        ("+52 55 1234 5678", "+525512345678"),
+        ("+13055606666", "+13055606666"),
+    ] {
+        let body = unified_body(&minimal().payer_phone(given).build().unwrap()).await;
+        assert_eq!(body["customer"]["phone"], sent, "{given}");
+    }
+    let (c, log) = catch_all();
+    for garbage in [
+        "not a phone",
+        "+51 987 654 321 #2",
+        "12",
+        "+",
+        "+5198765432101234",
+    ] {
+        let err = c
+            .create_payment(&minimal().payer_phone(garbage).build().unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(err.validation_field(), Some("payer.phone"), "{garbage:?}");
+    }
+    assert_eq!(log.count(), 0);
+}
+
+#[tokio::test]
+async fn unified_fields_kashio_carries_are_sent_each_under_its_name() {
+    // Without the optional fields, none of their KashIO members is sent.
+    let body = unified_body(&minimal().build().unwrap()).await;
+    for member in ["url_success", "url_error", "expiration_datetime"] {
+        assert!(body.get(member).is_none(), "{member}: {body}");
+    }
+    assert_eq!(body["metadata"], json!({"order_name": "Deuda Enero 2019"}));
+
+    // merchant_reference → invoice_id.
+    assert_eq!(body["invoice_id"], "INV-1");
+    // return_url → url_success.
+    let body = unified_body(
+        &minimal()
+            .return_url("https://shop.example/ok")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["url_success"], "https://shop.example/ok");
+    assert!(body.get("url_error").is_none());
+    // cancel_url → url_error.
+    let body = unified_body(
+        &minimal()
+            .cancel_url("https://shop.example/error")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["url_error"], "https://shop.example/error");
+    assert!(body.get("url_success").is_none());
+    // expires_at → expiration_datetime, as UTC without a zone.
+    let body = unified_body(
+        &minimal()
+            .expires_at(datetime!(2099-02-01 00:00:00 -5))
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["expiration_datetime"], "2099-02-01T05:00:00");
+    // metadata → metadata (string values), beside the subject.
+    let body = unified_body(
+        &minimal()
+            .metadata("order_id", "000001-001")
+            .metadata("cliente", "Pérez")
+            .build()
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        body["metadata"],
+        json!({"order_id": "000001-001", "cliente": "Pérez", "order_name": "Deuda Enero 2019"})
+    );
+}
+
+#[tokio::test]
+async fn unified_fields_kashio_cannot_carry_are_refused_by_name() {
+    let (c, log) = catch_all();
+    // notify_url: KashIO's invoice has no notification URL.
+    let err = c
+        .create_payment(
+            &minimal()
+                .notify_url("https://shop.example/notify")
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.validation_field(), Some("notify_url"));
+    // merchant_reference is required: KashIO's invoice_id is.
+    let err = c
+        .create_payment(
+            &CreatePayment::builder(pen("15"), "x")
+                .payer_email("a@b.pe")
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.validation_field(), Some("merchant_reference"));
+    assert_eq!(log.count(), 0);
 }

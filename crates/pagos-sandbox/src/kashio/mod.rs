@@ -1,15 +1,18 @@
 //! KashIO Payments, served under `/kashio/v1/payments`.
 //!
-//! HTTP Basic with the secret key as user name, password ignored and normally empty
-//! ([`auth`]). Invoices go `NEW` → `PAID` (the payer pays) / `EXPIRED` (the clock passes
-//! `expiration_datetime`, or the control API) / `VOIDED` (`DELETE`); paying and expiring
-//! record the events `invoice.paid` and `invoice.expired` ([`payer`]), which are also
+//! HTTP Basic with the secret key as user name, password ignored and normally empty.
+//! Invoices go `NEW` → `PAID` (the payer pays) / `EXPIRED` (the clock passes
+//! `expiration_datetime`, or the control API) / `VOIDED` (`DELETE`); paying and
+//! expiring record the events `invoice.paid` and `invoice.expired`, which are also
 //! POSTed to a KashIO webhook when one is registered (the event's `status` then becomes
-//! `notified` or `failed`).
+//! `notified` or `failed`). Zone-less timestamps are UTC instants.
 //!
 //! KashIO documents no error body, so the sandbox answers errors (400, 401, 404) with
 //! `{"error":{"code":"...","message":"...","param":"..."}}`; `param` names the offending
-//! field when there is one ([`error`]).
+//! field when there is one.
+//!
+//! The accepted currencies and their decimals are [`CURRENCIES`]; the only item of this
+//! module that is public, so that tests can check it against the SDK's table.
 
 mod auth;
 mod error;
@@ -34,6 +37,17 @@ use crate::simulated::{Acted, Checkout, SimulatedProvider};
 use crate::state::{Records, Sandbox, Store};
 use error::Rejection;
 use state::KashioState;
+
+/// The currencies the simulated KashIO accepts, with the decimals of their amounts:
+/// `PEN` (the only one KashIO's API document shows) and `USD` (the other currency of
+/// Peru's banking system), both with 2 ("Usar 2 decimales"). Anything else is
+/// refused on `currency`; an amount with more decimals on `amount`.
+pub const CURRENCIES: &[(&str, u32)] = &[("PEN", 2), ("USD", 2)];
+
+/// The decimals [`CURRENCIES`] gives `code`, or `None` when it is not accepted.
+pub(crate) fn currency_decimals(code: &str) -> Option<u32> {
+    CURRENCIES.iter().find(|(c, _)| *c == code).map(|(_, d)| *d)
+}
 
 /// KashIO Payments.
 #[derive(Debug, Clone, Copy)]

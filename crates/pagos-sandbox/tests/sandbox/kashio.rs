@@ -210,3 +210,198 @@ async fn kashio_events_go_to_a_registered_webhook() {
     .await;
     assert_eq!(event["status"], "notified");
 }
+
+#[tokio::test]
+async fn kashio_currency_table_is_public_and_enforced() {
+    assert_eq!(pagos_sandbox::kashio::CURRENCIES, &[("PEN", 2), ("USD", 2)]);
+    let sb = sandbox().await;
+    for (code, decimals) in pagos_sandbox::kashio::CURRENCIES {
+        let mut body = invoice_body();
+        body["currency"] = json!(code);
+        let (status, answer) =
+            send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+        assert_eq!(status, 200, "{code}: {answer}");
+        assert_eq!(answer["currency"], *code);
+        // One decimal more than the table gives is refused on amount.
+        let too_precise = format!("1.{}1", "0".repeat(*decimals as usize));
+        body["amount"] = json!(too_precise);
+        let (status, answer) =
+            send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+        assert_eq!(status, 400, "{code}");
+        assert_eq!(answer["error"]["param"], "amount");
+    }
+    for code in ["MXN", "EUR", "pen", ""] {
+        let mut body = invoice_body();
+        body["currency"] = json!(code);
+        let (status, answer) =
+            send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+        assert_eq!(status, 400, "{code}");
+        assert_eq!(answer["error"]["param"], "currency", "{code}");
+    }
+}
+
+#[tokio::test]
+async fn kashio_sub_merchant_is_validated_and_echoed_and_size_qr_accepted() {
+    let sb = sandbox().await;
+    let mut body = invoice_body();
+    body["sub_merchant"] = json!({
+        "name": "Cafetería Lima",
+        "email": "pagos@cafeteria.pe",
+        "logo": "https://cafeteria.pe/logo.png"
+    });
+    body["size_qr"] = json!("300");
+    let (status, text) = send(kashio_req(&sb, Method::POST, "/invoices").json(&body))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{text}");
+    let invoice: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(invoice["sub_merchant"], body["sub_merchant"]);
+    // The invoice object of KashIO's API document has no size_qr: not echoed.
+    assert!(invoice.get("size_qr").is_none(), "{invoice}");
+    let id = invoice["id"].as_str().unwrap();
+    let (_, fetched) = send_json(kashio_req(&sb, Method::GET, &format!("/invoices/{id}"))).await;
+    assert_eq!(fetched["sub_merchant"], body["sub_merchant"]);
+
+    for (sub_merchant, size_qr, param) in [
+        (json!("Cafetería"), json!("300"), "sub_merchant"),
+        (
+            json!({"email": "pagos@"}),
+            json!("300"),
+            "sub_merchant.email",
+        ),
+        (
+            json!({"logo": "ftp://x.pe/l.png"}),
+            json!("300"),
+            "sub_merchant.logo",
+        ),
+        (json!({"name": " "}), json!("300"), "sub_merchant.name"),
+        (json!({"name": "Tienda"}), json!(300), "size_qr"),
+        (json!({"name": "Tienda"}), json!(""), "size_qr"),
+    ] {
+        let mut body = invoice_body();
+        body["sub_merchant"] = sub_merchant;
+        body["size_qr"] = size_qr;
+        let (status, answer) =
+            send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+        assert_eq!(status, 400, "{param}: {answer}");
+        assert_eq!(answer["error"]["param"], param, "{answer}");
+    }
+    // Neither can be updated.
+    for key in ["sub_merchant", "size_qr"] {
+        let (status, answer) = send_json(
+            kashio_req(&sb, Method::PATCH, &format!("/invoices/{id}")).json(&json!({ key: "x" })),
+        )
+        .await;
+        assert_eq!(status, 400);
+        assert_eq!(answer["error"]["param"], key);
+    }
+}
+
+#[tokio::test]
+async fn kashio_phone_must_be_e164_on_the_wire() {
+    let sb = sandbox().await;
+    for phone in ["987654321", "+51 987 654 321", "phone"] {
+        let mut body = invoice_body();
+        body["customer"]["phone"] = json!(phone);
+        let (status, answer) =
+            send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+        assert_eq!(status, 400, "{phone}");
+        assert_eq!(answer["error"]["param"], "customer.phone");
+    }
+    let mut body = invoice_body();
+    body["customer"]["phone"] = json!("+525512345678");
+    let (status, answer) = send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["customer"]["phone"], "+525512345678");
+}
+
+#[tokio::test]
+async fn kashio_update_changes_the_currency_alone() {
+    let sb = sandbox().await;
+    let id = create_invoice(&sb).await;
+    let (status, text) = send(
+        kashio_req(&sb, Method::PATCH, &format!("/invoices/{id}"))
+            .json(&json!({ "currency": "USD" })),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{text}");
+    let invoice: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(invoice["currency"], "USD");
+    // The amount stays.
+    assert!(text.contains(r#""amount":15.00"#), "{text}");
+    let (_, fetched) = send_json(kashio_req(&sb, Method::GET, &format!("/invoices/{id}"))).await;
+    assert_eq!(fetched["currency"], "USD");
+    // A currency the table does not have is refused, and nothing changes.
+    let (status, answer) = send_json(
+        kashio_req(&sb, Method::PATCH, &format!("/invoices/{id}"))
+            .json(&json!({ "currency": "MXN" })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["error"]["param"], "currency");
+    // An amount alone is checked against the invoice's currency.
+    let (status, answer) = send_json(
+        kashio_req(&sb, Method::PATCH, &format!("/invoices/{id}"))
+            .json(&json!({ "amount": "1.001" })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(answer["error"]["param"], "amount");
+    let (_, fetched) = send_json(kashio_req(&sb, Method::GET, &format!("/invoices/{id}"))).await;
+    assert_eq!(fetched["currency"], "USD");
+    assert_eq!(fetched["amount"], json!(15.0));
+}
+
+#[tokio::test]
+async fn kashio_limit_has_no_made_up_maximum() {
+    let sb = sandbox().await;
+    for _ in 0..3 {
+        create_invoice(&sb).await;
+    }
+    for limit in ["101", "500"] {
+        let (status, page) = send_json(kashio_req(
+            &sb,
+            Method::GET,
+            &format!("/invoices?limit={limit}"),
+        ))
+        .await;
+        assert_eq!(status, 200, "{limit}: {page}");
+        assert_eq!(page["data"].as_array().unwrap().len(), 3);
+        assert_eq!(page["has_more"], false);
+    }
+    for limit in ["0", "-1", "x"] {
+        let (status, body) = send_json(kashio_req(
+            &sb,
+            Method::GET,
+            &format!("/events?limit={limit}"),
+        ))
+        .await;
+        assert_eq!(status, 400, "{limit}");
+        assert_eq!(body["error"]["param"], "limit");
+    }
+}
+
+#[tokio::test]
+async fn kashio_timestamps_are_utc_instants() {
+    // The API document's example shape: midnight in Lima is 05:00:00 UTC. The sandbox
+    // starts at 2030-01-15T12:00:00Z; the invoice expires at Lima midnight of the 16th.
+    let sb = sandbox().await;
+    let mut body = invoice_body();
+    body["due_datetime"] = json!("2030-01-16T04:59:59");
+    body["expiration_datetime"] = json!("2030-01-16T05:00:00");
+    let (status, invoice) = send_json(kashio_req(&sb, Method::POST, "/invoices").json(&body)).await;
+    assert_eq!(status, 200, "{invoice}");
+    assert_eq!(invoice["due_datetime"], "2030-01-16T04:59:59");
+    assert_eq!(invoice["expiration_datetime"], "2030-01-16T05:00:00");
+    let id = invoice["id"].as_str().unwrap().to_string();
+    // 23:59:59 in Lima (04:59:59Z): still payable.
+    let clock = sb.advance_clock(Duration::from_secs(16 * 3600 + 59 * 60 + 59));
+    assert_eq!(clock.now, "2030-01-16T04:59:59Z");
+    let (_, got) = send_json(kashio_req(&sb, Method::GET, &format!("/invoices/{id}"))).await;
+    assert_eq!(got["status"], "NEW");
+    // Lima midnight (05:00:00Z): expired.
+    sb.advance_clock(Duration::from_secs(1));
+    let (_, got) = send_json(kashio_req(&sb, Method::GET, &format!("/invoices/{id}"))).await;
+    assert_eq!(got["status"], "EXPIRED");
+}
