@@ -36,6 +36,7 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor::new(
         Operation::GetPayment,
         Operation::CancelPayment,
         Operation::RefundPayment,
+        Operation::VerifyNotification,
     ]),
     connect,
 );

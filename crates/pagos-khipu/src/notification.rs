@@ -48,7 +48,13 @@
 
 use std::fmt;
 
+use pagos_core::notification::{
+    Check as CoreCheck, NotificationError as CoreNotificationError, VerifiedBy, VerifiedEvent,
+    Vouched,
+};
 use pagos_core::{Currency, Error, Money, PaymentStatus, ValidationError, validate};
+
+use crate::PROVIDER;
 
 use crate::client::KhipuClient;
 use crate::payments::{GetPaymentByNotificationToken, NOTIFY_API_VERSION, PaymentsResponse};
@@ -407,6 +413,121 @@ impl KhipuClient {
             .map_err(NotificationError::Fetch)?;
         expected.check(self.receiver_id(), &payment)?;
         Ok(payment)
+    }
+}
+
+/// The unified verification of a notification (API 1.3), as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KhipuClient`]: parse the body, fetch the payment by its token, check
+/// the receiver id, then bind it to the order with the core
+/// [`Expected::bind`](pagos_core::notification::Expected::bind) (`transaction_id` is the
+/// merchant reference). Nothing in the unsigned body but the token is used.
+///
+/// The status is not checked: the event carries Khipu's current status, normalized, and
+/// the application fulfils only a paid one ([`VerifiedEvent::is_paid`]). The event key
+/// is `khipu:<payment_id>:<status>`: the same for every redelivery of one notification.
+///
+/// # Errors
+/// [`Error::Validation`] for a blank expectation and [`Error::Notification`] with
+/// [`Check::Body`](pagos_core::notification::Check::Body) for a malformed body, both
+/// with nothing sent; the fetch's errors (a [`pagos_core::Resend::Safe`] one: answer
+/// Khipu with a 5xx so it delivers again); [`Error::Notification`] with
+/// [`Check::Account`](pagos_core::notification::Check::Account) for a payment of another
+/// receiver, or the check of [`Expected::bind`](pagos_core::notification::Expected::bind)
+/// that failed.
+pub(crate) async fn verify(
+    client: &KhipuClient,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+) -> pagos_core::Result<VerifiedEvent> {
+    expected.validate()?;
+    let parsed = Notification::parse(notification.body()).map_err(|e| {
+        let detail = match e {
+            NotificationError::Invalid(v) => v.to_string(),
+            other => other.to_string(),
+        };
+        CoreNotificationError::new(PROVIDER, CoreCheck::Body, detail)
+    })?;
+    let payment = client
+        .run(&GetPaymentByNotificationToken::new(
+            &parsed.notification_token,
+        ))
+        .await?;
+    Ok(verified_event(client.receiver_id(), &payment, expected)?)
+}
+
+/// The event a payment fetched from Khipu (by a notification's token, or by its id)
+/// makes for the order `expected`: the receiver id must be `receiver_id`, then the
+/// order, currency and amount are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O.
+///
+/// ```
+/// use pagos_core::notification::{Check, Expected};
+/// use pagos_core::{Currency, Money, PaymentStatus};
+///
+/// let paid: pagos_khipu::PaymentsResponse = serde_json::from_str(
+///     r#"{"payment_id":"p1","receiver_id":985101,"status":"done","status_detail":"normal",
+///         "amount":1000,"currency":"CLP","transaction_id":"orden-42"}"#,
+/// ).unwrap();
+/// let expected = Expected::by_merchant_reference(Money::parse("1000", Currency::Clp)?, "orden-42");
+/// let event = pagos_khipu::notification::verified_event("985101", &paid, &expected)?;
+/// assert_eq!(event.status, PaymentStatus::Succeeded);
+/// assert_eq!(event.event_key, "khipu:p1:succeeded");
+/// let other_receiver = pagos_khipu::notification::verified_event("1", &paid, &expected);
+/// assert_eq!(other_receiver.unwrap_err().check(), Check::Account);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// A [`pagos_core::notification::NotificationError`] with
+/// [`Check::Account`](pagos_core::notification::Check::Account) for another receiver,
+/// or the check of [`Expected::bind`](pagos_core::notification::Expected::bind) that
+/// failed.
+pub fn verified_event(
+    receiver_id: &str,
+    payment: &PaymentsResponse,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    let actual_receiver = payment.receiver_id.as_deref().map(str::trim);
+    if actual_receiver != Some(receiver_id) {
+        return Err(CoreNotificationError::mismatch(
+            PROVIDER,
+            CoreCheck::Account,
+            receiver_id,
+            actual_receiver.unwrap_or("(absent)"),
+        ));
+    }
+    let merchant_reference = payment.transaction_id.as_deref();
+    let amount = payment.money();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &payment.payment_id,
+            merchant_reference,
+            amount,
+        },
+    )?;
+    // `bind` refuses a payment without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        payment.payment_id.clone(),
+        payment.unified_status(),
+        amount,
+        VerifiedBy::Fetch,
+        payment.raw.clone(),
+    )
+    .with_merchant_reference(merchant_reference.map(str::to_string)))
+}
+
+impl From<&ExpectedPayment> for pagos_core::notification::Expected {
+    /// The same expectation in the unified API: `transaction_id` is the merchant
+    /// reference.
+    fn from(e: &ExpectedPayment) -> Self {
+        match &e.order {
+            ExpectedOrder::TransactionId(v) => Self::by_merchant_reference(e.amount, v.clone()),
+            ExpectedOrder::PaymentId(v) => Self::by_payment_id(e.amount, v.clone()),
+        }
     }
 }
 

@@ -154,6 +154,7 @@ impl PaymentProvider for KhipuClient {
             Operation::GetPayment,
             Operation::CancelPayment,
             Operation::RefundPayment,
+            Operation::VerifyNotification,
         ])
     }
 
@@ -192,6 +193,15 @@ impl PaymentProvider for KhipuClient {
         refund.message = answer.message;
         refund.raw = answer.raw;
         Ok(refund)
+    }
+
+    /// Notification API 1.3: see [`crate::notification::verified_event`].
+    async fn verify_notification(
+        &self,
+        notification: &pagos_core::notification::Notification<'_>,
+        expected: &pagos_core::notification::Expected,
+    ) -> Result<pagos_core::notification::VerifiedEvent> {
+        crate::notification::verify(self, notification, expected).await
     }
 }
 

@@ -17,3 +17,4 @@ mod sending;
 mod signature;
 mod smoke;
 mod support;
+mod verify_notification;
