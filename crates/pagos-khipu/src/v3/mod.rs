@@ -275,14 +275,14 @@ impl KhipuV3ClientBuilder {
             )
             .into());
         }
-        if let Some(r) = &self.receiver_id {
-            if r.is_empty() || !r.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ConfigError::new(
-                    "receiver_id",
-                    "a Khipu receiver id is a number (digits only)",
-                )
-                .into());
-            }
+        if let Some(r) = &self.receiver_id
+            && (r.is_empty() || !r.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ConfigError::new(
+                "receiver_id",
+                "a Khipu receiver id is a number (digits only)",
+            )
+            .into());
         }
         let base_url = match self.base_url {
             Some(b) => b,

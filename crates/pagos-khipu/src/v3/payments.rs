@@ -444,13 +444,13 @@ impl CreatePaymentRequest {
                 validate::max_chars(field, v, max)?;
             }
         }
-        if let Some(name) = &self.psp_client_merchant_name {
-            if name.trim().chars().count() < 3 {
-                return Err(ValidationError::new(
-                    "psp_client_merchant_name",
-                    "must have at least 3 characters",
-                ));
-            }
+        if let Some(name) = &self.psp_client_merchant_name
+            && name.trim().chars().count() < 3
+        {
+            return Err(ValidationError::new(
+                "psp_client_merchant_name",
+                "must have at least 3 characters",
+            ));
         }
         for (field, value) in [
             ("return_url", &self.return_url),
@@ -497,10 +497,10 @@ impl CreatePaymentRequest {
                 "required with contract_url",
             ));
         }
-        if let Some(id) = &self.fixed_payer_personal_identifier {
-            if matches!(self.amount.currency(), Currency::Clp | Currency::Clf) {
-                validate::rut("fixed_payer_personal_identifier", id)?;
-            }
+        if let Some(id) = &self.fixed_payer_personal_identifier
+            && matches!(self.amount.currency(), Currency::Clp | Currency::Clf)
+        {
+            validate::rut("fixed_payer_personal_identifier", id)?;
         }
         if let Some(fee) = &self.integrator_fee {
             validate::max_chars("integrator_fee", fee, 16)?;

@@ -397,13 +397,13 @@ impl WebhookVerifier {
             }
         }
         let webhook = Webhook::parse(body)?;
-        if let Some(expected) = &self.receiver_id {
-            if webhook.receiver_id.as_deref().map(str::trim) != Some(expected.as_str()) {
-                return Err(WebhookError::ReceiverMismatch {
-                    expected: expected.clone(),
-                    got: webhook.receiver_id.clone(),
-                });
-            }
+        if let Some(expected) = &self.receiver_id
+            && webhook.receiver_id.as_deref().map(str::trim) != Some(expected.as_str())
+        {
+            return Err(WebhookError::ReceiverMismatch {
+                expected: expected.clone(),
+                got: webhook.receiver_id.clone(),
+            });
         }
         Ok(webhook)
     }
