@@ -520,6 +520,143 @@ pub fn verified_event(
     .with_merchant_reference(merchant_reference.map(str::to_string)))
 }
 
+/// The unified verification of a signed API 3.0 webhook, as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KhipuV3Client`](crate::v3::KhipuV3Client) (with the system clock as
+/// `now`): the `x-khipu-signature` header is checked over the raw body with the merchant
+/// `secret` ([`WebhookVerifier`](crate::v3::webhook::WebhookVerifier), 300 s tolerance),
+/// the payload's `receiver_id` must be `receiver_id` when one is configured, and the
+/// payment is bound to the order ([`signed_event`]). Nothing is fetched.
+///
+/// # Errors
+/// [`Error::Config`] on `webhook_secret` when no merchant secret is configured;
+/// [`Error::Validation`] for a blank expectation; [`Error::Notification`] with
+/// [`Check::Signature`](pagos_core::notification::Check::Signature) (no header, the
+/// header twice, malformed, or a signature that does not match: another secret, an
+/// altered or re-serialized body),
+/// [`Check::Timestamp`](pagos_core::notification::Check::Timestamp) (outside the
+/// tolerance: a replay or a clock off), [`Check::Body`](pagos_core::notification::Check::Body)
+/// (a signed body that is no payment), [`Check::Account`](pagos_core::notification::Check::Account)
+/// (another receiver), or the check of
+/// [`Expected::bind`](pagos_core::notification::Expected::bind) that failed.
+pub(crate) fn verify_signed(
+    secret: Option<&pagos_core::SecretString>,
+    receiver_id: Option<&str>,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+    now: time::OffsetDateTime,
+) -> pagos_core::Result<VerifiedEvent> {
+    use crate::v3::webhook::{SIGNATURE_HEADER, WebhookError, WebhookVerifier};
+    use pagos_core::ExposeSecret;
+
+    let secret = secret
+        .map(|s| s.expose_secret())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            pagos_core::ConfigError::new(
+                "webhook_secret",
+                "missing: set the merchant secret (not the API key) to verify webhooks",
+            )
+        })?;
+    expected.validate()?;
+    let refuse = |check, why: String| CoreNotificationError::new(PROVIDER, check, why);
+    let header = match notification.header_count(SIGNATURE_HEADER) {
+        1 => notification.header(SIGNATURE_HEADER).unwrap_or_default(),
+        0 => {
+            return Err(refuse(
+                CoreCheck::Signature,
+                format!("no {SIGNATURE_HEADER} header: not a signed notification"),
+            )
+            .into());
+        }
+        _ => {
+            return Err(refuse(
+                CoreCheck::Signature,
+                format!("the {SIGNATURE_HEADER} header was sent more than once"),
+            )
+            .into());
+        }
+    };
+    let mut verifier = WebhookVerifier::new(secret);
+    if let Some(r) = receiver_id {
+        verifier = verifier.expect_receiver_id(r);
+    }
+    let webhook = verifier
+        .verify_at(header, notification.body(), now)
+        .map_err(|e| {
+            let check = match &e {
+                WebhookError::OutsideTolerance { .. } => CoreCheck::Timestamp,
+                WebhookError::Payload(_) => CoreCheck::Body,
+                WebhookError::ReceiverMismatch { .. } => CoreCheck::Account,
+                _ => CoreCheck::Signature,
+            };
+            refuse(check, e.to_string())
+        })?;
+    Ok(signed_event(&webhook, expected)?)
+}
+
+/// The event a verified API 3.0 webhook makes for the order `expected`: the payment id,
+/// `transaction_id` (the merchant reference), currency and amount are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O, and the
+/// signature must already have been checked (see
+/// [`WebhookVerifier`](crate::v3::webhook::WebhookVerifier)).
+///
+/// Khipu sends the 3.0 webhook when a payment is reconciled and the payload has no
+/// status: a payload with a `conciliation_date` is
+/// [`PaymentStatus::Succeeded`], one without is `Unknown("not reconciled")` (fetch the
+/// payment to know more). The event key is `khipu:<payment_id>:<status>`.
+///
+/// ```
+/// use pagos_core::notification::{Expected, VerifiedBy};
+/// use pagos_core::{Currency, Money};
+/// use pagos_khipu::v3::webhook::Webhook;
+///
+/// let webhook = Webhook::parse(
+///     br#"{"payment_id":"p1","receiver_id":985101,"amount":"1000.0000","currency":"CLP",
+///          "transaction_id":"orden-42","conciliation_date":"2024-04-01T10:00:00Z"}"#,
+/// )?;
+/// let expected = Expected::by_merchant_reference(Money::parse("1000", Currency::Clp)?, "orden-42");
+/// let event = pagos_khipu::notification::signed_event(&webhook, &expected)?;
+/// assert!(event.is_paid());
+/// assert_eq!(event.verified_by, VerifiedBy::Signature);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// The [`pagos_core::notification::NotificationError`] of
+/// [`Expected::bind`](pagos_core::notification::Expected::bind).
+pub fn signed_event(
+    webhook: &crate::v3::webhook::Webhook,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    let amount = webhook.money();
+    let merchant_reference = webhook.transaction_id.as_deref();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &webhook.payment_id,
+            merchant_reference,
+            amount,
+        },
+    )?;
+    let status = if webhook.is_reconciled() {
+        PaymentStatus::Succeeded
+    } else {
+        PaymentStatus::Unknown("not reconciled".to_string())
+    };
+    // `bind` refuses a payload without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        webhook.payment_id.clone(),
+        status,
+        amount,
+        VerifiedBy::Signature,
+        webhook.raw.clone(),
+    )
+    .with_merchant_reference(merchant_reference.map(str::to_string)))
+}
+
 impl From<&ExpectedPayment> for pagos_core::notification::Expected {
     /// The same expectation in the unified API: `transaction_id` is the merchant
     /// reference.
