@@ -38,7 +38,11 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor::new(
             "another base URL (default https://api.compropago.com)",
         ),
     ],
-    Capabilities::of(&[Operation::CreatePayment, Operation::GetPayment]),
+    Capabilities::of(&[
+        Operation::CreatePayment,
+        Operation::GetPayment,
+        Operation::VerifyNotification,
+    ]),
     connect,
 );
 

@@ -108,7 +108,11 @@ impl PaymentProvider for CompropagoClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::of(&[Operation::CreatePayment, Operation::GetPayment])
+        Capabilities::of(&[
+            Operation::CreatePayment,
+            Operation::GetPayment,
+            Operation::VerifyNotification,
+        ])
     }
 
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
@@ -121,6 +125,15 @@ impl PaymentProvider for CompropagoClient {
     async fn get_payment(&self, id: &str) -> Result<Payment> {
         validate::path_id("payment_id", id)?;
         Ok(self.orders().get(id).await?.into())
+    }
+
+    /// A posted webhook: see [`crate::webhook::verified_event`].
+    async fn verify_notification(
+        &self,
+        notification: &pagos_core::notification::Notification<'_>,
+        expected: &pagos_core::notification::Expected,
+    ) -> Result<pagos_core::notification::VerifiedEvent> {
+        crate::webhook::verify(self, notification, expected).await
     }
 }
 

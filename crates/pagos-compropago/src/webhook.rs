@@ -34,9 +34,14 @@
 
 use std::fmt;
 
-use pagos_core::{Currency, Error, Money, ValidationError, validate};
+use pagos_core::notification::{
+    Check as CoreCheck, NotificationError as CoreNotificationError, VerifiedBy, VerifiedEvent,
+    Vouched,
+};
+use pagos_core::{Currency, Error, Money, PaymentStatus, ValidationError, validate};
 use serde_json::Value;
 
+use crate::PROVIDER;
 use crate::client::CompropagoClient;
 use crate::orders::Order;
 
@@ -395,6 +400,121 @@ impl CompropagoClient {
                 expected.check(&order)?;
                 Ok(WebhookEvent::Order(Box::new(order)))
             }
+        }
+    }
+}
+
+/// The unified verification of a posted webhook, as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`CompropagoClient`]: take the order id from the body ([`parse`]),
+/// fetch the order (`GET /v2/orders/{id}`, with the merchant's keys) and bind it to the
+/// order with the core [`Expected::bind`](pagos_core::notification::Expected::bind)
+/// ([`verified_event`]). The posted status is never used.
+///
+/// Expecting ComproPago's order id, a body naming another order is refused before
+/// anything is fetched. The dashboard's test ping is no order: it is refused as
+/// [`Check::Body`](pagos_core::notification::Check::Body) (use
+/// [`CompropagoClient::confirm_webhook`] to tell it apart and answer it 200).
+///
+/// # Errors
+/// [`Error::Validation`] for a blank expectation and [`Error::Notification`] with
+/// [`Check::Body`](pagos_core::notification::Check::Body) for a malformed body or the
+/// test ping, with nothing sent; the fetch's errors (a [`pagos_core::Resend::Safe`]
+/// one: answer ComproPago with a 5xx so it delivers again); [`Error::Notification`]
+/// with the check of [`Expected::bind`](pagos_core::notification::Expected::bind) that
+/// failed.
+pub(crate) async fn verify(
+    client: &CompropagoClient,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+) -> pagos_core::Result<VerifiedEvent> {
+    expected.validate()?;
+    let body = |why: String| CoreNotificationError::new(PROVIDER, CoreCheck::Body, why);
+    let id = match parse(notification.body()).map_err(|e| body(e.to_string()))? {
+        Notification::TestPing => {
+            return Err(body(format!(
+                "the dashboard's test ping (short_id {TEST_PING_SHORT_ID}) names no order"
+            ))
+            .into());
+        }
+        Notification::Order { id, .. } => id,
+    };
+    if let pagos_core::notification::OrderRef::PaymentId(expected_id) = &expected.order
+        && *expected_id != id
+    {
+        return Err(CoreNotificationError::mismatch(
+            PROVIDER,
+            CoreCheck::PaymentId,
+            expected_id,
+            &id,
+        )
+        .into());
+    }
+    let order = client.orders().get(&id).await?;
+    Ok(verified_event(&order, expected)?)
+}
+
+/// The event an order fetched from ComproPago makes for the order `expected`:
+/// ComproPago's order id (`ch_…`) is the payment id, the merchant's `product.id` the
+/// merchant reference; both, the currency and the price are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O.
+///
+/// The status is the fetched order's, normalized; the event key is
+/// `compropago:<ch_…>:<status>`, the same for every delivery.
+///
+/// ```
+/// use pagos_compropago::Order;
+/// use pagos_core::notification::{Check, Expected};
+/// use pagos_core::{Currency, Money, PaymentStatus};
+///
+/// let paid: Order = serde_json::from_str(
+///     r#"{"id":"ch_2","status":"ACCEPTED","product":{"id":"orden-42","price":150,"currency":"MXN"}}"#,
+/// ).unwrap();
+/// let price = Money::parse("150.00", Currency::Mxn)?;
+/// let event = pagos_compropago::webhook::verified_event(&paid, &Expected::by_merchant_reference(price, "orden-42"))?;
+/// assert_eq!(event.status, PaymentStatus::Succeeded);
+/// assert_eq!(event.event_key, "compropago:ch_2:succeeded");
+/// let other = pagos_compropago::webhook::verified_event(&paid, &Expected::by_merchant_reference(price, "orden-43"));
+/// assert_eq!(other.unwrap_err().check(), Check::MerchantReference);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// The [`pagos_core::notification::NotificationError`] of
+/// [`Expected::bind`](pagos_core::notification::Expected::bind).
+pub fn verified_event(
+    order: &Order,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    let amount = order.price();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &order.id,
+            merchant_reference: order.product.id.as_deref(),
+            amount,
+        },
+    )?;
+    // `bind` refuses an order without a price, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        order.id.clone(),
+        PaymentStatus::from(&order.status),
+        amount,
+        VerifiedBy::Fetch,
+        order.raw.clone(),
+    )
+    .with_merchant_reference(order.product.id.clone()))
+}
+
+impl From<&ExpectedOrder> for pagos_core::notification::Expected {
+    /// The same expectation in the unified API: ComproPago's order id is the payment id,
+    /// the merchant's `product.id` the merchant reference.
+    fn from(e: &ExpectedOrder) -> Self {
+        match &e.order {
+            OrderRef::OrderId(v) => Self::by_payment_id(e.amount, v.clone()),
+            OrderRef::ProductId(v) => Self::by_merchant_reference(e.amount, v.clone()),
         }
     }
 }

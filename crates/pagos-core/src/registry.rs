@@ -69,6 +69,16 @@ impl EnvVar {
         }
     }
 
+    /// An optional credential (a second way to authenticate, used when set).
+    pub const fn optional_secret(name: &'static str, help: &'static str) -> EnvVar {
+        EnvVar {
+            name,
+            required: false,
+            secret: true,
+            help,
+        }
+    }
+
     /// A required value that is not secret (an account id).
     pub const fn required(name: &'static str, help: &'static str) -> EnvVar {
         EnvVar {

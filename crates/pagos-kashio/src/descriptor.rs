@@ -33,6 +33,7 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor::new(
         Operation::CreatePayment,
         Operation::GetPayment,
         Operation::CancelPayment,
+        Operation::VerifyNotification,
     ]),
     connect,
 );

@@ -11,6 +11,9 @@ use std::fmt;
 
 use futures_util::stream::BoxStream;
 use pagos_core::endpoint::{Endpoint, PageRequest};
+use pagos_core::notification::{
+    Check, Expected, Notification, NotificationError, OrderRef, VerifiedBy, VerifiedEvent, Vouched,
+};
 use pagos_core::transport::{Idempotency, Method, Request, Response};
 use pagos_core::{BaseUrl, Currency, Error, Money, Page, Raw, Result, ValidationError, validate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -672,6 +675,150 @@ impl<'a> Events<'a> {
             .map_err(ConfirmError::Fetch)?;
         expected.check(&invoice)?;
         Ok(ConfirmedEvent { event, invoice })
+    }
+}
+
+/// Reads the event id out of a posted webhook body (the event object KashIO delivers,
+/// `{"id":"eve_…","object":"event",…}`). Only the id is taken: the body is not signed,
+/// so its type, status and invoice are not believed.
+///
+/// ```
+/// let id = pagos_kashio::events::posted_event_id(br#"{"id":"eve_1","type":"invoice.paid"}"#)?;
+/// assert_eq!(id, "eve_1");
+/// assert!(pagos_kashio::events::posted_event_id(b"{}").is_err());
+/// # Ok::<(), pagos_core::notification::NotificationError>(())
+/// ```
+///
+/// # Errors
+/// A [`NotificationError`] with [`Check::Body`] when the body is not a JSON object,
+/// names no event id, or names one that would change the request path (see
+/// [`validate::path_id`]).
+pub fn posted_event_id(body: &[u8]) -> std::result::Result<String, NotificationError> {
+    let refused = |why: String| NotificationError::new(crate::PROVIDER, Check::Body, why);
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| refused(format!("not JSON: {e}")))?;
+    let Value::Object(object) = value else {
+        return Err(refused("expected a JSON object (the event)".into()));
+    };
+    let id = object
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| refused("the body names no event id".into()))?;
+    validate::path_id("id", id).map_err(|e| refused(e.to_string()))?;
+    Ok(id.to_string())
+}
+
+/// The unified verification of a posted KashIO event, as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KashioClient`]: take the event id from the body
+/// ([`posted_event_id`]), fetch the event (`GET /events/{id}`), then the invoice it
+/// points to (`GET /invoices/{id}`), and bind that invoice to the order with the core
+/// [`Expected::bind`] ([`verified_event`]).
+///
+/// Expecting KashIO's invoice id, an event about another invoice is refused before the
+/// invoice is fetched.
+///
+/// # Errors
+/// [`Error::Validation`] for a blank expectation and [`Error::Notification`] with
+/// [`Check::Body`] for a malformed body, with nothing sent; the fetches' errors (a
+/// [`pagos_core::Resend::Safe`] one: answer KashIO with a 5xx so it delivers again);
+/// [`Error::Notification`] when the event is about no invoice or another one, or the
+/// invoice's currency or amount differs.
+pub(crate) async fn verify(
+    client: &KashioClient,
+    notification: &Notification<'_>,
+    expected: &Expected,
+) -> Result<VerifiedEvent> {
+    expected.validate()?;
+    let event_id = posted_event_id(notification.body())?;
+    let event = client.run(&GetEvent::new(event_id)).await?;
+    let Some(invoice_id) = event.invoice_id() else {
+        return Err(NotificationError::mismatch(
+            crate::PROVIDER,
+            expected.order.check(),
+            expected.order.value(),
+            "(an event about no invoice)",
+        )
+        .into());
+    };
+    if let OrderRef::PaymentId(id) = &expected.order
+        && *id != invoice_id
+    {
+        return Err(NotificationError::mismatch(
+            crate::PROVIDER,
+            Check::PaymentId,
+            id,
+            &invoice_id,
+        )
+        .into());
+    }
+    let invoice = client.run(&GetInvoice::new(invoice_id)).await?;
+    Ok(verified_event(&invoice, expected)?)
+}
+
+/// The event an invoice fetched from KashIO makes for the order `expected`: KashIO's
+/// invoice id (`inv_…`) is the payment id, the merchant's `invoice_id` the merchant
+/// reference; both, the currency and the amount are bound with [`Expected::bind`].
+/// Pure: no I/O.
+///
+/// The status is the invoice's, normalized (KashIO's event type is not used: the
+/// invoice is the fresher word). The event key is `kashio:<inv_…>:<status>`, the same
+/// for every delivery of the event, and the same for an `invoice.paid` event and a
+/// late `invoice.expired` one that both find the invoice paid.
+///
+/// ```
+/// use pagos_core::notification::Expected;
+/// use pagos_core::{Currency, Money, PaymentStatus};
+///
+/// let paid: pagos_kashio::Invoice = serde_json::from_str(
+///     r#"{"id":"inv_1","created":"2017-01-31T14:20:00","currency":"PEN","amount":15.0,
+///         "invoice_id":"INV-1","status":"PAID"}"#,
+/// ).unwrap();
+/// let expected = Expected::by_merchant_reference(Money::parse("15.00", Currency::Pen)?, "INV-1");
+/// let event = pagos_kashio::events::verified_event(&paid, &expected)?;
+/// assert_eq!(event.status, PaymentStatus::Succeeded);
+/// assert_eq!(event.event_key, "kashio:inv_1:succeeded");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// The [`NotificationError`] of [`Expected::bind`].
+pub fn verified_event(
+    invoice: &Invoice,
+    expected: &Expected,
+) -> std::result::Result<VerifiedEvent, NotificationError> {
+    let amount = invoice.money();
+    expected.bind(
+        crate::PROVIDER,
+        &Vouched {
+            payment_id: &invoice.id,
+            merchant_reference: invoice.invoice_id.as_deref(),
+            amount,
+        },
+    )?;
+    // `bind` refuses an invoice without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        crate::PROVIDER,
+        invoice.id.clone(),
+        invoice.status.payment_status(),
+        amount,
+        VerifiedBy::Fetch,
+        invoice.raw.clone(),
+    )
+    .with_merchant_reference(invoice.invoice_id.clone()))
+}
+
+impl From<&ExpectedInvoice> for Expected {
+    /// The same expectation in the unified API: KashIO's invoice id is the payment id,
+    /// the merchant's `invoice_id` the merchant reference.
+    fn from(e: &ExpectedInvoice) -> Self {
+        match &e.invoice {
+            InvoiceRef::Id(v) => Expected::by_payment_id(e.amount, v.clone()),
+            InvoiceRef::InvoiceId(v) => Expected::by_merchant_reference(e.amount, v.clone()),
+        }
     }
 }
 

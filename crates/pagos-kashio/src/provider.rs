@@ -170,6 +170,7 @@ impl PaymentProvider for KashioClient {
             Operation::CreatePayment,
             Operation::GetPayment,
             Operation::CancelPayment,
+            Operation::VerifyNotification,
         ])
     }
 
@@ -213,5 +214,14 @@ impl PaymentProvider for KashioClient {
                 )
             }
         }
+    }
+
+    /// A posted event: see [`crate::events::verified_event`].
+    async fn verify_notification(
+        &self,
+        notification: &pagos_core::notification::Notification<'_>,
+        expected: &pagos_core::notification::Expected,
+    ) -> Result<pagos_core::notification::VerifiedEvent, Error> {
+        crate::events::verify(self, notification, expected).await
     }
 }

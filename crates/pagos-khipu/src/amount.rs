@@ -5,8 +5,13 @@
 //! (Khipu's public documentation). CLP has no minor unit and is sent as an integer.
 //! Amounts are written with exactly the currency's decimals: `1000` CLP, `10.50` USD,
 //! `1.2345` CLF.
+//!
+//! API 3.0 takes the same text as a JSON **number** in most bodies (`"amount":1000`,
+//! written from the decimal's digits, never through `f64`) and as a JSON **string** in
+//! `POST /v3/refunds` and `GET /v3/predict`; its answers carry either, read exactly
+//! with [`pagos_core::wire::lenient_decimal`]. [`JsonNumber`] is that one writer.
 
-use pagos_core::{Currency, Money, ValidationError};
+use pagos_core::{Currency, CurrencyTable, Money, ValidationError};
 
 /// The longest amount text Khipu accepts.
 pub const MAX_AMOUNT_CHARS: usize = 16;
@@ -14,25 +19,40 @@ pub const MAX_AMOUNT_CHARS: usize = 16;
 /// The most decimals Khipu accepts for any currency.
 pub const MAX_DECIMALS: u32 = 4;
 
-/// Whether Khipu takes payments in `currency`.
+/// The currencies Khipu takes and the decimals of each, for API 2.0 and 3.0 alike.
 ///
-/// Khipu's REST API 2.0 reference only says "ISO-4217"; Khipu's published API
-/// documentation lists `CLP`, `CLF`, `ARS`, `PEN`, `MXN`, `USD`, `EUR`, `BOB` and `COP`.
-/// Every [`Currency`] pagos knows today (`ARS`, `CLF`, `CLP`, `MXN`, `PEN`, `USD`) is in
-/// that list, so all are accepted. Each is listed by name, so a currency added to
-/// pagos-core later is rejected until someone checks that Khipu takes it. In practice a
-/// Chilean collection account collects `CLP` (and `CLF`, unidades de fomento with 4
-/// decimals); Khipu itself rejects a currency the account is not enabled for with a 400.
+/// Khipu's REST API 2.0 reference says only "ISO-4217" and "up to 4 decimal places,
+/// depending on the currency"; Khipu's API 3.0 reference (`POST /v3/payments`,
+/// `currency`) lists `CLP`, `CLF`, `ARS`, `PEN`, `MXN`, `USD`, `EUR`, `BOB` and `COP`,
+/// and publishes no per-currency table. The decimals are ISO-4217's minor units (CLP 0,
+/// CLF 4, the rest 2), as Khipu's own plugins and SDKs round and validate them. A
+/// Chilean collection account collects `CLP` (and `CLF`) in practice; Khipu refuses a
+/// currency the account is not enabled for with a 400.
+///
+/// ```
+/// use pagos_core::Currency;
+/// assert_eq!(pagos_khipu::CURRENCIES.decimals(Currency::Clf), Some(4));
+/// assert_eq!(pagos_khipu::CURRENCIES.decimals(Currency::Clp), Some(0));
+/// assert_eq!(pagos_khipu::CURRENCIES.decimals(Currency::Cop), Some(2));
+/// ```
+pub const CURRENCIES: CurrencyTable = CurrencyTable::new(
+    crate::PROVIDER,
+    &[
+        (Currency::Clp, 0),
+        (Currency::Clf, 4),
+        (Currency::Usd, 2),
+        (Currency::Ars, 2),
+        (Currency::Pen, 2),
+        (Currency::Mxn, 2),
+        (Currency::Bob, 2),
+        (Currency::Eur, 2),
+        (Currency::Cop, 2),
+    ],
+);
+
+/// Whether Khipu takes payments in `currency` (it is in [`CURRENCIES`]).
 pub fn is_supported(currency: Currency) -> bool {
-    matches!(
-        currency,
-        Currency::Clp
-            | Currency::Clf
-            | Currency::Ars
-            | Currency::Pen
-            | Currency::Mxn
-            | Currency::Usd
-    )
+    CURRENCIES.accepts(currency)
 }
 
 /// Checks that Khipu takes `currency`.
@@ -48,6 +68,25 @@ pub fn ensure_supported(field: &'static str, currency: Currency) -> Result<(), V
             format!("Khipu does not take payments in {currency}"),
         ))
     }
+}
+
+/// Checks `money` against [`CURRENCIES`] and that it is positive, and writes it with
+/// exactly the currency's decimals (`1000` CLP, `10.50` USD, `1.2345` CLF): the text
+/// both APIs put on the wire (form text in 2.0, a JSON number or string in 3.0).
+///
+/// # Errors
+/// A [`ValidationError`] on `field` for a currency Khipu does not take, an amount not
+/// greater than zero, or more decimals than Khipu takes for the currency.
+pub fn checked_text(field: &'static str, money: &Money) -> Result<String, ValidationError> {
+    CURRENCIES.check(money).map_err(|e| {
+        if e.field() == "amount" {
+            e.for_field(field)
+        } else {
+            e
+        }
+    })?;
+    money.ensure_positive().map_err(|e| e.for_field(field))?;
+    Ok(money.to_plain_string())
 }
 
 /// Writes `money` the way Khipu reads it, after checking it.
@@ -67,21 +106,7 @@ pub fn ensure_supported(field: &'static str, currency: Currency) -> Result<(), V
 /// is not greater than zero, has more decimals than the currency (or Khipu) allows, or
 /// would be longer than [`MAX_AMOUNT_CHARS`].
 pub fn to_wire(field: &'static str, money: &Money) -> Result<String, ValidationError> {
-    let currency = money.currency();
-    ensure_supported("currency", currency)?;
-    money.ensure_positive().map_err(|e| e.for_field(field))?;
-    // `Money` already refuses more decimals than the currency has; Khipu's own ceiling
-    // is 4 whatever the currency.
-    if money.amount().normalize().scale() > MAX_DECIMALS.min(currency.minor_units()) {
-        return Err(ValidationError::new(
-            field,
-            format!(
-                "{} has more decimals than Khipu accepts for {currency}",
-                money.amount()
-            ),
-        ));
-    }
-    let text = money.to_plain_string();
+    let text = checked_text(field, money)?;
     if text.len() > MAX_AMOUNT_CHARS {
         return Err(ValidationError::new(
             field,
@@ -89,6 +114,50 @@ pub fn to_wire(field: &'static str, money: &Money) -> Result<String, ValidationE
         ));
     }
     Ok(text)
+}
+
+/// An amount written into an API 3.0 JSON body as a number with exactly its digits
+/// (serde_json's `arbitrary_precision` is not needed: the text goes out verbatim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonNumber(String);
+
+impl JsonNumber {
+    /// `money`, checked like [`checked_text`].
+    pub(crate) fn money(field: &'static str, money: &Money) -> Result<Self, ValidationError> {
+        checked_text(field, money).map(JsonNumber)
+    }
+
+    /// A bare decimal (PAC's charge has no currency of its own): positive, at most
+    /// [`MAX_DECIMALS`] decimals, written with its own digits (trailing zeros dropped).
+    pub(crate) fn decimal(
+        field: &'static str,
+        value: pagos_core::Decimal,
+    ) -> Result<Self, ValidationError> {
+        if value <= pagos_core::Decimal::ZERO {
+            return Err(ValidationError::new(field, "must be greater than zero"));
+        }
+        let value = value.normalize();
+        if value.scale() > MAX_DECIMALS {
+            return Err(ValidationError::new(
+                field,
+                format!("{value} has more than the {MAX_DECIMALS} decimals Khipu accepts"),
+            ));
+        }
+        Ok(JsonNumber(value.to_string()))
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl serde::Serialize for JsonNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.0.clone())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
 }
 
 #[cfg(test)]
@@ -159,10 +228,35 @@ mod tests {
     }
 
     #[test]
+    fn json_numbers_keep_their_digits() {
+        let n = JsonNumber::money("amount", &m("10.5", Currency::Usd)).unwrap();
+        assert_eq!(serde_json::to_string(&n).unwrap(), "10.50");
+        let n = JsonNumber::money("amount", &m("15000", Currency::Clp)).unwrap();
+        assert_eq!(serde_json::to_string(&n).unwrap(), "15000");
+        let big = "12345678901234567890.1234";
+        let n = JsonNumber::money("amount", &m(big, Currency::Clf)).unwrap();
+        assert_eq!(serde_json::to_string(&n).unwrap(), big);
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        assert_eq!(
+            JsonNumber::decimal("amount", d("1.5000")).unwrap().as_str(),
+            "1.5"
+        );
+        assert!(JsonNumber::decimal("amount", d("1.23456")).is_err());
+        assert!(JsonNumber::decimal("amount", d("0")).is_err());
+        assert!(JsonNumber::money("amount", &m("0", Currency::Clp)).is_err());
+    }
+
+    #[test]
     fn every_known_currency_is_checked() {
         for c in Currency::ALL {
             assert!(is_supported(c), "{c}");
+            assert_eq!(
+                CURRENCIES.decimals(c),
+                Some(c.minor_units().min(MAX_DECIMALS)),
+                "{c}"
+            );
         }
+        assert_eq!(CURRENCIES.entries().len(), 9);
         assert!(ensure_supported("currency", Currency::Clp).is_ok());
     }
 }

@@ -1,8 +1,16 @@
 //! # pagos-khipu
 //!
-//! A client for [Khipu](https://khipu.com)'s REST API 2.0 (Chile): bank-transfer
-//! payments, refunds, banks, receivers, with every request HMAC-signed, and the
-//! notifications of Khipu's notification API 1.3.
+//! A client for [Khipu](https://khipu.com) (Chile), in two generations:
+//!
+//! - **API 3.0** ([`v3`], [`KhipuV3Client`]): `x-api-key`, JSON, every instant-payment
+//!   operation, the signed 3.0 webhook ([`v3::webhook`]), and Automatic Payments
+//!   (PAC) v1 ([`pac`]) on the same client. Choose it when you have an API key.
+//! - **API 2.0** ([`KhipuClient`]): bank-transfer payments, refunds, banks, receivers,
+//!   with every request HMAC-signed with the receiver's secret, and the notifications
+//!   of Khipu's notification API 1.3. Below, everything is about API 2.0.
+//!
+//! Both check amounts against one table, [`CURRENCIES`], and both implement the
+//! unified [`PaymentProvider`](pagos_core::PaymentProvider).
 //!
 //! - [`KhipuClient`] (also exported as [`Client`]): built with
 //!   `KhipuClient::builder().receiver_id(..).secret(..).build()?`.
@@ -94,19 +102,22 @@ mod descriptor;
 pub mod error;
 pub mod merchants;
 pub mod notification;
+pub mod pac;
 pub mod payments;
 mod provider;
 pub mod receivers;
 pub mod request;
 pub mod signature;
 pub mod status;
+pub mod v3;
 
 /// The provider name used in errors, tracing and [`pagos_core::Payment::provider`].
 pub const PROVIDER: &str = "khipu";
 
+pub use amount::CURRENCIES;
 pub use banks::{BankItem, Banks, BanksResponse, ListBanks};
 pub use client::{DEFAULT_BASE_URL, KhipuClient, KhipuClientBuilder};
-pub use descriptor::{DESCRIPTOR, client_from_config};
+pub use descriptor::{DESCRIPTOR, client_from_config, v3_client_from_config};
 pub use merchants::{ListPaymentMethods, MerchantPaymentMethod, Merchants, PaymentMethodsResponse};
 pub use notification::{Check, ExpectedOrder, ExpectedPayment, Notification, NotificationError};
 pub use pagos_core::Request;
@@ -120,6 +131,7 @@ pub use receivers::{
     ReceiversCreateResponse,
 };
 pub use signature::KhipuSignature;
+pub use v3::{KhipuV3Client, KhipuV3ClientBuilder};
 
 /// The Khipu client, under the name every pagos provider crate uses.
 pub use client::KhipuClient as Client;

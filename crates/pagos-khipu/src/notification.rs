@@ -48,7 +48,13 @@
 
 use std::fmt;
 
+use pagos_core::notification::{
+    Check as CoreCheck, NotificationError as CoreNotificationError, VerifiedBy, VerifiedEvent,
+    Vouched,
+};
 use pagos_core::{Currency, Error, Money, PaymentStatus, ValidationError, validate};
+
+use crate::PROVIDER;
 
 use crate::client::KhipuClient;
 use crate::payments::{GetPaymentByNotificationToken, NOTIFY_API_VERSION, PaymentsResponse};
@@ -407,6 +413,258 @@ impl KhipuClient {
             .map_err(NotificationError::Fetch)?;
         expected.check(self.receiver_id(), &payment)?;
         Ok(payment)
+    }
+}
+
+/// The unified verification of a notification (API 1.3), as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KhipuClient`]: parse the body, fetch the payment by its token, check
+/// the receiver id, then bind it to the order with the core
+/// [`Expected::bind`](pagos_core::notification::Expected::bind) (`transaction_id` is the
+/// merchant reference). Nothing in the unsigned body but the token is used.
+///
+/// The status is not checked: the event carries Khipu's current status, normalized, and
+/// the application fulfils only a paid one ([`VerifiedEvent::is_paid`]). The event key
+/// is `khipu:<payment_id>:<status>`: the same for every redelivery of one notification.
+///
+/// # Errors
+/// [`Error::Validation`] for a blank expectation and [`Error::Notification`] with
+/// [`Check::Body`](pagos_core::notification::Check::Body) for a malformed body, both
+/// with nothing sent; the fetch's errors (a [`pagos_core::Resend::Safe`] one: answer
+/// Khipu with a 5xx so it delivers again); [`Error::Notification`] with
+/// [`Check::Account`](pagos_core::notification::Check::Account) for a payment of another
+/// receiver, or the check of [`Expected::bind`](pagos_core::notification::Expected::bind)
+/// that failed.
+pub(crate) async fn verify(
+    client: &KhipuClient,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+) -> pagos_core::Result<VerifiedEvent> {
+    expected.validate()?;
+    let parsed = Notification::parse(notification.body()).map_err(|e| {
+        let detail = match e {
+            NotificationError::Invalid(v) => v.to_string(),
+            other => other.to_string(),
+        };
+        CoreNotificationError::new(PROVIDER, CoreCheck::Body, detail)
+    })?;
+    let payment = client
+        .run(&GetPaymentByNotificationToken::new(
+            &parsed.notification_token,
+        ))
+        .await?;
+    Ok(verified_event(client.receiver_id(), &payment, expected)?)
+}
+
+/// The event a payment fetched from Khipu (by a notification's token, or by its id)
+/// makes for the order `expected`: the receiver id must be `receiver_id`, then the
+/// order, currency and amount are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O.
+///
+/// ```
+/// use pagos_core::notification::{Check, Expected};
+/// use pagos_core::{Currency, Money, PaymentStatus};
+///
+/// let paid: pagos_khipu::PaymentsResponse = serde_json::from_str(
+///     r#"{"payment_id":"p1","receiver_id":985101,"status":"done","status_detail":"normal",
+///         "amount":1000,"currency":"CLP","transaction_id":"orden-42"}"#,
+/// ).unwrap();
+/// let expected = Expected::by_merchant_reference(Money::parse("1000", Currency::Clp)?, "orden-42");
+/// let event = pagos_khipu::notification::verified_event("985101", &paid, &expected)?;
+/// assert_eq!(event.status, PaymentStatus::Succeeded);
+/// assert_eq!(event.event_key, "khipu:p1:succeeded");
+/// let other_receiver = pagos_khipu::notification::verified_event("1", &paid, &expected);
+/// assert_eq!(other_receiver.unwrap_err().check(), Check::Account);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// A [`pagos_core::notification::NotificationError`] with
+/// [`Check::Account`](pagos_core::notification::Check::Account) for another receiver,
+/// or the check of [`Expected::bind`](pagos_core::notification::Expected::bind) that
+/// failed.
+pub fn verified_event(
+    receiver_id: &str,
+    payment: &PaymentsResponse,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    let actual_receiver = payment.receiver_id.as_deref().map(str::trim);
+    if actual_receiver != Some(receiver_id) {
+        return Err(CoreNotificationError::mismatch(
+            PROVIDER,
+            CoreCheck::Account,
+            receiver_id,
+            actual_receiver.unwrap_or("(absent)"),
+        ));
+    }
+    let merchant_reference = payment.transaction_id.as_deref();
+    let amount = payment.money();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &payment.payment_id,
+            merchant_reference,
+            amount,
+        },
+    )?;
+    // `bind` refuses a payment without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        payment.payment_id.clone(),
+        payment.unified_status(),
+        amount,
+        VerifiedBy::Fetch,
+        payment.raw.clone(),
+    )
+    .with_merchant_reference(merchant_reference.map(str::to_string)))
+}
+
+/// The unified verification of a signed API 3.0 webhook, as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KhipuV3Client`](crate::v3::KhipuV3Client) (with the system clock as
+/// `now`): the `x-khipu-signature` header is checked over the raw body with the merchant
+/// `secret` ([`WebhookVerifier`](crate::v3::webhook::WebhookVerifier), 300 s tolerance),
+/// the payload's `receiver_id` must be `receiver_id` when one is configured, and the
+/// payment is bound to the order ([`signed_event`]). Nothing is fetched.
+///
+/// # Errors
+/// [`Error::Config`] on `webhook_secret` when no merchant secret is configured;
+/// [`Error::Validation`] for a blank expectation; [`Error::Notification`] with
+/// [`Check::Signature`](pagos_core::notification::Check::Signature) (no header, the
+/// header twice, malformed, or a signature that does not match: another secret, an
+/// altered or re-serialized body),
+/// [`Check::Timestamp`](pagos_core::notification::Check::Timestamp) (outside the
+/// tolerance: a replay or a clock off), [`Check::Body`](pagos_core::notification::Check::Body)
+/// (a signed body that is no payment), [`Check::Account`](pagos_core::notification::Check::Account)
+/// (another receiver), or the check of
+/// [`Expected::bind`](pagos_core::notification::Expected::bind) that failed.
+pub(crate) fn verify_signed(
+    secret: Option<&pagos_core::SecretString>,
+    receiver_id: Option<&str>,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+    now: time::OffsetDateTime,
+) -> pagos_core::Result<VerifiedEvent> {
+    use crate::v3::webhook::{SIGNATURE_HEADER, WebhookError, WebhookVerifier};
+    use pagos_core::ExposeSecret;
+
+    let secret = secret
+        .map(|s| s.expose_secret())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            pagos_core::ConfigError::new(
+                "webhook_secret",
+                "missing: set the merchant secret (not the API key) to verify webhooks",
+            )
+        })?;
+    expected.validate()?;
+    let refuse = |check, why: String| CoreNotificationError::new(PROVIDER, check, why);
+    let header = match notification.header_count(SIGNATURE_HEADER) {
+        1 => notification.header(SIGNATURE_HEADER).unwrap_or_default(),
+        0 => {
+            return Err(refuse(
+                CoreCheck::Signature,
+                format!("no {SIGNATURE_HEADER} header: not a signed notification"),
+            )
+            .into());
+        }
+        _ => {
+            return Err(refuse(
+                CoreCheck::Signature,
+                format!("the {SIGNATURE_HEADER} header was sent more than once"),
+            )
+            .into());
+        }
+    };
+    let mut verifier = WebhookVerifier::new(secret);
+    if let Some(r) = receiver_id {
+        verifier = verifier.expect_receiver_id(r);
+    }
+    let webhook = verifier
+        .verify_at(header, notification.body(), now)
+        .map_err(|e| {
+            let check = match &e {
+                WebhookError::OutsideTolerance { .. } => CoreCheck::Timestamp,
+                WebhookError::Payload(_) => CoreCheck::Body,
+                WebhookError::ReceiverMismatch { .. } => CoreCheck::Account,
+                _ => CoreCheck::Signature,
+            };
+            refuse(check, e.to_string())
+        })?;
+    Ok(signed_event(&webhook, expected)?)
+}
+
+/// The event a verified API 3.0 webhook makes for the order `expected`: the payment id,
+/// `transaction_id` (the merchant reference), currency and amount are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O, and the
+/// signature must already have been checked (see
+/// [`WebhookVerifier`](crate::v3::webhook::WebhookVerifier)).
+///
+/// Khipu sends the 3.0 webhook when a payment is reconciled and the payload has no
+/// status: a payload with a `conciliation_date` is
+/// [`PaymentStatus::Succeeded`], one without is `Unknown("not reconciled")` (fetch the
+/// payment to know more). The event key is `khipu:<payment_id>:<status>`.
+///
+/// ```
+/// use pagos_core::notification::{Expected, VerifiedBy};
+/// use pagos_core::{Currency, Money};
+/// use pagos_khipu::v3::webhook::Webhook;
+///
+/// let webhook = Webhook::parse(
+///     br#"{"payment_id":"p1","receiver_id":985101,"amount":"1000.0000","currency":"CLP",
+///          "transaction_id":"orden-42","conciliation_date":"2024-04-01T10:00:00Z"}"#,
+/// )?;
+/// let expected = Expected::by_merchant_reference(Money::parse("1000", Currency::Clp)?, "orden-42");
+/// let event = pagos_khipu::notification::signed_event(&webhook, &expected)?;
+/// assert!(event.is_paid());
+/// assert_eq!(event.verified_by, VerifiedBy::Signature);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// The [`pagos_core::notification::NotificationError`] of
+/// [`Expected::bind`](pagos_core::notification::Expected::bind).
+pub fn signed_event(
+    webhook: &crate::v3::webhook::Webhook,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    let amount = webhook.money();
+    let merchant_reference = webhook.transaction_id.as_deref();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &webhook.payment_id,
+            merchant_reference,
+            amount,
+        },
+    )?;
+    let status = if webhook.is_reconciled() {
+        PaymentStatus::Succeeded
+    } else {
+        PaymentStatus::Unknown("not reconciled".to_string())
+    };
+    // `bind` refuses a payload without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        webhook.payment_id.clone(),
+        status,
+        amount,
+        VerifiedBy::Signature,
+        webhook.raw.clone(),
+    )
+    .with_merchant_reference(merchant_reference.map(str::to_string)))
+}
+
+impl From<&ExpectedPayment> for pagos_core::notification::Expected {
+    /// The same expectation in the unified API: `transaction_id` is the merchant
+    /// reference.
+    fn from(e: &ExpectedPayment) -> Self {
+        match &e.order {
+            ExpectedOrder::TransactionId(v) => Self::by_merchant_reference(e.amount, v.clone()),
+            ExpectedOrder::PaymentId(v) => Self::by_payment_id(e.amount, v.clone()),
+        }
     }
 }
 

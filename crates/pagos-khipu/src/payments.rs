@@ -14,15 +14,13 @@
 //! "Once": Khipu documents no idempotency key, so a call that changes state is never
 //! sent again once it may have reached Khipu (see [`pagos_core::transport`]).
 
-use std::fmt;
-
 use pagos_core::endpoint::Endpoint;
 use pagos_core::transport::{Idempotency, Method};
 use pagos_core::{
     BaseUrl, Currency, Decimal, Error, Money, PaymentStatus, Raw, Request, Response, Result,
     ValidationError, validate,
 };
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -42,7 +40,7 @@ macro_rules! wire_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Deserialize)]
         #[serde(from = "String")]
         #[non_exhaustive]
         pub enum $name {
@@ -79,20 +77,22 @@ macro_rules! wire_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl Serialize for $name {
+        impl ::serde::Serialize for $name {
             /// The text Khipu uses, unknown values as they were sent.
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
     };
 }
+
+pub(crate) use wire_enum;
 
 wire_enum! {
     /// A payment's `status`.
@@ -121,6 +121,10 @@ wire_enum! {
         MarkedAsAbuse = "marked-as-abuse",
         /// `reversed`: the merchant annulled it and the money went back to the payer.
         Reversed = "reversed",
+        /// `partially-refunded` (API 3.0): paid, then refunded in part.
+        PartiallyRefunded = "partially-refunded",
+        /// `fully-refunded` (API 3.0): paid, then refunded in full.
+        FullyRefunded = "fully-refunded",
     }
 }
 
@@ -133,6 +137,9 @@ wire_enum! {
         SimplifiedTransfer = "simplified_transfer",
         /// `not_available`: marked paid by the merchant by other means.
         NotAvailable = "not_available",
+        /// `direct_debit`: a PAC (automatic payment) charge; Khipu returns it live
+        /// although its API 3.0 specification does not declare it.
+        DirectDebit = "direct_debit",
     }
 }
 

@@ -2,7 +2,7 @@
 //! conversions between the unified types and Khipu's wire types.
 
 use pagos_core::{
-    Capabilities, CreatePayment, Error, Operation, Payment, PaymentInstructions, PaymentProvider,
+    Capabilities, CreatePayment, Error, Payment, PaymentInstructions, PaymentProvider,
     PaymentStatus, Refund, RefundRequest, Result, ValidationError, async_trait,
 };
 
@@ -21,13 +21,10 @@ use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResp
 /// | `notify_url` | `notify_url` + `notify_api_version` `1.3` |
 /// | `expires_at` | `expires_date` (ISO-8601 UTC) |
 /// | `payer.name`, `payer.email` | `payer_name`, `payer_email` |
-/// | `payer.document` of kind `RUT` | `fixed_payer_personal_identifier` |
+/// | `payer.document` | `fixed_payer_personal_identifier` (see [`payer_identifier`]) |
 /// | `metadata` (when not empty) | `custom`, as compact JSON with sorted keys |
 ///
-/// `payer.id` and `payer.phone` have no Khipu field and are not sent. A payer document
-/// of any other kind is refused: Khipu's only payer identifier is the RUT, and
-/// silently dropping a document the caller meant to restrict the payer with would be
-/// worse than an error.
+/// `payer.id` and `payer.phone` have no Khipu field and are not sent.
 impl TryFrom<&CreatePayment> for CreatePaymentRequest {
     type Error = Error;
 
@@ -60,19 +57,8 @@ impl TryFrom<&CreatePayment> for CreatePaymentRequest {
         if let Some(v) = &p.payer.email {
             b = b.payer_email(v.clone());
         }
-        if let Some(doc) = &p.payer.document {
-            if !doc.kind.trim().eq_ignore_ascii_case("RUT") {
-                return Err(ValidationError::new(
-                    "payer.document",
-                    format!(
-                        "Khipu can only restrict the payer by RUT, not by {:?}",
-                        doc.kind
-                    ),
-                )
-                .into());
-            }
-            pagos_core::validate::rut("payer.document", &doc.number)?;
-            b = b.fixed_payer_personal_identifier(doc.number.clone());
+        if let Some(id) = payer_identifier(p)? {
+            b = b.fixed_payer_personal_identifier(id);
         }
         if !p.metadata.is_empty() {
             let custom = serde_json::to_string(&p.metadata).map_err(|e| {
@@ -84,9 +70,47 @@ impl TryFrom<&CreatePayment> for CreatePaymentRequest {
     }
 }
 
+/// The unified payer document as Khipu's `fixed_payer_personal_identifier`, checked
+/// where Khipu's documents say what it is.
+///
+/// Khipu's API documents call the field only "Identificador personal" ("only this
+/// identifier may pay"); the one format they give is the Chilean RUT
+/// (`11.000.111-9`). A payment in CLP or CLF is paid from a Chilean bank account, whose
+/// owner Khipu identifies by RUT, so there the document must be of kind `RUT` and a
+/// valid RUT. In other currencies Khipu documents no format, so any kind is sent as
+/// its number, checked only for not being blank (nothing is silently dropped).
+///
+/// # Errors
+/// A [`ValidationError`] on `payer.document`.
+pub(crate) fn payer_identifier(p: &CreatePayment) -> Result<Option<String>> {
+    let Some(doc) = &p.payer.document else {
+        return Ok(None);
+    };
+    if matches!(
+        p.amount.currency(),
+        pagos_core::Currency::Clp | pagos_core::Currency::Clf
+    ) {
+        if !doc.kind.trim().eq_ignore_ascii_case("RUT") {
+            return Err(ValidationError::new(
+                "payer.document",
+                format!(
+                    "a {} payment is paid from a Chilean bank account, whose owner Khipu identifies by RUT, not by {:?}",
+                    p.amount.currency(),
+                    doc.kind
+                ),
+            )
+            .into());
+        }
+        pagos_core::validate::rut("payer.document", &doc.number)?;
+    } else {
+        pagos_core::validate::non_empty("payer.document", &doc.number)?;
+    }
+    Ok(Some(doc.number.clone()))
+}
+
 /// The redirect instructions of a created payment: `payment_url` (or, lacking it,
 /// `simplified_transfer_url` / `transfer_url`) with `app_url`.
-fn instructions(
+pub(crate) fn instructions(
     payment_url: Option<&String>,
     simplified: Option<&String>,
     transfer: Option<&String>,
@@ -149,12 +173,7 @@ impl PaymentProvider for KhipuClient {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::of(&[
-            Operation::CreatePayment,
-            Operation::GetPayment,
-            Operation::CancelPayment,
-            Operation::RefundPayment,
-        ])
+        Capabilities::of(crate::v3::provider::CAPABILITIES)
     }
 
     /// `POST /payments`, mapped as on [`CreatePaymentRequest`]'s `TryFrom`. Sent once; an
@@ -192,6 +211,15 @@ impl PaymentProvider for KhipuClient {
         refund.message = answer.message;
         refund.raw = answer.raw;
         Ok(refund)
+    }
+
+    /// Notification API 1.3: see [`crate::notification::verified_event`].
+    async fn verify_notification(
+        &self,
+        notification: &pagos_core::notification::Notification<'_>,
+        expected: &pagos_core::notification::Expected,
+    ) -> Result<pagos_core::notification::VerifiedEvent> {
+        crate::notification::verify(self, notification, expected).await
     }
 }
 
@@ -238,13 +266,31 @@ mod tests {
     }
 
     #[test]
-    fn other_documents_are_refused() {
+    fn documents_are_ruts_only_for_chilean_money() {
         let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "x")
             .payer_document("DNI", "12345678")
             .build()
             .unwrap();
         let e = CreatePaymentRequest::try_from(&p).unwrap_err();
         assert_eq!(e.validation_field(), Some("payer.document"));
+        let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "x")
+            .payer_document("RUT", "76.086.428-4")
+            .build()
+            .unwrap();
+        assert!(
+            CreatePaymentRequest::try_from(&p).is_err(),
+            "bad check digit"
+        );
+        // A PEN payment: Khipu documents no format, the DNI is sent as given.
+        let p = CreatePayment::builder(Money::parse("10.50", Currency::Pen).unwrap(), "x")
+            .payer_document("DNI", "12345678")
+            .build()
+            .unwrap();
+        let form = CreatePaymentRequest::try_from(&p)
+            .unwrap()
+            .to_form()
+            .unwrap();
+        assert!(form.contains(&("fixed_payer_personal_identifier", "12345678".to_string())));
     }
 
     #[test]

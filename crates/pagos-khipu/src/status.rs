@@ -6,7 +6,8 @@
 //! | `pending` | `pending`, absent, anything else | `Pending` |
 //! | `verifying` | any | `Processing` |
 //! | `done` | `normal`, `marked-paid-by-receiver`, absent | `Succeeded` |
-//! | `done` | `reversed` | `Refunded` |
+//! | `done` | `reversed`, `fully-refunded` | `Refunded` |
+//! | `done` | `partially-refunded` | `PartiallyRefunded` |
 //! | `done` | `rejected-by-payer`, `marked-as-abuse` | `Failed` |
 //! | `done` | `pending` or an unknown detail | `Unknown("done/<detail>")` |
 //! | unknown | any | `Unknown(<status>)` |
@@ -46,7 +47,8 @@ pub fn payment_status(
         (Some(KhipuStatus::Done), None | Some(D::Normal | D::MarkedPaidByReceiver)) => {
             PaymentStatus::Succeeded
         }
-        (Some(KhipuStatus::Done), Some(D::Reversed)) => PaymentStatus::Refunded,
+        (Some(KhipuStatus::Done), Some(D::Reversed | D::FullyRefunded)) => PaymentStatus::Refunded,
+        (Some(KhipuStatus::Done), Some(D::PartiallyRefunded)) => PaymentStatus::PartiallyRefunded,
         (Some(KhipuStatus::Done), Some(D::RejectedByPayer | D::MarkedAsAbuse)) => {
             PaymentStatus::Failed
         }
@@ -99,6 +101,10 @@ mod tests {
             (Some("done"), Some("marked-paid-by-receiver"), Succeeded),
             (Some("done"), None, Succeeded),
             (Some("done"), Some("reversed"), Refunded),
+            (Some("done"), Some("fully-refunded"), Refunded),
+            (Some("done"), Some("partially-refunded"), PartiallyRefunded),
+            (Some("pending"), Some("fully-refunded"), Pending),
+            (Some("verifying"), Some("partially-refunded"), Processing),
             (Some("done"), Some("rejected-by-payer"), Failed),
             (Some("done"), Some("marked-as-abuse"), Failed),
             (Some("done"), Some("pending"), unknown("done/pending")),

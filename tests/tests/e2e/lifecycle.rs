@@ -76,6 +76,16 @@ async fn every_simulated_provider_is_what_its_descriptor_says() {
                 Operation::CreatePayout => provider.create_payout(&payout).await.map(drop),
                 Operation::GetPayout => provider.get_payout("po_1").await.map(drop),
                 Operation::GetBalance => provider.balance().await.map(drop),
+                Operation::VerifyNotification => provider
+                    .verify_notification(
+                        &pagos::notification::Notification::new(b"{}"),
+                        &pagos::notification::Expected::by_merchant_reference(
+                            money("1000", Currency::Clp),
+                            "descriptor-check",
+                        ),
+                    )
+                    .await
+                    .map(drop),
                 other => panic!("no call for {other}"),
             };
             let err = outcome.expect_err(name);

@@ -21,6 +21,7 @@ mod raw;
 mod secrets;
 mod smoke;
 mod validation;
+mod verify_notification;
 mod webhooks;
 
 use pagos_compropago::{Client, CreateOrder, Customer, PROVIDER, Product};

@@ -12,3 +12,4 @@ mod invoices;
 mod provider;
 mod raw;
 mod smoke;
+mod verify_notification;
