@@ -147,6 +147,7 @@ impl JsonNumber {
     }
 
     /// The text.
+    #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
