@@ -164,6 +164,16 @@ async fn api_2_sends_false_too_and_refuses_3_0_only_flags() {
         assert_eq!(code(&out), 2, "{args:?}: {}", text(&out));
     }
     assert_eq!(server.requests("POST", "/khipu/payments").len(), 1);
+    // --api 3.0 without a key: a configuration error naming the variable.
+    let no_key: Vec<_> = env
+        .iter()
+        .filter(|(k, _)| *k != "PAGOS_KHIPU_API_KEY")
+        .cloned()
+        .collect();
+    let out = pagos(&["khipu", "--api", "3.0", "banks", "list"], &no_key).await;
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("PAGOS_KHIPU_API_KEY"), "{}", text(&out));
+    assert!(!text(&out).contains(SECRET));
 }
 
 #[tokio::test(flavor = "multi_thread")]
