@@ -114,7 +114,7 @@ pub fn provider_from_env() -> Result<Arc<dyn PaymentProvider>> {
 ///
 /// | provider | required | optional |
 /// |---|---|---|
-/// | khipu | `PAGOS_KHIPU_RECEIVER_ID`, `PAGOS_KHIPU_SECRET` | `PAGOS_KHIPU_BASE_URL` |
+/// | khipu | `PAGOS_KHIPU_RECEIVER_ID`, `PAGOS_KHIPU_SECRET` | `PAGOS_KHIPU_API_KEY` (selects API 3.0), `PAGOS_KHIPU_BASE_URL`, `PAGOS_KHIPU_V3_BASE_URL` |
 /// | kashio | `PAGOS_KASHIO_SECRET_KEY` | `PAGOS_KASHIO_BASE_URL` |
 /// | compropago | `PAGOS_COMPROPAGO_PRIVATE_KEY`, `PAGOS_COMPROPAGO_PUBLIC_KEY` | `PAGOS_COMPROPAGO_BASE_URL` |
 /// | kashpay | `PAGOS_KASHPAY_ENTITY`, `PAGOS_KASHPAY_USER`, `PAGOS_KASHPAY_PASSWORD` | `PAGOS_KASHPAY_ENV` (`sandbox`/`production`), `PAGOS_KASHPAY_AUTH_URL`, `PAGOS_KASHPAY_ORDERS_URL` |

@@ -5,7 +5,7 @@
 //!
 //! | feature | module | provider | country |
 //! |---|---|---|---|
-//! | `khipu` | [`khipu`] | Khipu REST API 2.0 | Chile |
+//! | `khipu` | [`khipu`] | Khipu API 3.0 + PAC v1, REST API 2.0 | Chile |
 //! | `kashio` | [`kashio`] | KashIO Payments | Peru |
 //! | `compropago` | [`compropago`] | ComproPago API v2 (SPEI) | Mexico |
 //! | `kashpay` | [`kashpay`] | Kashpay / Onsigna | Mexico |

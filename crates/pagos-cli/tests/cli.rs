@@ -697,7 +697,7 @@ fn invalid_invocations() -> Vec<Invalid> {
             khipu_payment(&[("--amount", "12345678901234567")]),
             "amount",
         ),
-        field(khipu_payment(&[("--currency", "EUR")]), "currency"),
+        field(khipu_payment(&[("--currency", "XYZ")]), "currency"),
         field(
             khipu_payment(&[("--payer-email", "ana@example")]),
             "payer_email",

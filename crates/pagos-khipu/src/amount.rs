@@ -9,7 +9,8 @@
 //! API 3.0 takes the same text as a JSON **number** in most bodies (`"amount":1000`,
 //! written from the decimal's digits, never through `f64`) and as a JSON **string** in
 //! `POST /v3/refunds` and `GET /v3/predict`; its answers carry either, read exactly
-//! with [`pagos_core::wire::lenient_decimal`]. [`JsonNumber`] is that one writer.
+//! with [`pagos_core::wire::lenient_decimal`]. One private writer, `JsonNumber`, puts
+//! every 3.0 amount on the wire.
 
 use pagos_core::{Currency, CurrencyTable, Money, ValidationError};
 
@@ -147,6 +148,7 @@ impl JsonNumber {
     }
 
     /// The text.
+    #[cfg(test)]
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

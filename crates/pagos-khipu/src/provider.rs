@@ -21,7 +21,7 @@ use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResp
 /// | `notify_url` | `notify_url` + `notify_api_version` `1.3` |
 /// | `expires_at` | `expires_date` (ISO-8601 UTC) |
 /// | `payer.name`, `payer.email` | `payer_name`, `payer_email` |
-/// | `payer.document` | `fixed_payer_personal_identifier` (see [`payer_identifier`]) |
+/// | `payer.document` | `fixed_payer_personal_identifier`: a valid RUT for CLP/CLF payments, any non-blank document elsewhere |
 /// | `metadata` (when not empty) | `custom`, as compact JSON with sorted keys |
 ///
 /// `payer.id` and `payer.phone` have no Khipu field and are not sent.

@@ -210,12 +210,9 @@ fn cases() -> Vec<Case> {
             let amount = Money::parse("1000.5", Currency::Clp)?;
             c.khipu.create_payment(&payment(amount)).await
         }),
-        case!(Khipu, "khipu: unknown currency EUR", "currency", |c| {
-            let currency: Currency = "EUR".parse()?;
-            c.khipu
-                .create_payment(&payment(Money::parse("1000", currency)?))
-                .await
-        }),
+        // No "unknown currency" case for Khipu: its table (`pagos_khipu::CURRENCIES`,
+        // the nine currencies of Khipu's API 3.0 reference) holds every currency
+        // pagos knows, which the crate's own tests check.
         case!(Khipu, "khipu: amount over 16 characters", "amount", |c| {
             let mut r = khipu_payment();
             r.amount = clp("12345678901234567");

@@ -14,14 +14,44 @@
 //! | `merchants payment-methods ID` | `GET /merchants/{id}/paymentMethods` |
 //! | `notification verify` | parses a 1.3 notification, then `GET /payments?notification_token=…` |
 //! | `sign` | no request: prints the string to sign and the `Authorization` value |
+//!
+//! With `PAGOS_KHIPU_API_KEY` set (or `--api 3.0`) the same resources speak API 3.0,
+//! plus what only 3.0 and PAC have:
+//!
+//! | command | endpoint |
+//! |---|---|
+//! | `payments create` | `POST /v3/payments` |
+//! | `payments get ID` | `GET /v3/payments/{id}` |
+//! | `payments delete ID` | `DELETE /v3/payments/{id}` |
+//! | `payments confirm ID` | `POST /v3/payments/{id}/confirm` |
+//! | `payments refund ID [--amount]` | `POST /v3/payments/{id}/refunds` (obsolete at Khipu) |
+//! | `payments void ID` | `POST /v3/payments/{id}/void` |
+//! | `refunds create --payment-id ID [--amount]` | `POST /v3/refunds` (full, or partial with --amount) |
+//! | `refunds wallet-balance` | `GET /v3/refund-wallet/balance` |
+//! | `banks list` | `GET /v3/banks` |
+//! | `predict one` / `predict all` | `GET /v3/predict` / `GET /v3/predict/all` |
+//! | `merchants payment-methods [ID]` | `GET /v3/merchants/{id}/paymentMethods` |
+//! | `receivers create` | `POST /v3/receivers` |
+//! | `receivers children` | `GET /v3/receivers/children` |
+//! | `subscriptions create` / `get ID` / `delete ID` | PAC `…/automatic-payment/subscription` |
+//! | `charges create` | PAC `POST /v1/automatic-payment/charge-intent` |
+//! | `webhook verify` | no request: verifies a 3.0 webhook's `x-khipu-signature` (exit 0 valid, 1 not, 2 usage) |
+//!
+//! A command of only one API given to the other is refused (exit 2) before anything
+//! is sent, and so is a flag the chosen API has no field for.
 
 use std::io::Read as _;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use pagos::khipu::notification::{ExpectedOrder, ExpectedPayment, NotificationError};
+use pagos::khipu::pac::charges::ChargeRequest;
+use pagos::khipu::pac::subscriptions::SubscriptionRequest;
+use pagos::khipu::v3::payments::CreatePaymentRequest as V3PaymentRequest;
+use pagos::khipu::v3::receivers::{ChildSort, ChildrenQuery};
+use pagos::khipu::v3::webhook::{Webhook, WebhookVerifier};
 use pagos::khipu::{
-    CreatePaymentRequest, CreateReceiverRequest, KhipuClient, KhipuSignature, PaymentsResponse,
-    SuccessResponse, signature,
+    CreatePaymentRequest, CreateReceiverRequest, KhipuClient, KhipuSignature, KhipuV3Client,
+    PaymentsResponse, SuccessResponse, signature,
 };
 use pagos::{Request, ValidationError};
 use serde::Serialize;
@@ -35,16 +65,33 @@ use crate::parse;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Environment: PAGOS_KHIPU_RECEIVER_ID and PAGOS_KHIPU_SECRET \
-(required), PAGOS_KHIPU_BASE_URL."
+(required; the secret also verifies 3.0 webhooks), PAGOS_KHIPU_API_KEY (selects API 3.0 \
+and PAC), PAGOS_KHIPU_BASE_URL (2.0), PAGOS_KHIPU_V3_BASE_URL (3.0)."
 )]
 pub struct KhipuArgs {
-    /// Base URL (overrides PAGOS_KHIPU_BASE_URL), e.g. https://khipu.com/api/2.0.
+    /// Base URL of the chosen API (overrides PAGOS_KHIPU_BASE_URL for 2.0,
+    /// PAGOS_KHIPU_V3_BASE_URL for 3.0).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// The API: 3.0 when PAGOS_KHIPU_API_KEY is set, else 2.0.
+    #[arg(long, global = true, value_enum)]
+    pub api: Option<Api>,
 
     /// The resource.
     #[command(subcommand)]
     pub command: KhipuCommand,
+}
+
+/// Which Khipu API a command speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Api {
+    /// REST API 2.0: receiver id + secret, signed form requests.
+    #[value(name = "2.0")]
+    V2,
+    /// API 3.0 and PAC: the API key, JSON.
+    #[value(name = "3.0")]
+    V3,
 }
 
 /// Khipu resources.
@@ -65,6 +112,21 @@ pub enum KhipuCommand {
     /// Notifications (API 1.3) posted to a notify_url.
     #[command(subcommand)]
     Notification(NotificationCommand),
+    /// Refunds from the refund wallet (API 3.0).
+    #[command(subcommand)]
+    Refunds(RefundCommand),
+    /// Payment predictions (API 3.0).
+    #[command(subcommand)]
+    Predict(PredictCommand),
+    /// PAC subscriptions (API 3.0 host).
+    #[command(subcommand)]
+    Subscriptions(SubscriptionCommand),
+    /// PAC charge intents (API 3.0 host).
+    #[command(subcommand)]
+    Charges(ChargeCommand),
+    /// Signed 3.0 webhooks (no request is sent).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Print the string Khipu signs for a request and its `Authorization` value
     /// (receiver id and secret from PAGOS_KHIPU_RECEIVER_ID / PAGOS_KHIPU_SECRET; the
     /// secret itself is never printed). Nothing is sent.
@@ -97,6 +159,11 @@ pub enum PaymentCommand {
         /// Khipu's payment id.
         id: String,
     },
+    /// Void a payment's whole amount before settlement (API 3.0: POST /v3/payments/{id}/void).
+    Void {
+        /// Khipu's payment id.
+        id: String,
+    },
     /// Refund a payment in full, or in part with --amount (POST /payments/{id}/refunds).
     Refund {
         /// Khipu's payment id.
@@ -123,6 +190,21 @@ pub enum ReceiverCommand {
     /// Create a receiver (POST /receivers). The answer holds the new receiver's id and
     /// secret: printing them is the point of this command, so keep its output safe.
     Create(Box<CreateReceiverArgs>),
+    /// List child collection accounts (API 3.0: GET /v3/receivers/children).
+    Children {
+        /// offset.
+        #[arg(long)]
+        offset: Option<u64>,
+        /// max (1 or more).
+        #[arg(long)]
+        max: Option<u64>,
+        /// sort: id, name or date_created.
+        #[arg(long, value_parser = ["id", "name", "date_created"])]
+        sort: Option<String>,
+        /// order: asc or desc.
+        #[arg(long, value_parser = ["asc", "desc"])]
+        order: Option<String>,
+    },
 }
 
 /// Merchant actions.
@@ -130,8 +212,8 @@ pub enum ReceiverCommand {
 pub enum MerchantCommand {
     /// List a merchant's payment methods (GET /merchants/{id}/paymentMethods).
     PaymentMethods {
-        /// The merchant id.
-        merchant_id: String,
+        /// The merchant id (default PAGOS_KHIPU_RECEIVER_ID).
+        merchant_id: Option<String>,
     },
 }
 
@@ -213,12 +295,13 @@ pub struct CreatePaymentArgs {
     /// Settlement date, the last day to refund (same forms as --expires-date).
     #[arg(long, value_name = "DATETIME")]
     pub confirm_timeout_date: Option<String>,
-    /// E-mail the charge to --payer-email (needs --payer-name).
-    #[arg(long)]
-    pub send_email: bool,
-    /// Send payment reminders.
-    #[arg(long)]
-    pub send_reminders: bool,
+    /// send_email: true e-mails the charge to --payer-email (needs --payer-name); false
+    /// is sent as false. A bare --send-email means true.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub send_email: Option<bool>,
+    /// send_reminders: true or false (both sent). A bare --send-reminders means true.
+    #[arg(long, value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub send_reminders: Option<bool>,
     /// Payer's name.
     #[arg(long)]
     pub payer_name: Option<String>,
@@ -237,6 +320,189 @@ pub struct CreatePaymentArgs {
     /// Which of your accounts receives the transfer.
     #[arg(long)]
     pub collect_account_uuid: Option<String>,
+    /// API 3.0 only: a payment method id from `merchants payment-methods`.
+    #[arg(long)]
+    pub mandatory_payment_method: Option<String>,
+    /// API 3.0 only: the PSP client merchant's name.
+    #[arg(long)]
+    pub psp_client_merchant_name: Option<String>,
+    /// API 3.0 only: the PSP client merchant's logo URL.
+    #[arg(long)]
+    pub psp_client_merchant_logo_url: Option<String>,
+}
+
+/// Refund-wallet actions (API 3.0).
+#[derive(Debug, Subcommand)]
+pub enum RefundCommand {
+    /// Refund a reconciled payment (POST /v3/refunds): in full, or in part with --amount.
+    Create {
+        /// Khipu's payment id.
+        #[arg(long)]
+        payment_id: String,
+        /// Amount to refund (exact decimal text); needs --currency. Omit for a full refund.
+        #[arg(long, requires = "currency")]
+        amount: Option<String>,
+        /// Currency of --amount.
+        #[arg(long, requires = "amount")]
+        currency: Option<String>,
+    },
+    /// The refund wallet's balance (GET /v3/refund-wallet/balance).
+    WalletBalance,
+}
+
+/// Prediction actions (API 3.0).
+#[derive(Debug, Subcommand)]
+pub enum PredictCommand {
+    /// Predict a payment from one bank (GET /v3/predict).
+    One {
+        /// The payer's e-mail.
+        #[arg(long)]
+        payer_email: String,
+        /// The bank.
+        #[arg(long)]
+        bank_id: String,
+        /// Amount (exact decimal text).
+        #[arg(long)]
+        amount: String,
+        /// Currency.
+        #[arg(long, default_value = "CLP")]
+        currency: String,
+    },
+    /// Predict a payment from every bank (GET /v3/predict/all).
+    All {
+        /// The payer's e-mail.
+        #[arg(long)]
+        payer_email: String,
+        /// Amount (exact decimal text).
+        #[arg(long)]
+        amount: String,
+        /// Currency.
+        #[arg(long, default_value = "CLP")]
+        currency: String,
+    },
+}
+
+/// PAC subscription actions.
+#[derive(Debug, Subcommand)]
+pub enum SubscriptionCommand {
+    /// Create a subscription (POST /v1/automatic-payment/subscription); send the
+    /// customer to redirect_url to sign the mandate.
+    Create(Box<CreateSubscriptionArgs>),
+    /// Fetch a subscription's status.
+    Get {
+        /// The subscription id.
+        id: String,
+    },
+    /// Unsubscribe, irreversibly.
+    Delete {
+        /// The subscription id.
+        id: String,
+    },
+}
+
+/// `subscriptions create`.
+#[derive(Debug, Args)]
+pub struct CreateSubscriptionArgs {
+    /// The customer's name.
+    #[arg(long)]
+    pub name: String,
+    /// The customer's e-mail.
+    #[arg(long)]
+    pub email: String,
+    /// The monthly maximum (exact decimal text).
+    #[arg(long)]
+    pub max_amount: String,
+    /// The maximum per charge (exact decimal text, ≤ --max-amount).
+    #[arg(long)]
+    pub max_amount_per_charge: Option<String>,
+    /// Currency.
+    #[arg(long, default_value = "CLP")]
+    pub currency: String,
+    /// Where Khipu posts the (unsigned) subscription callback.
+    #[arg(long)]
+    pub notify_url: String,
+    /// Where the customer returns after signing.
+    #[arg(long)]
+    pub return_url: String,
+    /// Where the customer goes after giving up.
+    #[arg(long)]
+    pub cancel_url: String,
+    /// service_reference.
+    #[arg(long)]
+    pub service_reference: Option<String>,
+    /// image_url.
+    #[arg(long)]
+    pub image_url: Option<String>,
+    /// description.
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// PAC charge actions.
+#[derive(Debug, Subcommand)]
+pub enum ChargeCommand {
+    /// Charge an ENABLED subscription (POST /v1/automatic-payment/charge-intent).
+    /// A 422 prints Khipu's error_code.
+    Create(Box<CreateChargeArgs>),
+}
+
+/// `charges create`.
+#[derive(Debug, Args)]
+pub struct CreateChargeArgs {
+    /// The subscription id.
+    #[arg(long)]
+    pub subscription_id: String,
+    /// Amount (exact decimal text, at most 4 decimals; the subscription's currency).
+    #[arg(long)]
+    pub amount: String,
+    /// The subject.
+    #[arg(long)]
+    pub subject: String,
+    /// Where Khipu posts a failed charge.
+    #[arg(long)]
+    pub error_response_url: String,
+    /// Where Khipu posts the payment notification.
+    #[arg(long)]
+    pub notify_url: String,
+    /// body.
+    #[arg(long)]
+    pub body: Option<String>,
+    /// custom.
+    #[arg(long)]
+    pub custom: Option<String>,
+    /// transaction_id.
+    #[arg(long)]
+    pub transaction_id: Option<String>,
+    /// notify_api_version (default 3.0: the signed webhook).
+    #[arg(long)]
+    pub notify_api_version: Option<String>,
+}
+
+/// Webhook actions.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Verify a 3.0 webhook: the x-khipu-signature header over the body's exact bytes,
+    /// with the merchant secret PAGOS_KHIPU_SECRET (and the receiver id
+    /// PAGOS_KHIPU_RECEIVER_ID, when set). Exit 0 valid, 1 not (the reason is printed),
+    /// 2 usage.
+    Verify(WebhookVerifyArgs),
+}
+
+/// `webhook verify`.
+#[derive(Debug, Args)]
+pub struct WebhookVerifyArgs {
+    /// The x-khipu-signature header's value (t=…,s=…).
+    #[arg(long)]
+    pub signature: String,
+    /// A file holding the raw body, byte for byte; `-` reads standard input.
+    #[arg(long, value_name = "PATH")]
+    pub body_file: String,
+    /// The time to verify at, Unix milliseconds (default: now).
+    #[arg(long, value_name = "UNIX_MS", allow_hyphen_values = true)]
+    pub at: Option<i64>,
+    /// How far t may be from that time, in seconds (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub tolerance: Option<u64>,
 }
 
 /// `receivers create`: every field of POST /receivers.
@@ -325,15 +591,56 @@ pub struct SignArgs {
 
 /// Runs `pagos khipu …`.
 pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
+    if let KhipuCommand::Webhook(WebhookCommand::Verify(a)) = &args.command {
+        return webhook_verify(a);
+    }
+    let env = Overrides::new();
+    let has_key = env
+        .config()
+        .optional("PAGOS_KHIPU_API_KEY")
+        .is_some_and(|k| !k.trim().is_empty());
+    let api = args.api.unwrap_or(if has_key { Api::V3 } else { Api::V2 });
+    match api {
+        Api::V2 => run_v2(args, settings).await,
+        Api::V3 => run_v3(args, settings).await,
+    }
+}
+
+/// The usage error for a command of the other API.
+fn other_api(what: &str, api: Api) -> CliError {
+    match api {
+        Api::V2 => CliError::usage(format!(
+            "`{what}` is API 3.0 only: set PAGOS_KHIPU_API_KEY or pass --api 3.0"
+        )),
+        Api::V3 => CliError::usage(format!(
+            "`{what}` is API 2.0 only: pass --api 2.0 (receiver id and secret)"
+        )),
+    }
+}
+
+async fn run_v2(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
     let mut overrides = Overrides::new();
     overrides.set("PAGOS_KHIPU_BASE_URL", args.base_url.as_deref());
+    // `--api 2.0` with an API key in the environment: the key is not used.
+    overrides.set("PAGOS_KHIPU_API_KEY", Some(""));
     let client = || -> CliResult<KhipuClient> {
         Ok(pagos::khipu::client_from_config(
             &overrides.shared(settings)?,
         )?)
     };
     match args.command {
+        KhipuCommand::Payments(PaymentCommand::Void { .. }) => {
+            Err(other_api("payments void", Api::V2))
+        }
         KhipuCommand::Payments(cmd) => payments(cmd, client).await,
+        KhipuCommand::Refunds(_) => Err(other_api("refunds", Api::V2)),
+        KhipuCommand::Predict(_) => Err(other_api("predict", Api::V2)),
+        KhipuCommand::Subscriptions(_) => Err(other_api("subscriptions", Api::V2)),
+        KhipuCommand::Charges(_) => Err(other_api("charges", Api::V2)),
+        KhipuCommand::Receivers(ReceiverCommand::Children { .. }) => {
+            Err(other_api("receivers children", Api::V2))
+        }
+        KhipuCommand::Webhook(WebhookCommand::Verify(a)) => webhook_verify(&a),
         KhipuCommand::Banks(BankCommand::List) => {
             let page = client()?.banks().list().await?;
             let table = table_of(
@@ -354,7 +661,9 @@ pub async fn run(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
             Ok(Output::answer(&created, &created.raw))
         }
         KhipuCommand::Merchants(MerchantCommand::PaymentMethods { merchant_id }) => {
-            let methods = client()?.merchants().payment_methods(&merchant_id).await?;
+            let client = client()?;
+            let id = merchant_id.unwrap_or_else(|| client.receiver_id().to_string());
+            let methods = client.merchants().payment_methods(&id).await?;
             let table = table_of(
                 &rows(&methods.payment_methods)?,
                 &[("ID", "id"), ("NAME", "name"), ("LOGO", "logo_url")],
@@ -449,6 +758,7 @@ async fn payments(
         }
         PaymentCommand::Delete { id } => client()?.payments().delete(&id).await?,
         PaymentCommand::Confirm { id } => client()?.payments().confirm(&id).await?,
+        PaymentCommand::Void { .. } => return Err(other_api("payments void", Api::V2)),
         PaymentCommand::Refund {
             id,
             amount,
@@ -507,11 +817,76 @@ fn payment_request(a: &CreatePaymentArgs) -> CliResult<CreatePaymentRequest> {
     if let Some(at) = &a.confirm_timeout_date {
         b = b.confirm_timeout_date(parse::datetime("confirm_timeout_date", at)?);
     }
-    if a.send_email {
-        b = b.send_email(true);
+    if let Some(send) = a.send_email {
+        b = b.send_email(send);
     }
-    if a.send_reminders {
-        b = b.send_reminders(true);
+    if let Some(send) = a.send_reminders {
+        b = b.send_reminders(send);
+    }
+    if let Some(fee) = &a.integrator_fee {
+        let fee = parse::money(fee, &a.currency)
+            .map_err(|e| e.for_field("integrator_fee"))?
+            .amount();
+        b = b.integrator_fee(fee);
+    }
+    for (flag, value) in [
+        ("--mandatory-payment-method", &a.mandatory_payment_method),
+        ("--psp-client-merchant-name", &a.psp_client_merchant_name),
+        (
+            "--psp-client-merchant-logo-url",
+            &a.psp_client_merchant_logo_url,
+        ),
+    ] {
+        if value.is_some() {
+            return Err(CliError::usage(format!(
+                "{flag} has no API 2.0 field: it needs API 3.0 (PAGOS_KHIPU_API_KEY or --api 3.0)"
+            )));
+        }
+    }
+    Ok(b.build()?)
+}
+
+fn payment_request_v3(a: &CreatePaymentArgs) -> CliResult<V3PaymentRequest> {
+    let amount = parse::money(&a.amount, &a.currency)?;
+    let mut b = V3PaymentRequest::builder(a.subject.clone(), amount);
+    macro_rules! opt {
+        ($($field:ident),*) => {$(
+            if let Some(v) = &a.$field {
+                b = b.$field(v.clone());
+            }
+        )*};
+    }
+    opt!(
+        transaction_id,
+        custom,
+        body,
+        bank_id,
+        return_url,
+        cancel_url,
+        picture_url,
+        notify_url,
+        contract_url,
+        notify_api_version,
+        payer_name,
+        payer_email,
+        responsible_user_email,
+        fixed_payer_personal_identifier,
+        collect_account_uuid,
+        mandatory_payment_method,
+        psp_client_merchant_name,
+        psp_client_merchant_logo_url
+    );
+    if let Some(at) = &a.expires_date {
+        b = b.expires_date(parse::datetime("expires_date", at)?);
+    }
+    if let Some(at) = &a.confirm_timeout_date {
+        b = b.confirm_timeout_date(parse::datetime("confirm_timeout_date", at)?);
+    }
+    if let Some(send) = a.send_email {
+        b = b.send_email(send);
+    }
+    if let Some(send) = a.send_reminders {
+        b = b.send_reminders(send);
     }
     if let Some(fee) = &a.integrator_fee {
         let fee = parse::money(fee, &a.currency)
@@ -520,6 +895,294 @@ fn payment_request(a: &CreatePaymentArgs) -> CliResult<CreatePaymentRequest> {
         b = b.integrator_fee(fee);
     }
     Ok(b.build()?)
+}
+
+/// An exact decimal from flag text.
+fn decimal(field: &'static str, text: &str) -> CliResult<pagos::Decimal> {
+    pagos::wire::parse_decimal(text)
+        .filter(|_| !text.trim().is_empty())
+        .ok_or_else(|| {
+            CliError::Pagos(ValidationError::new(field, "is not a decimal amount").into())
+        })
+}
+
+async fn run_v3(args: KhipuArgs, settings: Settings) -> CliResult<Output> {
+    let mut overrides = Overrides::new();
+    overrides.set("PAGOS_KHIPU_V3_BASE_URL", args.base_url.as_deref());
+    let client = || -> CliResult<KhipuV3Client> {
+        Ok(pagos::khipu::v3_client_from_config(
+            &overrides.shared(settings)?,
+        )?)
+    };
+    let ok = |answer: &SuccessResponse| success(answer);
+    match args.command {
+        KhipuCommand::Payments(cmd) => match cmd {
+            PaymentCommand::Create(a) => {
+                let request = payment_request_v3(&a)?;
+                let created = client()?.payments().create(&request).await?;
+                Ok(Output::answer(&created, &created.raw))
+            }
+            PaymentCommand::Get { id } => {
+                let p = client()?.payments().get(&id).await?;
+                Ok(Output::answer(&p, &p.raw))
+            }
+            PaymentCommand::GetByToken { .. } => Err(other_api("payments get-by-token", Api::V3)),
+            PaymentCommand::Delete { id } => Ok(ok(&client()?.payments().delete(&id).await?)),
+            PaymentCommand::Confirm { id } => Ok(ok(&client()?.payments().confirm(&id).await?)),
+            PaymentCommand::Void { id } => Ok(ok(&client()?.payments().void(&id).await?)),
+            PaymentCommand::Refund {
+                id,
+                amount,
+                currency,
+            } => {
+                let amount = match (amount, currency) {
+                    (Some(a), Some(c)) => Some(parse::money(&a, &c)?),
+                    _ => None,
+                };
+                Ok(ok(&client()?
+                    .payments()
+                    .refund(&id, amount.as_ref())
+                    .await?))
+            }
+        },
+        KhipuCommand::Refunds(RefundCommand::Create {
+            payment_id,
+            amount,
+            currency,
+        }) => {
+            let c = client()?;
+            let answer = match (amount, currency) {
+                (Some(a), Some(cur)) => {
+                    let m = parse::money(&a, &cur)?;
+                    c.refunds().partial(&payment_id, &m).await?
+                }
+                _ => c.refunds().full(&payment_id).await?,
+            };
+            Ok(Output::answer(&answer, &answer.raw))
+        }
+        KhipuCommand::Refunds(RefundCommand::WalletBalance) => {
+            let b = client()?.refunds().wallet_balance().await?;
+            Ok(Output::answer(&b, &b.raw))
+        }
+        KhipuCommand::Banks(BankCommand::List) => {
+            let page = client()?.banks().list().await?;
+            let table = table_of(
+                &rows(&page.items)?,
+                &[
+                    ("BANK_ID", "bank_id"),
+                    ("NAME", "name"),
+                    ("MIN_AMOUNT", "min_amount"),
+                    ("TYPE", "type"),
+                ],
+            );
+            Ok(Output::value(&page, table))
+        }
+        KhipuCommand::Predict(PredictCommand::One {
+            payer_email,
+            bank_id,
+            amount,
+            currency,
+        }) => {
+            let m = parse::money(&amount, &currency)?;
+            let p = client()?.predict().one(&payer_email, &bank_id, &m).await?;
+            Ok(Output::answer(&p, &p.raw))
+        }
+        KhipuCommand::Predict(PredictCommand::All {
+            payer_email,
+            amount,
+            currency,
+        }) => {
+            let m = parse::money(&amount, &currency)?;
+            let p = client()?.predict().all(&payer_email, &m).await?;
+            let table = table_of(
+                &rows(&p.banks)?,
+                &[
+                    ("BANK_ID", "bank_id"),
+                    ("NAME", "name"),
+                    ("RESULT", "result"),
+                    ("MAX_AMOUNT", "max_amount"),
+                ],
+            );
+            Ok(Output::value(&p, table))
+        }
+        KhipuCommand::Merchants(MerchantCommand::PaymentMethods { merchant_id }) => {
+            let c = client()?;
+            let methods = match merchant_id {
+                Some(id) => c.merchants().payment_methods(&id).await?,
+                None => c.merchants().own_payment_methods().await?,
+            };
+            let table = table_of(
+                &rows(&methods.payment_methods)?,
+                &[("ID", "id"), ("NAME", "name"), ("LOGO", "logo_url")],
+            );
+            Ok(Output::value(&methods, table))
+        }
+        KhipuCommand::Receivers(ReceiverCommand::Create(a)) => {
+            let request = receiver_request(&a)?;
+            // The answer holds the new account's secret and API key: printing them is the point.
+            let created = client()?.receivers().create(&request).await?;
+            Ok(Output::answer(&created, &created.raw))
+        }
+        KhipuCommand::Receivers(ReceiverCommand::Children {
+            offset,
+            max,
+            sort,
+            order,
+        }) => {
+            let mut q = ChildrenQuery::new();
+            if let Some(o) = offset {
+                q = q.offset(o);
+            }
+            if let Some(m) = max {
+                q = q.max(m);
+            }
+            q = match sort.as_deref() {
+                Some("id") => q.sort(ChildSort::Id),
+                Some("name") => q.sort(ChildSort::Name),
+                Some("date_created") => q.sort(ChildSort::DateCreated),
+                Some(other) => {
+                    return Err(CliError::usage(format!(
+                        "--sort {other:?}: id, name or date_created"
+                    )));
+                }
+                None => q,
+            };
+            if let Some(o) = order.as_deref() {
+                q = q.ascending(o == "asc");
+            }
+            let c = client()?.receivers().children(q).await?;
+            Ok(Output::answer(&c, &c.raw))
+        }
+        KhipuCommand::Subscriptions(cmd) => match cmd {
+            SubscriptionCommand::Create(a) => {
+                let max = parse::money(&a.max_amount, &a.currency)?;
+                let mut b = SubscriptionRequest::builder(a.name.clone(), a.email.clone(), max)
+                    .urls(
+                        a.notify_url.clone(),
+                        a.return_url.clone(),
+                        a.cancel_url.clone(),
+                    );
+                if let Some(v) = &a.max_amount_per_charge {
+                    b = b.max_amount_per_charge(decimal("max_amount_per_charge", v)?);
+                }
+                if let Some(v) = &a.service_reference {
+                    b = b.service_reference(v.clone());
+                }
+                if let Some(v) = &a.image_url {
+                    b = b.image_url(v.clone());
+                }
+                if let Some(v) = &a.description {
+                    b = b.description(v.clone());
+                }
+                let created = client()?.subscriptions().create(&b.build()?).await?;
+                Ok(Output::answer(&created, &created.raw))
+            }
+            SubscriptionCommand::Get { id } => {
+                let s = client()?.subscriptions().get(&id).await?;
+                Ok(Output::answer(&s, &s.raw))
+            }
+            SubscriptionCommand::Delete { id } => {
+                let s = client()?.subscriptions().delete(&id).await?;
+                Ok(Output::answer(&s, &s.raw))
+            }
+        },
+        KhipuCommand::Charges(ChargeCommand::Create(a)) => {
+            let mut b = ChargeRequest::builder(
+                a.subscription_id.clone(),
+                decimal("amount", &a.amount)?,
+                a.subject.clone(),
+            )
+            .urls(a.error_response_url.clone(), a.notify_url.clone());
+            if let Some(v) = &a.body {
+                b = b.body(v.clone());
+            }
+            if let Some(v) = &a.custom {
+                b = b.custom(v.clone());
+            }
+            if let Some(v) = &a.transaction_id {
+                b = b.transaction_id(v.clone());
+            }
+            if let Some(v) = &a.notify_api_version {
+                b = b.notify_api_version(v.clone());
+            }
+            let created = client()?.charges().create(&b.build()?).await?;
+            Ok(Output::answer(&created, &created.raw))
+        }
+        KhipuCommand::Notification(_) => Err(other_api("notification verify", Api::V3)),
+        KhipuCommand::Sign(_) => Err(other_api("sign", Api::V3)),
+        KhipuCommand::Webhook(WebhookCommand::Verify(a)) => webhook_verify(&a),
+    }
+}
+
+/// What `webhook verify` prints.
+#[derive(Serialize)]
+struct WebhookVerdict<'a> {
+    verified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook: Option<&'a Webhook>,
+}
+
+/// `pagos khipu webhook verify`: pure, nothing is sent.
+fn webhook_verify(a: &WebhookVerifyArgs) -> CliResult<Output> {
+    let env = Overrides::new();
+    let config = env.config();
+    let secret = config.required("PAGOS_KHIPU_SECRET")?;
+    let body = if a.body_file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(&a.body_file)
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", a.body_file)))?
+    };
+    let mut verifier = WebhookVerifier::new(secret);
+    if let Some(t) = a.tolerance {
+        verifier = verifier.tolerance(std::time::Duration::from_secs(t));
+    }
+    if let Some(r) = config
+        .optional("PAGOS_KHIPU_RECEIVER_ID")
+        .filter(|r| !r.trim().is_empty())
+    {
+        verifier = verifier.expect_receiver_id(r);
+    }
+    let now = match a.at {
+        Some(ms) => time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .map_err(|_| {
+                CliError::usage(format!(
+                    "--at {ms}: not a representable Unix time in milliseconds"
+                ))
+            })?,
+        None => time::OffsetDateTime::now_utc(),
+    };
+    match verifier.verify_at(&a.signature, &body, now) {
+        Ok(webhook) => {
+            let mut fields = vec![("verified".to_string(), "true".to_string())];
+            fields.extend(flatten(webhook.raw.get()));
+            let verdict = WebhookVerdict {
+                verified: true,
+                reason: None,
+                webhook: Some(&webhook),
+            };
+            Ok(Output::value(&verdict, Human::Fields(fields)))
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            let fields = vec![
+                ("verified".to_string(), "false".to_string()),
+                ("reason".to_string(), reason.clone()),
+            ];
+            let verdict = WebhookVerdict {
+                verified: false,
+                reason: Some(reason.clone()),
+                webhook: None,
+            };
+            Ok(Output::value(&verdict, Human::Fields(fields)).failed(reason))
+        }
+    }
 }
 
 fn receiver_request(a: &CreateReceiverArgs) -> CliResult<CreateReceiverRequest> {

@@ -262,6 +262,16 @@ impl PaymentInfo {
     }
 }
 
+/// `"amount":<number>,"currency":"<code>"`, for the flattened `amount` field.
+fn amount_and_currency<S: Serializer>(m: &Money, s: S) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let number = JsonNumber::money("amount", m).map_err(serde::ser::Error::custom)?;
+    let mut map = s.serialize_map(Some(2))?;
+    map.serialize_entry("amount", &number)?;
+    map.serialize_entry("currency", m.currency().code())?;
+    map.end()
+}
+
 fn iso<S: Serializer>(at: &Option<OffsetDateTime>, s: S) -> std::result::Result<S::Ok, S::Error> {
     match at {
         Some(at) => crate::payments::iso8601("date", *at)
@@ -273,7 +283,8 @@ fn iso<S: Serializer>(at: &Option<OffsetDateTime>, s: S) -> std::result::Result<
 
 /// The JSON body of `POST /v3/payments`, every field of Khipu's API 3.0 reference.
 /// Built with [`CreatePaymentRequest::builder`], which validates; the endpoint
-/// validates again before sending.
+/// validates again before sending. Serializing it (with serde_json) writes the body
+/// exactly as sent, `amount` and `currency` first.
 ///
 /// ```
 /// use pagos_core::{Currency, Money};
@@ -287,9 +298,8 @@ fn iso<S: Serializer>(at: &Option<OffsetDateTime>, s: S) -> std::result::Result<
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
-    /// `amount` and `currency` (required): the amount goes out as an exact JSON number
-    /// (written first, before `subject`).
-    #[serde(skip)]
+    /// `amount` and `currency` (required): the amount goes out as an exact JSON number.
+    #[serde(flatten, serialize_with = "amount_and_currency")]
     pub amount: Money,
     /// `subject` (required, ≤ 255).
     pub subject: String,
@@ -527,20 +537,12 @@ impl CreatePaymentRequest {
     /// As [`validate`](Self::validate).
     pub fn to_json(&self) -> Result<String> {
         self.validate()?;
-        let amount = JsonNumber::money("amount", &self.amount)?;
-        let rest = serde_json::to_string(self).map_err(|e| {
+        serde_json::to_string(self).map_err(|e| {
             Error::from(ValidationError::new(
                 "request",
                 format!("cannot be written as JSON: {e}"),
             ))
-        })?;
-        // `rest` is the object of every other field, `subject` always among them.
-        let rest = rest.strip_prefix('{').unwrap_or(&rest);
-        Ok(format!(
-            "{{\"amount\":{},\"currency\":\"{}\",{rest}",
-            amount.as_str(),
-            self.amount.currency().code()
-        ))
+        })
     }
 }
 

@@ -24,6 +24,7 @@ mod v3_payments;
 mod v3_provider;
 mod v3_refunds;
 mod v3_resources;
+mod v3_sending;
 mod v3_support;
 mod v3_webhook;
 mod verify_notification;
