@@ -164,7 +164,7 @@ pub use client::{
     ARGENTINA, Environment, GetParams, GetParamsPolicy, TelepagosAuth, TelepagosClient,
     TelepagosClientBuilder,
 };
-pub use descriptor::{DESCRIPTOR, client_from_config};
+pub use descriptor::{DESCRIPTOR, client_from_config, parse_time_zone};
 pub use sale_points::{
     CreatedSalePoint, DeletedSalePoint, QrAmountType, SalePoint, SalePointsHandle, StaticQr,
     StaticQrOrder, StaticQrOrderRequest,
