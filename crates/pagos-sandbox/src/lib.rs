@@ -88,7 +88,7 @@ mod khipu;
 mod notify;
 mod simulated;
 mod state;
-mod telepagos;
+pub mod telepagos;
 mod wire;
 
 use std::net::SocketAddr;
