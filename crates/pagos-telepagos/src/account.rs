@@ -307,7 +307,7 @@ impl TransactionsPage {
 ///
 /// The TelePagos API lists those parameters as a JSON body of this `GET`, and that is
 /// what is sent by default (`{"date_from":"2024-03-01","date_to":"2024-03-31","paginate":1,"page":1}`);
-/// [`params`](Self::params) (from the client, [`GetParamsPolicy`](crate::GetParamsPolicy))
+/// [`params`](Self::params) (from the client, [`GetParamsPolicy`])
 /// sends them as query parameters instead.
 ///
 /// [`Page::has_more`] is `true` when the page holds transactions and TelePagos reports

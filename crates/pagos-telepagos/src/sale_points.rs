@@ -192,7 +192,7 @@ pub struct StaticQr {
 ///
 /// The TelePagos API lists `type_amount` and `sale_point_id` as a JSON body of this
 /// `GET`, and that is what is sent by default: `{"type_amount":"closed","sale_point_id":7}`.
-/// [`params`](Self::params) (from the client, [`GetParamsPolicy`](crate::GetParamsPolicy))
+/// [`params`](Self::params) (from the client, [`GetParamsPolicy`])
 /// sends them as query parameters instead: `?type_amount=closed&sale_point_id=7`.
 ///
 /// ```
