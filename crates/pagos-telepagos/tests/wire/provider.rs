@@ -349,6 +349,46 @@ async fn a_created_link_is_looked_up_through_the_cash_in_that_pays_it() {
 }
 
 #[tokio::test]
+async fn a_misbehaving_provider_never_makes_a_link_pending_or_paid() {
+    let id = format!("link:4321:1500.50:{}", today_ar());
+    // The transactions answer is not JSON: an error, not "nobody paid".
+    let script = Script::new();
+    script.answer("GET", "account/transactions", 200, "<html>oops</html>");
+    let err = script.client.get_payment(&id).await.unwrap_err();
+    assert!(
+        matches!(err, pagos_core::Error::OutcomeUnknown(_)),
+        "{err:?}"
+    );
+    // The cash-in of a matching credit cannot be read: the error, not a guess.
+    let script = Script::new();
+    script
+        .answer(
+            "GET",
+            "account/transactions",
+            200,
+            &credit(Some("70"), "1500.50"),
+        )
+        .answer(
+            "GET",
+            "payment/cashin/70",
+            500,
+            r#"{"status":"error","message":"Error interno"}"#,
+        );
+    let err = script.client.get_payment(&id).await.unwrap_err();
+    assert!(matches!(err, pagos_core::Error::Provider(_)), "{err:?}");
+    // An error envelope under 200 on the listing: a refusal.
+    let script = Script::new();
+    script.answer(
+        "GET",
+        "account/transactions",
+        200,
+        r#"{"status":"error","message":"No autorizado"}"#,
+    );
+    let p = provider_error(script.client.get_payment(&id).await.unwrap_err());
+    assert_eq!(p.message, "No autorizado");
+}
+
+#[tokio::test]
 async fn malformed_link_ids_send_nothing() {
     let script = Script::new();
     for bad in [
