@@ -685,7 +685,6 @@ fn args(parts: &[&str]) -> Vec<String> {
 fn invalid_invocations() -> Vec<Invalid> {
     let long_email = format!("{}@example.com", "a".repeat(65));
     let concept_41 = "x".repeat(41);
-    let name_51 = "x".repeat(51);
     vec![
         // Khipu
         field(khipu_payment(&[("--subject", " ")]), "subject"),
@@ -948,13 +947,8 @@ fn invalid_invocations() -> Vec<Invalid> {
         field(telepagos_transactions(&[("--from", "2024-3-1")]), "from"),
         field(telepagos_transactions(&[("--page", "0")]), "page"),
         field(
-            args(&[
-                "telepagos",
-                "sale-points",
-                "create",
-                &format!("--name={name_51}"),
-            ]),
-            "name",
+            telepagos_link(&[("--description", "Cuota de marzo")]),
+            "description",
         ),
         field(
             args(&[

@@ -95,7 +95,7 @@ mod khipu_v3;
 mod notify;
 mod simulated;
 mod state;
-mod telepagos;
+pub mod telepagos;
 mod wire;
 
 use std::net::SocketAddr;

@@ -20,6 +20,7 @@ use time::Date;
 use crate::client::TelepagosClient;
 use crate::status;
 use crate::wire::{lenient_id, lenient_int};
+use crate::{GetParams, GetParamsPolicy};
 
 /// The account balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,19 +169,21 @@ impl TransactionsQuery {
         }
     }
 
-    fn params(&self) -> Vec<(&'static str, String)> {
+    /// The parameters in the documented order; `paginate` and `page` are numbers
+    /// (`paginate: 0-1`, `page: 1`), the rest strings.
+    fn params(&self) -> Vec<(&'static str, serde_json::Value)> {
         let mut params = vec![
-            ("date_from", format_date(self.date_from)),
-            ("date_to", format_date(self.date_to)),
+            ("date_from", format_date(self.date_from).into()),
+            ("date_to", format_date(self.date_to).into()),
         ];
         if let Some(operation) = &self.operation {
-            params.push(("operation", operation.clone()));
+            params.push(("operation", operation.clone().into()));
         }
         if let Some(paginate) = self.paginate {
-            params.push(("paginate", if paginate { "1" } else { "0" }.to_string()));
+            params.push(("paginate", u8::from(paginate).into()));
         }
         if let Some(page) = self.page {
-            params.push(("page", page.to_string()));
+            params.push(("page", page.into()));
         }
         params
     }
@@ -195,6 +198,13 @@ fn format_date(d: Date) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Transaction {
+    /// The transaction's `id`. Not in the TelePagos API's list of fields; when TelePagos
+    /// sends one, the SDK takes it for the id of the cash-in record
+    /// (`GET v2/payment/cashin/{id}`) of a credit, which is how
+    /// [`get_payment`](pagos_core::PaymentProvider::get_payment) finds the cash-in that
+    /// paid a link.
+    #[serde(default, deserialize_with = "lenient_id::option::deserialize")]
+    pub id: Option<String>,
     /// `income` as sent (the TelePagos API types it `int`): `1` for money in, `0` for
     /// money out (booleans are read as 1/0). See [`Transaction::is_income`].
     #[serde(default, deserialize_with = "lenient_int::deserialize")]
@@ -292,8 +302,13 @@ impl TransactionsPage {
 }
 
 /// `GET v2/account/transactions`: one page (or, without pagination, all) of the
-/// transactions of a date range:
-/// `?date_from=…&date_to=…[&operation=…][&paginate=1&page=n]`.
+/// transactions of a date range: `date_from`, `date_to`, `operation`, `paginate`,
+/// `page`.
+///
+/// The TelePagos API lists those parameters as a JSON body of this `GET`, and that is
+/// what is sent by default (`{"date_from":"2024-03-01","date_to":"2024-03-31","paginate":1,"page":1}`);
+/// [`params`](Self::params) (from the client, [`GetParamsPolicy`])
+/// sends them as query parameters instead.
 ///
 /// [`Page::has_more`] is `true` when the page holds transactions and TelePagos reports
 /// more `pages` than the one asked for (the query's `page`, 1 when absent); the next
@@ -302,14 +317,16 @@ impl TransactionsPage {
 ///
 /// ```
 /// use pagos_core::{Endpoint, Response};
-/// use pagos_telepagos::TransactionsQuery;
+/// use pagos_telepagos::{GetParams, TransactionsQuery};
 /// use pagos_telepagos::account::ListTransactions;
 /// use time::macros::date;
 ///
 /// let list = ListTransactions::new(TransactionsQuery::new(date!(2024-03-01), date!(2024-03-31)).page(1));
 /// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
 /// let request = pagos_core::endpoint::describe(&list, &base)?;
-/// assert_eq!(request.query_str(), Some("date_from=2024-03-01&date_to=2024-03-31&paginate=1&page=1"));
+/// assert_eq!(request.body_bytes(), br#"{"date_from":"2024-03-01","date_to":"2024-03-31","paginate":1,"page":1}"#);
+/// let query = pagos_core::endpoint::describe(&list.clone().params(GetParams::Query), &base)?;
+/// assert_eq!(query.query_str(), Some("date_from=2024-03-01&date_to=2024-03-31&paginate=1&page=1"));
 ///
 /// let answer = r#"{"status":"ok","transactions":[{"amount":"1500.50"}],"page":1,"pages":2}"#;
 /// let page = list.parse(&Response::new("telepagos", ListTransactions::OPERATION, 200, answer))?;
@@ -320,12 +337,23 @@ impl TransactionsPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListTransactions {
     query: TransactionsQuery,
+    params: GetParams,
 }
 
 impl ListTransactions {
-    /// The listing of `query`.
+    /// The listing of `query`, its parameters in the documented JSON body.
     pub fn new(query: TransactionsQuery) -> Self {
-        ListTransactions { query }
+        ListTransactions {
+            query,
+            params: GetParamsPolicy::DOCUMENTED.transactions,
+        }
+    }
+
+    /// Where the parameters go.
+    #[must_use]
+    pub fn params(mut self, how: GetParams) -> Self {
+        self.params = how;
+        self
     }
 
     /// The query.
@@ -348,12 +376,12 @@ impl Endpoint for ListTransactions {
     /// (blank) or `page` (0, or without pagination).
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         self.query.validate()?;
-        Ok(Request::new(
+        let request = Request::new(
             Method::GET,
             base.join(&["v2", "account", "transactions"])?,
             Self::OPERATION,
-        )
-        .query(&self.query.params()))
+        );
+        crate::wire::get_params(request, self.params, &self.query.params())
     }
 
     fn parse(&self, response: &Response) -> Result<Page<Transaction>> {
@@ -372,6 +400,7 @@ impl PageRequest for ListTransactions {
     fn next_page(&self, page: &Page<Transaction>) -> Option<Self> {
         page.has_more.then(|| ListTransactions {
             query: self.query.clone().page(self.current_page() + 1),
+            params: self.params,
         })
     }
 }
@@ -468,7 +497,7 @@ impl<'a> TransactionsHandle<'a> {
     /// (blank) or `page` (0, or without pagination) before sending; otherwise as
     /// [`AccountHandle::balance`].
     pub async fn list(&self, query: &TransactionsQuery) -> Result<Page<Transaction>> {
-        self.client.run(&ListTransactions::new(query.clone())).await
+        self.client.run(&self.endpoint(query.clone())).await
     }
 
     /// Every transaction of the query's range, walking the pages one at a time: a
@@ -495,7 +524,12 @@ impl<'a> TransactionsHandle<'a> {
         let first = query.page.unwrap_or(1);
         self.client
             .executor()
-            .stream(ListTransactions::new(query.page(first)))
+            .stream(self.endpoint(query.page(first)))
+    }
+
+    /// The listing of `query` with the client's [`GetParams`] for it.
+    fn endpoint(&self, query: TransactionsQuery) -> ListTransactions {
+        ListTransactions::new(query).params(self.client.get_params().transactions)
     }
 
     /// The operation types transactions can be filtered by: [`ListTransactionFilters`].
@@ -518,17 +552,17 @@ mod tests {
         assert_eq!(
             q.params(),
             vec![
-                ("date_from", "2024-03-01".to_string()),
-                ("date_to", "2024-03-31".to_string())
+                ("date_from", serde_json::json!("2024-03-01")),
+                ("date_to", serde_json::json!("2024-03-31"))
             ]
         );
         let q = q.operation("7").page(3);
         assert_eq!(
             q.params()[2..],
             [
-                ("operation", "7".to_string()),
-                ("paginate", "1".to_string()),
-                ("page", "3".to_string())
+                ("operation", serde_json::json!("7")),
+                ("paginate", serde_json::json!(1)),
+                ("page", serde_json::json!(3))
             ]
         );
     }

@@ -12,11 +12,11 @@
 //! The TelePagos API ("API Telepagos Empresas", `POST v2/auth/token`) documents
 //! `expires_at` as a number: Unix seconds. TelePagos's public documentation adds that
 //! some clients meet `"YYYY-MM-DD HH:MM:SS"` instead. That text has no zone; this crate
-//! reads it as **UTC**. TelePagos does not document its zone (Argentina is UTC−03:00),
-//! and UTC is the reading whose mistake is harmless: if the text is really Argentine
-//! time, the token is believed valid up to 3 h longer than it is, the provider answers
-//! 401, and the session authenticates again once and repeats the call. (Reading it as
-//! Argentine time when it is UTC would instead renew the token on every call.)
+//! reads it in the client's [time zone](crate::TelepagosClientBuilder::time_zone),
+//! Argentina time (UTC−3) by default. The reading is also the one whose mistake is
+//! harmless: if the text is really UTC, the token is believed valid up to 3 h longer
+//! than it is, the provider answers 401, and the session authenticates again once and
+//! repeats the call.
 //!
 //! An expiry that is missing, unreadable, or already within the session's refresh
 //! margin (clock skew, or a zone mismatch) is treated as "valid until refused": the
@@ -32,7 +32,7 @@ use pagos_core::transport::{Idempotency, Method, Request};
 use pagos_core::{BaseUrl, ExposeSecret, Response, Result, SecretString, async_trait};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
-use time::{OffsetDateTime, PrimitiveDateTime};
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::PROVIDER;
 
@@ -64,6 +64,7 @@ pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 pub struct Authenticate {
     username: String,
     password: SecretString,
+    time_zone: UtcOffset,
 }
 
 impl Authenticate {
@@ -78,7 +79,16 @@ impl Authenticate {
         Authenticate {
             username: username.into(),
             password,
+            time_zone: crate::ARGENTINA,
         }
+    }
+
+    /// Reads a text `expires_at` (`Y-m-d H:i:s`, no zone) in `zone` (default
+    /// [`ARGENTINA`](crate::ARGENTINA)).
+    #[must_use]
+    pub fn time_zone(mut self, zone: UtcOffset) -> Self {
+        self.time_zone = zone;
+        self
     }
 
     /// The API username.
@@ -92,6 +102,7 @@ impl fmt::Debug for Authenticate {
         f.debug_struct("Authenticate")
             .field("username", &self.username)
             .field("password", &"[REDACTED]")
+            .field("time_zone", &self.time_zone)
             .finish()
     }
 }
@@ -107,7 +118,7 @@ struct TokenResponse {
     #[serde(default)]
     token: Option<String>,
     #[serde(default, deserialize_with = "expires_at")]
-    expires_at: Option<Expiry>,
+    expires_at: Option<ExpiryText>,
 }
 
 impl Endpoint for Authenticate {
@@ -129,6 +140,7 @@ impl Endpoint for Authenticate {
 
     fn parse(&self, response: &Response) -> Result<AccessToken> {
         let body: TokenResponse = response.json()?;
+        let given = body.expires_at_given();
         let token = body
             .token
             .filter(|t| !t.trim().is_empty())
@@ -136,7 +148,17 @@ impl Endpoint for Authenticate {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Ok(AccessToken::new(token, lifetime(body.expires_at, now)))
+        let expiry = body
+            .expires_at
+            .as_ref()
+            .and_then(|text| parse_expiry(&text.0, self.time_zone));
+        if expiry.is_none() && given {
+            tracing::warn!(
+                provider = PROVIDER,
+                "unreadable expires_at; the token is used until it is refused"
+            );
+        }
+        Ok(AccessToken::new(token, lifetime(expiry, now)))
     }
 }
 
@@ -152,6 +174,12 @@ impl TelepagosAuthenticator {
     /// An authenticator that runs `endpoint` through `executor`.
     pub(crate) fn new(executor: Executor<NoAuth>, endpoint: Authenticate) -> Self {
         TelepagosAuthenticator { executor, endpoint }
+    }
+
+    /// Reads a text `expires_at` in `zone`.
+    pub(crate) fn with_time_zone(mut self, zone: UtcOffset) -> Self {
+        self.endpoint = self.endpoint.time_zone(zone);
+        self
     }
 
     /// The token request it sends.
@@ -187,7 +215,7 @@ impl Authenticator for TelepagosAuthenticator {
 pub(crate) enum Expiry {
     /// Unix seconds.
     Unix(i64),
-    /// A date and time read as UTC (see the module docs).
+    /// A date and time (a text without zone is read in the client's zone).
     At(OffsetDateTime),
 }
 
@@ -200,8 +228,9 @@ impl Expiry {
     }
 }
 
-/// Parses `expires_at`; anything unreadable is `None` (valid until refused).
-pub(crate) fn parse_expiry(text: &str) -> Option<Expiry> {
+/// Parses `expires_at` (a zoneless `Y-m-d H:i:s` in `zone`); anything unreadable is
+/// `None` (valid until refused).
+pub(crate) fn parse_expiry(text: &str, zone: UtcOffset) -> Option<Expiry> {
     let text = text.trim();
     if let Some(d) = pagos_core::wire::parse_decimal(text)
         && !text.contains(['-', ':'])
@@ -210,14 +239,29 @@ pub(crate) fn parse_expiry(text: &str) -> Option<Expiry> {
     }
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     if let Ok(t) = PrimitiveDateTime::parse(text, format) {
-        return Some(Expiry::At(t.assume_utc()));
+        return Some(Expiry::At(t.assume_offset(zone)));
     }
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .ok()
         .map(Expiry::At)
 }
 
-fn expires_at<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Expiry>, D::Error> {
+/// `expires_at` as its text (a string's content or a number's digits); read with
+/// [`parse_expiry`] once the zone is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ExpiryText(String);
+
+impl TokenResponse {
+    fn expires_at_given(&self) -> bool {
+        self.expires_at
+            .as_ref()
+            .is_some_and(|t| !t.0.is_empty() && t.0 != "null")
+    }
+}
+
+fn expires_at<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<ExpiryText>, D::Error> {
     let raw = <&RawValue>::deserialize(d)?;
     let text = raw.get().trim();
     let text = if text.starts_with('"') {
@@ -225,14 +269,7 @@ fn expires_at<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Exp
     } else {
         text.to_string()
     };
-    let expiry = parse_expiry(&text);
-    if expiry.is_none() && text != "null" && !text.is_empty() {
-        tracing::warn!(
-            provider = PROVIDER,
-            "unreadable expires_at; the token is used until it is refused"
-        );
-    }
-    Ok(expiry)
+    Ok((text != "null").then_some(ExpiryText(text)))
 }
 
 /// The token's lifetime from now, or `None` ("valid until refused") when the expiry is
@@ -256,26 +293,34 @@ mod tests {
 
     #[test]
     fn expires_at_forms() {
+        let ar = crate::ARGENTINA;
+        let utc = UtcOffset::UTC;
         assert_eq!(
-            parse_expiry("1700000000"),
+            parse_expiry("1700000000", ar),
             Some(Expiry::Unix(1_700_000_000))
         );
         assert_eq!(
-            parse_expiry("1700000000.0"),
+            parse_expiry("1700000000.0", utc),
             Some(Expiry::Unix(1_700_000_000))
         );
+        // The zoneless text in the client's zone: Argentina by default, or UTC.
         assert_eq!(
-            parse_expiry("2023-11-14 22:13:20"),
+            parse_expiry("2023-11-14 19:13:20", ar).map(Expiry::unix),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            parse_expiry("2023-11-14 22:13:20", utc),
             Some(Expiry::At(
                 OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
             ))
         );
+        // An explicit offset wins over the setting.
         assert_eq!(
-            parse_expiry("2023-11-14T19:13:20-03:00").map(Expiry::unix),
+            parse_expiry("2023-11-14T19:13:20-03:00", utc).map(Expiry::unix),
             Some(1_700_000_000)
         );
-        assert_eq!(parse_expiry("tomorrow"), None);
-        assert_eq!(parse_expiry(""), None);
+        assert_eq!(parse_expiry("tomorrow", ar), None);
+        assert_eq!(parse_expiry("", ar), None);
     }
 
     #[test]
@@ -296,7 +341,12 @@ mod tests {
             r#"{"status":"ok","token":"abc","expires_at":"2023-11-14 22:13:20"}"#,
         )
         .unwrap();
-        assert_eq!(r.expires_at.map(Expiry::unix), Some(1_700_000_000));
+        assert_eq!(
+            r.expires_at
+                .and_then(|t| parse_expiry(&t.0, UtcOffset::UTC))
+                .map(Expiry::unix),
+            Some(1_700_000_000)
+        );
         let r: TokenResponse =
             serde_json::from_str(r#"{"status":"ok","token":"abc","expires_at":null}"#).unwrap();
         assert_eq!(r.expires_at, None);

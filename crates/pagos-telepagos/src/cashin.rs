@@ -228,11 +228,10 @@ impl Distribution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PaymentLinkRequest {
-    /// When the link stops being payable; sent as UTC `Y-m-d H:i:s`.
-    ///
-    /// TelePagos does not document the zone of `expiration_date`. UTC is the choice
-    /// whose error can only lengthen the link's life (by up to the 3 h Argentina is
-    /// behind UTC), never cut it short.
+    /// When the link stops being payable; sent as `Y-m-d H:i:s` in the endpoint's
+    /// zone ([`GeneratePaymentLink::time_zone`], the client's
+    /// [time zone](crate::TelepagosClientBuilder::time_zone): Argentina time by
+    /// default). TelePagos does not document the zone of `expiration_date`.
     pub expiration_date: OffsetDateTime,
     /// How much, in ARS.
     pub amount: Money,
@@ -270,7 +269,7 @@ impl PaymentLinkRequest {
         self
     }
 
-    fn wire(&self) -> std::result::Result<LinkWire<'_>, ValidationError> {
+    fn wire(&self, zone: time::UtcOffset) -> std::result::Result<LinkWire<'_>, ValidationError> {
         if self.expiration_date <= OffsetDateTime::now_utc() {
             return Err(ValidationError::new(
                 "expiration_date",
@@ -311,9 +310,8 @@ impl PaymentLinkRequest {
             ));
         }
         Ok(LinkWire {
-            expiration_date: format_expiration(self.expiration_date).ok_or_else(|| {
-                ValidationError::new("expiration_date", "is past the year 9999 in UTC")
-            })?,
+            expiration_date: format_expiration(self.expiration_date, zone)
+                .ok_or_else(|| ValidationError::new("expiration_date", "is past the year 9999"))?,
             amount,
             multiple_use: self.multiple_use,
             concept: &self.concept,
@@ -322,11 +320,11 @@ impl PaymentLinkRequest {
     }
 }
 
-/// `Y-m-d H:i:s` in UTC. (The TelePagos API writes `"Y-m-d H:m:s"`; `m` for minutes
+/// `Y-m-d H:i:s` in `zone`. (The TelePagos API writes `"Y-m-d H:m:s"`; `m` for minutes
 /// there is read as PHP's `i`, since `m` is already the month.)
-/// `None` when the UTC date is past year 9999 (where `to_offset` would panic).
-pub(crate) fn format_expiration(t: OffsetDateTime) -> Option<String> {
-    let t = t.checked_to_offset(time::UtcOffset::UTC)?;
+/// `None` when the date in `zone` is past year 9999 (where `to_offset` would panic).
+pub(crate) fn format_expiration(t: OffsetDateTime, zone: time::UtcOffset) -> Option<String> {
+    let t = t.checked_to_offset(zone)?;
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     t.format(format).ok()
 }
@@ -430,22 +428,32 @@ impl CashIn {
     }
 }
 
-/// `buyer` as an object, or as a one-element array: the TelePagos API writes
-/// `"buyer": [ "cuit": string, "cvu": string ]`, brackets around object members, which
-/// is not JSON; both readings are accepted. An empty array or `null` is no buyer.
+/// `buyer` as an object, or as an array of objects whose members are merged: the
+/// TelePagos API writes `"buyer": [ "cuit": string, "cvu": string ]`, brackets around
+/// object members, which is not JSON. Its literal readings are all accepted: an object
+/// `{"cuit":…,"cvu":…}`, a one-element array `[{"cuit":…,"cvu":…}]`, and one element
+/// per member `[{"cuit":…},{"cvu":…}]`. When two elements give the same member, the
+/// first non-empty value is kept. An empty array or `null` is no buyer.
 fn buyer<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Buyer>, D::Error> {
     use serde::de::Error as _;
     let raw = <&RawValue>::deserialize(d)?;
     let text = raw.get().trim_start();
     if text.starts_with('[') {
-        let mut buyers: Vec<Buyer> = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
-        if buyers.len() > 1 {
-            return Err(D::Error::custom(format!(
-                "expected one buyer, got {}",
-                buyers.len()
-            )));
-        }
-        Ok(buyers.pop())
+        let parts: Vec<Option<Buyer>> =
+            serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        let merged = parts
+            .into_iter()
+            .flatten()
+            .fold(None, |acc: Option<Buyer>, part| {
+                Some(match acc {
+                    None => part,
+                    Some(b) => Buyer {
+                        cuit: b.cuit.or(part.cuit),
+                        cvu: b.cvu.or(part.cvu),
+                    },
+                })
+            });
+        Ok(merged)
     } else {
         serde_json::from_str::<Option<Buyer>>(raw.get()).map_err(D::Error::custom)
     }
@@ -575,12 +583,42 @@ impl Endpoint for GenerateTransferLink {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratePaymentLink {
     link: PaymentLinkRequest,
+    time_zone: time::UtcOffset,
 }
 
 impl GeneratePaymentLink {
-    /// Generates the link `link` describes.
+    /// Generates the link `link` describes, its `expiration_date` written in
+    /// Argentina time ([`ARGENTINA`](crate::ARGENTINA)).
     pub fn new(link: PaymentLinkRequest) -> Self {
-        GeneratePaymentLink { link }
+        GeneratePaymentLink {
+            link,
+            time_zone: crate::ARGENTINA,
+        }
+    }
+
+    /// Writes `expiration_date` in `zone` instead (the client's handles pass the
+    /// client's [time zone](crate::TelepagosClientBuilder::time_zone)).
+    ///
+    /// ```
+    /// use pagos_core::{Currency, Money};
+    /// use pagos_telepagos::PaymentLinkRequest;
+    /// use pagos_telepagos::cashin::GeneratePaymentLink;
+    /// use time::macros::datetime;
+    ///
+    /// let at = datetime!(2030-01-02 12:00:00 UTC);
+    /// let link = PaymentLinkRequest::new(Money::parse("10", Currency::Ars)?, "Cuota", at);
+    /// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
+    /// let ar = pagos_core::endpoint::describe(&GeneratePaymentLink::new(link.clone()), &base)?;
+    /// assert!(String::from_utf8_lossy(ar.body_bytes()).contains(r#""expiration_date":"2030-01-02 09:00:00""#));
+    /// let utc = GeneratePaymentLink::new(link).time_zone(time::UtcOffset::UTC);
+    /// let utc = pagos_core::endpoint::describe(&utc, &base)?;
+    /// assert!(String::from_utf8_lossy(utc.body_bytes()).contains(r#""expiration_date":"2030-01-02 12:00:00""#));
+    /// # Ok::<(), pagos_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn time_zone(mut self, zone: time::UtcOffset) -> Self {
+        self.time_zone = zone;
+        self
     }
 
     /// What it asks for.
@@ -599,7 +637,7 @@ impl Endpoint for GeneratePaymentLink {
     /// `amount`, `concept`, `distribution.cvu` or `distribution.amount` (shares above
     /// the amount).
     fn request(&self, base: &BaseUrl) -> Result<Request> {
-        let wire = self.link.wire()?;
+        let wire = self.link.wire(self.time_zone)?;
         Ok(Request::new(
             Method::POST,
             base.join(&["v2", "payment", "cashin", "link", "generate"])?,
@@ -730,7 +768,7 @@ impl<'a> CashinsHandle<'a> {
     /// the amount) before sending; otherwise as [`qr`](Self::qr).
     pub async fn payment_link(&self, link: &PaymentLinkRequest) -> Result<PaymentLink> {
         self.client
-            .run(&GeneratePaymentLink::new(link.clone()))
+            .run(&GeneratePaymentLink::new(link.clone()).time_zone(self.client.time_zone()))
             .await
     }
 
@@ -808,12 +846,12 @@ mod tests {
         let req = PaymentLinkRequest::new(ars("1000"), "Cuota", at)
             .distribute("2850590940090418135201", ars("250.5"));
         assert_eq!(
-            serde_json::to_string(&req.wire().unwrap()).unwrap(),
-            r#"{"expiration_date":"2030-01-02 06:04:05","amount":1000.00,"multiple_use":false,"concept":"Cuota","distribution":[{"cvu":"2850590940090418135201","amount":250.50}]}"#
+            serde_json::to_string(&req.wire(crate::ARGENTINA).unwrap()).unwrap(),
+            r#"{"expiration_date":"2030-01-02 03:04:05","amount":1000.00,"multiple_use":false,"concept":"Cuota","distribution":[{"cvu":"2850590940090418135201","amount":250.50}]}"#
         );
         let plain = PaymentLinkRequest::new(ars("1"), "x", at).multiple_use(true);
         assert_eq!(
-            serde_json::to_string(&plain.wire().unwrap()).unwrap(),
+            serde_json::to_string(&plain.wire(time::UtcOffset::UTC).unwrap()).unwrap(),
             r#"{"expiration_date":"2030-01-02 06:04:05","amount":1.00,"multiple_use":true,"concept":"x"}"#
         );
     }
@@ -822,7 +860,8 @@ mod tests {
     fn link_validation() {
         let future = OffsetDateTime::now_utc() + time::Duration::hours(1);
         let past = OffsetDateTime::now_utc() - time::Duration::hours(1);
-        let field = |r: PaymentLinkRequest| r.wire().unwrap_err().field().to_string();
+        let field =
+            |r: PaymentLinkRequest| r.wire(crate::ARGENTINA).unwrap_err().field().to_string();
         assert_eq!(
             field(PaymentLinkRequest::new(ars("1"), "x", past)),
             "expiration_date"
@@ -879,6 +918,17 @@ mod tests {
         assert_eq!(c.buyer, None);
         let c: CashIn = serde_json::from_str(r#"{"buyer":null}"#).unwrap();
         assert_eq!(c.buyer, None);
-        assert!(serde_json::from_str::<CashIn>(r#"{"buyer":[{},{}]}"#).is_err());
+        // One element per member: merged.
+        let c: CashIn = serde_json::from_str(
+            r#"{"buyer":[{"cuit":"20267565393"},{"cvu":"2850590940090418135201"}]}"#,
+        )
+        .unwrap();
+        let b = c.buyer.unwrap();
+        assert_eq!(b.cuit.as_deref(), Some("20267565393"));
+        assert_eq!(b.cvu.as_deref(), Some("2850590940090418135201"));
+        let c: CashIn = serde_json::from_str(r#"{"buyer":[{},{}]}"#).unwrap();
+        assert_eq!(c.buyer.unwrap().cuit, None);
+        // Not a buyer at all: still an error, not a guess.
+        assert!(serde_json::from_str::<CashIn>(r#"{"buyer":[1,2]}"#).is_err());
     }
 }

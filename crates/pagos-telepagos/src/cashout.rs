@@ -176,8 +176,10 @@ pub struct CashoutRequest {
     pub reference_id: String,
     /// The BCRA motive (default `VAR`).
     pub concept: Concept,
-    /// A description; when absent the `reference_id` is sent, because the TelePagos
-    /// API lists `description` among the fields of every cash-out.
+    /// A description the beneficiary sees; not sent when absent or blank. The TelePagos
+    /// API lists `description` among the cash-out's fields without marking any of them
+    /// required, and the same list holds `cvu` and `alias`, of which only one may be
+    /// sent: a listed field may be absent.
     pub description: Option<String>,
 }
 
@@ -247,11 +249,9 @@ impl CashoutRequest {
             amount,
             reference_id: &self.reference_id,
             concept: self.concept.code(),
-            description: self
-                .description
-                .as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .unwrap_or(&self.reference_id),
+            // Omitted when absent or blank: the beneficiary sees the description, and
+            // an internal id is no description.
+            description: self.description.as_deref().filter(|d| !d.trim().is_empty()),
         })
     }
 }
@@ -305,7 +305,8 @@ struct CashoutWire<'a> {
     amount: WireAmount,
     reference_id: &'a str,
     concept: &'a str,
-    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
 }
 
 /// TelePagos' answer to a cash-out.
@@ -452,7 +453,7 @@ pub(crate) fn decode_voucher(text: &str) -> std::result::Result<Vec<u8>, base64:
 /// assert_eq!(request.idempotency(), Idempotency::Keyed);
 /// assert_eq!(
 ///     request.body_bytes(),
-///     br#"{"alias":"mi.alias.mp","cuit":"20267565393","amount":10.00,"reference_id":"payout-1","concept":"VAR","description":"payout-1"}"#
+///     br#"{"alias":"mi.alias.mp","cuit":"20267565393","amount":10.00,"reference_id":"payout-1","concept":"VAR"}"#
 /// );
 /// # Ok::<(), pagos_core::Error>(())
 /// ```
@@ -679,7 +680,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             serde_json::to_string(&req.wire().unwrap()).unwrap(),
-            r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":1500.50,"reference_id":"ref-1","concept":"VAR","description":"ref-1"}"#
+            r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":1500.50,"reference_id":"ref-1","concept":"VAR"}"#
         );
         let req = CashoutRequest::builder(ars("3"), "20267565393", "ref-2")
             .alias("mi.alias.mp")

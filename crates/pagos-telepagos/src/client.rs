@@ -5,6 +5,7 @@ use std::fmt;
 use pagos_core::endpoint::{Bearer, Endpoint, Executor, NoAuth};
 use pagos_core::token::TokenSession;
 use pagos_core::{BaseUrl, ConfigError, Response, Result, SecretString, Transport};
+use time::UtcOffset;
 
 use crate::PROVIDER;
 use crate::account::{AccountHandle, TransactionsHandle};
@@ -39,6 +40,82 @@ impl Environment {
             Environment::Production => "https://api.telepagos.com.ar",
             Environment::Homologation => "https://api.homo.telepagos.com.ar",
         }
+    }
+}
+
+/// Argentina time, UTC−3 (Argentina keeps no daylight saving time since 2009): the
+/// default zone of the client's `Y-m-d H:i:s` timestamps.
+pub const ARGENTINA: UtcOffset = time::macros::offset!(-3);
+
+/// Where the parameters of a `GET` go that the TelePagos API documents with a JSON
+/// body (`GET v2/payment/cashin/qr/sale-point/static` and `GET v2/account/transactions`).
+///
+/// The documents show a body, so [`Body`](GetParams::Body) is the default
+/// ([`GetParamsPolicy::DOCUMENTED`]). A body on a `GET` has no defined meaning in HTTP
+/// (RFC 9110 §9.3.1) and some proxies and servers drop it; if yours does, switch the
+/// endpoint to [`Query`](GetParams::Query) with
+/// [`TelepagosClientBuilder::get_params`].
+///
+/// ```
+/// use pagos_telepagos::{GetParams, GetParamsPolicy};
+/// assert_eq!(GetParamsPolicy::default().static_qr, GetParams::Body);
+/// let policy = GetParamsPolicy::DOCUMENTED.with_transactions(GetParams::Query);
+/// assert_eq!(policy.transactions, GetParams::Query);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum GetParams {
+    /// A JSON object in the body, with `Content-Type: application/json` (as documented).
+    #[default]
+    Body,
+    /// Query parameters (`?type_amount=closed&sale_point_id=7`), no body.
+    Query,
+}
+
+/// The ONE place where each parameterized `GET` chooses [`GetParams`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetParamsPolicy {
+    /// `GET v2/payment/cashin/qr/sale-point/static` (`type_amount`, `sale_point_id`).
+    pub static_qr: GetParams,
+    /// `GET v2/account/transactions` (`date_from`, `date_to`, `operation`, `paginate`,
+    /// `page`).
+    pub transactions: GetParams,
+}
+
+impl GetParamsPolicy {
+    /// The shapes the TelePagos API documents: a JSON body for both.
+    pub const DOCUMENTED: GetParamsPolicy = GetParamsPolicy {
+        static_qr: GetParams::Body,
+        transactions: GetParams::Body,
+    };
+
+    /// Every parameterized `GET` with `how`.
+    pub const fn all(how: GetParams) -> GetParamsPolicy {
+        GetParamsPolicy {
+            static_qr: how,
+            transactions: how,
+        }
+    }
+
+    /// The same policy with `how` for the static QR.
+    #[must_use]
+    pub const fn with_static_qr(mut self, how: GetParams) -> Self {
+        self.static_qr = how;
+        self
+    }
+
+    /// The same policy with `how` for the transactions.
+    #[must_use]
+    pub const fn with_transactions(mut self, how: GetParams) -> Self {
+        self.transactions = how;
+        self
+    }
+}
+
+impl Default for GetParamsPolicy {
+    fn default() -> Self {
+        GetParamsPolicy::DOCUMENTED
     }
 }
 
@@ -85,6 +162,8 @@ pub type TelepagosAuth = Bearer<TelepagosAuthenticator>;
 #[derive(Clone)]
 pub struct TelepagosClient {
     executor: Executor<TelepagosAuth>,
+    time_zone: UtcOffset,
+    get_params: GetParamsPolicy,
 }
 
 impl fmt::Debug for TelepagosClient {
@@ -94,6 +173,8 @@ impl fmt::Debug for TelepagosClient {
         f.debug_struct("TelepagosClient")
             .field("base_url", self.executor.base_url())
             .field("session", self.executor.auth().session())
+            .field("time_zone", &self.time_zone)
+            .field("get_params", &self.get_params)
             .finish_non_exhaustive()
     }
 }
@@ -113,6 +194,17 @@ impl TelepagosClient {
     /// [`authorized`](Executor::authorized) show a request exactly as it would be sent.
     pub fn executor(&self) -> &Executor<TelepagosAuth> {
         &self.executor
+    }
+
+    /// The zone of the `Y-m-d H:i:s` timestamps TelePagos reads and writes without one
+    /// (default [`ARGENTINA`]; see [`TelepagosClientBuilder::time_zone`]).
+    pub fn time_zone(&self) -> UtcOffset {
+        self.time_zone
+    }
+
+    /// Where the parameters of each parameterized `GET` go.
+    pub fn get_params(&self) -> GetParamsPolicy {
+        self.get_params
     }
 
     /// The session token's state (how many authentications it took, its authenticator).
@@ -203,7 +295,6 @@ impl TelepagosClient {
 /// assert_eq!(client.base_url().as_str(), "http://127.0.0.1:8080/telepagos");
 /// # Ok::<(), pagos_core::Error>(())
 /// ```
-#[derive(Default)]
 #[must_use]
 pub struct TelepagosClientBuilder {
     username: Option<String>,
@@ -211,6 +302,22 @@ pub struct TelepagosClientBuilder {
     environment: Environment,
     base_url: Option<BaseUrl>,
     transport: Option<Transport>,
+    time_zone: UtcOffset,
+    get_params: GetParamsPolicy,
+}
+
+impl Default for TelepagosClientBuilder {
+    fn default() -> Self {
+        TelepagosClientBuilder {
+            username: None,
+            password: None,
+            environment: Environment::default(),
+            base_url: None,
+            transport: None,
+            time_zone: ARGENTINA,
+            get_params: GetParamsPolicy::DOCUMENTED,
+        }
+    }
 }
 
 impl fmt::Debug for TelepagosClientBuilder {
@@ -221,6 +328,8 @@ impl fmt::Debug for TelepagosClientBuilder {
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
             .field("transport", &self.transport)
+            .field("time_zone", &self.time_zone)
+            .field("get_params", &self.get_params)
             .finish()
     }
 }
@@ -269,6 +378,32 @@ impl TelepagosClientBuilder {
         self
     }
 
+    /// The zone of the timestamps TelePagos writes as `Y-m-d H:i:s` without one (a
+    /// payment link's `expiration_date`, a token's `expires_at` when it is such a text):
+    /// applied when formatting them and when reading them. Default [`ARGENTINA`]
+    /// (UTC−3), the reading a local PHP-style format suggests for an Argentine API; the
+    /// TelePagos API does not say.
+    ///
+    /// ```
+    /// use pagos_telepagos::{ARGENTINA, Client};
+    /// let client = Client::builder().username("u").password("p").build()?;
+    /// assert_eq!(client.time_zone(), ARGENTINA);
+    /// let utc = Client::builder().username("u").password("p").time_zone(time::UtcOffset::UTC).build()?;
+    /// assert_eq!(utc.time_zone(), time::UtcOffset::UTC);
+    /// # Ok::<(), pagos_core::Error>(())
+    /// ```
+    pub fn time_zone(mut self, zone: UtcOffset) -> Self {
+        self.time_zone = zone;
+        self
+    }
+
+    /// Where each parameterized `GET` puts its parameters (default
+    /// [`GetParamsPolicy::DOCUMENTED`]: a JSON body, as documented).
+    pub fn get_params(mut self, policy: GetParamsPolicy) -> Self {
+        self.get_params = policy;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -299,7 +434,8 @@ impl TelepagosClientBuilder {
         let authenticator = TelepagosAuthenticator::new(
             token_executor,
             Authenticate::with_secret(username, password),
-        );
+        )
+        .with_time_zone(self.time_zone);
         // Waiting for a token is bounded like any attempt: the transport's timeout.
         let session = TokenSession::new(authenticator)
             .with_refresh_margin(REFRESH_MARGIN)
@@ -307,7 +443,11 @@ impl TelepagosClientBuilder {
             .with_wait_timeout(wait_timeout);
         let executor = Executor::new(PROVIDER, base_url, transport, Bearer::new(session))
             .with_refusal(error::refusal);
-        Ok(TelepagosClient { executor })
+        Ok(TelepagosClient {
+            executor,
+            time_zone: self.time_zone,
+            get_params: self.get_params,
+        })
     }
 }
 

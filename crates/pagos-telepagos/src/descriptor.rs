@@ -14,6 +14,8 @@ const USERNAME: &str = "PAGOS_TELEPAGOS_USERNAME";
 const PASSWORD: &str = "PAGOS_TELEPAGOS_PASSWORD";
 const ENV: &str = "PAGOS_TELEPAGOS_ENV";
 const BASE_URL: &str = "PAGOS_TELEPAGOS_BASE_URL";
+const TIME_ZONE: &str = "PAGOS_TELEPAGOS_TIME_ZONE";
+const GET_PARAMS: &str = "PAGOS_TELEPAGOS_GET_PARAMS";
 
 /// TelePagos in the provider registry (`pagos::registry()`,
 /// `pagos::from_env("telepagos")`).
@@ -24,6 +26,8 @@ const BASE_URL: &str = "PAGOS_TELEPAGOS_BASE_URL";
 /// | `PAGOS_TELEPAGOS_PASSWORD` | required, secret: the API password |
 /// | `PAGOS_TELEPAGOS_ENV` | optional: `homologation` (or `sandbox`) or `production` (the default) |
 /// | `PAGOS_TELEPAGOS_BASE_URL` | optional: another base URL (overrides the environment) |
+/// | `PAGOS_TELEPAGOS_TIME_ZONE` | optional: the zone of the zoneless `Y-m-d H:i:s` timestamps, `-03:00` (Argentina, the default), `UTC` or any `±HH:MM` |
+/// | `PAGOS_TELEPAGOS_GET_PARAMS` | optional: `body` (the documented JSON body, the default) or `query`, for both parameterized `GET`s |
 pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor::new(
     "telepagos",
     "TelePagos (Argentina)",
@@ -34,6 +38,14 @@ pub static DESCRIPTOR: ProviderDescriptor = ProviderDescriptor::new(
         EnvVar::optional(
             BASE_URL,
             "another base URL, e.g. a sandbox (overrides PAGOS_TELEPAGOS_ENV)",
+        ),
+        EnvVar::optional(
+            TIME_ZONE,
+            "zone of the zoneless Y-m-d H:i:s timestamps: -03:00 (Argentina, the default), UTC or ±HH:MM",
+        ),
+        EnvVar::optional(
+            GET_PARAMS,
+            "body (the documented JSON body, the default) or query: where the static QR and transactions GETs put their parameters",
         ),
     ],
     Capabilities::of(&[
@@ -90,10 +102,67 @@ pub fn client_from_config(config: &ProviderConfig<'_>) -> Result<TelepagosClient
             .base_url(&url)
             .map_err(ProviderConfig::base_url_error(BASE_URL))?;
     }
+    if let Some(zone) = config.optional(TIME_ZONE) {
+        b = b.time_zone(parse_time_zone(&zone).ok_or_else(|| {
+            ConfigError::new(TIME_ZONE, "expected UTC or an offset such as -03:00")
+        })?);
+    }
+    if let Some(how) = config.optional(GET_PARAMS) {
+        b = b.get_params(crate::GetParamsPolicy::all(
+            parse_get_params(&how)
+                .ok_or_else(|| ConfigError::new(GET_PARAMS, "expected body or query"))?,
+        ));
+    }
     if let Some(t) = config.transport() {
         b = b.transport(t);
     }
     b.build()
+}
+
+/// A time zone setting: `UTC`/`Z`, or an offset `±HH:MM`, `±HHMM` or `±HH`.
+///
+/// ```
+/// use pagos_telepagos::parse_time_zone;
+/// assert_eq!(parse_time_zone("-03:00"), Some(pagos_telepagos::ARGENTINA));
+/// assert_eq!(parse_time_zone("utc"), Some(time::UtcOffset::UTC));
+/// assert_eq!(parse_time_zone("+0530").map(|z| z.whole_minutes()), Some(330));
+/// assert_eq!(parse_time_zone("Buenos Aires"), None);
+/// ```
+pub fn parse_time_zone(text: &str) -> Option<time::UtcOffset> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("utc") || text.eq_ignore_ascii_case("z") {
+        return Some(time::UtcOffset::UTC);
+    }
+    let (sign, rest) = if let Some(rest) = text.strip_prefix('+') {
+        (1i8, rest)
+    } else {
+        (-1i8, text.strip_prefix('-')?)
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit())
+        || !(digits.len() == 2 || digits.len() == 4)
+        || rest.matches(':').count() > 1
+    {
+        return None;
+    }
+    let hours: i8 = digits.get(..2)?.parse().ok()?;
+    let minutes: i8 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    time::UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
+}
+
+/// `body` or `query` (any case) as a [`GetParams`](crate::GetParams).
+fn parse_get_params(text: &str) -> Option<crate::GetParams> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "body" => Some(crate::GetParams::Body),
+        "query" => Some(crate::GetParams::Query),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +207,28 @@ mod tests {
         let text = format!("{err} {err:?}");
         assert!(text.contains(ENV), "{text}");
         assert!(!text.contains("telepagos_very_secret"), "{text}");
+    }
+
+    #[test]
+    fn time_zone_and_get_params_are_read() {
+        let client = client_from_config(&without("")).unwrap();
+        assert_eq!(client.time_zone(), crate::ARGENTINA);
+        assert_eq!(client.get_params(), crate::GetParamsPolicy::DOCUMENTED);
+        let utc = client_from_config(&with((TIME_ZONE, "UTC"))).unwrap();
+        assert_eq!(utc.time_zone(), time::UtcOffset::UTC);
+        let query = client_from_config(&with((GET_PARAMS, "Query"))).unwrap();
+        assert_eq!(
+            query.get_params(),
+            crate::GetParamsPolicy::all(crate::GetParams::Query)
+        );
+        for (var, bad) in [(TIME_ZONE, "America/Buenos_Aires"), (GET_PARAMS, "form")] {
+            let err = client_from_config(&with((var, bad))).unwrap_err();
+            assert!(format!("{err}").contains(var), "{err}");
+        }
+        for bad in ["", "-3", "+25:00", "-03:60", "03:00", "-03:00:00", "+ab"] {
+            assert_eq!(parse_time_zone(bad), None, "{bad}");
+        }
+        assert_eq!(parse_time_zone(" -03 "), Some(crate::ARGENTINA));
     }
 
     #[test]

@@ -137,6 +137,17 @@ mod wire;
 /// returns it and errors carry it.
 pub const PROVIDER: &str = "telepagos";
 
+/// The currencies TelePagos accepts: ARS, with 2 decimals (the API's amounts are
+/// `decimal`; every documented amount is in pesos, with cents).
+///
+/// ```
+/// use pagos_core::Currency;
+/// assert_eq!(pagos_telepagos::CURRENCIES.decimals(Currency::Ars), Some(2));
+/// assert!(!pagos_telepagos::CURRENCIES.accepts(Currency::Usd));
+/// ```
+pub const CURRENCIES: pagos_core::CurrencyTable =
+    pagos_core::CurrencyTable::new(PROVIDER, &[(pagos_core::Currency::Ars, 2)]);
+
 pub use account::{
     AccountBalance, AccountHandle, OperationFilter, Transaction, TransactionsHandle,
     TransactionsPage, TransactionsQuery,
@@ -149,11 +160,14 @@ pub use cashin::{
 pub use cashout::{
     CashoutReceipt, CashoutRequest, CashoutRequestBuilder, CashoutsHandle, Concept, Voucher,
 };
-pub use client::{Environment, TelepagosAuth, TelepagosClient, TelepagosClientBuilder};
-pub use descriptor::{DESCRIPTOR, client_from_config};
+pub use client::{
+    ARGENTINA, Environment, GetParams, GetParamsPolicy, TelepagosAuth, TelepagosClient,
+    TelepagosClientBuilder,
+};
+pub use descriptor::{DESCRIPTOR, client_from_config, parse_time_zone};
 pub use sale_points::{
-    CreatedSalePoint, DeletedSalePoint, MAX_SALE_POINT_NAME_CHARS, QrAmountType, SalePoint,
-    SalePointsHandle, StaticQr, StaticQrOrder, StaticQrOrderRequest,
+    CreatedSalePoint, DeletedSalePoint, QrAmountType, SalePoint, SalePointsHandle, StaticQr,
+    StaticQrOrder, StaticQrOrderRequest,
 };
 pub use statistics::{Statistics, StatisticsHandle};
 

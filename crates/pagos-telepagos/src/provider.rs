@@ -2,30 +2,53 @@
 //!
 //! | unified operation | TelePagos call | notes |
 //! |---|---|---|
-//! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is the `link_id`, the instructions a `Redirect` to the link. For a QR instead, call [`CashinsHandle::qr_payment`](crate::cashin::CashinsHandle::qr_payment) |
-//! | `get_payment` | `GET v2/payment/cashin/{id}` | `id` is a cash-in (acreditación) id; the status is the record's `status` read through [`crate::status`] (`"ok"` on this record of a credit is `Succeeded`) |
+//! | `create_payment` | `POST v2/payment/cashin/link/generate` | a single-use payment link; [`Payment::id`] is a [link payment id](#payment-ids) `link:<link_id>:<amount>:<Y-m-d>`, the instructions a `Redirect` to the link. For a QR instead, call [`CashinsHandle::qr_payment`](crate::cashin::CashinsHandle::qr_payment) |
+//! | `get_payment` | a link payment id: `GET v2/account/transactions` from the link's day, then `GET v2/payment/cashin/{id}` of the credits of that amount; any other id: `GET v2/payment/cashin/{id}` | see [payment ids](#payment-ids) |
 //! | `create_payout` | `POST v2/payment/cashout` | sent idempotently thanks to `reference_id`; `Processing` unless the answer's `status` names a state |
 //! | `get_payout` | `GET v2/payment/cashout/{id}` | the answer's `status` read through [`crate::status`], whether or not there is a voucher; the PDF voucher, when there is one, is the receipt |
 //! | `balance` | `GET v2/account/balance` | ARS |
 //!
-//! `create_payment` and `get_payment` do not share an id: TelePagos has no "payment
-//! link by id" query. The cash-in record of a paid link carries its `link_id` (and a QR
-//! payment its `qr_order_id`); find the cash-in ids in
-//! [`TransactionsHandle::list`](crate::account::TransactionsHandle::list) or in
-//! TelePagos' notifications.
+//! # Payment ids
+//!
+//! TelePagos has no "payment link by id" query: `GET v2/payment/cashin/{id}` reads a
+//! cash-in (acreditación), whose record names the `link_id` it paid. So the id
+//! `create_payment` returns says which kind of record it is:
+//!
+//! - `link:<link_id>:<amount>:<Y-m-d>` — a payment link, with the amount it asks for
+//!   and the day it was created (in the client's
+//!   [time zone](crate::TelepagosClientBuilder::time_zone)). `get_payment` lists the
+//!   transactions from that day to today, and reads the cash-in record of every credit
+//!   (`income` not `0`) of that amount; the link is **Succeeded** when a cash-in names
+//!   that `link_id` with that amount and its own status says so, and **Pending** while
+//!   no cash-in credits it (an expired unpaid link also stays Pending: TelePagos has no
+//!   query that says so). A cash-in that names the link with another amount is
+//!   `Unknown`, never a success. The transactions' `id` is not in the TelePagos API's
+//!   list of fields; the SDK takes it, when sent, for the cash-in id. When credits of
+//!   the amount arrive without an `id` and none matched, the status is
+//!   `Unknown("unmatched")`: the SDK cannot tell.
+//! - anything else — a cash-in id, read with `GET v2/payment/cashin/{id}`.
+//!
+//! # Fields that cannot be carried
+//!
+//! A payment link carries an amount, a concept (the `subject`), an expiry and whether it
+//! can be paid more than once. `merchant_reference`, `notify_url`, `return_url` and
+//! `cancel_url` have no place in it and are refused with a validation error naming the
+//! field, nothing sent. (`description`, the payer's details and `metadata` are not sent
+//! either: they describe the request to the merchant, not to TelePagos.)
 //!
 //! Every unified value keeps the TelePagos answer it was read from, byte for byte, in
 //! its `raw`.
 
+use futures_util::StreamExt;
 use pagos_core::{
-    BankAccount, Capabilities, CreatePayment, Currency, Error, Money, Operation, Payment,
-    PaymentInstructions, PaymentProvider, Payout, PayoutRequest, Result, ValidationError,
-    async_trait, validate,
+    BankAccount, Capabilities, CreatePayment, Currency, Decimal, Error, Money, Operation, Payment,
+    PaymentInstructions, PaymentProvider, PaymentStatus, Payout, PayoutRequest, Result,
+    ValidationError, async_trait, validate,
 };
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::PROVIDER;
-use crate::account::GetBalance;
+use crate::account::{GetBalance, TransactionsQuery};
 use crate::cashin::{GeneratePaymentLink, GenerateQr, GetCashIn, PaymentLinkRequest, QrRequest};
 use crate::cashout::{CashoutRequest, Concept, CreateCashout, GetCashoutVoucher};
 use crate::client::TelepagosClient;
@@ -46,21 +69,31 @@ pub const CAPABILITIES: Capabilities = Capabilities::of(&[
 pub const DEFAULT_LINK_LIFETIME: time::Duration = time::Duration::hours(24);
 
 fn ars_only(request: &CreatePayment) -> std::result::Result<(), ValidationError> {
-    if request.amount.currency() == Currency::Ars {
-        Ok(())
-    } else {
-        Err(ValidationError::new(
-            "amount",
-            format!(
-                "TelePagos works in ARS only, got {}",
-                request.amount.currency().code()
-            ),
-        ))
+    crate::CURRENCIES
+        .check(&request.amount)
+        .map_err(|e| e.for_field("amount"))
+}
+
+/// Refuses the unified fields a payment link cannot carry (see the
+/// [module docs](self#fields-that-cannot-be-carried)).
+fn refuse_uncarried(request: &CreatePayment) -> std::result::Result<(), ValidationError> {
+    let uncarried = [
+        ("merchant_reference", request.merchant_reference.is_some()),
+        ("notify_url", request.notify_url.is_some()),
+        ("return_url", request.return_url.is_some()),
+        ("cancel_url", request.cancel_url.is_some()),
+    ];
+    match uncarried.iter().find(|(_, set)| *set) {
+        Some((field, _)) => Err(ValidationError::new(
+            *field,
+            "a TelePagos payment link has no such field; leave it unset",
+        )),
+        None => Ok(()),
     }
 }
 
 /// The payment link `create_payment` sends: the subject is the link's `concept` (the
-/// only text a link carries); `description` has no place in it.
+/// only text a link carries).
 fn link_request(request: &CreatePayment) -> Result<PaymentLinkRequest> {
     request.validate()?;
     ars_only(request)?;
@@ -76,11 +109,76 @@ fn link_request(request: &CreatePayment) -> Result<PaymentLinkRequest> {
     if expires_at <= now {
         return Err(ValidationError::new("expires_at", "must be in the future").into());
     }
+    refuse_uncarried(request)?;
     Ok(PaymentLinkRequest::new(
         request.amount,
         request.subject.clone(),
         expires_at,
     ))
+}
+
+/// The id `create_payment` gives a payment link: `link:<link_id>:<amount>:<Y-m-d>`
+/// (see the [module docs](self#payment-ids)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LinkPaymentId {
+    link_id: String,
+    amount: Decimal,
+    created: Date,
+}
+
+const LINK_PREFIX: &str = "link:";
+
+impl LinkPaymentId {
+    fn format(&self) -> String {
+        // The amount with the currency's decimals (ARS: `1500.50`).
+        let mut amount = self.amount;
+        amount.rescale(crate::CURRENCIES.decimals(Currency::Ars).unwrap_or(2));
+        format!(
+            "{LINK_PREFIX}{}:{amount}:{}",
+            self.link_id,
+            format_day(self.created)
+        )
+    }
+
+    /// `None` when `id` is not a link payment id; a validation error on `payment_id`
+    /// when it starts like one but is malformed.
+    fn parse(id: &str) -> std::result::Result<Option<LinkPaymentId>, ValidationError> {
+        let Some(rest) = id.trim().strip_prefix(LINK_PREFIX) else {
+            return Ok(None);
+        };
+        let bad = || {
+            ValidationError::new(
+                "payment_id",
+                "a payment link id is link:<link_id>:<amount>:<Y-m-d>, as create_payment returns it",
+            )
+        };
+        let mut parts = rest.split(':');
+        let (Some(link_id), Some(amount), Some(day), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        validate::path_id("payment_id", link_id)?;
+        let amount = pagos_core::wire::parse_decimal(amount).ok_or_else(bad)?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let created = Date::parse(day, format).map_err(|_| bad())?;
+        Ok(Some(LinkPaymentId {
+            link_id: link_id.to_string(),
+            amount,
+            created,
+        }))
+    }
+}
+
+fn format_day(d: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    d.format(format).unwrap_or_default()
+}
+
+/// Today in `zone`.
+fn today(zone: UtcOffset) -> Date {
+    let now = OffsetDateTime::now_utc();
+    now.checked_to_offset(zone).unwrap_or(now).date()
 }
 
 /// The cash-out a [`PayoutRequest`] becomes, with validation errors named after the
@@ -167,16 +265,22 @@ impl PaymentProvider for TelepagosClient {
     /// expires at `expires_at`, or after [`DEFAULT_LINK_LIFETIME`].
     async fn create_payment(&self, request: &CreatePayment) -> Result<Payment> {
         let link = link_request(request)?;
+        let created = today(self.time_zone());
         let (answer, resp) = self
-            .run_with_response(&GeneratePaymentLink::new(link))
+            .run_with_response(&GeneratePaymentLink::new(link).time_zone(self.time_zone()))
             .await?;
-        let id = answer.link_id.ok_or_else(|| {
+        let link_id = answer.link_id.ok_or_else(|| {
             Error::from(
                 resp.undecodable("the answer has no link_id")
                     .with_hint(format!("the link was created: {}", answer.link)),
             )
         })?;
-        let mut payment = Payment::new(PROVIDER, id, status::generated_payment());
+        let id = LinkPaymentId {
+            link_id,
+            amount: request.amount.amount(),
+            created,
+        };
+        let mut payment = Payment::new(PROVIDER, id.format(), status::generated_payment());
         payment.amount = Some(request.amount);
         payment.instructions = vec![PaymentInstructions::Redirect {
             url: answer.link,
@@ -186,9 +290,14 @@ impl PaymentProvider for TelepagosClient {
         Ok(payment)
     }
 
-    /// A cash-in (acreditación) by id, its status read from the answer
-    /// ([`CashIn::payment_status`](crate::CashIn::payment_status)).
+    /// A payment link created by `create_payment`, through the cash-in that paid it,
+    /// or a cash-in (acreditación) by id, its status read from the answer
+    /// ([`CashIn::payment_status`](crate::CashIn::payment_status)); see
+    /// [payment ids](self#payment-ids).
     async fn get_payment(&self, id: &str) -> Result<Payment> {
+        if let Some(link) = LinkPaymentId::parse(id)? {
+            return self.link_payment(id.trim(), &link).await;
+        }
         // Under the unified name: the caller of the trait passed a payment id.
         validate::path_id("payment_id", id)?;
         let cash_in = self.run(&GetCashIn::new(id)).await?;
@@ -230,6 +339,59 @@ impl PaymentProvider for TelepagosClient {
             Error::from(resp.undecodable(format!("balance amount: {}", e.message())))
         })?;
         Ok(pagos_core::Balance::new(PROVIDER, available, balance.raw))
+    }
+}
+
+impl TelepagosClient {
+    /// The payment link `link` as a unified payment: the cash-in that credits it, if
+    /// any (see [payment ids](self#payment-ids)).
+    async fn link_payment(&self, id: &str, link: &LinkPaymentId) -> Result<Payment> {
+        let to = today(self.time_zone());
+        let from = link.created.min(to);
+        let mut transactions = self
+            .transactions()
+            .stream(TransactionsQuery::new(from, to).page(1));
+        let mut unmatched = false;
+        while let Some(transaction) = transactions.next().await {
+            let transaction = transaction?;
+            if transaction.is_income() == Some(false) || transaction.amount != Some(link.amount) {
+                continue;
+            }
+            let Some(cash_in_id) = transaction.id.as_deref() else {
+                unmatched = true;
+                continue;
+            };
+            let cash_in = match self.run(&GetCashIn::new(cash_in_id)).await {
+                Ok(c) => c,
+                // A transaction that is no cash-in (the id is not one): not this link.
+                Err(Error::Provider(p)) if p.http_status == 404 => continue,
+                Err(e) => return Err(e),
+            };
+            if cash_in.link_id.as_deref() != Some(link.link_id.as_str()) {
+                continue;
+            }
+            let status = match cash_in.amount {
+                Some(amount) if amount == link.amount => cash_in.payment_status(),
+                other => PaymentStatus::Unknown(format!(
+                    "cash-in {cash_in_id} credits link {} with {}, the link asks {}",
+                    link.link_id,
+                    other.map_or_else(|| "no amount".to_string(), |a| a.to_string()),
+                    link.amount
+                )),
+            };
+            let mut payment = Payment::new(PROVIDER, id, status);
+            payment.amount = cash_in.amount.and_then(ars);
+            payment.raw = cash_in.raw;
+            return Ok(payment);
+        }
+        let status = if unmatched {
+            PaymentStatus::Unknown("unmatched".into())
+        } else {
+            status::generated_payment()
+        };
+        let mut payment = Payment::new(PROVIDER, id, status);
+        payment.amount = ars(link.amount);
+        Ok(payment)
     }
 }
 

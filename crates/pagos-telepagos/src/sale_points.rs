@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::cashin::description_or;
 use crate::client::TelepagosClient;
 use crate::wire::{WireAmount, lenient_id, sale_point_id};
+use crate::{GetParams, GetParamsPolicy};
 
 /// A sale point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,15 +128,10 @@ struct SalePointsWire {
 /// The path of the sale points (`GET` lists, `POST` creates, `DELETE` deletes).
 const SALE_POINT_PATH: [&str; 5] = ["v2", "payment", "cashin", "qr", "sale-point"];
 
-/// The longest sale point name sent. The TelePagos API documents only `"name":
-/// string`; the pagos sandbox, the project's second reading of the TelePagos documents,
-/// refuses names over 50 characters with a 400, so such a name is refused before sending.
-pub const MAX_SALE_POINT_NAME_CHARS: usize = 50;
-
-/// A sale point name: not blank, at most [`MAX_SALE_POINT_NAME_CHARS`] characters.
+/// A sale point name: not blank. The TelePagos API documents only `"name": string`, so
+/// no length limit is imposed: a name TelePagos finds too long is its refusal to make.
 fn check_sale_point_name(name: &str) -> std::result::Result<(), ValidationError> {
-    validate::non_empty("name", name)?;
-    validate::max_chars("name", name, MAX_SALE_POINT_NAME_CHARS)
+    validate::non_empty("name", name)
 }
 
 #[derive(Serialize)]
@@ -195,16 +191,21 @@ pub struct StaticQr {
 /// `GET v2/payment/cashin/qr/sale-point/static`: a sale point's static QR text.
 ///
 /// The TelePagos API lists `type_amount` and `sale_point_id` as a JSON body of this
-/// `GET`. A body on a `GET` has no defined meaning in HTTP (RFC 9110 §9.3.1) and is
-/// dropped by some servers, proxies and HTTP clients, so the two values are sent as
-/// query parameters: `?type_amount=closed&sale_point_id=7`.
+/// `GET`, and that is what is sent by default: `{"type_amount":"closed","sale_point_id":7}`.
+/// [`params`](Self::params) (from the client, [`GetParamsPolicy`])
+/// sends them as query parameters instead: `?type_amount=closed&sale_point_id=7`.
 ///
 /// ```
-/// use pagos_telepagos::QrAmountType;
+/// use pagos_telepagos::{GetParams, QrAmountType};
 /// use pagos_telepagos::sale_points::GetStaticQr;
 ///
 /// let base = pagos_core::BaseUrl::parse("https://api.telepagos.com.ar")?;
-/// let request = pagos_core::endpoint::describe(&GetStaticQr::new(7, QrAmountType::Closed), &base)?;
+/// let documented = GetStaticQr::new(7, QrAmountType::Closed);
+/// let request = pagos_core::endpoint::describe(&documented, &base)?;
+/// assert_eq!(request.body_bytes(), br#"{"type_amount":"closed","sale_point_id":7}"#);
+/// assert_eq!(request.query_str(), None);
+/// let query = documented.params(GetParams::Query);
+/// let request = pagos_core::endpoint::describe(&query, &base)?;
 /// assert_eq!(request.query_str(), Some("type_amount=closed&sale_point_id=7"));
 /// assert!(request.body_bytes().is_empty());
 /// # Ok::<(), pagos_core::Error>(())
@@ -213,15 +214,25 @@ pub struct StaticQr {
 pub struct GetStaticQr {
     sale_point_id: u64,
     type_amount: QrAmountType,
+    params: GetParams,
 }
 
 impl GetStaticQr {
-    /// The static QR of sale point `sale_point_id`, closed or open.
+    /// The static QR of sale point `sale_point_id`, closed or open, its parameters in
+    /// the documented JSON body.
     pub fn new(sale_point_id: u64, type_amount: QrAmountType) -> Self {
         GetStaticQr {
             sale_point_id,
             type_amount,
+            params: GetParamsPolicy::DOCUMENTED.static_qr,
         }
+    }
+
+    /// Where the parameters go.
+    #[must_use]
+    pub fn params(mut self, how: GetParams) -> Self {
+        self.params = how;
+        self
     }
 }
 
@@ -231,15 +242,19 @@ impl Endpoint for GetStaticQr {
     const IDEMPOTENCY: Idempotency = Idempotency::Read;
 
     fn request(&self, base: &BaseUrl) -> Result<Request> {
-        Ok(Request::new(
+        let request = Request::new(
             Method::GET,
             base.join(&["v2", "payment", "cashin", "qr", "sale-point", "static"])?,
             Self::OPERATION,
+        );
+        crate::wire::get_params(
+            request,
+            self.params,
+            &[
+                ("type_amount", self.type_amount.as_str().into()),
+                ("sale_point_id", self.sale_point_id.into()),
+            ],
         )
-        .query(&[
-            ("type_amount", self.type_amount.as_str().to_string()),
-            ("sale_point_id", self.sale_point_id.to_string()),
-        ]))
     }
 
     fn parse(&self, response: &Response) -> Result<StaticQr> {
@@ -272,8 +287,7 @@ pub struct CreateSalePoint {
 }
 
 impl CreateSalePoint {
-    /// A sale point named `name` (not blank, at most [`MAX_SALE_POINT_NAME_CHARS`]
-    /// characters).
+    /// A sale point named `name` (not blank).
     pub fn new(name: impl Into<String>) -> Self {
         CreateSalePoint { name: name.into() }
     }
@@ -290,8 +304,7 @@ impl Endpoint for CreateSalePoint {
     const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
 
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `name` when blank or longer than
-    /// [`MAX_SALE_POINT_NAME_CHARS`].
+    /// [`pagos_core::Error::Validation`] on `name` when blank.
     fn request(&self, base: &BaseUrl) -> Result<Request> {
         check_sale_point_name(&self.name)?;
         Ok(
@@ -448,8 +461,8 @@ impl<'a> SalePointsHandle<'a> {
     /// Creates a sale point: [`CreateSalePoint`]. Sent once.
     ///
     /// # Errors
-    /// [`pagos_core::Error::Validation`] on `name` when blank or longer than
-    /// [`MAX_SALE_POINT_NAME_CHARS`]; otherwise as [`list`](Self::list).
+    /// [`pagos_core::Error::Validation`] on `name` when blank; otherwise as
+    /// [`list`](Self::list).
     pub async fn create(&self, name: &str) -> Result<CreatedSalePoint> {
         self.client.run(&CreateSalePoint::new(name)).await
     }
@@ -472,7 +485,10 @@ impl<'a> SalePointsHandle<'a> {
         type_amount: QrAmountType,
     ) -> Result<StaticQr> {
         self.client
-            .run(&GetStaticQr::new(sale_point_id, type_amount))
+            .run(
+                &GetStaticQr::new(sale_point_id, type_amount)
+                    .params(self.client.get_params().static_qr),
+            )
             .await
     }
 
@@ -496,13 +512,9 @@ mod tests {
     #[test]
     fn sale_point_names_are_checked() {
         assert!(check_sale_point_name("Caja 3").is_ok());
-        // Characters, not bytes.
-        assert!(check_sale_point_name(&"ñ".repeat(MAX_SALE_POINT_NAME_CHARS)).is_ok());
-        for bad in [
-            String::new(),
-            "  ".into(),
-            "x".repeat(MAX_SALE_POINT_NAME_CHARS + 1),
-        ] {
+        // No length limit: the TelePagos API documents none.
+        assert!(check_sale_point_name(&"ñ".repeat(500)).is_ok());
+        for bad in [String::new(), "  ".into()] {
             assert_eq!(
                 check_sale_point_name(&bad).unwrap_err().field(),
                 "name",

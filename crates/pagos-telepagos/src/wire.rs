@@ -17,6 +17,7 @@
 //! decoded from the answer's text ([`answer`], `Raw::decode`), never from a parsed
 //! `serde_json::Value`.
 
+use pagos_core::transport::Request;
 use pagos_core::{Currency, Decimal, Money, Raw, Response, ValidationError};
 use serde::de::DeserializeOwned;
 use serde::de::Error as _;
@@ -36,7 +37,7 @@ pub(crate) fn answer<T: DeserializeOwned>(response: &Response) -> pagos_core::Re
     Ok((typed, raw))
 }
 
-/// The decimals TelePagos amounts carry on the wire (ARS cents).
+/// The decimals TelePagos amounts carry on the wire (ARS cents), as in `CURRENCIES`.
 const WIRE_DECIMALS: u32 = 2;
 
 /// An amount as TelePagos receives it: ARS, positive, a JSON number with two decimals.
@@ -47,19 +48,18 @@ impl WireAmount {
     /// Checks `money` (ARS, greater than zero, at most two decimals) and prepares it for
     /// the wire. Errors name `field`.
     pub(crate) fn new(field: &'static str, money: &Money) -> Result<WireAmount, ValidationError> {
-        if money.currency() != Currency::Ars {
-            return Err(ValidationError::new(
-                field,
-                format!(
-                    "TelePagos works in ARS only, got {}",
-                    money.currency().code()
-                ),
-            ));
-        }
+        // The one currency table (`crate::CURRENCIES`): ARS, 2 decimals. Its errors are
+        // named after the amount field, which carries the currency.
+        crate::CURRENCIES
+            .check(money)
+            .map_err(|e| e.for_field(field))?;
         money.ensure_positive().map_err(|e| e.for_field(field))?;
-        // `Money` already refused more than two decimals for ARS; rescaling only pads.
+        let decimals = crate::CURRENCIES
+            .decimals(money.currency())
+            .unwrap_or(WIRE_DECIMALS);
+        // The table already refused more decimals than that; rescaling only pads.
         let mut amount = money.amount();
-        amount.rescale(WIRE_DECIMALS);
+        amount.rescale(decimals);
         Ok(WireAmount(amount))
     }
 
@@ -72,6 +72,51 @@ impl WireAmount {
 impl Serialize for WireAmount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         pagos_core::wire::json_number::serialize(&self.0, s)
+    }
+}
+
+/// Places the parameters of a `GET` the TelePagos API documents with a JSON body, as
+/// [`GetParams`](crate::GetParams) says: a JSON object in the documented order, or
+/// query parameters (strings as they are, numbers as their digits).
+///
+/// # Errors
+/// None in practice: keys and values are serialized by `serde_json`.
+pub(crate) fn get_params(
+    request: Request,
+    how: crate::GetParams,
+    params: &[(&'static str, serde_json::Value)],
+) -> pagos_core::Result<Request> {
+    match how {
+        crate::GetParams::Query => {
+            let pairs: Vec<(&str, String)> = params
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (*k, text)
+                })
+                .collect();
+            Ok(request.query(&pairs))
+        }
+        crate::GetParams::Body => {
+            // Written by hand to keep the documented order (a `serde_json::Map` sorts).
+            let mut body = String::from("{");
+            for (i, (k, v)) in params.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                body.push_str(&serde_json::Value::from(*k).to_string());
+                body.push(':');
+                body.push_str(&v.to_string());
+            }
+            body.push('}');
+            let raw = RawValue::from_string(body).map_err(|e| {
+                pagos_core::ConfigError::new("body", format!("unwritable parameters: {e}"))
+            })?;
+            Ok(request.json(&raw)?)
+        }
     }
 }
 

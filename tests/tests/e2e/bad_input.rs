@@ -909,12 +909,6 @@ fn cases() -> Vec<Case> {
             let q = TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 31)).page(0);
             c.telepagos_api.transactions().list(&q).await
         }),
-        case!(
-            TelePagos,
-            "telepagos: sale point name of 51 characters",
-            "name",
-            |c| c.telepagos_api.sale_points().create(&"x".repeat(51)).await
-        ),
         case!(TelePagos, "telepagos: blank sale point name", "name", |c| {
             c.telepagos_api.sale_points().create("").await
         }),

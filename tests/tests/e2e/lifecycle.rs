@@ -737,8 +737,8 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
     let before = sandbox.telepagos_balance();
 
     let amount = money("1500.00", Currency::Ars);
+    // No merchant_reference: a TelePagos payment link cannot carry one (refused below).
     let request = CreatePayment::builder(amount, "Pedido 5001")
-        .merchant_reference("order-5001")
         .build()
         .unwrap();
     let link = within("create", telepagos.create_payment(&request))
@@ -746,6 +746,7 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
         .unwrap();
     assert_eq!(link.provider, "telepagos");
     assert_eq!(link.status, PaymentStatus::Pending);
+    assert!(link.id.starts_with("link:"), "{}", link.id);
     match link.instructions.as_slice() {
         [PaymentInstructions::Redirect { url, .. }] => {
             assert!(url.starts_with(sandbox.url()), "{url}");
@@ -753,17 +754,37 @@ async fn telepagos_link_is_paid_and_read_as_a_cash_in() {
         other => panic!("expected a redirect to the link, got {other:?}"),
     }
 
-    let outcome = sandbox.pay(Provider::TelePagos, &link.id).unwrap();
-    let cash_in = outcome.created_id.expect("paying creates a cash-in");
-    assert_eq!(sandbox.telepagos_balance(), before + decimal("1500.00"));
-
-    let paid = within("get", telepagos.get_payment(&cash_in))
+    // Before anyone pays, the trait reads it back as pending.
+    let unpaid = within("get unpaid", telepagos.get_payment(&link.id))
         .await
         .unwrap();
-    assert_eq!(paid.id, cash_in);
-    // The record of a credit ("acreditación") says "ok", like TelePagos' documented example: credited.
+    assert_eq!(unpaid.status, PaymentStatus::Pending);
+
+    // The payer pays the link (the control API takes TelePagos' own link_id).
+    let raw: serde_json::Value = serde_json::from_str(link.raw.get()).unwrap();
+    let link_id = raw["link_id"].to_string();
+    sandbox.pay(Provider::TelePagos, &link_id).unwrap();
+    assert_eq!(sandbox.telepagos_balance(), before + decimal("1500.00"));
+
+    // Through the trait, with the id create_payment returned and nothing else.
+    let paid = within("get", telepagos.get_payment(&link.id))
+        .await
+        .unwrap();
+    assert_eq!(paid.id, link.id);
+    // The record of a credit ("acreditación") says "ok", like TelePagos' documented
+    // example, and names this link with this amount: credited.
     assert_eq!(paid.status, PaymentStatus::Succeeded);
     assert_eq!(paid.amount, Some(amount));
+    let cash_in: serde_json::Value = serde_json::from_str(paid.raw.get()).unwrap();
+    assert_eq!(cash_in["link_id"].to_string(), link_id);
+
+    // What a link cannot carry is refused by name, nothing sent.
+    let refused = CreatePayment::builder(amount, "Pedido 5002")
+        .merchant_reference("order-5002")
+        .build()
+        .unwrap();
+    let err = telepagos.create_payment(&refused).await.unwrap_err();
+    assert_eq!(err.validation_field(), Some("merchant_reference"));
 
     let balance = within("balance", telepagos.balance()).await.unwrap();
     assert_eq!(balance.available.amount(), sandbox.telepagos_balance());

@@ -445,6 +445,11 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
         .merchant_reference("SECRET1")
         .build()
         .expect("valid request");
+        let mut request = request;
+        if kind == "telepagos" {
+            // A TelePagos payment link cannot carry a merchant reference (refused).
+            request.merchant_reference = None;
+        }
         // The refused call first, then the real flow.
         printed.result(refused.create_payment(&request).await);
         if let Some(payment) = printed.result(provider.create_payment(&request).await) {

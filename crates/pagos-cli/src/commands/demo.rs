@@ -16,7 +16,7 @@
 //! | KashIO | create → fetch → pay → the recorded `invoice.paid` event → `confirm_event` → fetch; a second invoice → cancel (void) → fetch |
 //! | ComproPago | webhook registered → create → fetch → pay → the webhook POSTed to a local receiver → `confirm_webhook` → fetch |
 //! | Kashpay | balance → payout (SPEI) → payout lookup (unsupported by Kashpay) → balance |
-//! | TelePagos | balance → create (payment link) → pay → the cash-in fetched by id → cash-out → cash-out status and voucher → balance |
+//! | TelePagos | balance → create (payment link) → pay → the payment fetched by its unified id → cash-out → cash-out status and voucher → balance |
 
 use std::error::Error as StdError;
 use std::fmt::Display;
@@ -798,23 +798,27 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             status_is,
         )
         .await?;
-    let outcome = rec
-        .run(
-            P,
-            "payer pays (sandbox)",
-            "paid",
-            async { ctx.sandbox.pay(Provider::TelePagos, &created.id) },
-            |o, e| same(o.status.clone(), e),
-        )
-        .await?;
-    let cashin_id = outcome.created_id.unwrap_or_default();
-    // The cash-in lookup returns a record of a credit ("acreditación") with
-    // `"status":"ok"`: the SDK reads that as succeeded (see pagos_telepagos::status).
+    // The sandbox's control API pays TelePagos' own `link_id` (from the answer); the
+    // unified id is for the trait.
+    let link_id = serde_json::from_str::<serde_json::Value>(created.raw.get())
+        .ok()
+        .map(|raw| raw["link_id"].to_string())
+        .unwrap_or_default();
     rec.run(
         P,
-        &format!("fetch cash-in {cashin_id}"),
+        "payer pays (sandbox)",
+        "paid",
+        async { ctx.sandbox.pay(Provider::TelePagos, &link_id) },
+        |o, e| same(o.status.clone(), e),
+    )
+    .await?;
+    // get_payment finds the cash-in that credits the link (a record of a credit,
+    // "acreditación", with `"status":"ok"`: succeeded, see pagos_telepagos::status).
+    rec.run(
+        P,
+        &format!("fetch payment {}", created.id),
         "succeeded",
-        provider.get_payment(&cashin_id),
+        provider.get_payment(&created.id),
         status_is,
     )
     .await?;

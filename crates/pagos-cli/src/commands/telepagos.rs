@@ -2,6 +2,7 @@
 //!
 //! | command | endpoint |
 //! |---|---|
+//! | `auth` | `POST v2/auth/token` (prints that it worked and how long the token lives, never the token) |
 //! | `account balance` | `GET v2/account/balance` |
 //! | `account transactions` | `GET v2/account/transactions` (one page, or every page with `--all`) |
 //! | `account filters` | `GET v2/account/transactions_filters` |
@@ -21,6 +22,11 @@
 //!
 //! `POST v2/auth/token` is called by every command (the session token is never
 //! printed).
+//!
+//! `--time-zone` (`PAGOS_TELEPAGOS_TIME_ZONE`) sets the zone of TelePagos' zoneless
+//! `Y-m-d H:i:s` timestamps (default Argentina, `-03:00`); `--get-params`
+//! (`PAGOS_TELEPAGOS_GET_PARAMS`) where `static-qr` and `account transactions` put
+//! their parameters (default: the documented JSON body).
 //!
 //! `--json` prints the SDK's typed answer with serde: its fields, and under `raw` the
 //! answer exactly as TelePagos sent it (listings: the page's `items`, `has_more` and
@@ -43,7 +49,13 @@ use crate::parse;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Environment: PAGOS_TELEPAGOS_USERNAME and PAGOS_TELEPAGOS_PASSWORD \
-(required); PAGOS_TELEPAGOS_ENV (homologation/production), PAGOS_TELEPAGOS_BASE_URL."
+(required); PAGOS_TELEPAGOS_ENV (homologation/production), PAGOS_TELEPAGOS_BASE_URL, \
+PAGOS_TELEPAGOS_TIME_ZONE (default -03:00, Argentina time), PAGOS_TELEPAGOS_GET_PARAMS \
+(body, the default, or query).
+
+Time zone: TelePagos writes timestamps as Y-m-d H:i:s without a zone (a payment link's \
+expiration_date, a token's expires_at). pagos formats and reads them in Argentina time \
+(UTC-3) unless --time-zone says otherwise (e.g. --time-zone UTC)."
 )]
 pub struct TelepagosArgs {
     /// Base URL (overrides PAGOS_TELEPAGOS_BASE_URL), e.g. https://api.homo.telepagos.com.ar.
@@ -52,6 +64,15 @@ pub struct TelepagosArgs {
     /// Which documented host: homologation or production (overrides PAGOS_TELEPAGOS_ENV).
     #[arg(long = "env", global = true, value_name = "ENV")]
     pub environment: Option<String>,
+    /// Zone of TelePagos' zoneless Y-m-d H:i:s timestamps: -03:00 (Argentina, the
+    /// default), UTC, or any ±HH:MM (overrides PAGOS_TELEPAGOS_TIME_ZONE).
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub time_zone: Option<String>,
+    /// Where `sale-points static-qr` and `account transactions` put their parameters:
+    /// body (the documented JSON body of the GET, the default) or query (overrides
+    /// PAGOS_TELEPAGOS_GET_PARAMS).
+    #[arg(long, global = true, value_name = "body|query")]
+    pub get_params: Option<String>,
 
     /// The resource.
     #[command(subcommand)]
@@ -61,6 +82,9 @@ pub struct TelepagosArgs {
 /// TelePagos resources.
 #[derive(Debug, Subcommand)]
 pub enum TelepagosCommand {
+    /// Check the credentials: obtain a session token (POST v2/auth/token) and say how
+    /// long it lives. The token itself is a secret and is never printed.
+    Auth,
     /// The account: balance, transactions, transaction filters.
     #[command(subcommand)]
     Account(AccountCommand),
@@ -123,7 +147,8 @@ pub enum CashinCommand {
         #[command(flatten)]
         amount: AmountConcept,
     },
-    /// Generate a payment link (POST v2/payment/cashin/link/generate).
+    /// Generate a payment link (POST v2/payment/cashin/link/generate). A payment link
+    /// has no description field: --description is refused.
     PaymentLink {
         #[command(flatten)]
         amount: AmountConcept,
@@ -204,7 +229,7 @@ pub struct CashoutArgs {
     /// `cashout concepts`.
     #[arg(long, default_value = "VAR")]
     pub concept: String,
-    /// Description (default: the reference id).
+    /// Description the beneficiary sees (none is sent when absent).
     #[arg(long)]
     pub description: Option<String>,
 }
@@ -216,7 +241,7 @@ pub enum SalePointCommand {
     List,
     /// Create a sale point (POST v2/payment/cashin/qr/sale-point).
     Create {
-        /// Its name (at most 50 characters).
+        /// Its name (not blank).
         #[arg(long)]
         name: String,
     },
@@ -258,13 +283,37 @@ pub async fn run(args: TelepagosArgs, settings: Settings) -> CliResult<Output> {
     let mut overrides = Overrides::new();
     overrides
         .set("PAGOS_TELEPAGOS_BASE_URL", args.base_url.as_deref())
-        .set("PAGOS_TELEPAGOS_ENV", args.environment.as_deref());
+        .set("PAGOS_TELEPAGOS_ENV", args.environment.as_deref())
+        .set("PAGOS_TELEPAGOS_TIME_ZONE", args.time_zone.as_deref())
+        .set("PAGOS_TELEPAGOS_GET_PARAMS", args.get_params.as_deref());
     let client = || -> CliResult<TelepagosClient> {
         Ok(pagos::telepagos::client_from_config(
             &overrides.shared(settings)?,
         )?)
     };
     match args.command {
+        TelepagosCommand::Auth => {
+            let client = client()?;
+            let token = client.session().token().await?;
+            let seconds = token.token().remaining().map(|d| d.as_secs());
+            let username = client.session().authenticator().endpoint().username();
+            let fields = vec![
+                ("authenticated".to_string(), "yes".to_string()),
+                ("username".to_string(), username.to_string()),
+                (
+                    "expires_in".to_string(),
+                    seconds.map_or_else(|| "unknown".to_string(), |s| format!("{s} s")),
+                ),
+            ];
+            Ok(Output::value(
+                &serde_json::json!({
+                    "authenticated": true,
+                    "username": username,
+                    "expires_in_seconds": seconds,
+                }),
+                Human::Fields(fields),
+            ))
+        }
         TelepagosCommand::Account(cmd) => account(cmd, client).await,
         TelepagosCommand::Cashin(cmd) => cashin(cmd, client).await,
         TelepagosCommand::Cashout(cmd) => cashout(cmd, client).await,
@@ -375,6 +424,14 @@ async fn cashin(
             multiple_use,
             distribute,
         } => {
+            if amount.description.is_some() {
+                // POST v2/payment/cashin/link/generate has no description field.
+                return Err(pagos::ValidationError::new(
+                    "description",
+                    "a TelePagos payment link has no description field (use --concept)",
+                )
+                .into());
+            }
             let money = parse::money(&amount.amount, &amount.currency)?;
             let expires = parse::datetime("expires", &expires)?;
             let mut req =

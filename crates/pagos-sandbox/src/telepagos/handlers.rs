@@ -20,11 +20,11 @@ use super::error::Rejection;
 use super::render::{emv_qr, emv_static_qr, voucher};
 use super::state::{
     CONCEPTS, Cashout, OPERATIONS, PAYER_CUIT, PAYER_CVU, PayableKind, SalePoint, TelePagosState,
-    Transaction, parse_id,
+    Transaction, from_local, local, parse_id,
 };
 use super::validate::{
-    amount, cashin_concept, concept, cuit, cvu, cvu_for_alias, is_valid_alias, is_valid_cvu,
-    parse_body, query_pairs, take,
+    amount, cashin_concept, concept, cuit, cvu, cvu_for_alias, get_params, is_valid_alias,
+    is_valid_cvu, parse_body, query_pairs, take,
 };
 use crate::state::Sandbox;
 use crate::wire::{
@@ -361,7 +361,7 @@ async fn link_generate(
             errors.push(FieldError::new("expiration_date", "es obligatorio"));
             None
         }
-        Some(text) => match parse_local(&text) {
+        Some(text) => match parse_local(&text).map(from_local) {
             Some(t) if t > now => Some(t),
             Some(_) => {
                 errors.push(FieldError::new(
@@ -373,7 +373,7 @@ async fn link_generate(
             None => {
                 errors.push(FieldError::new(
                     "expiration_date",
-                    "formato esperado Y-m-d H:i:s",
+                    "formato esperado Y-m-d H:i:s (hora de Argentina)",
                 ));
                 None
             }
@@ -422,24 +422,70 @@ async fn link_generate(
     }))
 }
 
+/// The days a statistics `period` covers, both included, in [`ZONE`](super::state::ZONE)
+/// relative to `today`. The TelePagos API does not say what a period looks like; this
+/// sandbox takes a date (`2030-01-15`), a month (`2030-01`), a year (`2030`), or
+/// `day`/`today`, `week` (the last 7 days), `month` and `year` (the current ones).
+pub(super) fn period_days(period: &str, today: time::Date) -> Option<(time::Date, time::Date)> {
+    use time::{Date, Month};
+    let year_of = |y: i32| {
+        Some((
+            Date::from_calendar_date(y, Month::January, 1).ok()?,
+            Date::from_calendar_date(y, Month::December, 31).ok()?,
+        ))
+    };
+    let month_of = |y: i32, m: Month| {
+        let first = Date::from_calendar_date(y, m, 1).ok()?;
+        let last = Date::from_calendar_date(y, m, m.length(y)).ok()?;
+        Some((first, last))
+    };
+    match period.trim() {
+        "day" | "today" => Some((today, today)),
+        "week" => Some((today.checked_sub(time::Duration::days(6))?, today)),
+        "month" => month_of(today.year(), today.month()),
+        "year" => year_of(today.year()),
+        text => {
+            if let Some(day) = parse_date(text) {
+                return Some((day, day));
+            }
+            let parts: Vec<&str> = text.split('-').collect();
+            let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            match parts.as_slice() {
+                [y] if y.len() == 4 && all_digits(y) => year_of(y.parse().ok()?),
+                [y, m] if y.len() == 4 && m.len() == 2 && all_digits(y) && all_digits(m) => {
+                    let m = Month::try_from(m.parse::<u8>().ok()?).ok()?;
+                    month_of(y.parse().ok()?, m)
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
 async fn statics(
     State(sandbox): State<Arc<Sandbox>>,
     _auth: TelePagosAuth,
-    Path(_period): Path<String>,
-) -> impl IntoResponse {
+    Path(period): Path<String>,
+) -> Result<impl IntoResponse, Rejection> {
     #[derive(Serialize)]
     struct Totals {
         total_cashout: Option<JsonNumber>,
         total_cashin: Option<JsonNumber>,
     }
     let store = sandbox.store();
+    let today = local(store.now()).date();
+    let (from, to) = period_days(&period, today).ok_or_else(|| {
+        Rejection::bad_request(format!(
+            "period desconocido: {period} (Y-m-d, Y-m, Y, day, week, month o year)"
+        ))
+    })?;
     let total = |income: bool| {
         let rows = store
             .records
             .get::<TelePagosState>()
             .transactions
             .iter()
-            .filter(|t| t.income == income);
+            .filter(|t| t.income == income && (from..=to).contains(&local(t.date).date()));
         let sum: Option<Decimal> = rows.map(|t| t.amount).reduce(|a, b| a + b);
         sum.map(|s| JsonNumber::fixed(s, 2))
     };
@@ -467,7 +513,7 @@ async fn statics(
             vec![json!({ "count_sent_sms": 0 })],
         ),
     };
-    json_response(StatusCode::OK, &body)
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 async fn list_sale_points(
@@ -491,10 +537,8 @@ async fn create_sale_point(
     body: Bytes,
 ) -> Result<impl IntoResponse, Rejection> {
     let object = parse_body(&body)?;
+    // The TelePagos API documents `"name": string` and no limit: none is imposed.
     let name = object.required_string("name")?;
-    if name.chars().count() > 50 {
-        return Err(Rejection::bad_request("name: máximo 50 caracteres"));
-    }
     sandbox.with_store(|store| {
         let tp: &mut TelePagosState = store.records.get_mut();
         if tp
@@ -563,8 +607,10 @@ async fn static_qr(
     State(sandbox): State<Arc<Sandbox>>,
     _auth: TelePagosAuth,
     uri: Uri,
+    body: Bytes,
 ) -> Result<impl IntoResponse, Rejection> {
-    let query = query_pairs(&uri);
+    // The JSON body the TelePagos API documents on this GET, or the query.
+    let query = get_params(&body, &uri)?;
     let type_amount = query.get("type_amount").map(String::as_str);
     if !matches!(type_amount, Some("closed" | "open")) {
         return Err(Rejection::bad_request("type_amount debe ser closed u open"));
@@ -619,6 +665,7 @@ async fn transactions(
     State(sandbox): State<Arc<Sandbox>>,
     _auth: TelePagosAuth,
     uri: Uri,
+    body: Bytes,
 ) -> Result<impl IntoResponse, Rejection> {
     #[derive(Serialize)]
     struct Row<'a> {
@@ -633,7 +680,8 @@ async fn transactions(
         status: &'static str,
         sale_point_name: Option<&'a str>,
     }
-    let query = query_pairs(&uri);
+    // The JSON body the TelePagos API documents on this GET, or the query.
+    let query = get_params(&body, &uri)?;
     let date = |key: &str| match query.get(key) {
         None => Err(Rejection::bad_request(format!(
             "{key} es obligatorio (Y-m-d)"
@@ -681,7 +729,8 @@ async fn transactions(
         .iter()
         .rev()
         .filter(|t| {
-            (from..=to).contains(&t.date.date()) && operation.is_none_or(|op| t.operation == op)
+            (from..=to).contains(&local(t.date).date())
+                && operation.is_none_or(|op| t.operation == op)
         })
         .collect();
     let total = matching.len();
@@ -699,7 +748,7 @@ async fn transactions(
         .map(|t| Row {
             id: t.id,
             income: u8::from(t.income),
-            date: format_time(t.date, LOCAL_SPACE),
+            date: format_time(local(t.date), LOCAL_SPACE),
             // The TelePagos API types this amount as a string.
             amount: fixed(t.amount, 2),
             operation: t.operation,

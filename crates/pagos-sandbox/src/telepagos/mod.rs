@@ -2,16 +2,30 @@
 //!
 //! `POST v2/auth/token` returns a bearer token with `expires_at` in epoch seconds; every
 //! other call needs `Authorization: Bearer <token>` (401 when missing or expired)
-//! ([`auth`]). Answers carry `status` (`"ok"`, or `"error"` with `message`) ([`error`]).
+//! (`auth`). Answers carry `status` (`"ok"`, or `"error"` with `message`) (`error`).
 //! Errors use 400 (validation), 401, 404 and 409 (a `reference_id` reused with different
 //! data); a refused cash-out for insufficient balance answers HTTP 200 with
 //! `status:"error"`, since TelePagos's public documentation warns errors may come with a
 //! 2xx status and clients must check the body.
 //!
-//! Cash-outs debit the balance and are idempotent on `reference_id` ([`handlers`]).
+//! Cash-outs debit the balance and are idempotent on `reference_id` (`handlers`).
+//!
+//! Zoneless times (`expiration_date` `Y-m-d H:i:s`, the transactions' `date`, the
+//! `date_from`/`date_to` days and the statistics periods) are Argentina time, UTC−3:
+//! the TelePagos API does not say, and a local PHP-style format suggests local time.
+//! The `GET`s the TelePagos API documents with a JSON body (`sale-point/static`,
+//! `account/transactions`) take their parameters from that body or from the query.
+//! A cash-in's id is its transaction's id (the `id` of its transactions row, not a
+//! field the TelePagos API lists). Statistics cover their `period`: a date, a month
+//! (`Y-m`), a year, or `day`, `week`, `month`, `year`; anything else is a 400.
 //! Cash-in by QR, payment link or transfer link is credited when the payer pays (control
-//! API), creating a cash-in record and a transaction ([`payer`]). Dynamic QR orders can be
+//! API), creating a cash-in record and a transaction (`payer`). Dynamic QR orders can be
 //! paid for one hour, links until their `expiration_date`.
+
+/// The currencies the simulated TelePagos accepts, `(ISO code, decimals)`: amounts are
+/// ARS with 2 decimals. (The sandbox's own table; a test in `tests/` checks it against
+/// the SDK's.)
+pub const CURRENCIES: &[(&str, u32)] = &[("ARS", 2)];
 
 mod auth;
 mod error;

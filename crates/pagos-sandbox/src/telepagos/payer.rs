@@ -78,8 +78,9 @@ pub(super) fn act(store: &mut Store, id: &str, action: PayerAction) -> Result<Ac
                 PAYER_CVU.into(),
                 sale_point_name,
             );
-            let cashin_id = tp.next_cashin;
-            tp.next_cashin += 1;
+            // A cash-in is known by its transaction's id: the `id` of its row in
+            // `GET v2/account/transactions` is what `GET v2/payment/cashin/{id}` reads.
+            let cashin_id = transaction_id;
             tp.cashins.push(Cashin {
                 id: cashin_id,
                 payable_id: payable.id,

@@ -48,7 +48,6 @@ pub(crate) struct TelePagosState {
     pub(super) transactions: Vec<Transaction>,
     pub(super) next_payable: u64,
     pub(super) next_cashout: u64,
-    pub(super) next_cashin: u64,
     pub(super) next_sale_point: u64,
     pub(super) next_transaction: u64,
 }
@@ -66,7 +65,6 @@ impl TelePagosState {
             transactions: Vec::new(),
             next_payable: 5_001,
             next_cashout: 90_001,
-            next_cashin: 70_001,
             next_sale_point: 1,
             next_transaction: 1,
         }
@@ -203,6 +201,21 @@ impl TelePagosState {
     pub(super) fn active_sale_point(&self, id: u64) -> Option<&SalePoint> {
         self.sale_points.iter().find(|s| s.id == id && s.active)
     }
+}
+
+/// The zone of TelePagos' zoneless `Y-m-d H:i:s` timestamps and `Y-m-d` dates, as this
+/// sandbox reads and writes them: Argentina time, UTC−3 (no daylight saving time). The
+/// TelePagos API does not say; a local PHP-style format suggests local time.
+pub(super) const ZONE: time::UtcOffset = time::macros::offset!(-3);
+
+/// An instant as TelePagos shows it: in [`ZONE`].
+pub(super) fn local(t: OffsetDateTime) -> OffsetDateTime {
+    t.checked_to_offset(ZONE).unwrap_or(t)
+}
+
+/// A zoneless timestamp (parsed as if UTC) read in [`ZONE`] instead.
+pub(super) fn from_local(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_offset(ZONE)
 }
 
 /// A numeric TelePagos id from a path segment.

@@ -6,8 +6,17 @@ use std::collections::BTreeMap;
 use axum::http::Uri;
 use rust_decimal::Decimal;
 
+use super::CURRENCIES;
 use super::error::Rejection;
 use super::state::CONCEPTS;
+
+/// The decimals an amount may carry: TelePagos amounts are ARS ([`CURRENCIES`]).
+fn ars_decimals() -> u32 {
+    CURRENCIES
+        .iter()
+        .find(|(code, _)| *code == "ARS")
+        .map_or(2, |(_, d)| *d)
+}
 use crate::wire::{FieldError, JsonObject, has_at_most_decimals};
 
 /// CBU/CVU: 22 digits, two blocks each with its check digit.
@@ -94,11 +103,14 @@ pub(super) fn amount(
     key: &str,
 ) -> Option<Decimal> {
     match object.decimal(key) {
-        Ok(Some(a)) if a > Decimal::ZERO && has_at_most_decimals(a, 2) => Some(a),
+        Ok(Some(a)) if a > Decimal::ZERO && has_at_most_decimals(a, ars_decimals()) => Some(a),
         Ok(Some(_)) => {
             errors.push(FieldError::new(
                 object.field_name(key),
-                "debe ser mayor que cero, con 2 decimales como máximo",
+                format!(
+                    "debe ser mayor que cero, con {} decimales como máximo",
+                    ars_decimals()
+                ),
             ));
             None
         }
@@ -186,6 +198,35 @@ pub(super) fn query_pairs(uri: &Uri) -> BTreeMap<String, String> {
     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .into_owned()
         .collect()
+}
+
+/// The parameters of a `GET` the TelePagos API documents with a JSON body
+/// (`sale-point/static`, `account/transactions`): the JSON object of the body, as the
+/// document shows, and the query parameters for anything the body does not give (so
+/// clients that send a query are served too). Numbers count as their digits, booleans
+/// as `1`/`0`, `null` as absent.
+pub(super) fn get_params(body: &[u8], uri: &Uri) -> Result<BTreeMap<String, String>, Rejection> {
+    let mut params = query_pairs(uri);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(params);
+    }
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
+        .map_err(|e| Rejection::bad_request(format!("cuerpo JSON inválido: {e}")))?;
+    for (key, value) in object {
+        let text = match value {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(b) => u8::from(b).to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            other => {
+                return Err(Rejection::bad_request(format!(
+                    "{key}: se esperaba un texto o un número, no {other}"
+                )));
+            }
+        };
+        params.insert(key, text);
+    }
+    Ok(params)
 }
 
 #[cfg(test)]

@@ -336,9 +336,11 @@ async fn telepagos_sale_points_and_static_qr() {
 async fn telepagos_links_expire_with_the_clock() {
     let sb = sandbox().await;
     let token = telepagos_token(&sb).await;
+    // The clock is at 12:00 UTC, 09:00 in Argentina: `expiration_date` is Argentina
+    // time, so 10:00 is an hour away.
     let (_, link) = send_json(
         telepagos_req(&sb, &token, Method::POST, "/v2/payment/cashin/link/generate").json(&json!({
-            "expiration_date": "2030-01-15 13:00:00", "amount": 10, "multiple_use": true, "concept": "VAR" })),
+            "expiration_date": "2030-01-15 10:00:00", "amount": 10, "multiple_use": true, "concept": "VAR" })),
     )
     .await;
     let id = link["link_id"].as_i64().unwrap().to_string();
@@ -353,4 +355,221 @@ async fn telepagos_links_expire_with_the_clock() {
         sb.pay(Provider::TelePagos, &id),
         Err(pagos_sandbox::Error::NotAllowed { .. })
     ));
+}
+
+#[tokio::test]
+async fn telepagos_expiration_date_is_argentina_time() {
+    let sb = sandbox().await;
+    let token = telepagos_token(&sb).await;
+    let link = |at: &str| {
+        send_json(
+            telepagos_req(&sb, &token, Method::POST, "/v2/payment/cashin/link/generate").json(
+                &json!({ "expiration_date": at, "amount": 10, "multiple_use": false, "concept": "x" }),
+            ),
+        )
+    };
+    // 12:00 UTC is 09:00 in Argentina: 08:59 is past, 09:30 is future (it would be past
+    // if read as UTC).
+    let (status, body) = link("2030-01-15 08:59:00").await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = link("2030-01-15 09:30:00").await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["link_id"].as_i64().unwrap().to_string();
+    sb.advance_clock(Duration::from_secs(29 * 60));
+    sb.pay(Provider::TelePagos, &id).unwrap();
+
+    // The transactions show the time in Argentina too, and a day is an Argentine day:
+    // 21:30 UTC on the 15th is still the 15th there, not the 16th.
+    let (_, list) = send_json(telepagos_req(
+        &sb,
+        &token,
+        Method::GET,
+        "/v2/account/transactions?date_from=2030-01-15&date_to=2030-01-15",
+    ))
+    .await;
+    assert_eq!(list["transactions"][0]["date"], "2030-01-15 09:29:00");
+    sb.advance_clock(Duration::from_secs(12 * 3600));
+    let token = telepagos_token(&sb).await;
+    let (_, q) = send_json(
+        telepagos_req(&sb, &token, Method::POST, "/v2/payment/cashin/qr/generate")
+            .json(&json!({ "amount": 5, "concept": "late", "description": "late" })),
+    )
+    .await;
+    sb.pay(
+        Provider::TelePagos,
+        &q["qr_order_id"].as_i64().unwrap().to_string(),
+    )
+    .unwrap();
+    let (_, list) = send_json(telepagos_req(
+        &sb,
+        &token,
+        Method::GET,
+        "/v2/account/transactions?date_from=2030-01-15&date_to=2030-01-15",
+    ))
+    .await;
+    assert_eq!(list["transactions"][0]["date"], "2030-01-15 21:29:00");
+    assert_eq!(list["transactions"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn telepagos_documented_get_bodies_and_queries_are_both_accepted() {
+    let sb = sandbox().await;
+    let token = telepagos_token(&sb).await;
+    let req = |method: Method, path: &str| telepagos_req(&sb, &token, method, path);
+    let path = "/v2/payment/cashin/qr/sale-point";
+    let (_, created) = send_json(req(Method::POST, path).json(&json!({ "name": "Caja 9" }))).await;
+    let sale_point = created["sale_point_id"].as_i64().unwrap();
+
+    // Static QR: the documented JSON body on the GET, or the query; same answer.
+    let (status, by_body) = send_json(
+        req(Method::GET, &format!("{path}/static"))
+            .json(&json!({ "type_amount": "closed", "sale_point_id": sale_point })),
+    )
+    .await;
+    assert_eq!(status, 200, "{by_body}");
+    let (_, by_query) = send_json(req(
+        Method::GET,
+        &format!("{path}/static?type_amount=closed&sale_point_id={sale_point}"),
+    ))
+    .await;
+    assert_eq!(by_body, by_query);
+    let (status, body) = send_json(
+        req(Method::GET, &format!("{path}/static"))
+            .json(&json!({ "type_amount": "other", "sale_point_id": sale_point })),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+
+    // Transactions: the same, `paginate` and `page` as numbers in the body.
+    let (_, qr) = send_json(
+        req(Method::POST, "/v2/payment/cashin/qr/generate")
+            .json(&json!({ "amount": 7, "concept": "c", "description": "d" })),
+    )
+    .await;
+    sb.pay(
+        Provider::TelePagos,
+        &qr["qr_order_id"].as_i64().unwrap().to_string(),
+    )
+    .unwrap();
+    let (status, by_body) = send_json(req(Method::GET, "/v2/account/transactions").json(&json!({
+        "date_from": "2030-01-15", "date_to": "2030-01-15", "operation": "cashin_qr",
+        "paginate": 1, "page": 1 })))
+    .await;
+    assert_eq!(status, 200, "{by_body}");
+    assert_eq!(by_body["number_of_results"], 1);
+    let (_, by_query) = send_json(req(
+        Method::GET,
+        "/v2/account/transactions?date_from=2030-01-15&date_to=2030-01-15&operation=cashin_qr&paginate=1&page=1",
+    ))
+    .await;
+    assert_eq!(by_body, by_query);
+    let (status, body) = send_json(
+        req(Method::GET, "/v2/account/transactions")
+            .json(&json!({ "date_from": "2030-01-16", "date_to": "2030-01-15" })),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn telepagos_sale_point_names_have_no_invented_limit() {
+    let sb = sandbox().await;
+    let token = telepagos_token(&sb).await;
+    let long = "Sucursal ".repeat(20);
+    let (status, body) = send_json(
+        telepagos_req(
+            &sb,
+            &token,
+            Method::POST,
+            "/v2/payment/cashin/qr/sale-point",
+        )
+        .json(&json!({ "name": long })),
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("ok")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn telepagos_a_cash_in_is_read_by_its_transaction_id() {
+    let sb = sandbox().await;
+    let token = telepagos_token(&sb).await;
+    let req = |method: Method, path: &str| telepagos_req(&sb, &token, method, path);
+    let (_, link) = send_json(req(Method::POST, "/v2/payment/cashin/link/generate").json(&json!({
+        "expiration_date": "2030-01-20 00:00:00", "amount": 250, "multiple_use": false, "concept": "Cuota" })))
+    .await;
+    let link_id = link["link_id"].as_i64().unwrap();
+    let paid = sb.pay(Provider::TelePagos, &link_id.to_string()).unwrap();
+    let (_, list) = send_json(req(
+        Method::GET,
+        "/v2/account/transactions?date_from=2030-01-15&date_to=2030-01-15",
+    ))
+    .await;
+    let row_id = list["transactions"][0]["id"].as_i64().unwrap();
+    assert_eq!(paid.created_id, Some(row_id.to_string()));
+    let (status, cash_in) =
+        send_json(req(Method::GET, &format!("/v2/payment/cashin/{row_id}"))).await;
+    assert_eq!(status, 200, "{cash_in}");
+    assert_eq!(cash_in["link_id"], link_id);
+    assert_eq!(cash_in["transaction_id"], row_id);
+    assert_eq!(cash_in["amount"], json!(250.0));
+}
+
+#[tokio::test]
+async fn telepagos_statistics_cover_their_period() {
+    let sb = sandbox().await;
+    let token = telepagos_token(&sb).await;
+    let req = |method: Method, path: &str| telepagos_req(&sb, &token, method, path);
+    // 2030-01-15: a cash-out of 1 and a credit of 7; 2030-02-20: a credit of 3.
+    send_json(req(Method::POST, "/v2/payment/cashout").json(&cashout_body("s-1", "1"))).await;
+    let sb = &sb;
+    let pay_qr = |token: String, amount: u32| async move {
+        let (_, qr) = send_json(
+            telepagos_req(sb, &token, Method::POST, "/v2/payment/cashin/qr/generate")
+                .json(&json!({ "amount": amount, "concept": "c", "description": "d" })),
+        )
+        .await;
+        sb.pay(
+            Provider::TelePagos,
+            &qr["qr_order_id"].as_i64().unwrap().to_string(),
+        )
+        .unwrap();
+    };
+    pay_qr(token.clone(), 7).await;
+    sb.advance_clock(Duration::from_secs(36 * 24 * 3600));
+    // The token has expired in the meantime.
+    let token = telepagos_token(sb).await;
+    pay_qr(token.clone(), 3).await;
+    let token = &token;
+    let totals = |period: &'static str| async move {
+        let (status, stats) = send_json(telepagos_req(
+            sb,
+            token,
+            Method::GET,
+            &format!("/v2/whitelabel/statics/{period}"),
+        ))
+        .await;
+        (
+            status,
+            stats["data"][1][0]["total_cashin"].clone(),
+            stats["data"][1][0]["total_cashout"].clone(),
+        )
+    };
+    assert_eq!(totals("2030-01").await, (200, json!(7.0), json!(1.0)));
+    assert_eq!(totals("2030-01-15").await, (200, json!(7.0), json!(1.0)));
+    assert_eq!(totals("2030-01-16").await, (200, Value::Null, Value::Null));
+    assert_eq!(totals("month").await, (200, json!(3.0), Value::Null));
+    assert_eq!(totals("day").await, (200, json!(3.0), Value::Null));
+    assert_eq!(totals("2030").await, (200, json!(10.0), json!(1.0)));
+    assert_eq!(totals("year").await, (200, json!(10.0), json!(1.0)));
+    assert_eq!(totals("2029").await, (200, Value::Null, Value::Null));
+    assert_eq!(totals("forever").await.0, 400);
+}
+
+#[test]
+fn telepagos_currency_table_is_ars_with_cents() {
+    assert_eq!(pagos_sandbox::telepagos::CURRENCIES, &[("ARS", 2)]);
 }

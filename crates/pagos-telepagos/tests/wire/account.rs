@@ -12,8 +12,9 @@ use time::macros::date;
 
 use crate::{
     BALANCE, CUIT, CVU, Script, TRANSACTIONS_FILTERS, TRANSACTIONS_PAGE1, TRANSACTIONS_PAGE2, ars,
-    assert_get, authorized, parse, provider_error, validation_field,
+    assert_get, assert_get_with_body, authorized, parse, provider_error, validation_field,
 };
+use pagos_telepagos::GetParams;
 
 fn march() -> TransactionsQuery {
     TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 31))
@@ -85,7 +86,15 @@ async fn a_balance_beyond_ars_precision_is_an_unknown_outcome() {
 #[tokio::test]
 async fn transactions_page_is_read() {
     let list = ListTransactions::new(march().page(1));
+    // The documented shape: a JSON body on the GET, `paginate` and `page` as numbers.
     let request = authorized(&list).await;
+    assert_get_with_body(
+        &request,
+        "account/transactions",
+        r#"{"date_from":"2024-03-01","date_to":"2024-03-31","paginate":1,"page":1}"#,
+    );
+    // Switched to a query: the same parameters, no body.
+    let request = authorized(&list.clone().params(GetParams::Query)).await;
     assert_get(&request, "account/transactions");
     assert_eq!(
         request.url().query(),
@@ -137,6 +146,12 @@ async fn transactions_unpaginated_with_operation() {
         TransactionsQuery::new(date!(2024 - 03 - 01), date!(2024 - 03 - 02)).operation("2"),
     );
     let request = authorized(&list).await;
+    assert_get_with_body(
+        &request,
+        "account/transactions",
+        r#"{"date_from":"2024-03-01","date_to":"2024-03-02","operation":"2"}"#,
+    );
+    let request = authorized(&list.clone().params(GetParams::Query)).await;
     assert_get(&request, "account/transactions");
     assert_eq!(
         request.url().query(),
@@ -150,7 +165,7 @@ async fn transactions_unpaginated_with_operation() {
 
 #[tokio::test]
 async fn transactions_stream_walks_every_page_one_at_a_time() {
-    let script = Script::new();
+    let script = Script::query_params();
     let query = "date_from=2024-03-01&date_to=2024-03-31&paginate=1";
     script
         .answer(
@@ -205,7 +220,7 @@ async fn transactions_stream_walks_every_page_one_at_a_time() {
 
 #[tokio::test]
 async fn transactions_stream_ends_at_the_first_error() {
-    let script = Script::new();
+    let script = Script::query_params();
     let query = "date_from=2024-03-01&date_to=2024-03-31&paginate=1";
     script
         .answer(
@@ -225,6 +240,34 @@ async fn transactions_stream_ends_at_the_first_error() {
     assert!(results[0].is_ok() && results[1].is_ok());
     let p = provider_error(results.into_iter().nth(2).unwrap().unwrap_err());
     assert_eq!(p.message, "Demasiadas consultas");
+}
+
+#[tokio::test]
+async fn transactions_stream_with_the_documented_body() {
+    // The client's default: each page's parameters in the body of its GET.
+    let script = Script::new();
+    script
+        .answer("GET", "account/transactions", 200, TRANSACTIONS_PAGE1)
+        .answer("GET", "account/transactions", 200, TRANSACTIONS_PAGE2);
+    let all: Vec<_> = script
+        .client
+        .transactions()
+        .stream(march())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let sent = script.sent_to("GET", "account/transactions");
+    assert_eq!(sent.len(), 2);
+    for (request, page) in sent.iter().zip(["1", "2"]) {
+        assert_get_with_body(
+            request,
+            "account/transactions",
+            &format!(
+                r#"{{"date_from":"2024-03-01","date_to":"2024-03-31","paginate":1,"page":{page}}}"#
+            ),
+        );
+    }
 }
 
 #[tokio::test]

@@ -10,8 +10,9 @@ use pagos_telepagos::cashin::{GeneratePaymentLink, GenerateQr, GenerateTransferL
 use pagos_telepagos::{PaymentLinkRequest, QrRequest, StaticQrOrderRequest, TransferRequest};
 
 use crate::{
-    CASHIN, CASHIN_BUYER_OBJECT, CUIT, CVU, LINK_GENERATE, QR_GENERATE, Script, TRANSFER_GENERATE,
-    ars, assert_get, assert_json, authorized, parse, validation_field,
+    CASHIN, CASHIN_BUYER_MEMBERS, CASHIN_BUYER_OBJECT, CUIT, CVU, LINK_GENERATE, QR_GENERATE,
+    Script, TRANSFER_GENERATE, ars, assert_get, assert_json, authorized, body_text, parse,
+    validation_field,
 };
 
 // ---------------------------------------------------------------- payment/cashin/{id}
@@ -46,6 +47,19 @@ async fn cashin_is_read_with_buyer_as_array() {
     assert_eq!(payment.amount, Some(ars("1500.50")));
     assert_eq!(payment.raw.get(), CASHIN.trim());
     assert_eq!(script.sent_to("GET", "payment/cashin/555001").len(), 2);
+}
+
+#[test]
+fn cashin_is_read_with_buyer_as_one_element_per_member() {
+    // The document's `"buyer": [ "cuit": string, "cvu": string ]` read literally as an
+    // array of one-member objects: the members are merged, the decode does not fail.
+    let cash_in = parse(&GetCashIn::new("555003"), CASHIN_BUYER_MEMBERS).unwrap();
+    let buyer = cash_in.buyer.clone().unwrap();
+    assert_eq!(buyer.cuit.as_deref(), Some(CUIT));
+    assert_eq!(buyer.cvu.as_deref(), Some(CVU));
+    assert_eq!(cash_in.amount.unwrap().to_string(), "1500.50");
+    assert_eq!(cash_in.transaction_id.as_deref(), Some("555003"));
+    assert_eq!(cash_in.raw.get(), CASHIN_BUYER_MEMBERS.trim());
 }
 
 #[test]
@@ -166,9 +180,40 @@ async fn payment_link_is_generated() {
         &request,
         "POST",
         "payment/cashin/link/generate",
-        r#"{"expiration_date":"2099-12-31 23:30:00","amount":1000.00,"multiple_use":true,"concept":"Cuota marzo","distribution":[{"cvu":"2850590940090418135201","amount":100.00}]}"#,
+        // The document's `"Y-m-d H:m:s"` in Argentina time, the default zone.
+        r#"{"expiration_date":"2099-12-31 20:30:00","amount":1000.00,"multiple_use":true,"concept":"Cuota marzo","distribution":[{"cvu":"2850590940090418135201","amount":100.00}]}"#,
     );
     assert_eq!(GeneratePaymentLink::IDEMPOTENCY, Idempotency::NonIdempotent);
+    // The same instant for a client set to UTC.
+    let utc = authorized(&endpoint.clone().time_zone(time::UtcOffset::UTC)).await;
+    assert!(
+        body_text(&utc).starts_with(r#"{"expiration_date":"2099-12-31 23:30:00","#),
+        "{}",
+        body_text(&utc)
+    );
+    // And through the handles: the client's zone reaches the wire.
+    for (zone, text) in [
+        (None, "2099-12-31 20:30:00"),
+        (Some(time::UtcOffset::UTC), "2099-12-31 23:30:00"),
+    ] {
+        let script = Script::with(|b| match zone {
+            Some(z) => b.time_zone(z),
+            None => b,
+        });
+        script.answer("POST", "payment/cashin/link/generate", 200, LINK_GENERATE);
+        script
+            .client
+            .cashins()
+            .payment_link(endpoint.link())
+            .await
+            .unwrap();
+        let sent = script.sent_to("POST", "payment/cashin/link/generate");
+        assert!(
+            body_text(&sent[0]).contains(&format!(r#""expiration_date":"{text}""#)),
+            "{}",
+            body_text(&sent[0])
+        );
+    }
     let link = parse(&endpoint, LINK_GENERATE).unwrap();
     assert_eq!(link.link, "https://pagar.telepagos.com.ar/l/4321");
     assert_eq!(link.link_id.as_deref(), Some("4321"));

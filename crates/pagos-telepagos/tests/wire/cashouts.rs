@@ -66,7 +66,7 @@ async fn cashout_to_an_alias() {
         &request,
         "POST",
         "payment/cashout",
-        r#"{"alias":"mi.alias.mp","cuit":"20267565393","amount":10.00,"reference_id":"r-2","concept":"VAR","description":"r-2"}"#,
+        r#"{"alias":"mi.alias.mp","cuit":"20267565393","amount":10.00,"reference_id":"r-2","concept":"VAR"}"#,
     );
 }
 

@@ -29,7 +29,9 @@ mod statistics;
 use pagos_core::endpoint::Endpoint;
 use pagos_core::transport::Request;
 use pagos_core::{Currency, Error, Money, Response, UnknownCause};
-use pagos_telepagos::{Client, PROVIDER, error};
+use pagos_telepagos::{
+    Client, GetParams, GetParamsPolicy, PROVIDER, TelepagosClientBuilder as ClientBuilder, error,
+};
 use pagos_test_support::wire::{Recorder, money, ok, transport_with};
 pub use pagos_test_support::wire::{body_text, transport};
 
@@ -52,6 +54,7 @@ pub const CASHOUT: &str = include_str!("../fixtures/cashout.json");
 pub const CASHOUT_VOUCHER: &str = include_str!("../fixtures/cashout_voucher.json");
 pub const CASHIN: &str = include_str!("../fixtures/cashin.json");
 pub const CASHIN_BUYER_OBJECT: &str = include_str!("../fixtures/cashin_buyer_object.json");
+pub const CASHIN_BUYER_MEMBERS: &str = include_str!("../fixtures/cashin_buyer_members.json");
 pub const QR_GENERATE: &str = include_str!("../fixtures/qr_generate.json");
 pub const TRANSFER_GENERATE: &str = include_str!("../fixtures/transfer_generate.json");
 pub const STATISTICS: &str = include_str!("../fixtures/statistics.json");
@@ -90,16 +93,26 @@ impl Default for Script {
 
 impl Script {
     pub fn new() -> Script {
+        Script::with(|b| b)
+    }
+
+    /// A script whose client sends every parameterized `GET` as query parameters
+    /// (so that the script can route pages by query).
+    pub fn query_params() -> Script {
+        Script::with(|b| b.get_params(GetParamsPolicy::all(GetParams::Query)))
+    }
+
+    /// A script whose client is built with `configure` applied to the builder.
+    pub fn with(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Script {
         // Its `Debug` shows no answer: they hold the token the secrets test looks for.
         let sender = Recorder::new().under("/v2/");
-        let client = Client::builder()
+        let builder = Client::builder()
             .username(USERNAME)
             .password(PASSWORD)
             .base_url(OFFLINE_BASE)
             .unwrap()
-            .transport(transport_with(sender.clone()))
-            .build()
-            .unwrap();
+            .transport(transport_with(sender.clone()));
+        let client = configure(builder).build().unwrap();
         let script = Script { client, sender };
         script.answer("POST", "auth/token", 200, AUTH_TOKEN);
         script
@@ -142,6 +155,12 @@ pub fn assert_get(request: &Request, path: &str) {
     assert_eq!(request.header_str("authorization"), Some(BEARER));
     assert_eq!(request.header_str("content-type"), None);
     assert!(request.body_bytes().is_empty(), "{request:?}");
+}
+
+/// Asserts a `GET` with the bearer token, no query and exactly this JSON body (the
+/// documented shape of a parameterized `GET`).
+pub fn assert_get_with_body(request: &Request, path: &str, body: &str) {
+    assert_json(request, "GET", path, body);
 }
 
 /// Asserts a JSON request with the bearer token and exactly this body.

@@ -10,7 +10,7 @@ use pagos_telepagos::Client;
 
 use crate::{
     BEARER, CASHIN, CASHOUT, CUIT, CVU, JSON, LINK_GENERATE, PASSWORD, Script, USERNAME, ars,
-    assert_json, provider_error,
+    assert_json, body_text, provider_error, validation_field,
 };
 
 #[tokio::test]
@@ -33,7 +33,7 @@ async fn create_payout_sends_a_cashout() {
         &sent[0],
         "POST",
         "payment/cashout",
-        r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":10.50,"reference_id":"payout-7","concept":"VAR","description":"payout-7"}"#,
+        r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":10.50,"reference_id":"payout-7","concept":"VAR"}"#,
     );
     assert_eq!(
         sent[0].idempotency(),
@@ -158,12 +158,13 @@ async fn create_payment_generates_a_single_use_link() {
     let script = Script::new();
     script.answer("POST", "payment/cashin/link/generate", 200, LINK_GENERATE);
     let req = CreatePayment::builder(ars("1500.5"), "Pedido 42")
-        .merchant_reference("order-42")
         .build()
         .unwrap();
     let payment = script.client.create_payment(&req).await.unwrap();
     assert_eq!(payment.provider, "telepagos");
-    assert_eq!(payment.id, "4321");
+    // The id says it is a link, with the amount it asks and the day it was created
+    // (Argentina time): what get_payment needs to find the cash-in that pays it.
+    assert_eq!(payment.id, format!("link:4321:1500.50:{}", today_ar()));
     assert_eq!(payment.status, PaymentStatus::Pending);
     assert_eq!(payment.amount, Some(ars("1500.50")));
     assert_eq!(
@@ -185,7 +186,7 @@ async fn create_payment_generates_a_single_use_link() {
         body.ends_with(r#""amount":1500.50,"multiple_use":false,"concept":"Pedido 42"}"#),
         "{body}"
     );
-    // expiration_date: now + 24 h, as UTC "Y-m-d H:i:s".
+    // expiration_date: now + 24 h, as "Y-m-d H:i:s" in Argentina time (the default).
     let text = body
         .strip_prefix(r#"{"expiration_date":""#)
         .and_then(|rest| rest.split('"').next())
@@ -193,12 +194,215 @@ async fn create_payment_generates_a_single_use_link() {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     let at = time::PrimitiveDateTime::parse(text, format)
         .unwrap()
-        .assume_utc();
+        .assume_offset(pagos_telepagos::ARGENTINA);
     let lifetime = at - time::OffsetDateTime::now_utc();
     assert!(
         lifetime > time::Duration::hours(23) && lifetime <= time::Duration::hours(24),
         "{text}"
     );
+}
+
+fn today_ar() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .to_offset(pagos_telepagos::ARGENTINA)
+        .date()
+        .format(format)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn fields_a_link_cannot_carry_are_refused_by_name() {
+    let script = Script::new();
+    script.answer("POST", "payment/cashin/link/generate", 200, LINK_GENERATE);
+    let base = || CreatePayment::builder(ars("10"), "Pedido 1");
+    let cases = [
+        ("merchant_reference", base().merchant_reference("order-1")),
+        (
+            "notify_url",
+            base().notify_url("https://shop.example/notify"),
+        ),
+        ("return_url", base().return_url("https://shop.example/ok")),
+        ("cancel_url", base().cancel_url("https://shop.example/ko")),
+    ];
+    for (field, builder) in cases {
+        let err = script
+            .client
+            .create_payment(&builder.build().unwrap())
+            .await
+            .unwrap_err();
+        assert_eq!(validation_field(err), field);
+    }
+    assert!(script.sent().is_empty(), "{:?}", script.sent());
+}
+
+/// A transactions answer with one credit of `amount` whose row carries `id`.
+fn credit(id: Option<&str>, amount: &str) -> String {
+    let id = id.map(|i| format!(r#""id":{i},"#)).unwrap_or_default();
+    format!(
+        r#"{{"status":"ok","transactions":[{{{id}"income":1,"date":"2026-01-01 10:00:00","amount":"{amount}","operation":"cashin_link","holder":"Ana","cuit":"20267565393","cvu_cbu":"2850590940090418135201","status":"approved","sale_point_name":null}}],"number_of_results":1,"page":1,"pages":1,"pagination":10}}"#
+    )
+}
+
+fn link_cash_in(amount: &str) -> String {
+    format!(
+        r#"{{"status":"ok","buyer":{{"cuit":"20267565393"}},"amount":{amount},"concept":"Pedido 42","description":null,"transaction_id":70,"qr_order_id":null,"link_id":4321}}"#
+    )
+}
+
+#[tokio::test]
+async fn a_created_link_is_looked_up_through_the_cash_in_that_pays_it() {
+    let id = format!("link:4321:1500.50:{}", today_ar());
+
+    // Not paid yet: no credit in the transactions → Pending, no cash-in read.
+    let script = Script::new();
+    script.answer(
+        "GET",
+        "account/transactions",
+        200,
+        r#"{"status":"ok","transactions":[],"page":1,"pages":0}"#,
+    );
+    let pending = script.client.get_payment(&id).await.unwrap();
+    assert_eq!(pending.id, id);
+    assert_eq!(pending.status, PaymentStatus::Pending);
+    assert_eq!(pending.amount, Some(ars("1500.50")));
+    let sent = script.sent_to("GET", "account/transactions");
+    assert_eq!(sent.len(), 1);
+    // From the link's day to today, with the documented body.
+    assert_eq!(
+        body_text(&sent[0]),
+        format!(
+            r#"{{"date_from":"{0}","date_to":"{0}","paginate":1,"page":1}}"#,
+            today_ar()
+        )
+    );
+    assert!(script.sent_to("GET", "payment/cashin/70").is_empty());
+
+    // Paid: the credit's row leads to the cash-in naming the link with its amount.
+    let script = Script::new();
+    script
+        .answer(
+            "GET",
+            "account/transactions",
+            200,
+            &credit(Some("70"), "1500.50"),
+        )
+        .answer("GET", "payment/cashin/70", 200, &link_cash_in("1500.50"));
+    let paid = script.client.get_payment(&id).await.unwrap();
+    assert_eq!(paid.id, id);
+    assert_eq!(paid.status, PaymentStatus::Succeeded);
+    assert_eq!(paid.amount, Some(ars("1500.50")));
+    assert_eq!(paid.raw.get(), link_cash_in("1500.50"));
+
+    // A cash-in naming another link: not this one, still Pending.
+    let script = Script::new();
+    script
+        .answer(
+            "GET",
+            "account/transactions",
+            200,
+            &credit(Some("70"), "1500.50"),
+        )
+        .answer(
+            "GET",
+            "payment/cashin/70",
+            200,
+            &link_cash_in("1500.50").replace("4321", "9999"),
+        );
+    let other = script.client.get_payment(&id).await.unwrap();
+    assert_eq!(other.status, PaymentStatus::Pending);
+
+    // The cash-in names the link with another amount: never a success.
+    let script = Script::new();
+    script
+        .answer(
+            "GET",
+            "account/transactions",
+            200,
+            &credit(Some("70"), "1500.50"),
+        )
+        .answer("GET", "payment/cashin/70", 200, &link_cash_in("15.00"));
+    let odd = script.client.get_payment(&id).await.unwrap();
+    assert!(
+        matches!(&odd.status, PaymentStatus::Unknown(s) if s.contains("15")),
+        "{:?}",
+        odd.status
+    );
+
+    // A credit of another amount is not read at all.
+    let script = Script::new();
+    script.answer(
+        "GET",
+        "account/transactions",
+        200,
+        &credit(Some("70"), "99.00"),
+    );
+    let none = script.client.get_payment(&id).await.unwrap();
+    assert_eq!(none.status, PaymentStatus::Pending);
+    assert!(script.sent_to("GET", "payment/cashin/70").is_empty());
+
+    // Credits of that amount without an id: the SDK cannot tell, and says so.
+    let script = Script::new();
+    script.answer("GET", "account/transactions", 200, &credit(None, "1500.50"));
+    let unmatched = script.client.get_payment(&id).await.unwrap();
+    assert_eq!(unmatched.status, PaymentStatus::Unknown("unmatched".into()));
+}
+
+#[tokio::test]
+async fn a_misbehaving_provider_never_makes_a_link_pending_or_paid() {
+    let id = format!("link:4321:1500.50:{}", today_ar());
+    // The transactions answer is not JSON: an error, not "nobody paid".
+    let script = Script::new();
+    script.answer("GET", "account/transactions", 200, "<html>oops</html>");
+    let err = script.client.get_payment(&id).await.unwrap_err();
+    assert!(
+        matches!(err, pagos_core::Error::OutcomeUnknown(_)),
+        "{err:?}"
+    );
+    // The cash-in of a matching credit cannot be read: the error, not a guess.
+    let script = Script::new();
+    script
+        .answer(
+            "GET",
+            "account/transactions",
+            200,
+            &credit(Some("70"), "1500.50"),
+        )
+        .answer(
+            "GET",
+            "payment/cashin/70",
+            500,
+            r#"{"status":"error","message":"Error interno"}"#,
+        );
+    let err = script.client.get_payment(&id).await.unwrap_err();
+    assert!(matches!(err, pagos_core::Error::Provider(_)), "{err:?}");
+    // An error envelope under 200 on the listing: a refusal.
+    let script = Script::new();
+    script.answer(
+        "GET",
+        "account/transactions",
+        200,
+        r#"{"status":"error","message":"No autorizado"}"#,
+    );
+    let p = provider_error(script.client.get_payment(&id).await.unwrap_err());
+    assert_eq!(p.message, "No autorizado");
+}
+
+#[tokio::test]
+async fn malformed_link_ids_send_nothing() {
+    let script = Script::new();
+    for bad in [
+        "link:",
+        "link:4321",
+        "link:4321:abc:2026-01-01",
+        "link:4321:10.00:2026-13-01",
+        "link:4321:10.00:2026-01-01:x",
+        "link:..:10.00:2026-01-01",
+    ] {
+        let err = script.client.get_payment(bad).await.unwrap_err();
+        assert_eq!(validation_field(err), "payment_id", "{bad}");
+    }
+    assert!(script.sent().is_empty(), "{:?}", script.sent());
 }
 
 #[tokio::test]

@@ -77,7 +77,7 @@ async fn unified_values_keep_the_exact_text() {
         &server,
         POST,
         "payment/cashout",
-        r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":1500.50,"reference_id":"payout-0001","concept":"VAR","description":"payout-0001"}"#,
+        r#"{"cvu":"2850590940090418135201","cuit":"20267565393","amount":1500.50,"reference_id":"payout-0001","concept":"VAR"}"#,
         200,
         CASHOUT,
     )

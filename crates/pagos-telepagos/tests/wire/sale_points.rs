@@ -7,11 +7,12 @@ use pagos_core::transport::Idempotency;
 use pagos_telepagos::sale_points::{
     CreateSalePoint, CreateStaticQrOrder, DeleteSalePoint, GetStaticQr, ListSalePoints,
 };
-use pagos_telepagos::{PROVIDER, QrAmountType, StaticQrOrderRequest};
+use pagos_telepagos::{GetParams, GetParamsPolicy, PROVIDER, QrAmountType, StaticQrOrderRequest};
 
 use crate::{
     SALE_POINT_CREATE, SALE_POINT_DELETE, SALE_POINT_STATIC, SALE_POINTS, STATIC_ORDER, Script,
-    ars, assert_get, assert_json, authorized, parse, provider_error, refused, validation_field,
+    ars, assert_get, assert_get_with_body, assert_json, authorized, parse, provider_error, refused,
+    validation_field,
 };
 
 // ---------------------------------------------------------------- GET payment/cashin/qr/sale-point
@@ -33,15 +34,24 @@ async fn sale_points_are_listed() {
 // ---------------------------------------------------------------- GET payment/cashin/qr/sale-point/static
 
 #[tokio::test]
-async fn static_qr_is_read_with_query_parameters() {
+async fn static_qr_is_read_with_the_documented_body_or_a_query() {
+    // The documented shape (the default): `{"type_amount": …, "sale_point_id": int}` as
+    // the GET's JSON body.
     let closed = GetStaticQr::new(12, QrAmountType::Closed);
     let request = authorized(&closed).await;
+    assert_get_with_body(
+        &request,
+        "payment/cashin/qr/sale-point/static",
+        r#"{"type_amount":"closed","sale_point_id":12}"#,
+    );
+    // Switched to a query, per endpoint.
+    let request = authorized(&closed.params(GetParams::Query)).await;
     assert_get(&request, "payment/cashin/qr/sale-point/static");
     assert_eq!(
         request.url().query(),
         Some("type_amount=closed&sale_point_id=12")
     );
-    let open = authorized(&GetStaticQr::new(13, QrAmountType::Open)).await;
+    let open = authorized(&GetStaticQr::new(13, QrAmountType::Open).params(GetParams::Query)).await;
     assert_get(&open, "payment/cashin/qr/sale-point/static");
     assert_eq!(
         open.url().query(),
@@ -57,6 +67,34 @@ async fn static_qr_is_read_with_query_parameters() {
     )
     .unwrap();
     assert_eq!(qr.qr_code, "open-qr");
+
+    // The handle follows the client's policy, one endpoint at a time.
+    let script = Script::with(|b| {
+        b.get_params(GetParamsPolicy::DOCUMENTED.with_static_qr(GetParams::Query))
+    });
+    script.answer(
+        "GET",
+        "payment/cashin/qr/sale-point/static",
+        200,
+        SALE_POINT_STATIC,
+    );
+    script
+        .client
+        .sale_points()
+        .static_qr(12, QrAmountType::Closed)
+        .await
+        .unwrap();
+    let sent = script.sent_to("GET", "payment/cashin/qr/sale-point/static");
+    assert_eq!(
+        sent[0].url().query(),
+        Some("type_amount=closed&sale_point_id=12")
+    );
+    assert!(sent[0].body_bytes().is_empty());
+    assert_eq!(
+        script.client.get_params().transactions,
+        GetParams::Body,
+        "the other endpoint keeps the documented body"
+    );
 }
 
 // ---------------------------------------------------------------- POST payment/cashin/qr/sale-point
