@@ -78,12 +78,12 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-mod compropago;
+pub mod compropago;
 mod config;
 mod control;
 mod faults;
 mod kashio;
-mod kashpay;
+pub mod kashpay;
 mod khipu;
 mod notify;
 mod simulated;
