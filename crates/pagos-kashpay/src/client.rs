@@ -188,6 +188,27 @@ impl KashpayClient {
         &self.assumptions
     }
 
+    /// The same client (same session and transport) checking and writing orders with
+    /// `assumptions` instead; for code that receives a built client, such as one from
+    /// [`client_from_config`](crate::client_from_config).
+    ///
+    /// ```
+    /// use pagos_kashpay::{Client, WireAssumptions};
+    /// let client = Client::builder()
+    ///     .entity("com.cascade")
+    ///     .user("jim@cascadefintech.com")
+    ///     .password("secret")
+    ///     .build()?
+    ///     .with_wire_assumptions(WireAssumptions::default().concept_max_chars(60));
+    /// assert_eq!(client.wire_assumptions().concept_max_chars, 60);
+    /// # Ok::<(), pagos_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_wire_assumptions(mut self, assumptions: WireAssumptions) -> Self {
+        self.assumptions = assumptions;
+        self
+    }
+
     /// The token session: cached, single-flight, renewed before it expires; the
     /// executor re-authenticates once after a 401/403.
     /// [`TokenSession::token`] authenticates ahead of the first call, if you want to.
