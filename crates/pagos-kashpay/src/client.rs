@@ -193,8 +193,9 @@ impl KashpayClient {
     /// [`client_from_config`](crate::client_from_config).
     ///
     /// ```
-    /// use pagos_kashpay::{Client, WireAssumptions};
+    /// use pagos_kashpay::{Client, Environment, WireAssumptions};
     /// let client = Client::builder()
+    ///     .environment(Environment::Sandbox)
     ///     .entity("com.cascade")
     ///     .user("jim@cascadefintech.com")
     ///     .password("secret")
