@@ -12,7 +12,7 @@
 //! | `payer.id`, else `payer.email` | `customer.id` | ComproPago returns the same CLABE for the same `customer.id`, so the e-mail, stable per payer, is a sound fallback |
 //! | `payer.name` | `customer.name` | required |
 //! | `payer.email` | `customer.email` | required |
-//! | `payer.phone` | `customer.phone` | optional; any common form, sent as 10 national digits (see [`Customer`](crate::Customer)) |
+//! | `payer.phone` | `customer.phone` | optional; any common form, sent as 10 national digits (see [`Customer`]) |
 //! | `expires_at` | `expiresAt` | epoch seconds |
 //! | `description` | — | **refused**: a v2 order has no description (put it in `subject`) |
 //! | `return_url`, `cancel_url` | — | **refused**: a SPEI order has no payment page to return from |

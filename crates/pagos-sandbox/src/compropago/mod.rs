@@ -2,10 +2,10 @@
 //!
 //! HTTP Basic with user = private key and password = public key (every official SDK
 //! sends `sk:pk`, although the ComproPago API v2 reference's prose says "key as user, no
-//! password") ([`auth`]). Every answer, errors included, is wrapped in
+//! password") (`auth`). Every answer, errors included, is wrapped in
 //! `{object, code, status, message, request, url, map, data}`; the HTTP status equals
-//! `code` ([`render`], [`error`]). Orders go `PENDING` → `ACCEPTED` (the payer pays) /
-//! `EXPIRED` (`expiresAt` passes, or the control API) ([`payer`]). Both transitions POST
+//! `code` (`render`, `error`). Orders go `PENDING` → `ACCEPTED` (the payer pays) /
+//! `EXPIRED` (`expiresAt` passes, or the control API) (`payer`). Both transitions POST
 //! the order JSON to the ComproPago webhook registered with
 //! `PUT /_sandbox/webhooks/compropago` (or the config), if any. The same `customer.id`
 //! always gets the same CLABE.
