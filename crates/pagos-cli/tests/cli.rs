@@ -806,7 +806,7 @@ fn invalid_invocations() -> Vec<Invalid> {
             "customer.email",
         ),
         field(
-            compropago_order(&[("--customer-phone", "55138998")]),
+            compropago_order(&[("--customer-phone", "+51 987 654 321")]),
             "customer.phone",
         ),
         field(

@@ -41,7 +41,9 @@ pub struct AccountCustomer {
     pub name: String,
     /// E-mail, where ComproPago sends the CLABE (`customer.email`).
     pub email: String,
-    /// 10-digit Mexican phone number for SMS instructions (`customer.phone`).
+    /// Phone for SMS instructions (`customer.phone`): 10 digits in any common form, sent
+    /// as the 10-digit national number, or plain digits sent as written (see
+    /// the `phone` field of [`Customer`](crate::Customer)).
     pub phone: Option<String>,
 }
 
@@ -63,7 +65,8 @@ impl AccountCustomer {
         self
     }
 
-    /// Sets the phone number (10 digits, no `+52`).
+    /// Sets the phone number (`5512345678`, `+52 55 1234 5678`, `"6666"`...); see the
+    /// `phone` field for what is sent and what is refused.
     #[must_use]
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
@@ -114,7 +117,7 @@ impl CreateAccount {
     ///
     /// # Errors
     /// A [`ValidationError`] naming `name`, `reference`, `customer.id` (blank when
-    /// set), `customer.name`, `customer.email` or `customer.phone` (10 digits).
+    /// set), `customer.name`, `customer.email` or `customer.phone` (not a Mexican number).
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate::non_empty("name", &self.name)?;
         validate::non_empty("reference", &self.reference)?;
@@ -144,7 +147,7 @@ struct AccountCustomerBody<'a> {
     name: &'a str,
     email: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
+    phone: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl<'a> From<&'a CreateAccount> for AccountBody<'a> {
@@ -156,7 +159,7 @@ impl<'a> From<&'a CreateAccount> for AccountBody<'a> {
                 id: r.customer.id.as_deref(),
                 name: &r.customer.name,
                 email: &r.customer.email,
-                phone: r.customer.phone.as_deref(),
+                phone: r.customer.phone.as_deref().map(checks::phone_wire),
             },
         }
     }
@@ -657,9 +660,13 @@ mod tests {
         let mut r = ok.clone();
         r.customer.name = String::new();
         assert_eq!(field(r), "customer.name");
-        // The API v2 reference's placeholder phone "6666" is not a Mexican number.
-        let mut r = ok;
+        // The API v2 reference's own example phone "6666" is accepted as is...
+        let mut r = ok.clone();
         r.customer.phone = Some("6666".into());
+        assert!(r.validate().is_ok());
+        // ...another country's number is not.
+        let mut r = ok;
+        r.customer.phone = Some("+51 987 654 321".into());
         assert_eq!(field(r), "customer.phone");
     }
 }

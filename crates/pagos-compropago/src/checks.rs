@@ -1,37 +1,83 @@
 //! Input checks specific to ComproPago, run before anything is sent.
 
-use pagos_core::{Currency, Money, ValidationError};
+use std::borrow::Cow;
 
-type Result = std::result::Result<(), ValidationError>;
+use pagos_core::{Currency, CurrencyTable, Money, Phone, ValidationError};
 
-/// A Mexican phone number as ComproPago takes it: the 10-digit national number
-/// (Mexico's numbering plan has used 10-digit numbers since 2019; the examples of the
-/// ComproPago API v2 reference are `5513899832` and `5555555555`). No `+52`, spaces or
-/// dashes: ComproPago sends SMS instructions to this number and documents no other
-/// format.
-pub(crate) fn phone_mx(field: &'static str, value: &str) -> Result {
-    if value.len() == 10 && value.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(ValidationError::new(
-            field,
-            format!("{value:?} is not a 10-digit Mexican phone number (digits only, no +52)"),
-        ))
+type Result<T = ()> = std::result::Result<T, ValidationError>;
+
+/// The currencies ComproPago takes, with the decimals of each: MXN with two. The
+/// ComproPago API v2 reference charges SPEI orders in MXN only (every example's
+/// `product.currency` and `exchange` is `MXN`) and writes no amount with more than two
+/// decimals (`12.56`, `10.25`). Every amount is checked against it before sending.
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// assert_eq!(pagos_compropago::CURRENCIES.decimals(Currency::Mxn), Some(2));
+/// assert!(pagos_compropago::CURRENCIES.check(&Money::parse("10", Currency::Usd)?).is_err());
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+pub const CURRENCIES: CurrencyTable = CurrencyTable::new("ComproPago", &[(Currency::Mxn, 2)]);
+
+/// The shortest and longest phone, in plain digits, the ComproPago API v2 reference
+/// shows: `"6666"` (its `createAccount` example) and ten digits (`5513899832` in its
+/// order example, `5555555555` in `createClabe`).
+const PLAIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=10;
+
+/// Mexico's country calling code.
+const MX: &str = "52";
+
+/// The phone as ComproPago receives it (`customer.phone`), from what the caller wrote.
+///
+/// The ComproPago API v2 reference types the field as a plain string and shows it as
+/// digits only: ten national digits in its order and `createClabe` examples, and
+/// `"6666"` in its `createAccount` example. So:
+/// - plain digits (no `+`, no separators), 4 to 10 of them, are sent **as written**:
+///   what the API itself shows, its `"6666"` included;
+/// - any other form is read with [`Phone`] and sent as the 10-digit national number:
+///   `+52 55 1234 5678`, `0052 55 1234 5678`, `(55) 1234-5678` and the old mobile form
+///   `+52 1 55 1234 5678` (the `1` Mexico dropped from mobile numbers in 2019) all
+///   become `5512345678`;
+/// - anything else (another country's number, a number that is not 10 national digits
+///   once written with separators or `+52`, letters) is refused.
+pub(crate) fn phone_mx<'a>(field: &'static str, value: &'a str) -> Result<Cow<'a, str>> {
+    if PLAIN_DIGITS.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Cow::Borrowed(value));
     }
+    let refine = |e: ValidationError| {
+        ValidationError::new(
+            field,
+            format!(
+                "{}; ComproPago takes a Mexican number: 10 digits (5512345678, \
+                 +52 55 1234 5678) or plain digits as its API shows them (\"6666\")",
+                e.message()
+            ),
+        )
+    };
+    let phone = Phone::parse(field, value).map_err(refine)?;
+    if phone.is_international()
+        && phone.digits().len() == 13
+        && let Some(national) = phone.digits().strip_prefix("521")
+    {
+        return Ok(Cow::Owned(national.to_string()));
+    }
+    phone
+        .national(field, MX, 10)
+        .map(|n| Cow::Owned(n.to_string()))
+        .map_err(refine)
 }
 
-/// An amount ComproPago can charge: MXN, greater than zero, at most two decimals
-/// (the last is guaranteed by [`Money`] for MXN).
+/// The phone written on the wire: [`phone_mx`]'s form. Request bodies are written only
+/// after `validate` accepted the phone, so the fallback (the text as given) is never
+/// taken; it keeps body writing infallible.
+pub(crate) fn phone_wire(value: &str) -> Cow<'_, str> {
+    phone_mx("customer.phone", value).unwrap_or(Cow::Borrowed(value))
+}
+
+/// An amount ComproPago can charge: a currency and decimals [`CURRENCIES`] accepts,
+/// greater than zero. Errors name `field`.
 pub(crate) fn mxn_amount(field: &'static str, money: &Money) -> Result {
-    if money.currency() != Currency::Mxn {
-        return Err(ValidationError::new(
-            field,
-            format!("ComproPago SPEI charges MXN only, got {}", money.currency()),
-        ));
-    }
-    if money.amount().normalize().scale() > Currency::Mxn.minor_units() {
-        return Err(ValidationError::new(field, "MXN has at most 2 decimals"));
-    }
+    CURRENCIES.check(money).map_err(|e| e.for_field(field))?;
     money.ensure_positive().map_err(|e| e.for_field(field))
 }
 
@@ -41,10 +87,35 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert!(phone_mx("p", "5513899832").is_ok());
-        for bad in ["6666", "55222999888", "+525513899832", "55 1389 9832", ""] {
-            assert!(phone_mx("p", bad).is_err(), "{bad}");
+        for (given, sent) in [
+            ("5513899832", "5513899832"),
+            ("5512345678", "5512345678"),
+            ("6666", "6666"),
+            ("+52 55 1234 5678", "5512345678"),
+            ("+525513899832", "5513899832"),
+            ("0052 55 1234 5678", "5512345678"),
+            ("(55) 1234-5678", "5512345678"),
+            ("+52 1 55 1234 5678", "5512345678"),
+        ] {
+            assert_eq!(phone_mx("p", given).unwrap(), sent, "{given}");
+            assert_eq!(phone_wire(given), sent, "{given}");
         }
+        for bad in [
+            "+51 987 654 321",
+            "55222999888",
+            "55 1389 983",
+            "666",
+            "",
+            "+52 55 CALL",
+            "525513899832",
+            "+1 555 123 4567",
+        ] {
+            let e = phone_mx("customer.phone", bad).unwrap_err();
+            assert_eq!(e.field(), "customer.phone", "{bad}");
+            assert!(e.message().contains("ComproPago"), "{bad}: {e}");
+        }
+        // Any input, no panic.
+        assert!(phone_mx("p", &"ñ".repeat(10_000)).is_err());
     }
 
     #[test]
@@ -54,6 +125,13 @@ mod tests {
         assert_eq!(mxn_amount("a", &mxn("0")).unwrap_err().field(), "a");
         assert!(mxn_amount("a", &mxn("-1")).is_err());
         let usd = Money::parse("10", Currency::Usd).unwrap();
-        assert!(mxn_amount("a", &usd).unwrap_err().message().contains("MXN"));
+        let e = mxn_amount("a", &usd).unwrap_err();
+        assert_eq!(e.field(), "a");
+        assert!(e.message().contains("MXN"));
+    }
+
+    #[test]
+    fn the_table() {
+        assert_eq!(CURRENCIES.entries(), &[(Currency::Mxn, 2)]);
     }
 }

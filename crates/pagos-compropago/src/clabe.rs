@@ -80,7 +80,9 @@ pub struct ClabeCustomer {
     pub id: String,
     /// E-mail, where ComproPago sends the new CLABE (`customer.email`).
     pub email: String,
-    /// 10-digit Mexican phone number for the SMS instructions (`customer.phone`).
+    /// Phone for the SMS instructions (`customer.phone`): 10 digits in any common form,
+    /// sent as the 10-digit national number, or plain digits sent as written (see
+    /// the `phone` field of [`Customer`](crate::Customer)).
     pub phone: Option<String>,
 }
 
@@ -94,7 +96,8 @@ impl ClabeCustomer {
         }
     }
 
-    /// Sets the phone number (10 digits, no `+52`).
+    /// Sets the phone number (`5512345678`, `+52 55 1234 5678`, `"6666"`...); see the
+    /// `phone` field for what is sent and what is refused.
     #[must_use]
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
@@ -184,7 +187,7 @@ struct ClabeCustomerBody<'a> {
     id: &'a str,
     email: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
+    phone: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -203,7 +206,7 @@ impl<'a> From<&'a CreateClabe> for ClabeBody<'a> {
             customer: ClabeCustomerBody {
                 id: &r.customer.id,
                 email: &r.customer.email,
-                phone: r.customer.phone.as_deref(),
+                phone: r.customer.phone.as_deref().map(checks::phone_wire),
             },
             payment: ClabePaymentBody {
                 frecuency: &r.frequency,
@@ -404,7 +407,7 @@ mod tests {
             "amount"
         );
         let mut r = ok.clone();
-        r.customer.phone = Some("555".into());
+        r.customer.phone = Some("+52 555".into());
         assert_eq!(field(r), "customer.phone");
         let mut r = ok;
         r.customer.email = "x".into();

@@ -34,7 +34,8 @@
 //!
 //! Authentication is HTTP Basic with the private key (`sk_…`) as the user and the
 //! public key (`pk_…`) as the password. Every input is validated before anything is
-//! sent; amounts are exact decimals (MXN, two decimals), never floating point.
+//! sent; amounts are exact decimals checked against [`CURRENCIES`] (MXN, two decimals),
+//! never floating point.
 //!
 //! ```no_run
 //! use pagos_compropago::{Client, CreateOrder, Customer, Product};
@@ -95,6 +96,7 @@ pub use accounts::{
     Account, AccountCustomer, AccountSummary, AccountTransaction, Accounts, CreateAccount,
     ListAccountTransactions, ListAccounts, ListSubaccounts, SubAccount,
 };
+pub use checks::CURRENCIES;
 pub use clabe::{ClabeAccount, ClabeCustomer, ClabeDetails, Clabes, CreateClabe, Frequency};
 pub use client::{CompropagoClient, CompropagoClientBuilder, DEFAULT_BASE_URL, PROVIDER};
 pub use descriptor::{DESCRIPTOR, client_from_config};

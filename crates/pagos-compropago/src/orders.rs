@@ -67,7 +67,10 @@ pub struct Customer {
     pub name: String,
     /// E-mail (`customer.email`).
     pub email: String,
-    /// 10-digit Mexican phone number (`customer.phone`), optional.
+    /// Phone (`customer.phone`), optional: plain digits (4 to 10, as the ComproPago
+    /// API v2 reference shows them, `"5513899832"` or `"6666"`) are sent as written;
+    /// any other form (`+52 55 1234 5678`, `(55) 1234-5678`, `+52 1 55…`) is sent as
+    /// the 10-digit national number; another country's number is refused.
     pub phone: Option<String>,
 }
 
@@ -82,7 +85,8 @@ impl Customer {
         }
     }
 
-    /// Sets the phone number (10 digits, no `+52`).
+    /// Sets the phone number (`5512345678`, `+52 55 1234 5678`, `"6666"`...); see the
+    /// `phone` field for what is sent and what is refused.
     #[must_use]
     pub fn phone(mut self, phone: impl Into<String>) -> Self {
         self.phone = Some(phone.into());
@@ -175,7 +179,7 @@ impl CreateOrder {
     /// # Errors
     /// A [`ValidationError`] naming the first bad field: `product.id`, `product.name`,
     /// `product.price` (MXN, positive, at most 2 decimals), `product.url` (`http(s)`),
-    /// `customer.id`, `customer.name`, `customer.email`, `customer.phone` (10 digits)
+    /// `customer.id`, `customer.name`, `customer.email`, `customer.phone` (not a Mexican number)
     /// or `payment.type`.
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate::non_empty("product.id", &self.product.id)?;
@@ -197,7 +201,7 @@ impl CreateOrder {
 
 /// The wire body of `POST /v2/orders`, in the API v2 reference's field order.
 #[derive(Serialize)]
-struct OrderBody<'a> {
+pub(crate) struct OrderBody<'a> {
     product: ProductBody<'a>,
     customer: CustomerBody<'a>,
     payment: PaymentBody<'a>,
@@ -226,7 +230,7 @@ struct CustomerBody<'a> {
     name: &'a str,
     email: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
+    phone: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -249,7 +253,7 @@ impl<'a> From<&'a CreateOrder> for OrderBody<'a> {
                 id: &o.customer.id,
                 name: &o.customer.name,
                 email: &o.customer.email,
-                phone: o.customer.phone.as_deref(),
+                phone: o.customer.phone.as_deref().map(checks::phone_wire),
             },
             payment: PaymentBody {
                 kind: o.payment_type.as_str(),
@@ -615,7 +619,7 @@ mod tests {
         o.customer.email = "nope".into();
         assert_eq!(field(o), "customer.email");
         let mut o = order();
-        o.customer.phone = Some("6666".into());
+        o.customer.phone = Some("55 1234 567".into());
         assert_eq!(field(o), "customer.phone");
         assert_eq!(
             field(order().payment_type(PaymentType::Other(String::new()))),

@@ -8,6 +8,7 @@ use pagos_core::token::TokenSession;
 use pagos_core::{BaseUrl, ConfigError, Error, Response, Result, SecretString, Transport};
 
 use crate::PROVIDER;
+use crate::assumptions::WireAssumptions;
 use crate::auth::{Credentials, KashpayAuth, KashpayAuthenticator};
 use crate::orders::{OrderDefaults, Orders};
 
@@ -102,6 +103,7 @@ impl Environment {
 pub struct KashpayClient {
     executor: Executor<KashpayAuth>,
     defaults: OrderDefaults,
+    assumptions: WireAssumptions,
 }
 
 impl fmt::Debug for KashpayClient {
@@ -113,6 +115,7 @@ impl fmt::Debug for KashpayClient {
             .field("entity", &self.entity())
             .field("entity_id", &self.defaults.id_entity)
             .field("bank_id", &self.defaults.id_bank)
+            .field("wire_assumptions", &self.assumptions)
             .field("session", self.session())
             .field("transport", self.executor.transport())
             .finish()
@@ -179,6 +182,34 @@ impl KashpayClient {
         self.defaults
     }
 
+    /// The assumed `createOrder` rules this client checks and writes orders with
+    /// ([`WireAssumptions`]; the SDK's defaults unless the builder set others).
+    pub fn wire_assumptions(&self) -> &WireAssumptions {
+        &self.assumptions
+    }
+
+    /// The same client (same session and transport) checking and writing orders with
+    /// `assumptions` instead; for code that receives a built client, such as one from
+    /// [`client_from_config`](crate::client_from_config).
+    ///
+    /// ```
+    /// use pagos_kashpay::{Client, Environment, WireAssumptions};
+    /// let client = Client::builder()
+    ///     .environment(Environment::Sandbox)
+    ///     .entity("com.cascade")
+    ///     .user("jim@cascadefintech.com")
+    ///     .password("secret")
+    ///     .build()?
+    ///     .with_wire_assumptions(WireAssumptions::default().concept_max_chars(60));
+    /// assert_eq!(client.wire_assumptions().concept_max_chars, 60);
+    /// # Ok::<(), pagos_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_wire_assumptions(mut self, assumptions: WireAssumptions) -> Self {
+        self.assumptions = assumptions;
+        self
+    }
+
     /// The token session: cached, single-flight, renewed before it expires; the
     /// executor re-authenticates once after a 401/403.
     /// [`TokenSession::token`] authenticates ahead of the first call, if you want to.
@@ -200,6 +231,7 @@ pub struct KashpayClientBuilder {
     transport: Option<Transport>,
     refresh_margin: Option<Duration>,
     defaults: OrderDefaults,
+    assumptions: WireAssumptions,
 }
 
 impl fmt::Debug for KashpayClientBuilder {
@@ -215,6 +247,7 @@ impl fmt::Debug for KashpayClientBuilder {
             .field("refresh_margin", &self.refresh_margin)
             .field("entity_id", &self.defaults.id_entity)
             .field("bank_id", &self.defaults.id_bank)
+            .field("wire_assumptions", &self.assumptions)
             .finish()
     }
 }
@@ -301,6 +334,15 @@ impl KashpayClientBuilder {
         self
     }
 
+    /// The assumed `createOrder` rules (see [`WireAssumptions`]: every rule the Kashpay
+    /// API leaves undocumented, with the SDK's default reading). Override them when
+    /// Kashpay tells you otherwise; the client's orders and payouts are checked and
+    /// written with them.
+    pub fn wire_assumptions(mut self, assumptions: WireAssumptions) -> Self {
+        self.assumptions = assumptions;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -365,6 +407,7 @@ impl KashpayClientBuilder {
         Ok(KashpayClient {
             executor,
             defaults: self.defaults,
+            assumptions: self.assumptions,
         })
     }
 }

@@ -65,6 +65,7 @@
     )
 )]
 
+pub mod assumptions;
 pub mod auth;
 mod client;
 mod descriptor;
@@ -74,6 +75,7 @@ pub mod provider;
 pub mod status;
 mod wire;
 
+pub use assumptions::{AccountTypeCodes, DateFormat, ReferenceChars, WireAssumptions};
 pub use auth::{KashpayAuth, KashpayAuthenticator};
 pub use client::{
     Environment, KashpayClient, KashpayClientBuilder, PRODUCTION_AUTH_BASE_URL,
@@ -84,10 +86,23 @@ pub use orders::{
     AccountType, CreateOrder, MAX_CONCEPT_CHARS, Order, OrderDefaults, OrderRequest,
     OrderRequestBuilder, OrderStatus, Orders, TransactionType,
 };
-pub use provider::numeric_reference_for;
 
 /// [`KashpayClient`] under the name every pagos provider crate uses.
 pub type Client = KashpayClient;
+
+/// The currencies Kashpay takes, with the decimals of each: MXN with two. The Kashpay
+/// API's `createOrder` sends `currency` as the ISO-4217 numeric code, "484 por default",
+/// and documents no other; its amounts (`250`, balances `10250`) are pesos, written here
+/// with two decimals. Every order and payout is checked against it before sending.
+///
+/// ```
+/// use pagos_core::{Currency, Money};
+/// assert_eq!(pagos_kashpay::CURRENCIES.decimals(Currency::Mxn), Some(2));
+/// assert!(pagos_kashpay::CURRENCIES.check(&Money::parse("1", Currency::Usd)?).is_err());
+/// # Ok::<(), pagos_core::ValidationError>(())
+/// ```
+pub const CURRENCIES: pagos_core::CurrencyTable =
+    pagos_core::CurrencyTable::new("Kashpay", &[(pagos_core::Currency::Mxn, 2)]);
 
 /// The provider name used in errors and tracing: `"kashpay"`.
 pub const PROVIDER: &str = "kashpay";

@@ -8,11 +8,12 @@ use std::fmt;
 
 use pagos_core::endpoint::Endpoint;
 use pagos_core::transport::{Idempotency, Method, Request, Response};
-use pagos_core::{BaseUrl, Currency, Decimal, Money, Raw, Result, ValidationError, validate};
+use pagos_core::{BaseUrl, Decimal, Money, Raw, Result, ValidationError, validate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, OffsetDateTime};
 
 use crate::KashpayClient;
+use crate::assumptions::{AccountTypeCodes, WireAssumptions};
 use crate::wire;
 
 /// The `typeTransaction` catalogue (Kashpay's public documentation; the catalogue is
@@ -123,9 +124,10 @@ impl Serialize for TransactionType {
 /// `beneficiaryTypeAcount`: the kind of account credited.
 ///
 /// Neither the Kashpay API nor Kashpay's public documentation lists the values; the field
-/// is a string in Kashpay's published request example. We use the SPEI account-type
-/// catalogue that Mexican SPEI participants share (`40` CLABE, `3` debit card, `10`
-/// mobile phone); [`AccountType::Other`] sends any other code unchanged.
+/// is a string in Kashpay's published request example. The codes sent are an assumption,
+/// [`WireAssumptions::account_type_codes`]: by default the SPEI account-type catalogue
+/// that Mexican SPEI participants share (`40` CLABE, `3` debit card, `10` mobile phone);
+/// [`AccountType::Other`] sends any other code unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccountType {
@@ -140,12 +142,25 @@ pub enum AccountType {
 }
 
 impl AccountType {
-    /// The code sent as `beneficiaryTypeAcount`.
+    /// The code sent as `beneficiaryTypeAcount` with the default
+    /// [`AccountTypeCodes`] (`40`, `3`, `10`).
     pub fn code(&self) -> &str {
+        self.code_with(&AccountTypeCodes::DEFAULT)
+    }
+
+    /// The code sent as `beneficiaryTypeAcount` with these codes.
+    ///
+    /// ```
+    /// use pagos_kashpay::{AccountType, AccountTypeCodes};
+    /// let codes = AccountTypeCodes::default().clabe("CLABE");
+    /// assert_eq!(AccountType::Clabe.code_with(&codes), "CLABE");
+    /// assert_eq!(AccountType::Clabe.code(), "40");
+    /// ```
+    pub fn code_with<'a>(&'a self, codes: &'a AccountTypeCodes) -> &'a str {
         match self {
-            AccountType::Clabe => "40",
-            AccountType::DebitCard => "3",
-            AccountType::MobilePhone => "10",
+            AccountType::Clabe => &codes.clabe,
+            AccountType::DebitCard => &codes.debit_card,
+            AccountType::MobilePhone => &codes.mobile_phone,
             AccountType::Other(code) => code,
         }
     }
@@ -300,27 +315,32 @@ pub struct OrderRequest {
     /// `idEntity`: Kashpay's numeric id of your entity. Unset: the client's
     /// [`entity_id`](crate::KashpayClientBuilder::entity_id), or left out.
     pub id_entity: Option<u64>,
-    /// `concept`: at most [`MAX_CONCEPT_CHARS`] characters.
+    /// `concept`: at most [`WireAssumptions::concept_max_chars`] characters (40 by
+    /// default).
     pub concept: String,
     /// `description`.
     pub description: Option<String>,
-    /// `numericReference`.
+    /// `numericReference`, sent as given (a JSON number): 1 to
+    /// [`WireAssumptions::numeric_reference_max_digits`] digits (10 by default; the
+    /// Kashpay API's example is `43223123`). Never derived or hashed.
     pub numeric_reference: u64,
-    /// `alphanumericReference`: letters and digits only.
+    /// `alphanumericReference`: the characters of
+    /// [`WireAssumptions::alphanumeric_reference`] (letters and digits by default).
     pub alphanumeric_reference: String,
     /// `referenceCreatedPayment`.
     pub reference_created_payment: Option<String>,
-    /// `dateTransaction` (sent as `ddMMyy`); unset: today in Mexico City.
+    /// `dateTransaction`, sent in the [`WireAssumptions::date_transaction`] format
+    /// (`ddMMyy` by default); unset: today in Mexico City.
     pub date_transaction: Option<Date>,
     /// `dataAccreditationBeneficiary` (the Kashpay API documents only the value `99`, the
     /// default).
     pub data_accreditation_beneficiary: u32,
 }
 
-/// The longest `concept` sent: SPEI's payment concept ("concepto de pago") holds 40
-/// characters, and Kashpay refuses a longer one with a 400 (the Kashpay API gives no
-/// limit; the pagos sandbox enforces the same 40).
-pub const MAX_CONCEPT_CHARS: usize = 40;
+/// The default longest `concept` ([`WireAssumptions::concept_max_chars`]): SPEI's
+/// payment concept ("concepto de pago") holds 40 characters (the Kashpay API gives no
+/// limit, so this is an assumption; the pagos sandbox enforces the same 40).
+pub const MAX_CONCEPT_CHARS: usize = WireAssumptions::DEFAULT.concept_max_chars;
 
 impl OrderRequest {
     /// Starts a builder with the transaction type and amount.
@@ -360,51 +380,39 @@ impl OrderRequest {
         }
     }
 
-    /// Checks every field; [`CreateOrder`] calls it before sending.
-    ///
-    /// Among others: the amount positive in MXN, the account valid for its type (a
-    /// CLABE's check digit), `beneficiary_name` and `concept` not blank, `concept` at
-    /// most [`MAX_CONCEPT_CHARS`] characters, `alphanumeric_reference` ASCII letters
-    /// and digits, `email`, `code_institute_bank` and `postal_code` well formed.
+    /// Checks every field with the default [`WireAssumptions`]; see
+    /// [`OrderRequest::validate_with`].
     ///
     /// # Errors
     /// A [`ValidationError`] naming the first bad field (the Rust field name).
     pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_with(&WireAssumptions::DEFAULT)
+    }
+
+    /// Checks every field; [`CreateOrder`] calls it with the client's assumptions
+    /// before sending.
+    ///
+    /// Among others: the amount positive in MXN, the account valid for its type (a
+    /// CLABE's check digit), `beneficiary_name` and `concept` not blank, and the
+    /// assumed rules of `assumptions`: `concept` length, `alphanumeric_reference`
+    /// characters, `numeric_reference` digits; `email`, `code_institute_bank` and
+    /// `postal_code` well formed.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] naming the first bad field (the Rust field name).
+    pub fn validate_with(&self, assumptions: &WireAssumptions) -> Result<(), ValidationError> {
         self.amount.ensure_positive()?;
-        if self.amount.currency() != Currency::Mxn {
-            return Err(ValidationError::new(
-                "currency",
-                format!(
-                    "Kashpay orders are in MXN (484), got {}",
-                    self.amount.currency()
-                ),
-            ));
-        }
-        // Money already refuses more than two decimals for MXN.
+        // The currency (sent as its ISO numeric code, 484 for MXN) and its decimals.
+        crate::CURRENCIES.check(&self.amount)?;
         self.beneficiary_account_type
             .validate_account("beneficiary_account", &self.beneficiary_account)?;
         validate::non_empty("beneficiary_name", &self.beneficiary_name)?;
         validate::non_empty("concept", &self.concept)?;
-        let concept_chars = self.concept.chars().count();
-        if concept_chars > MAX_CONCEPT_CHARS {
-            return Err(ValidationError::new(
-                "concept",
-                format!(
-                    "a SPEI concept has at most {MAX_CONCEPT_CHARS} characters, got {concept_chars}"
-                ),
-            ));
-        }
+        assumptions.check_concept("concept", &self.concept)?;
+        assumptions.check_numeric_reference("numeric_reference", self.numeric_reference)?;
         validate::non_empty("alphanumeric_reference", &self.alphanumeric_reference)?;
-        if !self
-            .alphanumeric_reference
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric())
-        {
-            return Err(ValidationError::new(
-                "alphanumeric_reference",
-                "Kashpay's alphanumericReference takes ASCII letters and digits only",
-            ));
-        }
+        assumptions
+            .check_alphanumeric_reference("alphanumeric_reference", &self.alphanumeric_reference)?;
         for (field, value) in [
             ("beneficiary_address1", &self.beneficiary_address1),
             ("beneficiary_city", &self.beneficiary_city),
@@ -446,8 +454,13 @@ impl OrderRequest {
         )
     }
 
-    /// The wire body, with the client's defaults for `idEntity`/`idBank`.
-    fn to_wire(&self, defaults: &OrderDefaults) -> CreateOrderWire<'_> {
+    /// The wire body, with the client's defaults for `idEntity`/`idBank` and its
+    /// assumed formats.
+    fn to_wire<'a>(
+        &'a self,
+        defaults: &OrderDefaults,
+        assumptions: &'a WireAssumptions,
+    ) -> CreateOrderWire<'a> {
         CreateOrderWire {
             alphanumeric_reference: &self.alphanumeric_reference,
             amount: self.amount,
@@ -455,12 +468,14 @@ impl OrderRequest {
             beneficiary_address1: self.beneficiary_address1.as_deref(),
             beneficiary_city: self.beneficiary_city.as_deref(),
             beneficiary_name: &self.beneficiary_name,
-            beneficiary_type_acount: self.beneficiary_account_type.code(),
+            beneficiary_type_acount: self
+                .beneficiary_account_type
+                .code_with(&assumptions.account_type_codes),
             code_institute_bank: self.code_institute_bank(),
             concept: &self.concept,
             currency: self.amount.currency().numeric_code(),
             data_accreditation_beneficiary: self.data_accreditation_beneficiary,
-            date_transaction: wire::format_date_transaction(
+            date_transaction: assumptions.date_transaction.format(
                 self.date_transaction
                     .unwrap_or_else(wire::today_in_mexico_city),
             ),
@@ -542,7 +557,9 @@ impl OrderRequestBuilder {
         self.inner.description = Some(v.into());
         self
     }
-    /// Sets `numericReference` (required).
+    /// Sets `numericReference` (required), sent as given: 1 to 10 digits by default
+    /// ([`WireAssumptions::numeric_reference_max_digits`]). For text, see
+    /// [`WireAssumptions::parse_numeric_reference`].
     pub fn numeric_reference(mut self, v: u64) -> Self {
         self.inner.numeric_reference = v;
         self.numeric_reference_set = true;
@@ -569,15 +586,24 @@ impl OrderRequestBuilder {
         self
     }
 
-    /// Checks the order and returns it.
+    /// Checks the order with the default [`WireAssumptions`] and returns it.
     ///
     /// # Errors
     /// [`pagos_core::Error::Validation`] naming the first missing or bad field.
     pub fn build(self) -> Result<OrderRequest> {
+        self.build_with(&WireAssumptions::DEFAULT)
+    }
+
+    /// Checks the order with `assumptions` (the client's, when it overrides them:
+    /// [`KashpayClient::wire_assumptions`]) and returns it.
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Validation`] naming the first missing or bad field.
+    pub fn build_with(self, assumptions: &WireAssumptions) -> Result<OrderRequest> {
         if !self.numeric_reference_set {
             return Err(ValidationError::new("numeric_reference", "is required").into());
         }
-        self.inner.validate()?;
+        self.inner.validate_with(assumptions)?;
         Ok(self.inner)
     }
 }
@@ -707,15 +733,26 @@ struct CreateOrderWire<'a> {
 pub struct CreateOrder<'a> {
     order: &'a OrderRequest,
     defaults: OrderDefaults,
+    assumptions: &'a WireAssumptions,
 }
 
 impl<'a> CreateOrder<'a> {
-    /// Creates `order`, without client defaults for `idEntity`/`idBank`.
+    /// Creates `order`, without client defaults for `idEntity`/`idBank`, with the
+    /// default [`WireAssumptions`].
     pub fn new(order: &'a OrderRequest) -> Self {
         CreateOrder {
             order,
             defaults: OrderDefaults::default(),
+            assumptions: &WireAssumptions::DEFAULT,
         }
+    }
+
+    /// The same endpoint checking and writing the order with `assumptions` (the
+    /// client's handle passes its own).
+    #[must_use]
+    pub fn with_assumptions(mut self, assumptions: &'a WireAssumptions) -> Self {
+        self.assumptions = assumptions;
+        self
     }
 
     /// The same endpoint sending `defaults` where the order sets no `idEntity` /
@@ -738,8 +775,8 @@ impl Endpoint for CreateOrder<'_> {
     const IDEMPOTENCY: Idempotency = Idempotency::NonIdempotent;
 
     fn request(&self, base: &BaseUrl) -> Result<Request> {
-        self.order.validate()?;
-        let body = self.order.to_wire(&self.defaults);
+        self.order.validate_with(self.assumptions)?;
+        let body = self.order.to_wire(&self.defaults, self.assumptions);
         Ok(Request::new(
             Method::POST,
             base.join(&["OKPay", "createOrder"])?,
@@ -895,7 +932,11 @@ impl<'a> Orders<'a> {
     ///   `alphanumericReference` to check before sending the order again.
     pub async fn create(&self, order: &OrderRequest) -> Result<Order> {
         self.client
-            .run(&CreateOrder::new(order).with_defaults(self.client.order_defaults()))
+            .run(
+                &CreateOrder::new(order)
+                    .with_defaults(self.client.order_defaults())
+                    .with_assumptions(self.client.wire_assumptions()),
+            )
             .await
     }
 }
@@ -903,7 +944,7 @@ impl<'a> Orders<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pagos_core::Error;
+    use pagos_core::{Currency, Error};
     use time::Month;
 
     fn mxn(s: &str) -> Money {
@@ -933,7 +974,9 @@ mod tests {
     #[test]
     fn minimal_body_leaves_optional_fields_out() {
         let o = order().build().unwrap();
-        let body = serde_json::to_string(&o.to_wire(&OrderDefaults::default())).unwrap();
+        let body =
+            serde_json::to_string(&o.to_wire(&OrderDefaults::default(), &WireAssumptions::DEFAULT))
+                .unwrap();
         assert_eq!(
             body,
             r#"{"alphanumericReference":"PROVV0011712091","amount":250.00,"beneficiaryAcount":"032180000118359719","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"032","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"030421","numericReference":43223123,"typeTransaction":1}"#
@@ -942,8 +985,19 @@ mod tests {
             id_entity: Some(7),
             id_bank: Some(8),
         };
-        let body = serde_json::to_string(&o.to_wire(&defaults)).unwrap();
+        let body = serde_json::to_string(&o.to_wire(&defaults, &WireAssumptions::DEFAULT)).unwrap();
         assert!(body.contains(r#""idBank":8,"idEntity":7"#), "{body}");
+        // Overridden assumptions change what is written.
+        let codes = AccountTypeCodes::default().clabe("001");
+        let assumed = WireAssumptions::default()
+            .date_transaction(crate::DateFormat::YearMonthDay)
+            .account_type_codes(codes);
+        let body = serde_json::to_string(&o.to_wire(&defaults, &assumed)).unwrap();
+        assert!(
+            body.contains(r#""beneficiaryTypeAcount":"001""#)
+                && body.contains(r#""dateTransaction":"210403""#),
+            "{body}"
+        );
     }
 
     #[test]
@@ -1011,6 +1065,26 @@ mod tests {
             .concept("c")
             .alphanumeric_reference("A1");
         assert_eq!(field(b), "numeric_reference");
+        // The Kashpay API's 8-digit example is sent as is; 11 digits are refused.
+        assert!(order().numeric_reference(43_223_123).build().is_ok());
+        assert_eq!(
+            field(order().numeric_reference(12_345_678_901)),
+            "numeric_reference"
+        );
+        assert_eq!(field(order().numeric_reference(0)), "numeric_reference");
+        // Overridden assumptions are applied by build_with.
+        let wide = WireAssumptions::default()
+            .numeric_reference_max_digits(11)
+            .concept_max_chars(50)
+            .alphanumeric_reference(crate::ReferenceChars::Printable);
+        assert!(
+            order()
+                .numeric_reference(12_345_678_901)
+                .concept("x".repeat(50))
+                .alphanumeric_reference("PROV-001")
+                .build_with(&wide)
+                .is_ok()
+        );
     }
 
     #[test]

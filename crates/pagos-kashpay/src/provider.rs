@@ -13,46 +13,33 @@
 //! | `beneficiary.name` (required) | `beneficiaryName` |
 //! | `beneficiary.email` | `email` |
 //! | `beneficiary.bank_code`, else the CLABE's first 3 digits | `codeInstituteBank` |
-//! | `reference` (letters and digits only) | `alphanumericReference` |
-//! | `reference` → [`numeric_reference_for`] | `numericReference` |
-//! | `concept`, else `description`, else `reference` (at most 40 characters) | `concept` |
+//! | `reference` (digits only, see below) | `numericReference` **and** `alphanumericReference` |
+//! | `concept`, else `description`, else `reference` (at most 40 characters by default) | `concept` |
 //! | `description` | `description` |
 //! | the client's `entity_id` / `bank_id` | `idEntity` / `idBank` |
 //! | today in Mexico City | `dateTransaction` |
+//!
+//! **The reference.** `createOrder` takes two references, `numericReference` (a
+//! number) and `alphanumericReference`; a [`PayoutRequest`] has one, `reference`. It is
+//! sent **as given** in both: so it must be a number Kashpay's `numericReference` can
+//! take, 1 to 10 digits without a leading zero
+//! ([`WireAssumptions::numeric_reference_max_digits`](crate::WireAssumptions)), such as
+//! the Kashpay API's own example `43223123`. Any other reference (`PAYOUT0001`) is
+//! refused on `reference`, with what is allowed, before anything is sent: the SDK never
+//! derives or hashes a number from it, because two payouts could then share one. To
+//! send a letters-and-digits `alphanumericReference` with a separate
+//! `numericReference`, build a [`crate::OrderRequest`] and use
+//! [`Orders::create`](crate::orders::Orders::create).
 
 use pagos_core::{
-    BankAccount, Capabilities, Currency, Error, Operation, PaymentProvider, Payout, PayoutRequest,
-    Result, ValidationError, async_trait,
+    BankAccount, Capabilities, Error, Operation, PaymentProvider, Payout, PayoutRequest, Result,
+    ValidationError, async_trait,
 };
 
 use crate::PROVIDER;
+use crate::assumptions::WireAssumptions;
 use crate::client::KashpayClient;
 use crate::orders::{AccountType, OrderRequest, TransactionType};
-
-/// The `numericReference` sent for a payout `reference`.
-///
-/// SPEI's numeric reference has at most 7 digits. A reference of 1 to 7 digits is used
-/// as is; any other reference is mapped to a stable number from 1 to 9 999 999 (64-bit
-/// FNV-1a of its bytes), so retrying the same payout always sends the same number.
-///
-/// ```
-/// use pagos_kashpay::numeric_reference_for;
-/// assert_eq!(numeric_reference_for("4322312"), 4322312);
-/// assert_eq!(numeric_reference_for("PAYOUT0001"), numeric_reference_for("PAYOUT0001"));
-/// assert!((1..=9_999_999).contains(&numeric_reference_for("PAYOUT0001")));
-/// ```
-pub fn numeric_reference_for(reference: &str) -> u64 {
-    if (1..=7).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_digit()) {
-        // 1 to 7 digits always parse.
-        return reference.parse().unwrap_or(0);
-    }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in reference.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash % 9_999_999 + 1
-}
 
 /// The order [`PaymentProvider::create_payout`] sends for a payout (see the
 /// [module table](crate::provider)): a SPEI transfer (`typeTransaction` 1) to the
@@ -65,13 +52,15 @@ pub fn numeric_reference_for(reference: &str) -> u64 {
 /// let payout = PayoutRequest::builder(
 ///     Money::parse("250.00", Currency::Mxn)?,
 ///     BankAccount::Clabe("032180000118359719".into()),
-///     "PAYOUT0001",
+///     "43223123",
 /// )
 /// .beneficiary_name("Florentino Eter")
 /// .build()?;
 /// let order = OrderRequest::try_from(&payout)?;
 /// assert_eq!(order.type_transaction, TransactionType::SpeiOut);
-/// assert_eq!(order.concept, "PAYOUT0001");
+/// assert_eq!(order.numeric_reference, 43223123);
+/// assert_eq!(order.alphanumeric_reference, "43223123");
+/// assert_eq!(order.concept, "43223123");
 /// # Ok::<(), pagos_core::Error>(())
 /// ```
 impl TryFrom<&PayoutRequest> for OrderRequest {
@@ -79,16 +68,20 @@ impl TryFrom<&PayoutRequest> for OrderRequest {
 
     /// # Errors
     /// [`Error::Validation`] naming the [`PayoutRequest`] field: not a CLABE, not MXN,
-    /// no beneficiary name, a reference with other than letters and digits, a concept
-    /// longer than SPEI's 40 characters...
+    /// no beneficiary name, a reference that is not a `numericReference` (1 to 10
+    /// digits), a concept longer than SPEI's 40 characters... (with the default
+    /// [`WireAssumptions`]).
     fn try_from(request: &PayoutRequest) -> Result<OrderRequest> {
-        order_for_payout(request)
+        order_for_payout(request, &WireAssumptions::DEFAULT)
     }
 }
 
-/// Builds the `createOrder` for a payout. Field names in errors are the
-/// [`PayoutRequest`]'s.
-fn order_for_payout(request: &PayoutRequest) -> Result<OrderRequest> {
+/// Builds the `createOrder` for a payout with `assumptions`. Field names in errors are
+/// the [`PayoutRequest`]'s.
+fn order_for_payout(
+    request: &PayoutRequest,
+    assumptions: &WireAssumptions,
+) -> Result<OrderRequest> {
     request.validate()?;
     let BankAccount::Clabe(clabe) = &request.beneficiary.account else {
         return Err(ValidationError::new(
@@ -97,16 +90,22 @@ fn order_for_payout(request: &PayoutRequest) -> Result<OrderRequest> {
         )
         .into());
     };
-    if request.amount.currency() != Currency::Mxn {
-        return Err(ValidationError::new(
-            "amount",
-            format!(
-                "Kashpay transfers are in MXN, got {}",
-                request.amount.currency()
-            ),
-        )
-        .into());
-    }
+    crate::CURRENCIES
+        .check(&request.amount)
+        .map_err(|e| e.for_field("amount"))?;
+    let numeric_reference = assumptions
+        .parse_numeric_reference("reference", &request.reference)
+        .map_err(|e| {
+            ValidationError::new(
+                "reference",
+                format!(
+                    "{}; a payout's reference is sent as both numericReference and \
+                     alphanumericReference, never hashed (build a pagos_kashpay::OrderRequest \
+                     to send two different references)",
+                    e.message()
+                ),
+            )
+        })?;
     let name = request.beneficiary.name.as_deref().unwrap_or_default();
     let concept = request
         .concept
@@ -116,7 +115,7 @@ fn order_for_payout(request: &PayoutRequest) -> Result<OrderRequest> {
     let mut builder = OrderRequest::builder(TransactionType::SpeiOut, request.amount)
         .beneficiary(AccountType::Clabe, clabe.clone(), name)
         .concept(concept)
-        .numeric_reference(numeric_reference_for(&request.reference))
+        .numeric_reference(numeric_reference)
         .alphanumeric_reference(request.reference.clone());
     if let Some(email) = &request.beneficiary.email {
         builder = builder.email(email.clone());
@@ -127,7 +126,7 @@ fn order_for_payout(request: &PayoutRequest) -> Result<OrderRequest> {
     if let Some(description) = &request.description {
         builder = builder.description(description.clone());
     }
-    builder.build().map_err(|e| match e {
+    builder.build_with(assumptions).map_err(|e| match e {
         Error::Validation(v) => {
             let field = match v.field() {
                 "beneficiary_account" => "beneficiary.account",
@@ -166,7 +165,7 @@ impl PaymentProvider for KashpayClient {
     /// As [`Orders::create`](crate::orders::Orders::create); validation errors name the
     /// [`PayoutRequest`] field.
     async fn create_payout(&self, request: &PayoutRequest) -> Result<Payout> {
-        let order = OrderRequest::try_from(request)?;
+        let order = order_for_payout(request, self.wire_assumptions())?;
         let created = self.orders().create(&order).await?;
         let mut payout = Payout::new(PROVIDER, created.id, created.status.payout_status());
         payout.reference = Some(request.reference.clone());
@@ -179,13 +178,13 @@ impl PaymentProvider for KashpayClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pagos_core::Money;
+    use pagos_core::{Currency, Money};
 
     fn request() -> pagos_core::PayoutRequestBuilder {
         PayoutRequest::builder(
             Money::parse("250", Currency::Mxn).unwrap(),
             BankAccount::Clabe("032180000118359719".into()),
-            "PAYOUT0001",
+            "43223123",
         )
         .beneficiary_name("Florentino Eter")
     }
@@ -197,33 +196,67 @@ mod tests {
             .description("Pago de factura 12")
             .build()
             .unwrap();
-        let order = order_for_payout(&req).unwrap();
+        let order = order_for_payout(&req, &WireAssumptions::DEFAULT).unwrap();
         assert_eq!(order.type_transaction, TransactionType::SpeiOut);
-        assert_eq!(order.alphanumeric_reference, "PAYOUT0001");
-        assert_eq!(order.numeric_reference, numeric_reference_for("PAYOUT0001"));
+        assert_eq!(order.alphanumeric_reference, "43223123");
+        assert_eq!(order.numeric_reference, 43_223_123);
         assert_eq!(order.concept, "Pago de factura 12");
         assert_eq!(order.code_institute_bank(), Some("032"));
         assert_eq!(order.email.as_deref(), Some("ana@example.mx"));
     }
 
     #[test]
-    fn numeric_reference_is_stable() {
-        // Pinned: changing the derivation would change what retries send.
-        assert_eq!(numeric_reference_for("PAYOUT0001"), 5_260_208);
-        assert_eq!(numeric_reference_for("12"), 12);
-        assert_ne!(numeric_reference_for("12345678"), 12_345_678);
+    fn the_reference_is_sent_as_given_or_refused_never_hashed() {
+        let reference = |r: &str| {
+            let req = PayoutRequest::builder(
+                Money::parse("1", Currency::Mxn).unwrap(),
+                BankAccount::Clabe("032180000118359719".into()),
+                r,
+            )
+            .beneficiary_name("X")
+            .build()
+            .unwrap();
+            order_for_payout(&req, &WireAssumptions::DEFAULT)
+        };
+        let order = reference("12345678").unwrap();
+        assert_eq!(order.numeric_reference, 12_345_678);
+        assert_eq!(reference("7").unwrap().numeric_reference, 7);
+        for bad in ["PAYOUT0001", "0042", "12345678901", "4322 3123"] {
+            match reference(bad) {
+                Err(Error::Validation(v)) => {
+                    assert_eq!(v.field(), "reference", "{bad}");
+                    assert!(v.message().contains("1 to 10 digits"), "{bad}: {v}");
+                    assert!(v.message().contains("never hashed"), "{bad}: {v}");
+                }
+                other => panic!("{bad}: expected a validation error, got {other:?}"),
+            }
+        }
+        // A client told otherwise takes longer numbers.
+        let wide = WireAssumptions::default().numeric_reference_max_digits(11);
+        let req = PayoutRequest::builder(
+            Money::parse("1", Currency::Mxn).unwrap(),
+            BankAccount::Clabe("032180000118359719".into()),
+            "12345678901",
+        )
+        .beneficiary_name("X")
+        .build()
+        .unwrap();
+        assert_eq!(
+            order_for_payout(&req, &wide).unwrap().numeric_reference,
+            12_345_678_901
+        );
     }
 
     #[test]
     fn payout_validation_uses_payout_field_names() {
-        let field = |r: PayoutRequest| match order_for_payout(&r) {
+        let field = |r: PayoutRequest| match order_for_payout(&r, &WireAssumptions::DEFAULT) {
             Err(Error::Validation(v)) => v.field().to_string(),
             other => panic!("expected a validation error, got {other:?}"),
         };
         let no_name = PayoutRequest::builder(
             Money::parse("1", Currency::Mxn).unwrap(),
             BankAccount::Clabe("032180000118359719".into()),
-            "R1",
+            "1",
         )
         .build()
         .unwrap();
@@ -240,7 +273,7 @@ mod tests {
         let cbu = PayoutRequest::builder(
             Money::parse("1", Currency::Mxn).unwrap(),
             BankAccount::Cbu("2850590940090418135201".into()),
-            "R1",
+            "1",
         )
         .beneficiary_name("X")
         .build()
@@ -249,7 +282,7 @@ mod tests {
         let ars = PayoutRequest::builder(
             Money::parse("1", Currency::Ars).unwrap(),
             BankAccount::Clabe("032180000118359719".into()),
-            "R1",
+            "1",
         )
         .beneficiary_name("X")
         .build()
@@ -264,14 +297,18 @@ mod tests {
         assert_eq!(field(concept), "concept");
         let description = request().description(long.as_str()).build().unwrap();
         assert_eq!(field(description), "description");
+        let wide = WireAssumptions::default().numeric_reference_max_digits(45);
         let reference = PayoutRequest::builder(
             Money::parse("1", Currency::Mxn).unwrap(),
             BankAccount::Clabe("032180000118359719".into()),
-            "R".repeat(crate::MAX_CONCEPT_CHARS + 1),
+            "1".repeat(crate::MAX_CONCEPT_CHARS + 1),
         )
         .beneficiary_name("X")
         .build()
         .unwrap();
-        assert_eq!(field(reference), "reference");
+        match order_for_payout(&reference, &wide) {
+            Err(Error::Validation(v)) => assert_eq!(v.field(), "reference"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 }

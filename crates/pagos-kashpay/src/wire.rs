@@ -1,5 +1,6 @@
 //! Kashpay's wire formats that more than one field shares: the amount, the
-//! transaction date, identifiers that arrive as strings or numbers, timestamps.
+//! transaction date's default (today in Mexico City; its format is an assumption,
+//! [`crate::DateFormat`]), identifiers that arrive as strings or numbers, timestamps.
 
 use pagos_core::{Decimal, Money};
 use serde::de::Error as _;
@@ -19,21 +20,6 @@ pub(crate) fn serialize_amount<S: Serializer>(amount: &Money, s: S) -> Result<S:
         .parse()
         .map_err(serde::ser::Error::custom)?;
     pagos_core::wire::json_number::serialize(&plain, s)
-}
-
-/// `dateTransaction` format: `ddMMyy`.
-///
-/// The Kashpay API gives only the example `030421`, with no format. We read it as day 03,
-/// month 04, year 21 (3 April 2021), the usual Mexican order; the other readings
-/// (4 March 2021 as MMddyy, 21 April 2003 as yyMMdd) are less likely.
-/// If Kashpay documents another order, this is the one line to change.
-const DATE_TRANSACTION: &[BorrowedFormatItem<'static>] =
-    format_description!("[day][month][year repr:last_two]");
-
-/// Formats a `dateTransaction` (`ddMMyy`).
-pub(crate) fn format_date_transaction(date: Date) -> String {
-    // Formatting a Date with day/month/year components cannot fail.
-    date.format(DATE_TRANSACTION).unwrap_or_default()
 }
 
 /// Today in Mexico City (UTC−6 all year since Mexico dropped daylight saving in 2022).
@@ -133,11 +119,12 @@ mod tests {
     }
 
     #[test]
-    fn date_transaction_is_ddmmyy() {
+    fn date_transaction_is_ddmmyy_by_default() {
+        let format = crate::WireAssumptions::default().date_transaction;
         let d = Date::from_calendar_date(2021, Month::April, 3).unwrap();
-        assert_eq!(format_date_transaction(d), "030421");
+        assert_eq!(format.format(d), "030421");
         let d = Date::from_calendar_date(2025, Month::December, 31).unwrap();
-        assert_eq!(format_date_transaction(d), "311225");
+        assert_eq!(format.format(d), "311225");
     }
 
     #[test]

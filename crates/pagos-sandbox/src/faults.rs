@@ -38,6 +38,7 @@ use crate::wire::rfc3339;
 /// |---|---|
 /// | [`FaultKind::Status`] | `{"type":"status","status":503}` |
 /// | [`FaultKind::RetryAfter`] | `{"type":"retry_after","status":429,"seconds":1}` |
+/// | [`FaultKind::ErrorUnder200`] | `{"type":"error_under_200","status":500}` |
 /// | [`FaultKind::Html`] | `{"type":"html","status":502}` |
 /// | [`FaultKind::Body`] | `{"type":"body","status":502,"content_type":"text/plain","body":""}` (`content_type` optional) |
 /// | [`FaultKind::Latency`] | `{"type":"latency","millis":500}` |
@@ -69,6 +70,14 @@ pub enum FaultKind {
         status: u16,
         /// The `Retry-After` value, in seconds.
         seconds: u64,
+    },
+    /// Answer HTTP `200 OK` with the provider's own error body for `status`, as
+    /// ComproPago does (its v2 envelope with `code` 500 under HTTP 200; Kashpay's and
+    /// TelePagos' error bodies come under 200 the same way); not processed.
+    #[serde(rename = "error_under_200")]
+    ErrorUnder200 {
+        /// The status the error body states (ComproPago's envelope `code`), e.g. 500.
+        status: u16,
     },
     /// Answer with an HTML error page, as a proxy or load balancer in front of the API
     /// would; not processed.
@@ -130,6 +139,7 @@ impl FaultKind {
         match self {
             FaultKind::Status { .. } => "status",
             FaultKind::RetryAfter { .. } => "retry_after",
+            FaultKind::ErrorUnder200 { .. } => "error_under_200",
             FaultKind::Html { .. } => "html",
             FaultKind::Body { .. } => "body",
             FaultKind::Latency { .. } => "latency",
@@ -490,6 +500,13 @@ async fn apply(
                 .insert(header::RETRY_AFTER, HeaderValue::from(*seconds));
             response
         }
+        FaultKind::ErrorUnder200 { status } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let now = sandbox.store().now();
+            let mut response = provider_error(provider, status, route, now);
+            *response.status_mut() = StatusCode::OK;
+            response
+        }
         FaultKind::Body {
             status,
             content_type,
@@ -694,6 +711,10 @@ mod tests {
                     status: 429,
                     seconds: 1,
                 },
+            ),
+            (
+                json!({ "type": "error_under_200", "status": 500 }),
+                FaultKind::ErrorUnder200 { status: 500 },
             ),
             (
                 json!({ "type": "body", "status": 502 }),

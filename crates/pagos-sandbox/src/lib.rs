@@ -84,12 +84,12 @@
 #![deny(missing_docs)]
 #![deny(missing_debug_implementations)]
 
-mod compropago;
+pub mod compropago;
 mod config;
 mod control;
 mod faults;
 pub mod kashio;
-mod kashpay;
+pub mod kashpay;
 mod khipu;
 mod khipu_v3;
 mod notify;

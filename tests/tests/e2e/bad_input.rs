@@ -109,14 +109,10 @@ fn payment(amount: Money) -> CreatePayment {
 
 /// A valid SPEI payout for Kashpay.
 fn spei_payout() -> PayoutRequest {
-    PayoutRequest::builder(
-        mxn("250.00"),
-        BankAccount::Clabe(CLABE.into()),
-        "PAYOUT0001",
-    )
-    .beneficiary_name("Florentino Eter")
-    .build()
-    .expect("a valid payout")
+    PayoutRequest::builder(mxn("250.00"), BankAccount::Clabe(CLABE.into()), "43223123")
+        .beneficiary_name("Florentino Eter")
+        .build()
+        .expect("a valid payout")
 }
 
 /// A valid CVU payout for TelePagos.
@@ -486,11 +482,11 @@ fn cases() -> Vec<Case> {
         ),
         case!(
             ComproPago,
-            "compropago: phone with +52",
+            "compropago: phone of another country",
             "payer.phone",
             |c| {
                 let mut p = payment(mxn("150.00"));
-                p.payer.phone = Some("+525513899832".into());
+                p.payer.phone = Some("+51 987 654 321".into());
                 c.compropago.create_payment(&p).await
             }
         ),

@@ -1084,9 +1084,13 @@ proptest! {
     }
 
     #[test]
-    fn kashpay_numeric_reference(reference in prop_oneof![any::<String>(), "[0-9]{0,9}"]) {
-        let n = kashpay::numeric_reference_for(&reference);
-        prop_assert!(n <= 9_999_999, "{reference:?} -> {n}");
+    fn kashpay_numeric_reference(reference in prop_oneof![any::<String>(), "[0-9]{0,12}"]) {
+        // Read as given or refused, never derived: what is read is the text itself,
+        // within the default 10 digits.
+        if let Ok(n) = kashpay::WireAssumptions::default().parse_numeric_reference("r", &reference) {
+            prop_assert_eq!(n.to_string(), reference.clone());
+            prop_assert!(n <= 9_999_999_999, "{reference:?} -> {n}");
+        }
     }
 
     #[test]

@@ -1000,7 +1000,7 @@ impl Subject for Kashpay {
         let request = PayoutRequest::builder(
             money(KASHPAY_AMOUNT, Currency::Mxn),
             BankAccount::Clabe(CLABE.into()),
-            format!("FMKASHPAY{n}"),
+            format!("77{n}"),
         )
         .beneficiary_name("Florentino Eter")
         .build()
@@ -1020,7 +1020,7 @@ impl Subject for Kashpay {
     }
 
     fn hint_mentions(&self, _op: Op, n: usize) -> Vec<String> {
-        vec![format!("FMKASHPAY{n}")]
+        vec![format!("77{n}")]
     }
 }
 

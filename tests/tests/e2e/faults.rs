@@ -205,6 +205,58 @@ async fn compropago_error_envelope_under_a_503_is_an_unknown_outcome() {
     );
 }
 
+/// ComproPago's error envelope under HTTP 200 (the sandbox's `error_under_200` fault):
+/// a 5xx `code` inside it on a create is an unknown outcome, resent only after a lookup;
+/// a 4xx `code` is ComproPago's refusal. Neither is sent twice.
+#[tokio::test]
+async fn compropago_error_envelope_under_http_200_is_mapped_by_its_code() {
+    let sandbox = support::start_sandbox().await;
+    let compropago = support::provider(&sandbox, "compropago");
+    let request = |reference: &str| {
+        CreatePayment::builder(money("10.00", Currency::Mxn), "Taza")
+            .merchant_reference(reference)
+            .payer_name("Ana Lopez")
+            .payer_email("ana@example.mx")
+            .build()
+            .unwrap()
+    };
+    let fault = |code: u16| {
+        Fault::new(FaultKind::ErrorUnder200 { status: code })
+            .provider(Provider::ComproPago)
+            .route("/v2/orders")
+            .method("POST")
+    };
+    sandbox.inject_fault(fault(500));
+    let err = within("create", compropago.create_payment(&request("ORD-9004")))
+        .await
+        .unwrap_err();
+    let Error::OutcomeUnknown(unknown) = &err else {
+        panic!("a 5xx code under HTTP 200 on a create is an unknown outcome: {err:?}")
+    };
+    assert_eq!(unknown.cause, UnknownCause::ServerError);
+    assert_eq!(unknown.http_status, Some(200));
+    assert_eq!(unknown.code.as_deref(), Some("500"));
+    assert_eq!(err.resend(), pagos::Resend::AfterLookup);
+
+    sandbox.inject_fault(fault(400));
+    let err = within("create", compropago.create_payment(&request("ORD-9005")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Provider(_)),
+        "a 4xx code is a refusal: {err:?}"
+    );
+    let refusal = provider_error(&err);
+    assert_eq!(refusal.http_status, 200);
+    assert_eq!(refusal.code.as_deref(), Some("400"));
+    assert_eq!(
+        statuses(&sandbox, Provider::ComproPago, "POST", "/v2/orders"),
+        [Some(200), Some(200)]
+    );
+    assert_eq!(sandbox.record_counts().compropago_orders, 0);
+    assert_no_fault_left(&sandbox);
+}
+
 fn kashpay_payout(reference: &str) -> PayoutRequest {
     PayoutRequest::builder(
         money("300.00", Currency::Mxn),
@@ -226,7 +278,7 @@ async fn kashpay_dropped_connection_on_create_order_is_an_unknown_outcome() {
             .provider(Provider::Kashpay)
             .route("/OKPay/createOrder"),
     );
-    let err = within("payout", kashpay.create_payout(&kashpay_payout("DROP0001")))
+    let err = within("payout", kashpay.create_payout(&kashpay_payout("5000051")))
         .await
         .unwrap_err();
     let Error::OutcomeUnknown(unknown) = &err else {
@@ -236,7 +288,7 @@ async fn kashpay_dropped_connection_on_create_order_is_an_unknown_outcome() {
     assert_eq!(unknown.cause, UnknownCause::ConnectionLost);
     let hint = unknown.hint.as_deref().unwrap_or_default();
     assert!(
-        hint.contains("DROP0001"),
+        hint.contains("5000051"),
         "the hint names the reference: {hint}"
     );
 
@@ -259,7 +311,7 @@ async fn kashpay_connection_dropped_after_processing_is_still_sent_once() {
             .provider(Provider::Kashpay)
             .route("/OKPay/createOrder"),
     );
-    let err = within("payout", kashpay.create_payout(&kashpay_payout("DROP0002")))
+    let err = within("payout", kashpay.create_payout(&kashpay_payout("5000052")))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown(_)), "{err:?}");

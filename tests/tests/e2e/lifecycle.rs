@@ -52,7 +52,7 @@ async fn every_simulated_provider_is_what_its_descriptor_says() {
     let payout = PayoutRequest::builder(
         money("10.00", Currency::Mxn),
         BankAccount::Clabe(CLABE.into()),
-        "DESCRIPTORCHECK",
+        "5000021",
     )
     .build()
     .unwrap();
@@ -632,13 +632,13 @@ async fn kashpay_payout_debits_the_balance() {
 
     let payout = within(
         "payout",
-        kashpay.create_payout(&kashpay_payout("1250.50", "PAYOUT0001")),
+        kashpay.create_payout(&kashpay_payout("1250.50", "43223123")),
     )
     .await
     .unwrap();
     assert_eq!(payout.provider, "kashpay");
     assert_eq!(payout.status, PayoutStatus::Succeeded);
-    assert_eq!(payout.reference.as_deref(), Some("PAYOUT0001"));
+    assert_eq!(payout.reference.as_deref(), Some("43223123"));
     assert!(!payout.id.is_empty());
     assert_eq!(sandbox.kashpay_balance(), before - decimal("1250.50"));
 
@@ -660,7 +660,7 @@ async fn kashpay_payout_debits_the_balance() {
     // More than the balance: refused in the body (success:false) under HTTP 200.
     let err = within(
         "payout",
-        kashpay.create_payout(&kashpay_payout("99999.00", "PAYOUT0002")),
+        kashpay.create_payout(&kashpay_payout("99999.00", "43223124")),
     )
     .await
     .unwrap_err();
@@ -882,14 +882,14 @@ async fn kashpay_reauthenticates_after_the_token_expires() {
 
     within(
         "payout",
-        kashpay.create_payout(&kashpay_payout("100.00", "EXPIRY0001")),
+        kashpay.create_payout(&kashpay_payout("100.00", "5000031")),
     )
     .await
     .unwrap();
     sandbox.advance_clock(lifetime + Duration::from_secs(60));
     let second = within(
         "payout",
-        kashpay.create_payout(&kashpay_payout("200.00", "EXPIRY0002")),
+        kashpay.create_payout(&kashpay_payout("200.00", "5000032")),
     )
     .await
     .unwrap();
@@ -925,7 +925,7 @@ async fn kashpay_reuses_a_short_lived_token_instead_of_renewing_per_call() {
     )
     .await;
     let kashpay = support::provider(&sandbox, "kashpay");
-    for reference in ["SHORT0001", "SHORT0002"] {
+    for reference in ["5000041", "5000042"] {
         within(
             "payout",
             kashpay.create_payout(&kashpay_payout("10.00", reference)),

@@ -92,7 +92,7 @@ async fn call(kind: &'static str, provider: &dyn PaymentProvider) -> Result<(), 
             let payout = PayoutRequest::builder(
                 Money::parse("250.00", Currency::Mxn).expect("an amount"),
                 BankAccount::Clabe("032180000118359719".into()),
-                "LIMITS1",
+                "5000001",
             )
             .beneficiary_name("Florentino Eter")
             .build()

@@ -370,7 +370,7 @@ async fn hostile(printed: &mut Printed) {
     let payout = PayoutRequest::builder(
         money("10.00", Currency::Mxn),
         BankAccount::Clabe(CLABE.into()),
-        "SECRETPAYOUT2",
+        "5000012",
     )
     .beneficiary_name("Ana Perez")
     .build()
@@ -473,7 +473,7 @@ async fn flows(sandbox: &SandboxHandle, printed: &mut Printed) -> String {
     let payout = PayoutRequest::builder(
         money("10.00", Currency::Mxn),
         BankAccount::Clabe(CLABE.into()),
-        "SECRETPAYOUT1",
+        "5000011",
     )
     .beneficiary_name("Ana Perez")
     .build()

@@ -155,7 +155,9 @@ pub struct CreateOrderArgs {
     /// Customer e-mail.
     #[arg(long)]
     pub customer_email: String,
-    /// Customer phone, 10 digits.
+    /// Customer phone: 10 digits in any common form (+52 55 1234 5678, (55) 1234-5678),
+    /// sent as the 10 national digits, or plain digits sent as written (the API shows
+    /// "6666"); another country's number is refused.
     #[arg(long)]
     pub customer_phone: Option<String>,
     /// Payment type.
@@ -175,7 +177,9 @@ pub struct CreateClabeArgs {
     /// Customer e-mail (receives the CLABE).
     #[arg(long)]
     pub customer_email: String,
-    /// Customer phone, 10 digits.
+    /// Customer phone: 10 digits in any common form (+52 55 1234 5678, (55) 1234-5678),
+    /// sent as the 10 national digits, or plain digits sent as written (the API shows
+    /// "6666"); another country's number is refused.
     #[arg(long)]
     pub customer_phone: Option<String>,
     /// Which payments are accepted (wire field `frecuency`).
@@ -210,7 +214,9 @@ pub struct CreateAccountArgs {
     /// Your sub-account id (customer.id).
     #[arg(long)]
     pub customer_id: Option<String>,
-    /// CLABE holder's phone, 10 digits.
+    /// CLABE holder's phone: 10 digits in any common form (+52 55 1234 5678), sent as
+    /// the 10 national digits, or plain digits sent as written; another country's number
+    /// is refused.
     #[arg(long)]
     pub customer_phone: Option<String>,
 }

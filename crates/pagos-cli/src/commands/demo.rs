@@ -716,11 +716,12 @@ async fn kashpay(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
             "SPEI payout (250.00 MXN)",
             "succeeded",
             async {
-                // Kashpay references are letters and digits only.
+                // A Kashpay payout's reference is its numericReference (and its
+                // alphanumericReference): digits, sent as given.
                 let request = PayoutRequest::builder(
                     amount,
                     BankAccount::Clabe("032180000118359719".into()),
-                    "DEMOPAYOUT1",
+                    "43223123",
                 )
                 .beneficiary_name("Florentino Eter")
                 .concept("Pago demo")

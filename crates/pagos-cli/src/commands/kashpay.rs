@@ -5,9 +5,17 @@
 //! |---|---|
 //! | `auth check` | `POST /AuthenticationService/authenticate` (the token is never printed) |
 //! | `orders create` | `POST /OKPay/createOrder` |
+//!
+//! `orders create --help` lists the SDK's assumptions about what the Kashpay API leaves
+//! undocumented ([`WireAssumptions`]) with their defaults, each with an `--assume-…`
+//! flag to override it.
 
 use clap::{Args, Subcommand};
-use pagos::kashpay::{AccountType, KashpayClient, OrderRequest, TransactionType};
+use pagos::ValidationError;
+use pagos::kashpay::{
+    AccountType, AccountTypeCodes, DateFormat, KashpayClient, OrderRequest, ReferenceChars,
+    TransactionType, WireAssumptions,
+};
 use serde_json::json;
 
 use crate::config::{Overrides, Settings};
@@ -92,13 +100,16 @@ pub struct CreateOrderArgs {
     /// Beneficiary name.
     #[arg(long)]
     pub name: String,
-    /// Concept (at most 40 characters, SPEI's limit).
+    /// Concept (at most --assume-concept-max-chars characters, 40 by default).
     #[arg(long)]
     pub concept: String,
-    /// numericReference (digits).
-    #[arg(long)]
-    pub numeric_reference: u64,
-    /// alphanumericReference: ASCII letters and digits only (no '-').
+    /// numericReference, sent as given: digits without a leading zero, at most
+    /// --assume-numeric-reference-max-digits (10 by default; the API's example is
+    /// 43223123). Never hashed: anything else is refused.
+    #[arg(long, value_name = "DIGITS")]
+    pub numeric_reference: String,
+    /// alphanumericReference: the characters --assume-alphanumeric-reference allows
+    /// (letters and digits by default, so no '-').
     #[arg(long)]
     pub alphanumeric_reference: String,
     /// Beneficiary e-mail.
@@ -135,6 +146,114 @@ pub struct CreateOrderArgs {
     /// dataAccreditationBeneficiary.
     #[arg(long, default_value_t = 99)]
     pub accreditation: u32,
+
+    /// The rules the Kashpay API leaves undocumented (the SDK's WireAssumptions).
+    #[command(flatten)]
+    pub assume: AssumeArgs,
+}
+
+/// The heading of the assumption flags in `--help`.
+const ASSUMPTIONS: &str = "Wire assumptions (undocumented by the Kashpay API; the defaults are \
+the SDK's WireAssumptions, override them when Kashpay tells you otherwise)";
+
+/// `orders create`'s assumption flags: one per field of [`WireAssumptions`], each
+/// defaulting to the SDK's choice.
+#[derive(Debug, Args)]
+pub struct AssumeArgs {
+    /// Characters alphanumericReference may hold: letters-digits (the API's example
+    /// PROVV0011712091) or printable (any printable ASCII).
+    #[arg(long, value_name = "CHARS", default_value = "letters-digits", help_heading = ASSUMPTIONS)]
+    pub assume_alphanumeric_reference: String,
+    /// Most characters in concept (SPEI's payment concept holds 40).
+    #[arg(long, value_name = "N", default_value_t = WireAssumptions::DEFAULT.concept_max_chars, help_heading = ASSUMPTIONS)]
+    pub assume_concept_max_chars: usize,
+    /// dateTransaction format: ddMMyy (the API's example 030421 as 3 April 2021),
+    /// MMddyy or yyMMdd.
+    #[arg(long, value_name = "FORMAT", default_value_t = WireAssumptions::DEFAULT.date_transaction.pattern().to_string(), help_heading = ASSUMPTIONS)]
+    pub assume_date_format: String,
+    /// beneficiaryTypeAcount code sent for --account-type clabe (SPEI catalogue: 40).
+    #[arg(long, value_name = "CODE", default_value_t = AccountTypeCodes::DEFAULT.clabe.to_string(), help_heading = ASSUMPTIONS)]
+    pub assume_clabe_code: String,
+    /// beneficiaryTypeAcount code sent for --account-type debit-card (SPEI catalogue: 3).
+    #[arg(long, value_name = "CODE", default_value_t = AccountTypeCodes::DEFAULT.debit_card.to_string(), help_heading = ASSUMPTIONS)]
+    pub assume_debit_card_code: String,
+    /// beneficiaryTypeAcount code sent for --account-type mobile-phone (SPEI catalogue: 10).
+    #[arg(long, value_name = "CODE", default_value_t = AccountTypeCodes::DEFAULT.mobile_phone.to_string(), help_heading = ASSUMPTIONS)]
+    pub assume_mobile_phone_code: String,
+    /// Most digits in numericReference (the API's example has 8).
+    #[arg(long, value_name = "N", default_value_t = WireAssumptions::DEFAULT.numeric_reference_max_digits, help_heading = ASSUMPTIONS)]
+    pub assume_numeric_reference_max_digits: u32,
+}
+
+impl AssumeArgs {
+    /// The [`WireAssumptions`] the flags say.
+    fn assumptions(&self) -> CliResult<WireAssumptions> {
+        let chars = match self
+            .assume_alphanumeric_reference
+            .trim()
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "letters-digits" | "alphanumeric" => ReferenceChars::LettersAndDigits,
+            "printable" => ReferenceChars::Printable,
+            other => {
+                return Err(ValidationError::new(
+                    "assume_alphanumeric_reference",
+                    format!("{other:?}: expected letters-digits or printable"),
+                )
+                .into());
+            }
+        };
+        let date = match self.assume_date_format.trim().to_ascii_lowercase().as_str() {
+            "ddmmyy" => DateFormat::DayMonthYear,
+            "mmddyy" => DateFormat::MonthDayYear,
+            "yymmdd" => DateFormat::YearMonthDay,
+            other => {
+                return Err(ValidationError::new(
+                    "assume_date_format",
+                    format!("{other:?}: expected ddMMyy, MMddyy or yyMMdd"),
+                )
+                .into());
+            }
+        };
+        let code = |field: &'static str, value: &str| -> CliResult<String> {
+            let value = value.trim();
+            if value.is_empty() {
+                return Err(
+                    ValidationError::new(field, "an account-type code cannot be blank").into(),
+                );
+            }
+            Ok(value.to_string())
+        };
+        let codes = AccountTypeCodes::default()
+            .clabe(code("assume_clabe_code", &self.assume_clabe_code)?)
+            .debit_card(code(
+                "assume_debit_card_code",
+                &self.assume_debit_card_code,
+            )?)
+            .mobile_phone(code(
+                "assume_mobile_phone_code",
+                &self.assume_mobile_phone_code,
+            )?);
+        if self.assume_concept_max_chars == 0 {
+            return Err(
+                ValidationError::new("assume_concept_max_chars", "must be at least 1").into(),
+            );
+        }
+        if !(1..=19).contains(&self.assume_numeric_reference_max_digits) {
+            return Err(ValidationError::new(
+                "assume_numeric_reference_max_digits",
+                "must be 1 to 19 (a numericReference is sent as a JSON integer)",
+            )
+            .into());
+        }
+        Ok(WireAssumptions::default()
+            .alphanumeric_reference(chars)
+            .concept_max_chars(self.assume_concept_max_chars)
+            .date_transaction(date)
+            .account_type_codes(codes)
+            .numeric_reference_max_digits(self.assume_numeric_reference_max_digits))
+    }
 }
 
 /// Runs `pagos kashpay …`.
@@ -166,8 +285,13 @@ pub async fn run(args: KashpayArgs, settings: Settings) -> CliResult<Output> {
             ))
         }
         KashpayCommand::Orders(OrderCommand::Create(a)) => {
-            let order = order_request(&a)?;
-            let created = client()?.orders().create(&order).await?;
+            let assumptions = a.assume.assumptions()?;
+            let order = order_request(&a, &assumptions)?;
+            let created = client()?
+                .with_wire_assumptions(assumptions)
+                .orders()
+                .create(&order)
+                .await?;
             Ok(Output::answer(&created, &created.raw))
         }
     }
@@ -182,7 +306,7 @@ fn account_type(text: &str) -> AccountType {
     }
 }
 
-fn order_request(a: &CreateOrderArgs) -> CliResult<OrderRequest> {
+fn order_request(a: &CreateOrderArgs, assumptions: &WireAssumptions) -> CliResult<OrderRequest> {
     let amount = parse::money(&a.amount, &a.currency)?;
     let mut b = OrderRequest::builder(TransactionType::from_code(a.type_transaction), amount)
         .beneficiary(
@@ -191,7 +315,9 @@ fn order_request(a: &CreateOrderArgs) -> CliResult<OrderRequest> {
             a.name.clone(),
         )
         .concept(a.concept.clone())
-        .numeric_reference(a.numeric_reference)
+        .numeric_reference(
+            assumptions.parse_numeric_reference("numeric_reference", &a.numeric_reference)?,
+        )
         .alphanumeric_reference(a.alphanumeric_reference.clone())
         .data_accreditation_beneficiary(a.accreditation);
     if let Some(v) = &a.email {
@@ -224,5 +350,5 @@ fn order_request(a: &CreateOrderArgs) -> CliResult<OrderRequest> {
     if let Some(d) = &a.date {
         b = b.date_transaction(parse::date("date", d)?);
     }
-    Ok(b.build()?)
+    Ok(b.build_with(assumptions)?)
 }

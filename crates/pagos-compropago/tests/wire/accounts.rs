@@ -17,7 +17,7 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
     let request = CreateAccount::new(
         "Alamedas de Espana",
         "153",
-        AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone("5512345678"),
+        AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone("6666"),
     );
     let described = client().executor().authorized(&request).await.unwrap();
     assert_eq!(described.method(), Method::POST);
@@ -27,10 +27,10 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
         described.header_str("content-type"),
         Some("application/json")
     );
-    // The API reference's request with a real 10-digit phone instead of "6666".
+    // The API reference's request, its phone "6666" sent as is.
     assert_eq!(
         body_text(&described),
-        r#"{"name":"Alamedas de Espana","reference":"153","customer":{"name":"CONDOVIVE_1234","email":"waldix86@gmail.com","phone":"5512345678"}}"#
+        r#"{"name":"Alamedas de Espana","reference":"153","customer":{"name":"CONDOVIVE_1234","email":"waldix86@gmail.com","phone":"6666"}}"#
     );
     assert_eq!(described.idempotency(), Idempotency::NonIdempotent);
 
@@ -44,6 +44,47 @@ async fn create_account_sends_the_seed_shape_and_decodes_the_seed_example() {
     assert_eq!(account.payment_instructions(), None);
     assert_eq!(account.status, Some(AccountStatus::Active));
     assert_eq!(account.created_at, Some(at(1_561_416_434)));
+}
+
+/// Phones in other forms are sent as the 10-digit national number; another country's
+/// number is refused under `customer.phone` and nothing is sent.
+#[tokio::test]
+async fn create_account_normalizes_the_phone_or_refuses_it() {
+    for (given, sent) in [
+        ("+52 55 1234 5678", "5512345678"),
+        ("5512345678", "5512345678"),
+        ("+52 1 55 1234 5678", "5512345678"),
+        ("(55) 1234-5678", "5512345678"),
+    ] {
+        let request = CreateAccount::new(
+            "Alamedas de Espana",
+            "153",
+            AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone(given),
+        );
+        let described = client().executor().authorized(&request).await.unwrap();
+        assert_eq!(
+            body_text(&described),
+            format!(
+                r#"{{"name":"Alamedas de Espana","reference":"153","customer":{{"name":"CONDOVIVE_1234","email":"waldix86@gmail.com","phone":"{sent}"}}}}"#
+            ),
+            "{given}"
+        );
+    }
+    let script = Recorder::answering(200, CREATE_ACCOUNT);
+    let c = scripted(&script);
+    let peru = CreateAccount::new(
+        "Alamedas de Espana",
+        "153",
+        AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone("+51 987 654 321"),
+    );
+    match c.accounts().create(&peru).await {
+        Err(pagos_core::Error::Validation(v)) => {
+            assert_eq!(v.field(), "customer.phone");
+            assert!(v.message().contains("+52"), "{v}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(script.calls(), 0);
 }
 
 #[tokio::test]

@@ -12,8 +12,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
         .merchant_reference("SMGCURL1")
         .payer_name("Waldix")
         .payer_email("waldix@compropago.com")
-        .payer_phone("5513899832")
-        .notify_url("https://shop.example/hooks/compropago")
+        .payer_phone("+52 55 1389 9832")
         .expires_at(at(1_560_139_200))
         .build()
         .unwrap();
@@ -32,7 +31,7 @@ async fn create_payment_creates_a_spei_order_and_returns_bank_transfer_instructi
     assert_eq!(sent[0].url().path(), "/compropago/v2/orders");
     assert_eq!(sent[0].header_str("authorization"), Some(BASIC));
     assert_eq!(sent[0].header_str("content-type"), Some("application/json"));
-    // customer.id falls back to the payer's e-mail.
+    // customer.id falls back to the payer's e-mail; the phone goes as 10 digits.
     assert_eq!(
         body_text(&sent[0]),
         r#"{"product":{"id":"SMGCURL1","price":150.00,"name":"SAMSUNG GOLD CURL","currency":"MXN"},"customer":{"id":"waldix@compropago.com","name":"Waldix","email":"waldix@compropago.com","phone":"5513899832"},"payment":{"type":"SPEI"},"expiresAt":1560139200}"#

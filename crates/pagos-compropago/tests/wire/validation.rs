@@ -59,11 +59,11 @@ async fn invalid_inputs_are_rejected_before_sending() {
     assert_eq!(field(c.clabes().create(&clabe).await), "amount");
     assert_eq!(field(c.executor().describe(&clabe)), "amount");
 
-    // The API reference's own createAccount example phone is not a Mexican number.
+    // Another country's number cannot be a ComproPago phone.
     let account = CreateAccount::new(
         "Alamedas de Espana",
         "153",
-        AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone("6666"),
+        AccountCustomer::new("CONDOVIVE_1234", "waldix86@gmail.com").phone("+51 987 654 321"),
     );
     assert_eq!(field(c.accounts().create(&account).await), "customer.phone");
 
@@ -114,8 +114,31 @@ async fn invalid_inputs_are_rejected_before_sending() {
             .payer_name("Waldix"),
     );
     assert_eq!(field(c.create_payment(&no_email).await), "payer.email");
-    let bad_phone = payment(base().payer_phone("+52 55 1389 9832"));
+    let bad_phone = payment(base().payer_phone("+51 987 654 321"));
     assert_eq!(field(c.create_payment(&bad_phone).await), "payer.phone");
+    // Every unified field a v2 order cannot carry is refused by name.
+    for (request, name) in [
+        (payment(base().description("d")), "description"),
+        (
+            payment(base().return_url("https://shop.example/ok")),
+            "return_url",
+        ),
+        (
+            payment(base().cancel_url("https://shop.example/no")),
+            "cancel_url",
+        ),
+        (
+            payment(base().notify_url("https://shop.example/hook")),
+            "notify_url",
+        ),
+        (payment(base().metadata("order", "42")), "metadata"),
+        (
+            payment(base().payer_document("RFC", "XAXX010101000")),
+            "payer.document",
+        ),
+    ] {
+        assert_eq!(field(c.create_payment(&request).await), name);
+    }
 
     let expected = ExpectedOrder::by_product_id(mxn("12.56"), "SMGCURL1");
     let webhook_field = |r: Result<WebhookEvent, WebhookError>| match r {

@@ -385,7 +385,7 @@ async fn over_precise_amounts_are_refused_never_rounded() {
         let payout = PayoutRequest::builder(
             amount,
             BankAccount::Clabe("032180000118359719".into()),
-            "PAYOUT0001",
+            "43223123",
         )
         .beneficiary_name("Florentino Eter")
         .build()

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use pagos_core::{BankAccount, Error, Operation, PaymentProvider, PayoutRequest, PayoutStatus};
-use pagos_kashpay::{Client, CreateOrder, OrderStatus, numeric_reference_for};
+use pagos_kashpay::{
+    AccountTypeCodes, Client, CreateOrder, DateFormat, OrderStatus, ReferenceChars, WireAssumptions,
+};
 use time::OffsetDateTime;
 
 use super::*;
@@ -12,7 +14,8 @@ fn payout() -> PayoutRequest {
     PayoutRequest::builder(
         mxn("250.00"),
         BankAccount::Clabe("646180146400219781".into()),
-        "PAYOUT0001",
+        // The Kashpay API's own numericReference example, 8 digits, sent as is.
+        "43223123",
     )
     .beneficiary_name("Florentino Eter")
     .beneficiary_email("testrest@gmail.com")
@@ -38,9 +41,8 @@ fn check_payout_body(body: &str) {
     )
     .unwrap();
     assert!((parsed - today).whole_days().abs() <= 1, "{date}");
-    let numeric = numeric_reference_for("PAYOUT0001");
     let expected = format!(
-        r#"{{"alphanumericReference":"PAYOUT0001","amount":250.00,"beneficiaryAcount":"646180146400219781","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"646","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"{date}","description":"prueba","email":"testrest@gmail.com","numericReference":{numeric},"typeTransaction":1}}"#
+        r#"{{"alphanumericReference":"43223123","amount":250.00,"beneficiaryAcount":"646180146400219781","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"40","codeInstituteBank":"646","concept":"Deposito Maria","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"{date}","description":"prueba","email":"testrest@gmail.com","numericReference":43223123,"typeTransaction":1}}"#
     );
     assert_eq!(body, expected);
 }
@@ -74,7 +76,7 @@ async fn create_payout_sends_a_spei_order() {
     assert_eq!(payout.provider, "kashpay");
     assert_eq!(payout.id, "13699");
     assert_eq!(payout.status, PayoutStatus::Succeeded);
-    assert_eq!(payout.reference.as_deref(), Some("PAYOUT0001"));
+    assert_eq!(payout.reference.as_deref(), Some("43223123"));
     assert_eq!(payout.amount, Some(mxn("250")));
     // Kashpay's answer, byte for byte.
     assert_eq!(payout.raw.get(), ORDER_OK.trim_end());
@@ -191,4 +193,71 @@ fn transaction_type_catalogue() {
         assert_eq!(TransactionType::from_code(code), t);
         assert_eq!(t.code(), code);
     }
+}
+
+/// A payout reference Kashpay's numericReference cannot take as given is refused on
+/// `reference`, saying what is allowed, and nothing is sent (not even the
+/// authentication): it is never hashed into a number.
+#[tokio::test]
+async fn a_reference_that_is_not_a_numeric_reference_is_refused_not_hashed() {
+    let fake = Fake::new().answer(ORDER_PATH, 200, ORDER_OK);
+    let client: Arc<dyn PaymentProvider> = Arc::new(fake.client());
+    for reference in ["PAYOUT0001", "0043223123", "12345678901"] {
+        let mut request = payout();
+        request.reference = reference.into();
+        match client.create_payout(&request).await {
+            Err(Error::Validation(v)) => {
+                assert_eq!(v.field(), "reference", "{reference}");
+                assert!(v.message().contains("1 to 10 digits"), "{v}");
+            }
+            other => panic!("{reference}: expected a validation error, got {other:?}"),
+        }
+    }
+    assert!(fake.requests().is_empty());
+}
+
+/// The assumed rules are the client's: overridden on the builder, they change what is
+/// accepted and what is written (`beneficiaryTypeAcount`, `dateTransaction`).
+#[tokio::test]
+async fn overridden_wire_assumptions_reach_the_wire() {
+    let codes = AccountTypeCodes::default().clabe("001");
+    let assumptions = WireAssumptions::default()
+        .concept_max_chars(60)
+        .date_transaction(DateFormat::YearMonthDay)
+        .alphanumeric_reference(ReferenceChars::Printable)
+        .numeric_reference_max_digits(12)
+        .account_type_codes(codes);
+    let fake = Fake::new().answer(ORDER_PATH, 200, ORDER_OK);
+    let client = fake.client_with(builder().wire_assumptions(assumptions.clone()));
+    assert_eq!(client.wire_assumptions(), &assumptions);
+    let concept = "c".repeat(50);
+    let order = OrderRequest::builder(TransactionType::SpeiOut, mxn("250"))
+        .beneficiary(AccountType::Clabe, "032180000118359719", "Florentino Eter")
+        .concept(concept.as_str())
+        .numeric_reference(123_456_789_012)
+        .alphanumeric_reference("PROV-001")
+        .date_transaction(Date::from_calendar_date(2021, Month::April, 3).unwrap())
+        .build_with(&assumptions)
+        .unwrap();
+    client.orders().create(&order).await.unwrap();
+    let body = String::from_utf8(fake.first_to(ORDER_PATH).body_bytes().to_vec()).unwrap();
+    assert_eq!(
+        body,
+        format!(
+            r#"{{"alphanumericReference":"PROV-001","amount":250.00,"beneficiaryAcount":"032180000118359719","beneficiaryName":"Florentino Eter","beneficiaryTypeAcount":"001","codeInstituteBank":"032","concept":"{concept}","currency":484,"dataAccreditationBeneficiary":99,"dateTransaction":"210403","numericReference":123456789012,"typeTransaction":1}}"#
+        )
+    );
+    // The same order through a client with the defaults is refused before sending.
+    let plain = Fake::new().answer(ORDER_PATH, 200, ORDER_OK);
+    match plain.client().orders().create(&order).await {
+        Err(Error::Validation(v)) => {
+            assert_eq!(v.field(), "concept");
+            assert!(
+                v.message().contains("WireAssumptions::concept_max_chars"),
+                "{v}"
+            );
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert!(plain.requests().is_empty());
 }

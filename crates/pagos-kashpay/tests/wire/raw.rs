@@ -42,7 +42,7 @@ async fn a_payout_keeps_kashpays_answer_exact() {
     let payout = PayoutRequest::builder(
         mxn("250.00"),
         BankAccount::Clabe("032180000118359719".into()),
-        "PAYOUT0001",
+        "43223123",
     )
     .beneficiary_name("Florentino Eter")
     .build()

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use rust_decimal::Decimal;
 use time::OffsetDateTime;
 
+use super::CURRENCIES;
 use super::auth::ComproPagoAuth;
 use super::error::Rejection;
 use super::render::{
@@ -96,6 +97,28 @@ fn check_email(errors: &mut Vec<FieldError>, customer: &JsonObject) {
     }
 }
 
+/// `customer.phone`, when sent: plain digits, 4 to 10 of them, as the ComproPago API v2
+/// reference shows it (`5513899832`, and `6666` in its `createAccount` example). A
+/// `+52`, spaces or dashes are refused: the SMS instructions go to digits only.
+fn check_phone(errors: &mut Vec<FieldError>, customer: &JsonObject) {
+    if let Some(phone) = push(errors, customer.string("phone"))
+        && !((4..=10).contains(&phone.len()) && phone.bytes().all(|b| b.is_ascii_digit()))
+    {
+        errors.push(FieldError::new(
+            customer.field_name("phone"),
+            "teléfono inválido: solo dígitos, 10 como máximo",
+        ));
+    }
+}
+
+/// The decimals [`CURRENCIES`] gives `currency`, or `None` when it is not accepted.
+fn decimals_of(currency: &str) -> Option<u32> {
+    CURRENCIES
+        .iter()
+        .find(|(c, _)| *c == currency)
+        .map(|(_, d)| *d)
+}
+
 /// Epoch seconds; values in milliseconds (13 digits) are accepted too (ComproPago's
 /// public documentation).
 fn epoch_seconds(value: i64) -> i64 {
@@ -123,12 +146,18 @@ async fn create_order(
     if let Some(product) = required_object(&mut errors, &object, "product") {
         let id = required(&mut errors, &product, "id");
         let name = required(&mut errors, &product, "name");
+        let currency =
+            push(&mut errors, product.string("currency")).unwrap_or_else(|| "MXN".into());
+        let decimals = decimals_of(&currency);
+        if decimals.is_none() {
+            errors.push(FieldError::new("product.currency", "solo se admite MXN"));
+        }
         let price = match product.decimal("price") {
             Ok(Some(p)) if p <= Decimal::ZERO => {
                 errors.push(FieldError::new("product.price", "debe ser mayor que cero"));
                 None
             }
-            Ok(Some(p)) if !has_at_most_decimals(p, 2) => {
+            Ok(Some(p)) if !has_at_most_decimals(p, decimals.unwrap_or(2)) => {
                 errors.push(FieldError::new("product.price", "máximo 2 decimales"));
                 None
             }
@@ -142,11 +171,6 @@ async fn create_order(
                 None
             }
         };
-        let currency =
-            push(&mut errors, product.string("currency")).unwrap_or_else(|| "MXN".into());
-        if currency != "MXN" {
-            errors.push(FieldError::new("product.currency", "solo se admite MXN"));
-        }
         let product_url = push(&mut errors, product.string("url"));
         if product_url.as_deref().is_some_and(|u| !is_http_url(u)) {
             errors.push(FieldError::new("product.url", "debe ser una URL"));
@@ -157,6 +181,7 @@ async fn create_order(
         customer_id = required(&mut errors, &customer, "id");
         required(&mut errors, &customer, "name");
         check_email(&mut errors, &customer);
+        check_phone(&mut errors, &customer);
     }
     if let Some(payment) = push(&mut errors, object.object("payment"))
         && let Some(kind) = push(&mut errors, payment.string("type"))
@@ -268,6 +293,7 @@ async fn create_clabe(
     if let Some(customer) = required_object(&mut errors, &object, "customer") {
         customer_id = required(&mut errors, &customer, "id");
         check_email(&mut errors, &customer);
+        check_phone(&mut errors, &customer);
     }
     let (mut amount, mut exp_date) = (None, None);
     if let Some(payment) = required_object(&mut errors, &object, "payment") {
@@ -278,7 +304,9 @@ async fn create_clabe(
             errors.push(FieldError::new("payment.frecuency", "opciones: unlimited"));
         }
         amount = push(&mut errors, payment.decimal("amount"));
-        if amount.is_some_and(|a| a <= Decimal::ZERO || !has_at_most_decimals(a, 2)) {
+        // createClabe takes no currency: its amounts are MXN.
+        let decimals = decimals_of("MXN").unwrap_or(2);
+        if amount.is_some_and(|a| a <= Decimal::ZERO || !has_at_most_decimals(a, decimals)) {
             errors.push(FieldError::new(
                 "payment.amount",
                 "debe ser mayor que cero, con 2 decimales como máximo",
@@ -332,6 +360,7 @@ async fn create_account(
     if let Some(customer) = required_object(&mut errors, &object, "customer") {
         required(&mut errors, &customer, "name");
         check_email(&mut errors, &customer);
+        check_phone(&mut errors, &customer);
     }
     let (Some(name), Some(reference), Some(customer), true) = (
         name,

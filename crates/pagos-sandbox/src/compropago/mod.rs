@@ -2,13 +2,16 @@
 //!
 //! HTTP Basic with user = private key and password = public key (every official SDK
 //! sends `sk:pk`, although the ComproPago API v2 reference's prose says "key as user, no
-//! password") ([`auth`]). Every answer, errors included, is wrapped in
+//! password") (`auth`). Every answer, errors included, is wrapped in
 //! `{object, code, status, message, request, url, map, data}`; the HTTP status equals
-//! `code` ([`render`], [`error`]). Orders go `PENDING` → `ACCEPTED` (the payer pays) /
-//! `EXPIRED` (`expiresAt` passes, or the control API) ([`payer`]). Both transitions POST
+//! `code` (`render`, `error`). Orders go `PENDING` → `ACCEPTED` (the payer pays) /
+//! `EXPIRED` (`expiresAt` passes, or the control API) (`payer`). Both transitions POST
 //! the order JSON to the ComproPago webhook registered with
 //! `PUT /_sandbox/webhooks/compropago` (or the config), if any. The same `customer.id`
 //! always gets the same CLABE.
+//!
+//! Public here: [`CURRENCIES`], the currencies and decimals the simulated API accepts
+//! (compared with the SDK's table by a test in `tests/`).
 
 mod auth;
 mod error;
@@ -33,6 +36,10 @@ use crate::simulated::{Acted, Checkout, SimulatedProvider};
 use crate::state::{Records, Sandbox, Store};
 use error::Rejection;
 use state::ComproPagoState;
+
+/// The currencies the simulated ComproPago accepts, with the decimals of each: MXN with
+/// two (the ComproPago API v2 reference charges SPEI orders in MXN only).
+pub const CURRENCIES: &[(&str, u32)] = &[("MXN", 2)];
 
 /// ComproPago API v2.
 #[derive(Debug, Clone, Copy)]

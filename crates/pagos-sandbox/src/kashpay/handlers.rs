@@ -11,6 +11,7 @@ use axum::routing::post;
 use rust_decimal::Decimal;
 use serde_json::json;
 
+use super::CURRENCIES;
 use super::auth::{authorize, issue_token, signing_key};
 use super::error::Rejection;
 use super::render::{OrderEnvelope, OrderView};
@@ -43,8 +44,15 @@ const TRANSACTION_TYPES: [(i64, bool); 15] = [
 
 /// The applied/successful order status.
 const STATUS_APPLIED: i64 = 25;
-/// The MXN numeric code, the only currency.
-const MXN: i64 = 484;
+/// The ISO-4217 numeric code (`currency` on the wire) of each currency in
+/// [`CURRENCIES`].
+const NUMERIC_CODES: &[(i64, &str)] = &[(484, "MXN")];
+
+/// The decimals [`CURRENCIES`] gives the currency of ISO numeric code `code`.
+fn decimals_of(code: i64) -> Option<u32> {
+    let (_, alpha) = NUMERIC_CODES.iter().find(|(c, _)| *c == code)?;
+    CURRENCIES.iter().find(|(a, _)| a == alpha).map(|(_, d)| *d)
+}
 
 pub(super) fn router() -> Router<Arc<Sandbox>> {
     let r = Router::new();
@@ -133,8 +141,28 @@ fn validate_order(object: &JsonObject) -> Result<(i64, Decimal), Vec<FieldError>
             None
         }
     };
+    // Without `currency`, 484 (MXN), the Kashpay API's default.
+    let decimals = match object.integer("currency") {
+        Ok(None) => decimals_of(484),
+        Ok(Some(code)) => {
+            let decimals = decimals_of(code);
+            if decimals.is_none() {
+                errors.push(FieldError::new(
+                    "currency",
+                    format!("moneda no soportada: {code} (484)"),
+                ));
+            }
+            decimals
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
     let amount = match object.decimal("amount") {
-        Ok(Some(a)) if a > Decimal::ZERO && has_at_most_decimals(a, 2) => Some(a),
+        Ok(Some(a)) if a > Decimal::ZERO && has_at_most_decimals(a, decimals.unwrap_or(2)) => {
+            Some(a)
+        }
         Ok(Some(_)) => {
             errors.push(FieldError::new(
                 "amount",
@@ -151,14 +179,6 @@ fn validate_order(object: &JsonObject) -> Result<(i64, Decimal), Vec<FieldError>
             None
         }
     };
-    match object.integer("currency") {
-        Ok(None | Some(MXN)) => {}
-        Ok(Some(other)) => errors.push(FieldError::new(
-            "currency",
-            format!("moneda no soportada: {other} (484)"),
-        )),
-        Err(e) => errors.push(e),
-    }
     if kind == Some(1) {
         // SPEI out needs a beneficiary: a CLABE (type 40, the default), a card (3) or a
         // phone (10).

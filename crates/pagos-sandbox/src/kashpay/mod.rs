@@ -3,13 +3,20 @@
 //! base URL serves both).
 //!
 //! Authentication issues an HS512 JWT (`exp` claim) with `expires` in milliseconds as a
-//! string ([`auth`]). `createOrder` requires `Authorization: Bearer <token>` and
+//! string (`auth`). `createOrder` requires `Authorization: Bearer <token>` and
 //! `Entity-i: <entity>`. Every answer carries `success`; failures are
-//! `{"success":false,"error":{"name","message","code"}}` ([`error`]) — 401 for
+//! `{"success":false,"error":{"name","message","code"}}` (`error`) — 401 for
 //! authentication, 400 for validation, and HTTP 200 for a business refusal (insufficient
 //! funds), because Kashpay reports failures in the body whatever the HTTP status. Orders
-//! are applied at once (status 25) and move the entity's balance ([`handlers`]), so there
+//! are applied at once (status 25) and move the entity's balance (`handlers`), so there
 //! is no payer action.
+//!
+//! Public here: [`CURRENCIES`], the currencies and decimals the simulated API accepts
+//! (sent as the ISO numeric code, `484` for MXN).
+
+/// The currencies the simulated Kashpay accepts, with the decimals of each: MXN with two
+/// (`currency` is the ISO-4217 numeric code, `484` by default in the Kashpay API).
+pub const CURRENCIES: &[(&str, u32)] = &[("MXN", 2)];
 
 mod auth;
 mod error;

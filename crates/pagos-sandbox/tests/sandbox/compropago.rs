@@ -224,3 +224,71 @@ async fn compropago_accounts_and_deposits() {
         Err(pagos_sandbox::Error::Invalid(_))
     ));
 }
+
+/// `customer.phone` is accepted as the ComproPago API v2 reference shows it (plain
+/// digits: ten, or its `createAccount` example's `6666`), which is also what the SDK
+/// sends; other forms are refused under `customer.phone`.
+#[tokio::test]
+async fn compropago_phone_as_the_api_shows_it() {
+    let sb = sandbox().await;
+    for (i, phone) in ["5512345678", "6666"].into_iter().enumerate() {
+        let mut body = order_body(&format!("c{i}"));
+        body["customer"]["phone"] = json!(phone);
+        let (status, answer) =
+            send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&body)).await;
+        assert_eq!(status, 200, "{phone}: {answer}");
+        assert_eq!(answer["data"]["customer"]["phone"], phone);
+    }
+    let account = json!({
+        "name": "Alamedas de Espana", "reference": "153",
+        "customer": { "name": "CONDOVIVE_1234", "email": "waldix86@gmail.com", "phone": "6666" },
+    });
+    let (status, answer) =
+        send_json(compropago_req(&sb, Method::POST, "/v2/createAccount").json(&account)).await;
+    assert_eq!(status, 200, "{answer}");
+    for phone in [
+        "+52 55 1234 5678",
+        "+525512345678",
+        "55-1234-5678",
+        "55123456789",
+    ] {
+        let mut body = order_body("c9");
+        body["customer"]["phone"] = json!(phone);
+        let (status, answer) =
+            send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&body)).await;
+        assert_eq!(status, 400, "{phone}: {answer}");
+        assert_eq!(answer["data"]["errors"][0]["field"], "customer.phone");
+        let clabe = json!({
+            "customer": { "id": "1", "email": "customer@email.com", "phone": phone },
+            "payment": { "frecuency": "unlimited" },
+        });
+        let (status, answer) =
+            send_json(compropago_req(&sb, Method::POST, "/v2/createClabe").json(&clabe)).await;
+        assert_eq!(status, 400, "{phone}: {answer}");
+        assert_eq!(answer["data"]["errors"][0]["field"], "customer.phone");
+    }
+    assert_eq!(sb.record_counts().compropago_orders, 2);
+}
+
+/// The currencies of `pagos_sandbox::compropago::CURRENCIES`, and nothing else.
+#[tokio::test]
+async fn compropago_currency_table() {
+    assert_eq!(pagos_sandbox::compropago::CURRENCIES, &[("MXN", 2)]);
+    let sb = sandbox().await;
+    let mut body = order_body("c1");
+    body["product"]["currency"] = json!("USD");
+    let (status, answer) =
+        send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&body)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["data"]["errors"][0]["field"], "product.currency");
+    let mut body = order_body("c1");
+    body["product"]["price"] = json!(150.125);
+    let (status, answer) =
+        send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&body)).await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["data"]["errors"][0]["field"], "product.price");
+    let mut body = order_body("c1");
+    body["product"]["price"] = json!(150.12);
+    let (status, _) = send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&body)).await;
+    assert_eq!(status, 200);
+}

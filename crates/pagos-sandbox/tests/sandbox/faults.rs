@@ -350,3 +350,48 @@ async fn request_log_records_requests_without_credentials() {
     }
     assert!(!text.contains("Authorization") && !text.contains("authorization"));
 }
+
+/// `error_under_200`: HTTP 200 carrying the provider's error body for the status given
+/// (ComproPago's v2 envelope with that `code`); the request is not processed.
+#[tokio::test]
+async fn fault_error_under_200_answers_the_error_envelope_with_http_200() {
+    let sb = sandbox().await;
+    for code in [500, 400] {
+        sb.inject_fault(
+            Fault::new(FaultKind::ErrorUnder200 { status: code })
+                .provider(Provider::ComproPago)
+                .route("/v2/orders")
+                .method("POST"),
+        );
+        let (status, body) =
+            send_json(compropago_req(&sb, Method::POST, "/v2/orders").json(&order_body("c1")))
+                .await;
+        assert_eq!(
+            (status, body["code"].as_u64(), body["status"].as_str()),
+            (200, Some(u64::from(code)), Some("error")),
+            "{body}"
+        );
+        assert_eq!(body["url"], "/v2/orders");
+        assert!(body["message"].is_string());
+    }
+    assert_eq!(sb.record_counts().compropago_orders, 0, "not processed");
+    sb.requests_settled().await;
+    let log = sb.request_log();
+    assert_eq!(log.len(), 2);
+    assert!(
+        log.iter()
+            .all(|e| e.status == Some(200) && e.fault.as_deref() == Some("error_under_200"))
+    );
+    // Over the control API, by its JSON name.
+    let fault =
+        json!({ "kind": { "type": "error_under_200", "status": 503 }, "provider": "compropago" });
+    let (status, _) = send_json(
+        http()
+            .post(format!("{}/faults", sb.control_url()))
+            .json(&fault),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, body) = send_json(compropago_req(&sb, Method::GET, "/v2/accounts")).await;
+    assert_eq!((status, body["code"].as_u64()), (200, Some(503)));
+}

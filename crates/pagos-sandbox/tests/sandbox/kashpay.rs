@@ -128,3 +128,61 @@ async fn kashpay_validation_and_token_expiry() {
     let (status, _) = send_json(kashpay_order(&sb, &fresh, &spei_out("10"))).await;
     assert_eq!(status, 200);
 }
+
+/// The Kashpay API's own 8-digit `numericReference` (`43223123`) is taken and echoed as
+/// sent, as a number or a string; one of more than 10 digits, or with letters, is
+/// refused.
+#[tokio::test]
+async fn kashpay_numeric_reference_of_the_api_example() {
+    let sb = sandbox().await;
+    let token = kashpay_token(&sb).await;
+    for reference in [json!(43223123), json!("43223123")] {
+        let mut order = spei_out("1.00");
+        order["numericReference"] = reference.clone();
+        let (status, body) = send_json(kashpay_order(&sb, &token, &order)).await;
+        assert_eq!(status, 200, "{reference}: {body}");
+        assert_eq!(body["orderEntityResponse"]["numericReference"], "43223123");
+    }
+    for reference in [json!(12345678901_u64), json!("PAYOUT01")] {
+        let mut order = spei_out("1.00");
+        order["numericReference"] = reference.clone();
+        let (status, body) = send_json(kashpay_order(&sb, &token, &order)).await;
+        assert_eq!(
+            (status, body["success"].as_bool()),
+            (400, Some(false)),
+            "{reference}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("numericReference"),
+            "{body}"
+        );
+    }
+}
+
+/// The currencies of `pagos_sandbox::kashpay::CURRENCIES` (by ISO numeric code), and
+/// nothing else.
+#[tokio::test]
+async fn kashpay_currency_table() {
+    assert_eq!(pagos_sandbox::kashpay::CURRENCIES, &[("MXN", 2)]);
+    let sb = sandbox().await;
+    let token = kashpay_token(&sb).await;
+    let mut order = spei_out("1.00");
+    order["currency"] = json!(840);
+    let (status, body) = send_json(kashpay_order(&sb, &token, &order)).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("currency")
+    );
+    let (status, body) = send_json(kashpay_order(&sb, &token, &spei_out("1.005"))).await;
+    assert_eq!(status, 400, "{body}");
+    let mut order = spei_out("1.05");
+    order.as_object_mut().unwrap().remove("currency");
+    let (status, body) = send_json(kashpay_order(&sb, &token, &order)).await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -165,7 +165,7 @@ fn multibyte_inputs() -> Vec<Multibyte> {
             kind: "kashpay",
             field: "beneficiary.account",
             create: payout(
-                kashpay_payout("MB1"),
+                kashpay_payout("5000061"),
                 clabe("０３２１８００００１１８３５９７１９"),
             ),
         },
@@ -173,14 +173,14 @@ fn multibyte_inputs() -> Vec<Multibyte> {
             name: "CLABE in Arabic-Indic digits",
             kind: "kashpay",
             field: "beneficiary.account",
-            create: payout(kashpay_payout("MB2"), clabe("٠٣٢١٨٠٠٠٠١١٨٣٥٩٧١٩")),
+            create: payout(kashpay_payout("5000062"), clabe("٠٣٢١٨٠٠٠٠١١٨٣٥٩٧١٩")),
         },
         Multibyte {
             // 18 bytes, as many as a CLABE has digits: a byte-length check passes it.
             name: "CLABE of 18 bytes ending in a two-byte letter",
             kind: "kashpay",
             field: "beneficiary.account",
-            create: payout(kashpay_payout("MB3"), clabe("0321800001183597é")),
+            create: payout(kashpay_payout("5000063"), clabe("0321800001183597é")),
         },
         Multibyte {
             name: "CVU of 22 bytes ending in a two-byte letter",

@@ -132,7 +132,7 @@ impl Create {
                 routes::COMPROPAGO_ORDERS,
             ),
             "kashpay" => (
-                Create::Payout(kashpay_payout("HOSTILE1")),
+                Create::Payout(kashpay_payout("5000071")),
                 routes::KASHPAY_ORDERS,
             ),
             "telepagos" => (

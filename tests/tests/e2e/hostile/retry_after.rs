@@ -86,7 +86,7 @@ async fn call(kind: &'static str, provider: &dyn PaymentProvider) -> Result<(), 
             .await
             .map(drop),
         "kashpay" => provider
-            .create_payout(&kashpay_payout("RETRYAFTER1"))
+            .create_payout(&kashpay_payout("5000081"))
             .await
             .map(drop),
         "telepagos" => provider.get_payment("555001").await.map(drop),

@@ -58,7 +58,7 @@ const SESSIONS: [Session; 2] = [
 async fn call(kind: &'static str, provider: &dyn PaymentProvider) -> Result<(), Error> {
     match kind {
         "kashpay" => provider
-            .create_payout(&kashpay_payout("TOKENLOAD1"))
+            .create_payout(&kashpay_payout("5000091"))
             .await
             .map(drop),
         "telepagos" => provider.balance().await.map(drop),
