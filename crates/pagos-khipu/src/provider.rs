@@ -24,12 +24,14 @@ use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResp
 /// | `payer.document` | `fixed_payer_personal_identifier`: a valid RUT for CLP/CLF payments, any non-blank document elsewhere |
 /// | `metadata` (when not empty) | `custom`, as compact JSON with sorted keys |
 ///
-/// `payer.id` and `payer.phone` have no Khipu field and are not sent.
+/// `payer.id` and `payer.phone` have no Khipu field: they are refused by name (see
+/// [`refuse_uncarried`]), never dropped in silence.
 impl TryFrom<&CreatePayment> for CreatePaymentRequest {
     type Error = Error;
 
     fn try_from(p: &CreatePayment) -> Result<Self> {
         p.validate()?;
+        refuse_uncarried(p)?;
         let mut b = CreatePaymentRequest::builder(p.subject.clone(), p.amount);
         if let Some(v) = &p.merchant_reference {
             b = b.transaction_id(v.clone());
@@ -67,6 +69,26 @@ impl TryFrom<&CreatePayment> for CreatePaymentRequest {
             b = b.custom(custom);
         }
         b.build()
+    }
+}
+
+/// Refuses the unified fields neither Khipu API has a place for: a caller who set them
+/// meant something by them, and dropping them silently would hide that it did not
+/// happen.
+///
+/// # Errors
+/// A [`ValidationError`] naming the first such field that is set.
+pub(crate) fn refuse_uncarried(p: &CreatePayment) -> std::result::Result<(), ValidationError> {
+    let uncarried = [
+        ("payer.id", p.payer.id.is_some()),
+        ("payer.phone", p.payer.phone.is_some()),
+    ];
+    match uncarried.iter().find(|(_, set)| *set) {
+        Some((field, _)) => Err(ValidationError::new(
+            *field,
+            "a Khipu payment has no such field; leave it unset",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -230,13 +252,29 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
+    fn fields_khipu_cannot_carry_are_refused_by_name() {
+        let amount = Money::parse("1000", Currency::Clp).unwrap();
+        let phone = CreatePayment::builder(amount, "x")
+            .payer_phone("+56912345678")
+            .build()
+            .unwrap();
+        let e = CreatePaymentRequest::try_from(&phone).unwrap_err();
+        assert_eq!(e.validation_field(), Some("payer.phone"));
+        let id = CreatePayment::builder(amount, "x")
+            .payer_id("cliente-9")
+            .build()
+            .unwrap();
+        let e = crate::v3::payments::CreatePaymentRequest::try_from(&id).unwrap_err();
+        assert_eq!(e.validation_field(), Some("payer.id"));
+    }
+
+    #[test]
     fn unified_request_maps_to_khipu_form() {
         let p = CreatePayment::builder(Money::parse("1000", Currency::Clp).unwrap(), "Orden 7")
             .merchant_reference("ord-7")
             .description("Dos cafés")
             .payer_name("Ana")
             .payer_email("ana@x.cl")
-            .payer_phone("+56912345678")
             .payer_document("rut", "76.086.428-5")
             .return_url("https://x.cl/ok")
             .cancel_url("https://x.cl/no")

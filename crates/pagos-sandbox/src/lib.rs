@@ -90,7 +90,7 @@ mod control;
 mod faults;
 pub mod kashio;
 pub mod kashpay;
-mod khipu;
+pub mod khipu;
 mod khipu_v3;
 mod notify;
 mod simulated;
@@ -124,6 +124,11 @@ pub use simulated::Balance;
 
 use simulated::{simulator, simulators};
 use state::{Sandbox, lock};
+
+/// The variable that selects Khipu API 3.0 in the SDK.
+const KHIPU_API_KEY_VAR: &str = "PAGOS_KHIPU_API_KEY";
+/// Its line in [`Credentials::to_env_lines`].
+const KHIPU_API_KEY_PREFIX: &str = "PAGOS_KHIPU_API_KEY=";
 
 /// What can go wrong starting the sandbox or driving it through the handle.
 #[derive(Debug, thiserror::Error)]
@@ -351,12 +356,28 @@ impl SandboxHandle {
     /// assert!(lookup("PAGOS_KHIPU_BASE_URL").is_some());
     /// # Ok(()) }
     /// ```
+    ///
+    /// `PAGOS_KHIPU_API_KEY` is left out: with it, the SDK speaks Khipu API 3.0, and
+    /// these pairs keep Khipu on API 2.0 (where [`SandboxHandle::pay`] with
+    /// [`Provider::Khipu`] applies). [`SandboxHandle::khipu_v3_env_vars`] adds it, and
+    /// `pagos sandbox` ([`SandboxHandle::summary`]) prints it.
     pub fn env_vars(&self) -> Vec<(String, String)> {
         self.env_lines()
             .lines()
             .filter_map(|line| line.split_once('='))
             .map(|(name, value)| (name.to_string(), value.to_string()))
             .collect()
+    }
+
+    /// [`SandboxHandle::env_vars`] with `PAGOS_KHIPU_API_KEY`: the environment in
+    /// which the SDK's `khipu` provider speaks API 3.0 (and PAC) to this sandbox.
+    pub fn khipu_v3_env_vars(&self) -> Vec<(String, String)> {
+        let mut vars = self.env_vars();
+        vars.push((
+            KHIPU_API_KEY_VAR.to_string(),
+            self.credentials().khipu_api_key.clone(),
+        ));
+        vars
     }
 
     /// The environment the SDK and the CLI read, pointing at this sandbox: one
@@ -378,11 +399,17 @@ impl SandboxHandle {
             .iter()
             .map(|(name, url)| format!("{name}={url}\n"))
             .collect();
-        text.push_str(&self.credentials().to_env_lines());
+        // Every credential but the Khipu API key (see `env_vars`).
+        for line in self.credentials().to_env_lines().lines() {
+            if !line.starts_with(KHIPU_API_KEY_PREFIX) {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
         text
     }
 
-    /// What [`run`] prints: the address as `#` comments, then [`SandboxHandle::env_lines`]
+    /// What [`run`] prints (`pagos sandbox`): the address as `#` comments, then [`SandboxHandle::env_lines`]
     /// as `export` lines a shell can take as they are (secrets included, on purpose).
     pub fn summary(&self) -> String {
         let mut text = format!(
@@ -391,7 +418,14 @@ impl SandboxHandle {
             self.url(),
             self.control_url()
         );
-        for line in self.env_lines().lines() {
+        // Everything, the Khipu API key included: an application pointed at the
+        // sandbox speaks Khipu's current API.
+        for line in self.env_lines().lines().chain(
+            self.credentials()
+                .to_env_lines()
+                .lines()
+                .filter(|l| l.starts_with(KHIPU_API_KEY_PREFIX)),
+        ) {
             let (name, value) = line.split_once('=').unwrap_or((line, ""));
             text.push_str(&format!("export {name}={}\n", shell_quote(value)));
         }

@@ -31,10 +31,11 @@
 //! # Fields that cannot be carried
 //!
 //! A payment link carries an amount, a concept (the `subject`), an expiry and whether it
-//! can be paid more than once. `merchant_reference`, `notify_url`, `return_url` and
-//! `cancel_url` have no place in it and are refused with a validation error naming the
-//! field, nothing sent. (`description`, the payer's details and `metadata` are not sent
-//! either: they describe the request to the merchant, not to TelePagos.)
+//! can be paid more than once. `description`, `merchant_reference`, `notify_url`,
+//! `return_url`, `cancel_url`, the payer's details and `metadata` have no place in it
+//! and are refused with a validation error naming the field, nothing sent: a caller who
+//! set one meant something by it, and dropping it in silence would hide that it did not
+//! happen.
 //!
 //! Every unified value keeps the TelePagos answer it was read from, byte for byte, in
 //! its `raw`.
@@ -77,11 +78,19 @@ fn ars_only(request: &CreatePayment) -> std::result::Result<(), ValidationError>
 /// Refuses the unified fields a payment link cannot carry (see the
 /// [module docs](self#fields-that-cannot-be-carried)).
 fn refuse_uncarried(request: &CreatePayment) -> std::result::Result<(), ValidationError> {
+    let payer = &request.payer;
     let uncarried = [
+        ("description", request.description.is_some()),
         ("merchant_reference", request.merchant_reference.is_some()),
         ("notify_url", request.notify_url.is_some()),
         ("return_url", request.return_url.is_some()),
         ("cancel_url", request.cancel_url.is_some()),
+        ("payer.id", payer.id.is_some()),
+        ("payer.name", payer.name.is_some()),
+        ("payer.email", payer.email.is_some()),
+        ("payer.phone", payer.phone.is_some()),
+        ("payer.document", payer.document.is_some()),
+        ("metadata", !request.metadata.is_empty()),
     ];
     match uncarried.iter().find(|(_, set)| *set) {
         Some((field, _)) => Err(ValidationError::new(

@@ -2,7 +2,7 @@
 //! injected faults, and a custom provider next to the built-in ones.
 
 mod bad_input;
-mod currency_tables_mx;
+mod currency_tables;
 mod custom_provider;
 mod decoders;
 mod fault_matrix;

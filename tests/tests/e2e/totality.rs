@@ -446,7 +446,16 @@ fn unified_payment(f: &Form, amount: Money) -> pagos::Result<CreatePayment> {
 /// The fields each provider's conversion of a unified payment may name, besides
 /// [`PAYMENT_FIELDS`] (checked again). Khipu reports its own form names for the payer
 /// (`payer_name`); the others map theirs to the unified ones.
-const KHIPU_PAYMENT_FIELDS: &[&str] = &["payer.document", "payer_name"];
+const KHIPU_PAYMENT_FIELDS: &[&str] = &["payer.document", "payer_name", "payer.id", "payer.phone"];
+// TelePagos refuses, by name, what a payment link cannot carry.
+const TELEPAGOS_PAYMENT_FIELDS: &[&str] = &[
+    "description",
+    "payer.id",
+    "payer.name",
+    "payer.phone",
+    "payer.document",
+    "metadata",
+];
 const KASHIO_PAYMENT_FIELDS: &[&str] = &[
     "payer",
     "payer.id",
@@ -475,11 +484,12 @@ fn check_payment(f: &Form, send: bool) -> Result<(), TestCaseError> {
     let khipu_fields = with(PAYMENT_FIELDS, KHIPU_PAYMENT_FIELDS);
     let kashio_fields = with(PAYMENT_FIELDS, KASHIO_PAYMENT_FIELDS);
     let compropago_fields = with(PAYMENT_FIELDS, COMPROPAGO_PAYMENT_FIELDS);
+    let telepagos_fields = with(PAYMENT_FIELDS, TELEPAGOS_PAYMENT_FIELDS);
     let cases: [(&str, Currency, &[&str]); 4] = [
         ("khipu", Currency::Clp, &khipu_fields),
         ("kashio", Currency::Pen, &kashio_fields),
         ("compropago", Currency::Mxn, &compropago_fields),
-        ("telepagos", Currency::Ars, PAYMENT_FIELDS),
+        ("telepagos", Currency::Ars, &telepagos_fields),
     ];
     for (provider, currency, fields) in cases {
         let amount = money("1000", currency);

@@ -15,7 +15,7 @@ use pagos_core::{
 use super::KhipuV3Client;
 use super::payments::{CreatePaymentRequest, CreatedPayment, PaymentInfo};
 use crate::PROVIDER;
-use crate::provider::{instructions, payer_identifier};
+use crate::provider::{instructions, payer_identifier, refuse_uncarried};
 
 /// The unified operations of both Khipu clients.
 pub(crate) const CAPABILITIES: &[Operation] = &[
@@ -33,6 +33,7 @@ impl TryFrom<&CreatePayment> for CreatePaymentRequest {
     /// `notify_api_version` `3.0` (the signed webhook) when `notify_url` is set.
     fn try_from(p: &CreatePayment) -> Result<Self> {
         p.validate()?;
+        refuse_uncarried(p)?;
         let mut b = CreatePaymentRequest::builder(p.subject.clone(), p.amount);
         if let Some(v) = &p.merchant_reference {
             b = b.transaction_id(v.clone());

@@ -23,8 +23,6 @@ use crate::wire::{
     parse_rfc3339, route,
 };
 
-/// Currencies a Khipu payment may be created in.
-const CURRENCIES: [&str; 5] = ["CLP", "USD", "ARS", "BOB", "EUR"];
 /// A payment without `expires_date` can be paid for this long.
 const DEFAULT_EXPIRY: Duration = Duration::from_secs(24 * 3600);
 
@@ -114,7 +112,7 @@ async fn create_payment(
     let currency = text("currency");
     match currency.as_deref() {
         None => errors.push(FieldError::new("currency", "La moneda es obligatoria")),
-        Some(c) if !CURRENCIES.contains(&c) => {
+        Some(c) if super::currency_decimals(c).is_none() => {
             errors.push(FieldError::new(
                 "currency",
                 format!("Moneda no soportada: {c}"),
@@ -129,11 +127,16 @@ async fn create_payment(
         }
         Some(a) => match parse_amount("amount", a) {
             Ok(amount) => {
-                if currency.as_deref() == Some("CLP") && !amount.fract().is_zero() {
-                    errors.push(FieldError::new(
-                        "amount",
-                        "El peso chileno no admite decimales",
-                    ));
+                let decimals = currency.as_deref().and_then(super::currency_decimals);
+                if let Some(max) = decimals
+                    && amount.normalize().scale() > max
+                {
+                    let message = if max == 0 {
+                        "El peso chileno no admite decimales".to_string()
+                    } else {
+                        format!("Monto inválido: admite {max} decimales")
+                    };
+                    errors.push(FieldError::new("amount", message));
                 }
                 Some(amount)
             }

@@ -25,6 +25,29 @@ use time::OffsetDateTime;
 
 pub use auth::khipu_signature;
 
+/// The currencies a Khipu payment may be in, under both APIs, with the decimals each
+/// may carry: Khipu's API documents list the codes, and amounts take "up to 4 decimal
+/// places, depending on the currency" (CLP none, CLF 4, the others 2).
+pub const CURRENCIES: &[(&str, u32)] = &[
+    ("CLP", 0),
+    ("CLF", 4),
+    ("ARS", 2),
+    ("PEN", 2),
+    ("MXN", 2),
+    ("USD", 2),
+    ("EUR", 2),
+    ("BOB", 2),
+    ("COP", 2),
+];
+
+/// The decimals of `currency` in [`CURRENCIES`], or `None` when Khipu does not take it.
+pub(crate) fn currency_decimals(currency: &str) -> Option<u32> {
+    CURRENCIES
+        .iter()
+        .find(|(code, _)| *code == currency)
+        .map(|(_, decimals)| *decimals)
+}
+
 use crate::Error;
 use crate::config::SandboxConfig;
 use crate::control::{PayerAction, RecordCounts};

@@ -19,7 +19,7 @@ use super::error::Rejection;
 use super::render::{amount4, urls, view};
 use super::state::{BANKS, KhipuV3State, Payment, Receiver, Refund, Status};
 use super::validate::{
-    CURRENCIES, currency, number_amount, required_text, string_amount, text, url,
+    currency, known_currency, number_amount, required_text, string_amount, text, url,
 };
 use crate::state::Sandbox;
 use crate::wire::{
@@ -629,7 +629,7 @@ fn predict_query(query: Option<&str>, with_bank: bool) -> Result<Decimal, Reject
     }
     let currency = query_param(&pairs, "currency");
     if let Some(c) = currency
-        && !CURRENCIES.contains(&c)
+        && !known_currency(c)
     {
         errors.push(FieldError::new(
             "currency",

@@ -35,11 +35,8 @@ pub(super) fn amount4(amount: Decimal) -> String {
 
 /// The decimals a currency admits: CLP 0, CLF 4, the rest 2.
 pub(super) fn currency_decimals(currency: &str) -> u32 {
-    match currency {
-        "CLP" => 0,
-        "CLF" => 4,
-        _ => 2,
-    }
+    // Only currencies of the table are ever stored; 2 is the table's common case.
+    crate::khipu::currency_decimals(currency).unwrap_or(2)
 }
 
 /// `receiver_id` is an int64 in the spec: a JSON number when it is all digits.

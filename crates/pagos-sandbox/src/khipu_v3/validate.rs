@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 use super::render::currency_decimals;
 use crate::wire::{FieldError, JsonObject, is_http_url, parse_plain_decimal};
 
-/// The currencies a Khipu payment may be in.
-pub(super) const CURRENCIES: [&str; 9] = [
-    "CLP", "CLF", "ARS", "PEN", "MXN", "USD", "EUR", "BOB", "COP",
-];
+/// Whether Khipu takes `currency` (the table is shared with API 2.0).
+pub(super) fn known_currency(currency: &str) -> bool {
+    crate::khipu::currency_decimals(currency).is_some()
+}
 
 /// Checks an amount's sign and decimals (at most 4, and at most the currency's).
 pub(super) fn check_amount(
@@ -24,7 +24,7 @@ pub(super) fn check_amount(
     if scale > 4 {
         return Err(FieldError::new(field, "El monto tiene más de 4 decimales"));
     }
-    if let Some(currency) = currency.filter(|c| CURRENCIES.contains(c)) {
+    if let Some(currency) = currency.filter(|c| known_currency(c)) {
         let max = currency_decimals(currency);
         if scale > max {
             return Err(FieldError::new(
@@ -124,10 +124,10 @@ pub(super) fn url(
     Some(value)
 }
 
-/// A required currency from [`CURRENCIES`].
+/// A required currency Khipu takes ([`known_currency`]).
 pub(super) fn currency(object: &JsonObject, errors: &mut Vec<FieldError>) -> Option<String> {
     let value = required_text(object, "currency", 255, errors)?;
-    if !CURRENCIES.contains(&value.as_str()) {
+    if !known_currency(&value) {
         errors.push(FieldError::new(
             "currency",
             format!("Moneda no soportada: {value}"),
