@@ -283,7 +283,37 @@ async fn demo_runs_every_life_cycle_and_exits_0() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["ok"], true);
-    assert!(report["steps"].as_array().unwrap().len() >= 8);
+    let steps = report["steps"].as_array().unwrap();
+    // Khipu API 2.0 (9 steps), API 3.0 through the unified trait (7), PAC (7).
+    let count = |provider: &str| steps.iter().filter(|s| s["provider"] == provider).count();
+    assert_eq!(
+        (count("khipu"), count("khipu 3.0"), count("khipu PAC")),
+        (9, 7, 7),
+        "{report}"
+    );
+    assert_eq!(steps.len(), 23, "{report}");
+    assert!(steps.iter().all(|s| s["ok"] == true), "{report}");
+    let got = |provider: &str, step: &str| {
+        steps
+            .iter()
+            .find(|s| s["provider"] == provider && s["step"].as_str().unwrap().starts_with(step))
+            .map(|s| s["got"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no step {provider} / {step}: {report}"))
+    };
+    // 2.0 really ran API 2.0 (the 1.3 notification), 3.0 verified by signature.
+    assert_eq!(
+        got("khipu", "notification POSTed to notify_url"),
+        "api_version=1.3"
+    );
+    assert_eq!(
+        got("khipu 3.0", "verify_notification"),
+        "succeeded, by signature"
+    );
+    assert_eq!(got("khipu 3.0", "fetch payment"), "partially_refunded");
+    assert_eq!(
+        got("khipu PAC", "fetch the charge's payment"),
+        "direct_debit, 15000 CLP, pending"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

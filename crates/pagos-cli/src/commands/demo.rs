@@ -6,13 +6,15 @@
 //! `pagos::from_env_with(name, &ProviderConfig::from_fn(..the sandbox's URLs and
 //! credentials..).with_transport(transport))`; a provider of the registry the demo has
 //! no life cycle for is only built and checked against its descriptor. The payer is
-//! played through the in-process sandbox's `SandboxHandle` (`pay`, `kashpay_balance`,
+//! played through the in-process sandbox's `SandboxHandle` (`pay`, `sign`, `kashpay_balance`,
 //! `register_webhook`), and confirmations go through each provider crate's own
 //! notification path:
 //!
 //! | provider | life cycle |
 //! |---|---|
-//! | Khipu | create → fetch → pay → the 1.3 notification POSTed to a local `notify_url` → `verify_notification` → fetch → full refund → fetch |
+//! | Khipu (API 2.0: built without `PAGOS_KHIPU_API_KEY`) | create → fetch → pay → the 1.3 notification POSTed to a local `notify_url` → `verify_notification` → fetch → full refund → fetch |
+//! | Khipu 3.0 (built with the API key) | create (`notify_api_version` 3.0) → pay → the signed webhook POSTed to a local `notify_url` → the unified `verify_notification` (by signature) → partial refund (unified `refund_payment`) → fetch (partially refunded) |
+//! | Khipu PAC (`KhipuV3Client`) | create subscription → fetch (`PENDING`) → the payer signs (sandbox) → the unsigned callback POSTed to a local `notify_url` → fetch (`ENABLED`) → create charge → fetch the charge's payment (`direct_debit`) |
 //! | KashIO | create → fetch → pay → the recorded `invoice.paid` event → `confirm_event` → fetch; a second invoice → cancel (void) → fetch |
 //! | ComproPago | webhook registered → create → fetch → pay → the webhook POSTed to a local receiver → `confirm_webhook` → fetch |
 //! | Kashpay | balance → payout (SPEI) → payout lookup (unsupported by Kashpay) → balance |
@@ -27,8 +29,9 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use futures_util::TryStreamExt as _;
+use pagos::notification::{Expected, Notification, VerifiedBy};
 use pagos::{
-    BankAccount, CreatePayment, Currency, Money, Payment, PaymentProvider, PayoutRequest,
+    BankAccount, CreatePayment, Currency, Decimal, Money, Payment, PaymentProvider, PayoutRequest,
     ProviderConfig, ProviderDescriptor, RefundRequest, Transport,
 };
 use pagos_sandbox::{Provider, SandboxConfig, SandboxHandle};
@@ -181,6 +184,21 @@ impl Ctx {
     /// They share the demo's transport.
     fn config(&self) -> ProviderConfig<'_> {
         ProviderConfig::from_fn(|name| {
+            self.vars
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+        .with_transport(self.transport.clone())
+    }
+
+    /// As [`Ctx::config`] without the variables named in `without` (the Khipu API 2.0
+    /// life cycle leaves out `PAGOS_KHIPU_API_KEY`, which would select API 3.0).
+    fn config_without<'a>(&'a self, without: &'a [&'a str]) -> ProviderConfig<'a> {
+        ProviderConfig::from_fn(move |name| {
+            if without.contains(&name) {
+                return None;
+            }
             self.vars
                 .iter()
                 .find(|(k, _)| k == name)
@@ -343,22 +361,36 @@ fn money(amount: &str, currency: Currency) -> StepResult<Money> {
 // -----------------------------------------------------------------------------------
 // Khipu
 
+/// The variable that selects Khipu API 3.0; the API 2.0 life cycle runs without it.
+const KHIPU_API_KEY: &str = "PAGOS_KHIPU_API_KEY";
+
+/// Khipu: API 2.0 (no API key configured), then API 3.0 (with it), then PAC. Each
+/// runs on its own: one stopping does not stop the others.
 async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    let v2 = khipu_v2(ctx, rec).await;
+    let v3 = khipu_v3(ctx, rec).await;
+    let pac = khipu_pac(ctx, rec).await;
+    v2.and(v3).and(pac)
+}
+
+async fn khipu_v2(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
     const P: &str = "khipu";
     const REFERENCE: &str = "demo-khipu-1";
+    // Without the API key, the registry's Khipu is API 2.0 (notification API 1.3).
+    let config = ctx.config_without(&[KHIPU_API_KEY]);
     let provider = rec
         .run(
             P,
-            "build provider",
+            "build provider (no API key: API 2.0)",
             "khipu",
-            async { ctx.provider(P) },
+            async { pagos::from_env_with(P, &config) },
             |p, e| same(p.name(), e),
         )
         .await?;
     let khipu = rec.need(
         P,
         "build khipu client",
-        pagos::khipu::client_from_config(&ctx.config()),
+        pagos::khipu::client_from_config(&config),
     )?;
     let notify_url = format!("{}/khipu/notify", ctx.receiver.base);
     let amount = rec.need(P, "amount", Money::parse("1000", Currency::Clp))?;
@@ -445,6 +477,210 @@ async fn khipu(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
         "refunded",
         provider.get_payment(&id),
         status_is,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn khipu_v3(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    const P: &str = "khipu 3.0";
+    const REFERENCE: &str = "demo-khipu3-1";
+    let provider = rec
+        .run(
+            P,
+            "build provider (API key set: API 3.0)",
+            "khipu",
+            async { ctx.provider("khipu") },
+            |p, e| same(p.name(), e),
+        )
+        .await?;
+    let notify_url = format!("{}/khipu3/notify", ctx.receiver.base);
+    let amount = rec.need(P, "amount", Money::parse("1000", Currency::Clp))?;
+    let created = rec
+        .run(
+            P,
+            "create payment (1000 CLP, notify_api_version 3.0)",
+            "pending",
+            async {
+                let request = CreatePayment::builder(amount, "pagos demo: Khipu 3.0")
+                    .merchant_reference(REFERENCE)
+                    .return_url("https://shop.example/return")
+                    .notify_url(notify_url.clone())
+                    .build()?;
+                StepResult::Ok(provider.create_payment(&request).await?)
+            },
+            status_is,
+        )
+        .await?;
+    let id = created.id.clone();
+    rec.run(
+        P,
+        "payer pays (sandbox)",
+        "done/normal",
+        async { ctx.sandbox.pay(Provider::KhipuV3, &id) },
+        |o, e| same(o.status.clone(), e),
+    )
+    .await?;
+    let hook = rec
+        .run(
+            P,
+            "webhook POSTed to notify_url",
+            "signed (x-khipu-signature)",
+            ctx.receiver.next("/khipu3/notify"),
+            |r, e| match r.header("x-khipu-signature") {
+                Some(_) => same("signed (x-khipu-signature)", e),
+                None => ("no x-khipu-signature header".to_string(), false),
+            },
+        )
+        .await?;
+    let expected = Expected::by_merchant_reference(amount, REFERENCE);
+    rec.run(
+        P,
+        "verify_notification (unified)",
+        "succeeded, by signature",
+        provider.verify_notification(&hook.notification(), &expected),
+        |event, e| {
+            let by = match event.verified_by {
+                VerifiedBy::Signature => "by signature",
+                VerifiedBy::Fetch => "by fetch",
+                _ => "by ?",
+            };
+            same(format!("{}, {by}", event.status), e)
+        },
+    )
+    .await?;
+    let part = rec.need(P, "amount", Money::parse("400", Currency::Clp))?;
+    rec.run(
+        P,
+        "refund 400 CLP (partial)",
+        "accepted",
+        provider.refund_payment(&RefundRequest::partial(id.clone(), part)),
+        |r, _| {
+            let message = r.message.as_deref().unwrap_or("no message");
+            (format!("accepted ({message})"), true)
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch payment",
+        "partially_refunded",
+        provider.get_payment(&id),
+        status_is,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Khipu Automatic Payments (PAC): a subscription signed in the sandbox, confirmed by
+/// fetching it, and one charge, which Khipu turns into a `direct_debit` payment.
+async fn khipu_pac(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
+    use pagos::khipu::pac::charges::ChargeRequest;
+    use pagos::khipu::pac::subscriptions::SubscriptionRequest;
+
+    const P: &str = "khipu PAC";
+    let khipu = rec.need(
+        P,
+        "build khipu 3.0 client",
+        pagos::khipu::v3_client_from_config(&ctx.config()),
+    )?;
+    let base = &ctx.receiver.base;
+    let max = rec.need(P, "amount", Money::parse("50000", Currency::Clp))?;
+    let created = rec
+        .run(
+            P,
+            "create subscription (max 50000 CLP)",
+            "a subscription id",
+            async {
+                let request =
+                    SubscriptionRequest::builder("Ana Pérez", "ana.perez@example.cl", max)
+                        .urls(
+                            format!("{base}/khipu3/subscription"),
+                            "https://shop.example/pac/ok",
+                            "https://shop.example/pac/cancel",
+                        )
+                        .max_amount_per_charge(Decimal::from(20_000))
+                        .service_reference("demo-pac-1")
+                        .build()?;
+                StepResult::Ok(khipu.subscriptions().create(&request).await?)
+            },
+            |s, _| (s.subscription_id.clone(), !s.subscription_id.is_empty()),
+        )
+        .await?;
+    let sub = created.subscription_id.clone();
+    let state = |s: &pagos::khipu::pac::subscriptions::SubscriptionStatus, e: &str| {
+        same(s.status.as_ref().map_or("(none)", |s| s.as_str()), e)
+    };
+    rec.run(
+        P,
+        "fetch subscription",
+        "PENDING",
+        khipu.subscriptions().get(&sub),
+        state,
+    )
+    .await?;
+    rec.run(
+        P,
+        "payer signs the mandate (sandbox)",
+        "ENABLED",
+        async { ctx.sandbox.sign(Provider::KhipuV3, &sub) },
+        |o, e| same(o.status.clone(), e),
+    )
+    .await?;
+    rec.run(
+        P,
+        "callback POSTed to notify_url (unsigned)",
+        format!("subscription {sub}"),
+        ctx.receiver.next("/khipu3/subscription"),
+        |r, e| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            match body["subscription_id"].as_str() {
+                Some(id) => same(format!("subscription {id}"), e),
+                None => (String::from_utf8_lossy(&r.body).into_owned(), false),
+            }
+        },
+    )
+    .await?;
+    rec.run(
+        P,
+        "fetch subscription",
+        "ENABLED",
+        khipu.subscriptions().get(&sub),
+        state,
+    )
+    .await?;
+    let charge = rec
+        .run(
+            P,
+            "create charge (15000 CLP)",
+            "a payment id",
+            async {
+                let request =
+                    ChargeRequest::builder(&sub, Decimal::from(15_000), "pagos demo: cuota")
+                        .urls(
+                            format!("{base}/khipu3/charge-error"),
+                            format!("{base}/khipu3/charge"),
+                        )
+                        .transaction_id("demo-pac-charge-1")
+                        .build()?;
+                StepResult::Ok(khipu.charges().create(&request).await?)
+            },
+            |c, _| (c.payment_id.clone(), !c.payment_id.is_empty()),
+        )
+        .await?;
+    rec.run(
+        P,
+        "fetch the charge's payment",
+        "direct_debit, 15000 CLP, pending",
+        khipu.payments().get(&charge.payment_id),
+        |p, e| {
+            let method = p.payment_method.as_ref().map_or("(none)", |m| m.as_str());
+            let money = p
+                .money()
+                .map_or("(no amount)".to_string(), |m| m.to_string());
+            let status = p.status.as_ref().map_or("(none)", |s| s.as_str());
+            same(format!("{method}, {money}, {status}"), e)
+        },
     )
     .await?;
     Ok(())
@@ -891,7 +1127,29 @@ async fn telepagos(ctx: &Ctx, rec: &mut Recorder) -> Result<(), Stop> {
 #[derive(Debug)]
 struct Received {
     path: String,
+    /// The header fields, names in lower case, in the order received.
+    headers: Vec<(String, String)>,
     body: Vec<u8>,
+}
+
+impl Received {
+    /// What the merchant's server hands to `verify_notification`: every header field
+    /// and the raw body.
+    fn notification(&self) -> Notification<'_> {
+        self.headers
+            .iter()
+            .fold(Notification::new(&self.body), |n, (name, value)| {
+                n.with_header(name, value)
+            })
+    }
+
+    /// The first value of header `name` (lower case).
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 struct Receiver {
@@ -971,10 +1229,14 @@ async fn serve(mut stream: TcpStream) -> Option<Received> {
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
     let path = lines.next()?.split(' ').nth(1)?.to_string();
-    let length = lines
+    let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
         .unwrap_or(0)
         .min(LIMIT);
     let mut body = buf[head_end + 4..].to_vec();
@@ -989,7 +1251,11 @@ async fn serve(mut stream: TcpStream) -> Option<Received> {
     let answer = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
     let _ = stream.write_all(answer).await;
     let _ = stream.shutdown().await;
-    Some(Received { path, body })
+    Some(Received {
+        path,
+        headers,
+        body,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
