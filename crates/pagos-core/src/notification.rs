@@ -13,8 +13,10 @@
 //!   over the raw bytes before anything is parsed;
 //! - by **fetching** where it does not: the body only says *which* record changed, and
 //!   the record is read back from the provider over an authenticated call (Khipu's
-//!   notification API 1.3, KashIO events, ComproPago orders, Khipu Automatic Payments
-//!   callbacks). Nothing in an unsigned body is believed.
+//!   notification API 1.3, KashIO events, ComproPago orders, the charge callbacks of
+//!   Khipu Automatic Payments; its subscription callbacks are not about a payment and
+//!   are confirmed with the Khipu client's own call). Nothing in an unsigned body is
+//!   believed.
 //!
 //! Either way the event is then bound to the order: the provider's record must carry
 //! the merchant's reference (or payment id), currency and amount, so a genuine

@@ -595,6 +595,143 @@ pub(crate) fn verify_signed(
     Ok(signed_event(&webhook, expected)?)
 }
 
+/// The unified verification on API 3.0, as
+/// [`PaymentProvider::verify_notification`](pagos_core::PaymentProvider::verify_notification)
+/// runs it for a [`KhipuV3Client`](crate::v3::KhipuV3Client):
+///
+/// - a body with `x-khipu-signature` is the signed webhook: [`verify_signed`], never a
+///   fetch (a bad signature stays refused);
+/// - an unsigned PAC charge `error_response_url` callback
+///   (`{"subscription_id","transaction_id","payment_id","error_message"}`) is a hint:
+///   the payment it names is fetched with `GET /v3/payments/{payment_id}`, its receiver
+///   checked and bound to the order ([`fetched_event`], [`VerifiedBy::Fetch`]);
+/// - an unsigned PAC subscription callback (`{"subscription_id","status"}`) is not about
+///   a payment: refused with [`Check::Body`](pagos_core::notification::Check::Body),
+///   pointing at
+///   [`Subscriptions::confirm_callback`](crate::pac::subscriptions::Subscriptions::confirm_callback);
+/// - any other unsigned body is refused as unsigned
+///   ([`Check::Signature`](pagos_core::notification::Check::Signature)).
+///
+/// # Errors
+/// As [`verify_signed`]; for a charge callback, [`Error::Validation`] for a blank
+/// expectation, the fetch's errors (a forged `payment_id` gets Khipu's 404), or the
+/// [`fetched_event`] refusal.
+pub(crate) async fn verify_v3(
+    client: &crate::v3::KhipuV3Client,
+    notification: &pagos_core::notification::Notification<'_>,
+    expected: &pagos_core::notification::Expected,
+    now: time::OffsetDateTime,
+) -> pagos_core::Result<VerifiedEvent> {
+    use crate::pac::callbacks::{Unsigned, classify};
+    use crate::v3::webhook::SIGNATURE_HEADER;
+
+    if notification.header_count(SIGNATURE_HEADER) == 0 {
+        let refuse = |why: String| CoreNotificationError::new(PROVIDER, CoreCheck::Body, why);
+        match classify(notification.body()) {
+            Unsigned::ChargeError(callback) => {
+                expected.validate()?;
+                let payment = client.payments().get(&callback.payment_id).await?;
+                if payment.payment_id != callback.payment_id {
+                    return Err(CoreNotificationError::mismatch(
+                        PROVIDER,
+                        CoreCheck::PaymentId,
+                        &callback.payment_id,
+                        &payment.payment_id,
+                    )
+                    .into());
+                }
+                return Ok(fetched_event(client.receiver_id(), &payment, expected)?);
+            }
+            Unsigned::Subscription(_) => {
+                return Err(refuse(
+                    "an unsigned PAC subscription callback is not about a payment: confirm it \
+                     with KhipuV3Client::subscriptions().confirm_callback"
+                        .to_string(),
+                )
+                .into());
+            }
+            Unsigned::Malformed(why) => {
+                return Err(refuse(format!("an unsigned PAC callback with {why}")).into());
+            }
+            Unsigned::Other => {}
+        }
+    }
+    verify_signed(
+        client.webhook_secret(),
+        client.receiver_id(),
+        notification,
+        expected,
+        now,
+    )
+}
+
+/// The event a payment fetched with `GET /v3/payments/{id}` makes for the order
+/// `expected`: when `receiver_id` is configured the payment's must be it, then the
+/// order, currency and amount are bound with
+/// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O. The
+/// status is Khipu's current one, normalized (a failed charge is not paid).
+///
+/// ```
+/// use pagos_core::notification::{Check, Expected, VerifiedBy};
+/// use pagos_core::{Currency, Money};
+///
+/// let charge: pagos_khipu::v3::payments::PaymentInfo = serde_json::from_str(
+///     r#"{"payment_id":"p1","receiver_id":985101,"status":"done","status_detail":"normal",
+///         "amount":"15000.0000","currency":"CLP","transaction_id":"c-3","payment_method":"direct_debit"}"#,
+/// ).unwrap();
+/// let expected = Expected::by_merchant_reference(Money::parse("15000", Currency::Clp)?, "c-3");
+/// let event = pagos_khipu::notification::fetched_event(Some("985101"), &charge, &expected)?;
+/// assert_eq!(event.verified_by, VerifiedBy::Fetch);
+/// assert!(event.is_paid());
+/// let other = pagos_khipu::notification::fetched_event(Some("1"), &charge, &expected);
+/// assert_eq!(other.unwrap_err().check(), Check::Account);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// A [`pagos_core::notification::NotificationError`] with
+/// [`Check::Account`](pagos_core::notification::Check::Account) for another receiver,
+/// or the check of [`Expected::bind`](pagos_core::notification::Expected::bind) that
+/// failed.
+pub fn fetched_event(
+    receiver_id: Option<&str>,
+    payment: &crate::v3::payments::PaymentInfo,
+    expected: &pagos_core::notification::Expected,
+) -> Result<VerifiedEvent, CoreNotificationError> {
+    if let Some(receiver_id) = receiver_id {
+        let actual = payment.receiver_id.as_deref().map(str::trim);
+        if actual != Some(receiver_id) {
+            return Err(CoreNotificationError::mismatch(
+                PROVIDER,
+                CoreCheck::Account,
+                receiver_id,
+                actual.unwrap_or("(absent)"),
+            ));
+        }
+    }
+    let merchant_reference = payment.transaction_id.as_deref().filter(|t| !t.is_empty());
+    let amount = payment.money();
+    expected.bind(
+        PROVIDER,
+        &Vouched {
+            payment_id: &payment.payment_id,
+            merchant_reference,
+            amount,
+        },
+    )?;
+    // `bind` refuses a payment without an amount, so this is the order's amount.
+    let amount = amount.unwrap_or(expected.amount);
+    Ok(VerifiedEvent::new(
+        PROVIDER,
+        payment.payment_id.clone(),
+        payment.unified_status(),
+        amount,
+        VerifiedBy::Fetch,
+        payment.raw.clone(),
+    )
+    .with_merchant_reference(merchant_reference.map(str::to_string)))
+}
+
 /// The event a verified API 3.0 webhook makes for the order `expected`: the payment id,
 /// `transaction_id` (the merchant reference), currency and amount are bound with
 /// [`Expected::bind`](pagos_core::notification::Expected::bind). Pure: no I/O, and the

@@ -12,9 +12,13 @@
 //!
 //! Flow: create a subscription, send the customer to its `redirect_url` to sign the
 //! mandate, wait for the (unsigned) callback to `notify_url` and confirm it with
-//! [`subscriptions::GetSubscription`] (`ENABLED`), then create charges. A charge is a
+//! [`Subscriptions::confirm_callback`](subscriptions::Subscriptions::confirm_callback),
+//! which fetches it with [`subscriptions::GetSubscription`] (`ENABLED`), then create
+//! charges. A charge's (unsigned) `error_response_url` callback goes to the unified
+//! `verify_notification`, which fetches the payment it names (see [`callbacks`]). A charge is a
 //! Khipu payment (`payment_method` `direct_debit`), notified like any payment; ask for
 //! `notify_api_version` `3.0` (the default here) to get the signed webhook.
 
+pub mod callbacks;
 pub mod charges;
 pub mod subscriptions;

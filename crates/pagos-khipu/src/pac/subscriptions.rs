@@ -473,6 +473,49 @@ impl<'a> Subscriptions<'a> {
         self.client.run(&GetSubscription::new(id)).await
     }
 
+    /// Confirms a callback Khipu POSTed to a subscription's `notify_url`
+    /// (`{"subscription_id","status"}`). The callback is unsigned, so only its
+    /// `subscription_id` is used: the subscription is fetched with [`GetSubscription`]
+    /// and the answer is Khipu's, never the body's `status`. Charge only when the
+    /// answer's status [`is_chargeable`](SubscriptionState::is_chargeable).
+    ///
+    /// ```no_run
+    /// # async fn handle(khipu: &pagos_khipu::KhipuV3Client, body: &[u8]) -> Result<(), pagos_core::Error> {
+    /// let confirmed = khipu.subscriptions().confirm_callback(body).await?;
+    /// if confirmed.status.as_ref().is_some_and(|s| s.is_chargeable()) {
+    ///     // the mandate is signed: charges may be created
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`pagos_core::Error::Notification`] with
+    /// [`Check::Body`](pagos_core::notification::Check::Body), nothing sent, for a
+    /// body that is no subscription callback (not a JSON object, no usable
+    /// `subscription_id`), or when Khipu answers for another subscription; otherwise
+    /// the fetch's errors (see [`KhipuV3Client::run`]; a forged id gets Khipu's 404).
+    pub async fn confirm_callback(&self, body: &[u8]) -> Result<SubscriptionStatus> {
+        use pagos_core::notification::{Check, NotificationError};
+        let callback = super::callbacks::SubscriptionCallback::parse(body).map_err(|e| {
+            NotificationError::new(
+                crate::PROVIDER,
+                Check::Body,
+                format!("not a subscription callback: {e}"),
+            )
+        })?;
+        let status = self.get(&callback.subscription_id).await?;
+        if status.subscription_id != callback.subscription_id {
+            return Err(NotificationError::mismatch(
+                crate::PROVIDER,
+                Check::Body,
+                &callback.subscription_id,
+                &status.subscription_id,
+            )
+            .into());
+        }
+        Ok(status)
+    }
+
     /// [`DeleteSubscription`].
     ///
     /// # Errors

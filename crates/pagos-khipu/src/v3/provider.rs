@@ -156,19 +156,22 @@ impl PaymentProvider for KhipuV3Client {
         Ok(refund)
     }
 
-    /// Notification API 3.0, by signature: see [`crate::notification::signed_event`].
+    /// Notification API 3.0 by signature (see [`crate::notification::signed_event`]);
+    /// an unsigned PAC charge `error_response_url` callback by fetching the payment it
+    /// names (see [`crate::notification::fetched_event`]); anything else unsigned is
+    /// refused.
     async fn verify_notification(
         &self,
         notification: &pagos_core::notification::Notification<'_>,
         expected: &pagos_core::notification::Expected,
     ) -> Result<pagos_core::notification::VerifiedEvent> {
-        crate::notification::verify_signed(
-            self.webhook_secret(),
-            self.receiver_id(),
+        crate::notification::verify_v3(
+            self,
             notification,
             expected,
             time::OffsetDateTime::now_utc(),
         )
+        .await
     }
 }
 

@@ -426,4 +426,242 @@ mod v3 {
         let event = provider.verify_notification(&n, &expected()).await.unwrap();
         assert_eq!(event.verified_by, VerifiedBy::Signature);
     }
+
+    // -----------------------------------------------------------------------------
+    // PAC callbacks are unsigned: a charge's error_response_url callback is a hint
+    // (the payment it names is fetched and bound), a subscription callback is not
+    // about a payment (subscriptions().confirm_callback), anything else is refused.
+
+    const CHARGE_ID: &str = "chg7Kp2R9xTm";
+    const CHARGE_CALLBACK: &str = r#"{"subscription_id":"7Kp2R9xTmQ4b","transaction_id":"cuota-3","payment_id":"chg7Kp2R9xTm","error_message":"Fondos insuficientes"}"#;
+
+    fn charge_payment(status: &str, receiver: &str) -> String {
+        format!(
+            r#"{{"payment_id":"{CHARGE_ID}","receiver_id":{receiver},"subject":"Cuota 3","amount":"15000.0000","currency":"CLP","status":"{status}","status_detail":"normal","transaction_id":"cuota-3","payment_method":"direct_debit"}}"#
+        )
+    }
+
+    fn charge_expected() -> Expected {
+        Expected::by_merchant_reference(clp("15000"), "cuota-3")
+    }
+
+    #[tokio::test]
+    async fn an_unsigned_charge_callback_is_confirmed_by_fetching_its_payment() {
+        // No merchant secret needed: nothing is signed, the payment is read back.
+        let (c, fake) = client(None);
+        fake.route(
+            "GET",
+            &format!("/v3/payments/{CHARGE_ID}"),
+            200,
+            charge_payment("pending", "985101"),
+        );
+        let event = verify(&c, None, CHARGE_CALLBACK, &charge_expected())
+            .await
+            .unwrap();
+        assert_eq!(event.verified_by, VerifiedBy::Fetch);
+        assert_eq!(event.payment_id, CHARGE_ID);
+        assert_eq!(event.merchant_reference.as_deref(), Some("cuota-3"));
+        assert_eq!(event.amount, clp("15000"));
+        // Khipu's word, not the callback's: a pending charge is not paid.
+        assert_eq!(event.status, PaymentStatus::Pending);
+        assert!(!event.is_paid());
+        let sent = fake.requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].method().as_str(), "GET");
+        assert_eq!(
+            sent[0].url().as_str(),
+            format!("https://payment-api.khipu.com/v3/payments/{CHARGE_ID}")
+        );
+        assert_eq!(
+            sent[0].header_str("x-api-key"),
+            Some("2f1c7a9e-5b8d-4c1a-9e3f-0a1b2c3d4e5f")
+        );
+        assert!(sent[0].body_bytes().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_charge_callback_for_another_order_amount_or_receiver_is_refused() {
+        let (c, fake) = client(None);
+        let path = format!("/v3/payments/{CHARGE_ID}");
+        fake.route("GET", &path, 200, charge_payment("done", "985101"));
+        let check = |r: pagos_core::Result<VerifiedEvent>| refusal(r.unwrap_err()).check();
+        let other = Expected::by_merchant_reference(clp("15000"), "cuota-4");
+        assert_eq!(
+            check(verify(&c, None, CHARGE_CALLBACK, &other).await),
+            Check::MerchantReference
+        );
+        let more = Expected::by_merchant_reference(clp("15001"), "cuota-3");
+        assert_eq!(
+            check(verify(&c, None, CHARGE_CALLBACK, &more).await),
+            Check::Amount
+        );
+        let (c, fake) = client(None);
+        fake.route("GET", &path, 200, charge_payment("done", "111111"));
+        assert_eq!(
+            check(verify(&c, None, CHARGE_CALLBACK, &charge_expected()).await),
+            Check::Account
+        );
+        // Khipu answering with another payment than the one asked for.
+        let (c, fake) = client(None);
+        fake.route(
+            "GET",
+            &path,
+            200,
+            charge_payment("done", "985101").replace(CHARGE_ID, "otropago1234"),
+        );
+        assert_eq!(
+            check(verify(&c, None, CHARGE_CALLBACK, &charge_expected()).await),
+            Check::PaymentId
+        );
+    }
+
+    #[tokio::test]
+    async fn a_forged_charge_callback_gets_khipus_404_and_never_an_event() {
+        let (c, fake) = client(None);
+        fake.route(
+            "GET",
+            &format!("/v3/payments/{CHARGE_ID}"),
+            200,
+            charge_payment("done", "985101"),
+        );
+        let forged = CHARGE_CALLBACK.replace(CHARGE_ID, "forjado12345");
+        let e = verify(&c, None, &forged, &charge_expected())
+            .await
+            .unwrap_err();
+        match &e {
+            Error::Provider(p) => assert_eq!(p.http_status, 404),
+            other => panic!("expected Khipu's refusal, got {other:?}"),
+        }
+        assert_eq!(fake.calls(), 1);
+        // A payment_id that would change the request path, or none at all: refused,
+        // nothing sent. (Anything else travels percent-encoded as one segment.)
+        let (c, fake) = client(None);
+        for body in [
+            CHARGE_CALLBACK.replace(CHARGE_ID, ".."),
+            CHARGE_CALLBACK.replace(CHARGE_ID, r"a\u0000b"),
+            CHARGE_CALLBACK.replace(&format!(r#""{CHARGE_ID}""#), "null"),
+            CHARGE_CALLBACK.replace(CHARGE_ID, " "),
+        ] {
+            let e = refusal(
+                verify(&c, None, &body, &charge_expected())
+                    .await
+                    .unwrap_err(),
+            );
+            assert_eq!(e.check(), Check::Body, "{body}");
+        }
+        // A blank expectation is the caller's mistake, also before anything is sent.
+        let e = verify(
+            &c,
+            None,
+            CHARGE_CALLBACK,
+            &Expected::by_merchant_reference(clp("15000"), " "),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.validation_field(), Some("expected.merchant_reference"));
+        assert_eq!(fake.calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_signed_body_is_never_downgraded_to_a_fetch() {
+        let (c, fake) = client(Some(SECRET));
+        fake.route(
+            "GET",
+            &format!("/v3/payments/{CHARGE_ID}"),
+            200,
+            charge_payment("done", "985101"),
+        );
+        let check = |r: pagos_core::Result<VerifiedEvent>| refusal(r.unwrap_err()).check();
+        // A charge callback's shape under a bad (or malformed) signature stays refused.
+        let forged = signed("not-the-secret", CHARGE_CALLBACK, 0);
+        assert_eq!(
+            check(verify(&c, Some(&forged), CHARGE_CALLBACK, &charge_expected()).await),
+            Check::Signature
+        );
+        assert_eq!(
+            check(verify(&c, Some("garbage"), CHARGE_CALLBACK, &charge_expected()).await),
+            Check::Signature
+        );
+        assert_eq!(fake.calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_subscription_callback_is_refused_and_points_at_confirm_callback() {
+        let (c, fake) = client(Some(SECRET));
+        let body = r#"{"subscription_id":"7Kp2R9xTmQ4b","status":"enabled"}"#;
+        let e = refusal(verify(&c, None, body, &expected()).await.unwrap_err());
+        assert_eq!(e.check(), Check::Body);
+        assert!(e.message.contains("confirm_callback"), "{}", e.message);
+        // Any other unsigned body is still refused as unsigned, with nothing fetched.
+        for other in [
+            BODY,
+            "[1,2]",
+            "",
+            r#"{"subscription_id":"7Kp2R9xTmQ4b","payment_id":"chg7Kp2R9xTm"}"#,
+        ] {
+            let e = refusal(verify(&c, None, other, &expected()).await.unwrap_err());
+            assert_eq!(e.check(), Check::Signature, "{other}");
+        }
+        assert_eq!(fake.calls(), 0);
+    }
+
+    #[tokio::test]
+    async fn confirm_callback_fetches_the_subscription_and_ignores_the_claimed_status() {
+        let (c, fake) = client(None);
+        fake.route(
+            "GET",
+            "/v1/automatic-payment/subscription/7Kp2R9xTmQ4b",
+            200,
+            r#"{"subscription_id":"7Kp2R9xTmQ4b","status":"PENDING","developer":true,"service_reference":""}"#,
+        );
+        // The body claims "enabled"; Khipu says PENDING, and Khipu's word is returned.
+        let body = br#"{"subscription_id":"7Kp2R9xTmQ4b","status":"enabled"}"#;
+        let status = c.subscriptions().confirm_callback(body).await.unwrap();
+        assert_eq!(
+            status.status,
+            Some(pagos_khipu::pac::subscriptions::SubscriptionState::Pending)
+        );
+        assert!(!status.status.unwrap().is_chargeable());
+        let sent = fake.requests();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].method().as_str(), "GET");
+        assert_eq!(
+            sent[0].url().as_str(),
+            "https://payment-api.khipu.com/v1/automatic-payment/subscription/7Kp2R9xTmQ4b"
+        );
+        // A forged id: Khipu's 404, an error, never a status.
+        let forged = br#"{"subscription_id":"forjado","status":"enabled"}"#;
+        let e = c
+            .subscriptions()
+            .confirm_callback(forged)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, Error::Provider(p) if p.http_status == 404),
+            "{e:?}"
+        );
+        // Malformed bodies: refused with nothing sent.
+        let before = fake.calls();
+        for bad in [
+            &b""[..],
+            b"[1]",
+            br#"{"status":"enabled"}"#,
+            br#"{"subscription_id":"..","status":"enabled"}"#,
+            br#"{"subscription_id":"a\nb","status":"enabled"}"#,
+        ] {
+            let e = refusal(c.subscriptions().confirm_callback(bad).await.unwrap_err());
+            assert_eq!(e.check(), Check::Body);
+        }
+        assert_eq!(fake.calls(), before);
+        // Khipu answering for another subscription.
+        let (c, fake) = client(None);
+        fake.route(
+            "GET",
+            "/v1/automatic-payment/subscription/7Kp2R9xTmQ4b",
+            200,
+            r#"{"subscription_id":"otra","status":"ENABLED"}"#,
+        );
+        let e = refusal(c.subscriptions().confirm_callback(body).await.unwrap_err());
+        assert_eq!(e.check(), Check::Body);
+    }
 }
