@@ -386,6 +386,11 @@ impl SandboxHandle {
     /// `PAGOS_TELEPAGOS_BASE_URL`) and per credential (secrets included, see
     /// [`Credentials::to_env_lines`]).
     pub fn env_lines(&self) -> String {
+        self.lines(false)
+    }
+
+    /// The base URLs, then the credentials, with or without the Khipu API key.
+    fn lines(&self, with_khipu_api_key: bool) -> String {
         let urls = [
             ("PAGOS_KHIPU_BASE_URL", self.khipu_base_url()),
             ("PAGOS_KHIPU_V3_BASE_URL", self.khipu_v3_base_url()),
@@ -399,9 +404,8 @@ impl SandboxHandle {
             .iter()
             .map(|(name, url)| format!("{name}={url}\n"))
             .collect();
-        // Every credential but the Khipu API key (see `env_vars`).
         for line in self.credentials().to_env_lines().lines() {
-            if !line.starts_with(KHIPU_API_KEY_PREFIX) {
+            if with_khipu_api_key || !line.starts_with(KHIPU_API_KEY_PREFIX) {
                 text.push_str(line);
                 text.push('\n');
             }
@@ -420,12 +424,7 @@ impl SandboxHandle {
         );
         // Everything, the Khipu API key included: an application pointed at the
         // sandbox speaks Khipu's current API.
-        for line in self.env_lines().lines().chain(
-            self.credentials()
-                .to_env_lines()
-                .lines()
-                .filter(|l| l.starts_with(KHIPU_API_KEY_PREFIX)),
-        ) {
+        for line in self.lines(true).lines() {
             let (name, value) = line.split_once('=').unwrap_or((line, ""));
             text.push_str(&format!("export {name}={}\n", shell_quote(value)));
         }

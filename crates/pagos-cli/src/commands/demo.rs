@@ -227,7 +227,7 @@ pub async fn run(args: DemoArgs, settings: Settings) -> CliResult<Output> {
         .await
         .map_err(|e| CliError::Failed(format!("cannot start the notification receiver: {e}")))?;
     let ctx = Ctx {
-        vars: handle.env_vars(),
+        vars: handle.khipu_v3_env_vars(),
         transport,
         sandbox: handle,
         receiver,

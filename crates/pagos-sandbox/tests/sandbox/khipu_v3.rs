@@ -1128,7 +1128,13 @@ async fn request_faults_answer_the_v3_envelope() {
 #[tokio::test]
 async fn env_vars_carry_the_api_key_and_the_v3_base_url() {
     let sb = sandbox().await;
-    let vars = sb.env_vars();
+    let vars = sb.khipu_v3_env_vars();
+    assert!(
+        !sb.env_vars()
+            .iter()
+            .any(|(n, _)| n == "PAGOS_KHIPU_API_KEY"),
+        "env_vars keeps Khipu on 2.0"
+    );
     let lookup = |name: &str| {
         vars.iter()
             .find(|(n, _)| n == name)
