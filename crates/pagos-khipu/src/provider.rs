@@ -25,7 +25,7 @@ use crate::payments::{CreatePaymentRequest, PaymentsCreateResponse, PaymentsResp
 /// | `metadata` (when not empty) | `custom`, as compact JSON with sorted keys |
 ///
 /// `payer.id` and `payer.phone` have no Khipu field: they are refused by name (see
-/// [`refuse_uncarried`]), never dropped in silence.
+/// `refuse_uncarried`), never dropped in silence.
 impl TryFrom<&CreatePayment> for CreatePaymentRequest {
     type Error = Error;
 

@@ -3,9 +3,9 @@
 //! Every request must carry `Authorization: <receiver_id>:<hex>` where `hex` is the
 //! HMAC-SHA256 signature of Khipu's official clients, recomputed here over the URL as
 //! received (`http://` + `Host` + path, no query) and the query and form parameters
-//! ([`auth`]). Bodies are form-encoded; answers are JSON ([`render`]), errors Khipu's
-//! `{"status","message"}` and validation bodies ([`error`]). Payments go `pending` →
-//! `verifying` → `done` when the payer pays ([`payer`]); a done payment with a
+//! (`auth`). Bodies are form-encoded; answers are JSON (`render`), errors Khipu's
+//! `{"status","message"}` and validation bodies (`error`). Payments go `pending` →
+//! `verifying` → `done` when the payer pays (`payer`); a done payment with a
 //! `notify_url` triggers the 1.3 notification (`api_version=1.3&notification_token=...`).
 
 mod auth;
